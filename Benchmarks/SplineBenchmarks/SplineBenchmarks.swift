@@ -1,0 +1,5 @@
+import Benchmark
+import CodedComputing
+
+let benchmarks: @Sendable () -> Void = {
+}

@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "CodedComputing",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "CodedComputing", targets: ["CodedComputing"]),
+    .executable(name: "coded", targets: ["coded"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLAPACK",
+      pkgConfig: "lapack",
+      providers: [.apt(["liblapack-dev", "liblapacke-dev", "libopenblas-dev"])]
+    ),
+    .target(
+      name: "CodedComputing",
+      dependencies: ["CLAPACK"],
+      swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+    ),
+    .executableTarget(
+      name: "coded",
+      dependencies: [
+        "CodedComputing",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "CodedComputingTests",
+      dependencies: ["CodedComputing"]
+    ),
+  ]
+)
+
+// Benchmarks live in their own tree (Benchmarks/<Suite>/<Suite>.swift); `swift package benchmark` runs them.
+for suite in ["SplineBenchmarks"] {
+  package.targets.append(
+    .executableTarget(
+      name: suite,
+      dependencies: [
+        "CodedComputing",
+        .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/\(suite)",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+  )
+}

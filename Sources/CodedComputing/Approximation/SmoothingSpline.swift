@@ -1,0 +1,96 @@
+/// A fitted natural cubic spline, one per data column, with knots t₀ < … < tₙ₋₁.
+///
+/// Stored as the values g and second derivatives γ at the knots (both n × c, column-major;
+/// γ₀ = γₙ₋₁ = 0), from which the spline, its first and its second derivative are evaluated
+/// anywhere. Beyond the end knots it continues as a straight line, as a natural spline does.
+///
+/// ```swift
+/// let t = [0.0, 0.5, 1.0, 1.5, 2.0]
+/// let spline = try SmoothingSpline(knots: t, data: t.map { $0 * $0 }, lambda: 0.01)
+/// let slope = spline.derivative(at: [1.0], order: 1)[0, 0]
+/// ```
+///
+/// The smoothing problem and its conventions are described on ``SplineSmoother``; cite
+/// Reinsch (1967) for the algorithm and Green & Silverman (1994) for the notation.
+public struct SmoothingSpline: Sendable {
+  /// The knots.
+  public let knots: [Double]
+  /// The fitted values at the knots, n × c.
+  public let values: Matrix
+  /// The second derivatives at the knots, n × c, zero at both ends.
+  public let secondDerivatives: Matrix
+  /// The smoothing parameter it was fitted with.
+  public let lambda: Double
+
+  /// The number of data columns (splines).
+  public var columns: Int { values.columns }
+
+  init(knots: [Double], values: Matrix, secondDerivatives: Matrix, lambda: Double) {
+    self.knots = knots
+    self.values = values
+    self.secondDerivatives = secondDerivatives
+    self.lambda = lambda
+  }
+
+  /// Fits the smoothing spline of every column of `data` (n × c).
+  /// - Parameters:
+  ///   - knots: at least two finite, strictly increasing abscissae.
+  ///   - data: one row per knot, one column per response.
+  ///   - weights: positive weights, one per knot; nil for ones.
+  ///   - lambda: λ ≥ 0 in scipy's convention; 0 interpolates.
+  /// - Throws: ``ApproximationError`` naming the bad input.
+  /// - Complexity: O(n·c).
+  public init(knots: [Double], data: Matrix, weights: [Double]? = nil, lambda: Double)
+    throws(ApproximationError)
+  {
+    self = try SplineSmoother(knots: knots, weights: weights, lambda: lambda).fit(data)
+  }
+
+  /// Fits the smoothing spline of one data column.
+  public init(knots: [Double], data: [Double], weights: [Double]? = nil, lambda: Double)
+    throws(ApproximationError)
+  {
+    try self.init(knots: knots, data: Matrix(column: data), weights: weights, lambda: lambda)
+  }
+
+  /// The splines' values at `points`: a p × c matrix.
+  /// - Complexity: O(p·(log n + c)).
+  public func evaluate(at points: [Double]) -> Matrix {
+    SplineEvaluationPlan(knots: knots, points: points)
+      .apply(values: values, secondDerivatives: secondDerivatives)
+  }
+
+  /// The value of column `column` at `t`.
+  public func callAsFunction(_ t: Double, column: Int = 0) -> Double {
+    evaluate(at: [t])[0, column]
+  }
+
+  /// The first (`order: 1`) or second (`order: 2`) derivative at `points`: p × c.
+  ///
+  /// Beyond the end knots the first derivative is the end slope and the second is zero.
+  public func derivative(at points: [Double], order: Int) -> Matrix {
+    precondition(order == 1 || order == 2, "Derivative order must be 1 or 2, got \(order)")
+    let n = knots.count
+    var out = Matrix(rows: points.count, columns: columns)
+    for (p, z) in points.enumerated() {
+      let i = _intervalIndex(knots, z)
+      let h = knots[i + 1] - knots[i]
+      let outside = z < knots[0] || z > knots[n - 1]
+      // Outside, the derivative is the end knot's: A = 1 on the left, B = 1 on the right.
+      let a = outside ? (z < knots[0] ? 1.0 : 0.0) : (knots[i + 1] - z) / h
+      let b = 1 - a
+      for c in 0..<columns {
+        let g0 = values[i, c]
+        let g1 = values[i + 1, c]
+        let s0 = secondDerivatives[i, c]
+        let s1 = secondDerivatives[i + 1, c]
+        if order == 1 {
+          out[p, c] = (g1 - g0) / h + h / 6 * (-(3 * a * a - 1) * s0 + (3 * b * b - 1) * s1)
+        } else {
+          out[p, c] = outside ? 0 : a * s0 + b * s1
+        }
+      }
+    }
+    return out
+  }
+}
