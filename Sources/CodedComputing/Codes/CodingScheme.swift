@@ -1,0 +1,47 @@
+/// A code for approximate coded computing: K inputs → N coded inputs → K decoded outputs.
+///
+/// Built for K inputs, N workers and a node layout. ``encode(_:)`` maps the K × d inputs to the
+/// N × d coded inputs (row n for worker n); ``decode(_:survivors:)`` maps the results of the
+/// workers in T (|T| × m, rows in ascending worker order) to K × m estimates of f(xₖ). Both maps
+/// are linear in the data and are applied to all columns at once.
+public protocol CodingScheme: Sendable {
+  /// The scheme's name as the CLI spells it (letcc, bacc, lcc, uncoded, replication).
+  var name: String { get }
+  /// K, the number of inputs.
+  var inputCount: Int { get }
+  /// N, the number of workers.
+  var workerCount: Int { get }
+  /// The fewest survivors the decoder accepts (for LCC the recovery threshold).
+  var minimumSurvivors: Int { get }
+  /// X (K × d) ↦ X̃ (N × d).
+  func encode(_ inputs: Matrix) throws(CodingError) -> Matrix
+  /// Y_T (|T| × m) ↦ F̂ (K × m); `survivors` ascending, distinct, in 0..<N.
+  func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix
+}
+
+/// Why a coded computation cannot proceed: things a user or the numbers cause.
+public enum CodingError: Error, Equatable, Sendable, CustomStringConvertible {
+  case invalidParameter(String)
+  case tooFewSurvivors(scheme: String, survivors: Int, minimum: Int)
+  case wrongShape(what: String, expected: String, actual: String)
+  case invalidSurvivors(String)
+  case approximation(ApproximationError)
+  case linearAlgebra(LAPACKError)
+
+  public var description: String {
+    switch self {
+    case .invalidParameter(let message):
+      return message
+    case .tooFewSurvivors(let scheme, let survivors, let minimum):
+      return "\(scheme) needs at least \(minimum) surviving workers, got \(survivors)"
+    case .wrongShape(let what, let expected, let actual):
+      return "\(what) has shape \(actual), expected \(expected)"
+    case .invalidSurvivors(let message):
+      return "invalid survivor set: \(message)"
+    case .approximation(let error):
+      return error.description
+    case .linearAlgebra(let error):
+      return error.description
+    }
+  }
+}
