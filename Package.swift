@@ -30,6 +30,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Pure-compute timings for scripts/compare_spline_speed.py (not a product).
+    .executableTarget(
+      name: "spline-timing",
+      dependencies: ["CodedComputing"],
+      path: "Benchmarks/SplineTiming"
+    ),
     .testTarget(
       name: "CodedComputingTests",
       dependencies: ["CodedComputing"]
