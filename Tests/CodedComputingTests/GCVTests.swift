@@ -42,26 +42,58 @@ struct GCVTests {
     #expect(abs(atChosen.score - gcv.score) <= 1e-12 * gcv.score)
   }
 
-  /// The oracle λ minimises the mean squared error of the fit against the noiseless sine, found
-  /// on a grid of 20 points per decade from 1e-6 to 1e3. GCV does not see the truth, yet should
-  /// land within a factor 10 of the oracle.
-  @Test("lands within a factor 10 of the oracle λ", arguments: [(100, UInt64(1)), (200, 2), (400, 3)])
-  func nearOracle(_ count: Int, _ seed: UInt64) throws {
-    var generator = SplitMix64(seed: seed)
+  /// The oracle λ minimises the mean squared error of the fit against the noiseless sine
+  /// (y = sin t + 0.3·N(0, 1) at n equispaced t on [0, 2π]), found on a grid of 10 points per
+  /// decade from 1e-6 to 1e3. GCV does not see the truth. GCV's choice is itself a noisy
+  /// statistic with a heavy lower tail (it undersmooths on some samples; Wahba 1990, §4.9), so a
+  /// single seed proves little: over 20 seeds per n we measured 18, 16 and 18 of 20 choices within
+  /// a factor 10 of the oracle (n = 100, 200, 400), median ratios 0.7–1.0, and a mean
+  /// MSE(GCV λ)/MSE(oracle λ) of 1.42, 1.51 and 1.28 (worst single sample 3.5). We require the
+  /// median ratio within a factor 3, at least 15 of 20 within a factor 10, and a mean MSE ratio
+  /// below 2.
+  @Test("lands near the oracle λ over 20 seeds", arguments: [100, 200, 400])
+  func nearOracle(_ count: Int) throws {
+    var ratios: [Double] = []
+    var mseRatios: [Double] = []
     let t = (0..<count).map { 2 * Double.pi * Double($0) / Double(count - 1) }
     let truth = t.map { sin($0) }
-    let y = truth.map { $0 + 0.3 * generator.normal() }
-    var best = (lambda: 0.0, mse: Double.infinity)
-    for k in -120...60 {
-      let lambda = pow(10, Double(k) / 20)
-      let fit = try SmoothingSpline(knots: t, data: y, lambda: lambda).values.column(0)
-      let mse = zip(fit, truth).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(count)
-      if mse < best.mse { best = (lambda, mse) }
+    for seed in UInt64(1)...20 {
+      var generator = SplitMix64(seed: seed)
+      let y = truth.map { $0 + 0.3 * standardNormal(using: &generator) }
+      func mse(_ lambda: Double) throws -> Double {
+        let fit = try SmoothingSpline(knots: t, data: y, lambda: lambda).values.column(0)
+        return zip(fit, truth).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(count)
+      }
+      var best = (lambda: 0.0, mse: Double.infinity)
+      for k in -60...30 {
+        let lambda = pow(10, Double(k) / 10)
+        let error = try mse(lambda)
+        if error < best.mse { best = (lambda, error) }
+      }
+      let (_, gcv) = try SplineSmoother.byGCV(knots: t, data: Matrix(column: y))
+      #expect(gcv.degreesOfFreedom > 2 && gcv.degreesOfFreedom < Double(count))
+      ratios.append(gcv.lambda / best.lambda)
+      mseRatios.append(try mse(gcv.lambda) / best.mse)
     }
+    let median = ratios.sorted()[ratios.count / 2]
+    let withinTen = ratios.filter { $0 >= 0.1 && $0 <= 10 }.count
+    let meanMSERatio = mseRatios.reduce(0, +) / Double(mseRatios.count)
+    #expect(median >= 1.0 / 3 && median <= 3, "median GCV/oracle λ ratio \(median): \(ratios)")
+    #expect(withinTen >= 15, "\(withinTen) of 20 within a factor 10: \(ratios)")
+    #expect(meanMSERatio < 2, "mean MSE ratio \(meanMSERatio): \(mseRatios)")
+  }
+
+  /// The worst sample above (n = 400, seed 3: GCV λ 41× below the oracle) is GCV's answer, not
+  /// a search failure: scipy picks the same λ on the same data. Data written by this test's
+  /// generator to CSV and fed to make_smoothing_spline(t, y) (lam=None) gave
+  /// λ = 0.005453443028228218.
+  @Test("the undersmoothed sample is GCV's own minimum (scipy agrees)")
+  func undersmoothedSampleMatchesScipy() throws {
+    var generator = SplitMix64(seed: 3)
+    let t = (0..<400).map { 2 * Double.pi * Double($0) / 399 }
+    let y = t.map { sin($0) + 0.3 * standardNormal(using: &generator) }
     let (_, gcv) = try SplineSmoother.byGCV(knots: t, data: Matrix(column: y))
-    let ratio = gcv.lambda / best.lambda
-    #expect(ratio >= 0.1 && ratio <= 10, "GCV λ \(gcv.lambda), oracle λ \(best.lambda)")
-    #expect(gcv.degreesOfFreedom > 2 && gcv.degreesOfFreedom < Double(count))
+    #expect(abs(gcv.lambda / 0.005453443028228218 - 1) <= 0.01, "\(gcv.lambda)")
   }
 
   @Test("all columns share one λ: identical columns choose the single-column λ")

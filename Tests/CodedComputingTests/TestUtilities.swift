@@ -1,31 +1,6 @@
 import CodedComputing
 import Foundation
 
-/// A small, fast, seeded generator for reproducible tests (Steele, Lea & Flood 2014), as in
-/// swift-algorithms' `Tests/SwiftAlgorithmsTests/TestUtilities.swift`.
-public struct SplitMix64: RandomNumberGenerator {
-  private var state: UInt64
-
-  public init(seed: UInt64) { state = seed }
-
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
-extension SplitMix64 {
-  /// A standard normal draw (Box–Muller).
-  mutating func normal() -> Double {
-    let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-    let u2 = Double.random(in: 0..<1, using: &self)
-    return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-  }
-}
-
 /// The largest |a − b| divided by the largest |b|: a norm-wise relative gap that stays meaningful
 /// when individual entries (a second derivative crossing zero, say) are near zero.
 func relativeGap(_ a: [Double], _ b: [Double]) -> Double {
