@@ -17,7 +17,8 @@ struct SplineCommand: ParsableCommand {
       Example:  coded spline --data data.csv --at points.csv --lambda 0.1
       """)
 
-  @Option(help: "CSV with a header: first column t (strictly increasing), then one or more y columns.")
+  @Option(
+    help: "CSV with a header: first column t (strictly increasing), then one or more y columns.")
   var data: String
 
   @Option(help: "CSV with a header and one column: the points to evaluate the splines at.")
@@ -25,7 +26,9 @@ struct SplineCommand: ParsableCommand {
 
   @Option(
     parsing: .unconditional,
-    help: "The smoothing parameter: a number >= 0, or 'gcv' to choose it by generalised cross-validation.")
+    help:
+      "The smoothing parameter: a number >= 0, or 'gcv' to choose it by generalised cross-validation."
+  )
   var lambda: String = "gcv"
 
   @Option(help: "CSV with a header and one column: a positive weight per data row.")
@@ -82,7 +85,8 @@ struct SplineCommand: ParsableCommand {
       let column = try readSingleColumn(weights, option: "--weights")
       guard column.count == t.count else {
         throw CLIFailure(
-          "--weights: '\(weights)' has \(column.count) weights, but '\(data)' has \(t.count) data rows")
+          "--weights: '\(weights)' has \(column.count) weights, but '\(data)' has \(t.count) data rows"
+        )
       }
       w = column
     }
@@ -106,7 +110,8 @@ struct SplineCommand: ParsableCommand {
       out[p, 0] = z
       for c in 0..<fitted.columns { out[p, c + 1] = fitted[p, c] }
     }
-    FileHandle.standardOutput.write(Data(CSVTable(header: table.header, values: out).formatted().utf8))
+    FileHandle.standardOutput.write(
+      Data(CSVTable(header: table.header, values: out).formatted().utf8))
   }
 
   /// Reads a CSV with a header and exactly one column.
@@ -114,7 +119,8 @@ struct SplineCommand: ParsableCommand {
     let table = try CSVTable.read(contentsOf: path)
     guard table.header.count == 1 else {
       throw CLIFailure(
-        "\(option): '\(path)' has \(table.header.count) columns (\(table.header.joined(separator: ","))); expected exactly one")
+        "\(option): '\(path)' has \(table.header.count) columns (\(table.header.joined(separator: ","))); expected exactly one"
+      )
     }
     return table.values.column(0)
   }
@@ -123,9 +129,11 @@ struct SplineCommand: ParsableCommand {
   func explain(_ error: ApproximationError, gcv: Bool, tName: String) -> CLIFailure {
     switch error {
     case .nodesNotIncreasing(let index, let previous, let value):
-      let kind = value == previous ? "repeats the previous value" : "is below the previous value \(previous)"
+      let kind =
+        value == previous ? "repeats the previous value" : "is below the previous value \(previous)"
       return CLIFailure(
-        "'\(data)' line \(index + 2): \(tName) = \(value) \(kind); \(tName) must be strictly increasing")
+        "'\(data)' line \(index + 2): \(tName) = \(value) \(kind); \(tName) must be strictly increasing"
+      )
     case .tooFewPoints(let count, let minimum):
       let reason = gcv ? " for --lambda gcv (give a number instead)" : ""
       return CLIFailure("'\(data)' has \(count) data rows; need at least \(minimum)\(reason)")

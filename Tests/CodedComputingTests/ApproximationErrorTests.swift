@@ -90,8 +90,21 @@ struct ApproximationErrorTests {
     }
     let plan = SplineEvaluationPlan(knots: [0, 1, 2, 3], points: [0.5])
     #expect(
-      throws: ApproximationError.lengthMismatch(what: "evaluation plan knots", expected: 3, actual: 4)
+      throws: ApproximationError.lengthMismatch(
+        what: "evaluation plan knots", expected: 3, actual: 4)
     ) { try smoother.apply(Matrix(column: [1, 2, 3]), at: plan) }
+  }
+
+  /// `SmoothingSpline.evaluate(at:)` and `derivative(at:order:)` do not throw (they are on the
+  /// hot path of the codes, whose points are validated where they are made); a NaN point gives
+  /// NaN, never a crash or a plausible finite number. `matrix(at:)` validates and throws.
+  @Test("non-throwing evaluation propagates NaN")
+  func evaluationPropagatesNaN() throws {
+    let spline = try SmoothingSpline(knots: [0, 1, 2, 3], data: [0, 1, 0, 1], lambda: 0.1)
+    #expect(spline.evaluate(at: [.nan])[0, 0].isNaN)
+    #expect(spline.derivative(at: [.nan], order: 1)[0, 0].isNaN)
+    #expect(spline.derivative(at: [.nan], order: 2)[0, 0].isNaN)
+    #expect(!spline.evaluate(at: [.infinity])[0, 0].isFinite)
   }
 
   @Test("interpolants")
@@ -102,7 +115,8 @@ struct ApproximationErrorTests {
     #expect(throws: ApproximationError.tooFewPoints(count: 0, minimum: 1)) {
       try BarycentricLagrange(nodes: [], values: Matrix(rows: 0, columns: 1))
     }
-    #expect(throws: ApproximationError.lengthMismatch(what: "values rows", expected: 2, actual: 3)) {
+    #expect(throws: ApproximationError.lengthMismatch(what: "values rows", expected: 2, actual: 3))
+    {
       try BarycentricLagrange(nodes: [0, 1], values: Matrix(column: [1, 2, 3]))
     }
     #expect(throws: ApproximationError.nonFinite(what: "values", index: 0)) {
@@ -112,7 +126,9 @@ struct ApproximationErrorTests {
       try BerrutInterpolant.matrix(nodes: [0, 1], at: [.infinity])
     }
     #expect(throws: ApproximationError.nonFinite(what: "evaluation points", index: 2)) {
-      try BarycentricLagrange(nodes: [0, 1], values: Matrix(column: [1, 2])).evaluate(at: [0, 1, .nan])
+      try BarycentricLagrange(nodes: [0, 1], values: Matrix(column: [1, 2])).evaluate(at: [
+        0, 1, .nan,
+      ])
     }
   }
 
@@ -124,7 +140,9 @@ struct ApproximationErrorTests {
     #expect(
       ApproximationError.nodesNotIncreasing(index: 3, previous: 2, value: 1).description
         == "nodes must be strictly increasing: node 3 (1.0) is not increasing after 2.0")
-    #expect(ApproximationError.tooFewPoints(count: 1, minimum: 2).description == "need at least 2 points, got 1")
+    #expect(
+      ApproximationError.tooFewPoints(count: 1, minimum: 2).description
+        == "need at least 2 points, got 1")
     #expect(
       ApproximationError.nonPositiveWeight(index: 4, value: -1).description
         == "weights must be finite and > 0: weight 4 is -1.0")

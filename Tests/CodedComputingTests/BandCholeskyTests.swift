@@ -16,7 +16,9 @@ struct BandCholeskyTests {
     }
     for i in 0..<order {
       var sum = 0.0
-      for j in max(0, i - bandwidth)...min(order - 1, i + bandwidth) where j != i { sum += abs(a[i, j]) }
+      for j in max(0, i - bandwidth)...min(order - 1, i + bandwidth) where j != i {
+        sum += abs(a[i, j])
+      }
       a[i, i] = 1 + sum + Double.random(in: 0..<1, using: &generator)
     }
     return a
@@ -77,8 +79,11 @@ struct BandCholeskyTests {
       _ = try b.choleskyFactorized()
       Issue.record("expected dpbtrf to fail")
     } catch {
-      #expect(error == .numericalFailure(
-        routine: "dpbtrf", index: 2, reason: "the leading minor of this order is not positive definite"))
+      #expect(
+        error
+          == .numericalFailure(
+            routine: "dpbtrf", index: 2,
+            reason: "the leading minor of this order is not positive definite"))
       #expect(error.description.contains("dpbtrf failed at index 2"))
     }
   }

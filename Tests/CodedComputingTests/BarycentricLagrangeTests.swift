@@ -8,7 +8,10 @@ import Testing
 struct BarycentricLagrangeTests {
   @Test(
     "reproduces polynomials of degree < n",
-    arguments: [(NodeFamily.chebyshevFirstKind, 10), (.chebyshevSecondKind, 14), (.equispaced, 12), (.midpoints, 6)])
+    arguments: [
+      (NodeFamily.chebyshevFirstKind, 10), (.chebyshevSecondKind, 14), (.equispaced, 12),
+      (.midpoints, 6),
+    ])
   func reproducesPolynomials(_ family: NodeFamily, _ count: Int) throws {
     var generator = SplitMix64(seed: UInt64(count))
     let t = family.nodes(count: count)
@@ -57,7 +60,8 @@ struct BarycentricLagrangeTests {
     // And interpolation with them stays accurate: sin on 500 Chebyshev points.
     let t = NodeFamily.chebyshevSecondKind.nodes(count: n)
     let points = [-0.99, -0.5, 0.1234, 0.77]
-    let out = try? BarycentricLagrange(nodes: t, values: Matrix(column: t.map(sin))).evaluate(at: points)
+    let out = try? BarycentricLagrange(nodes: t, values: Matrix(column: t.map(sin))).evaluate(
+      at: points)
     for (p, z) in points.enumerated() { #expect(abs((out?[p, 0] ?? .nan) - sin(z)) <= 1e-13) }
   }
 }

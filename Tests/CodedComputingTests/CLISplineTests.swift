@@ -73,7 +73,8 @@ struct CLISplineTests {
   }
 
   static func csv(header: [String], rows: [[Double]]) -> String {
-    header.joined(separator: ",") + "\n" + rows.map { $0.map { "\($0)" }.joined(separator: ",") + "\n" }.joined()
+    header.joined(separator: ",") + "\n"
+      + rows.map { $0.map { "\($0)" }.joined(separator: ",") + "\n" }.joined()
   }
 
   // MARK: Correct runs against scipy
@@ -88,18 +89,26 @@ struct CLISplineTests {
     #expect(fit.lambda == 0.05)
     let data = try scratch.file(
       "data.csv",
-      Self.csv(header: ["time", "a", "b", "c"], rows: zip(reference.knots, reference.data).map { [$0] + $1 }))
-    let at = try scratch.file("at.csv", Self.csv(header: ["z"], rows: reference.points.map { [$0] }))
-    let weights = try scratch.file("w.csv", Self.csv(header: ["w"], rows: reference.weights!.map { [$0] }))
-    let run = try coded(["spline", "--data", data, "--at", at, "--lambda", "0.05", "--weights", weights])
+      Self.csv(
+        header: ["time", "a", "b", "c"],
+        rows: zip(reference.knots, reference.data).map { [$0] + $1 }))
+    let at = try scratch.file(
+      "at.csv", Self.csv(header: ["z"], rows: reference.points.map { [$0] }))
+    let weights = try scratch.file(
+      "w.csv", Self.csv(header: ["w"], rows: reference.weights!.map { [$0] }))
+    let run = try coded([
+      "spline", "--data", data, "--at", at, "--lambda", "0.05", "--weights", weights,
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stderr.isEmpty)
     let table = try CSVTable.parse(run.stdout, source: "stdout")
     #expect(table.header == ["time", "a", "b", "c"])
     #expect(table.values.column(0) == reference.points)
     let fitted = Matrix(
-      rows: table.values.rows, columns: 3, columnMajor: Array(table.values.storage[table.values.rows...]))
-    #expect(relativeGap(fitted, fit.scipy.values) <= 1e-9, "\(relativeGap(fitted, fit.scipy.values))")
+      rows: table.values.rows, columns: 3,
+      columnMajor: Array(table.values.storage[table.values.rows...]))
+    #expect(
+      relativeGap(fitted, fit.scipy.values) <= 1e-9, "\(relativeGap(fitted, fit.scipy.values))")
   }
 
   /// The GCV reference data: the λ printed on stderr is within 1% of scipy's GCV choice, and
@@ -109,7 +118,9 @@ struct CLISplineTests {
     let scratch = try Scratch()
     let data = try scratch.file(
       "data.csv",
-      Self.csv(header: ["t", "y"], rows: zip(SplineReferenceData.gcvKnots, SplineReferenceData.gcvData).map { [$0, $1] }))
+      Self.csv(
+        header: ["t", "y"],
+        rows: zip(SplineReferenceData.gcvKnots, SplineReferenceData.gcvData).map { [$0, $1] }))
     let at = try scratch.file("at.csv", "t\n0.5\n1.5\n")
     for arguments in [["--lambda", "gcv"], []] {
       let run = try coded(["spline", "--data", data, "--at", at] + arguments)
@@ -144,11 +155,16 @@ struct CLISplineTests {
   /// stderr line starting with "error:" that contains every expected fragment.
   func expectFailure(
     data: String? = "t,y\n0,1\n1,2\n2,0\n3,1\n", at: String? = "t\n0.5\n", weights: String? = nil,
-    extra: [String] = [], mentions fragments: [String], sourceLocation: SourceLocation = #_sourceLocation
+    extra: [String] = [], mentions fragments: [String],
+    sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
     let scratch = try Scratch()
     var arguments = ["spline"]
-    arguments += ["--data", try data.map { try scratch.file("data.csv", $0) } ?? scratch.directory.appendingPathComponent("missing.csv").path]
+    arguments += [
+      "--data",
+      try data.map { try scratch.file("data.csv", $0) }
+        ?? scratch.directory.appendingPathComponent("missing.csv").path,
+    ]
     if let at { arguments += ["--at", try scratch.file("at.csv", at)] }
     if let weights { arguments += ["--weights", try scratch.file("w.csv", weights)] }
     arguments += extra
@@ -157,9 +173,12 @@ struct CLISplineTests {
     #expect(run.stdout.isEmpty, sourceLocation: sourceLocation)
     let lines = run.stderr.split(separator: "\n")
     #expect(lines.count == 1, "stderr: \(run.stderr)", sourceLocation: sourceLocation)
-    #expect(run.stderr.hasPrefix("error: "), "stderr: \(run.stderr)", sourceLocation: sourceLocation)
+    #expect(
+      run.stderr.hasPrefix("error: "), "stderr: \(run.stderr)", sourceLocation: sourceLocation)
     for fragment in fragments {
-      #expect(run.stderr.contains(fragment), "'\(fragment)' not in: \(run.stderr)", sourceLocation: sourceLocation)
+      #expect(
+        run.stderr.contains(fragment), "'\(fragment)' not in: \(run.stderr)",
+        sourceLocation: sourceLocation)
     }
   }
 
@@ -181,23 +200,27 @@ struct CLISplineTests {
     try expectFailure(
       data: "t,y\n0,1\n", extra: ["--lambda", "1"], mentions: ["has 1 data rows; need at least 2"])
     try expectFailure(
-      data: "t,y\n0,1\n1,2\n", extra: ["--lambda", "gcv"], mentions: ["has 2 data rows; need at least 3 for --lambda gcv"])
+      data: "t,y\n0,1\n1,2\n", extra: ["--lambda", "gcv"],
+      mentions: ["has 2 data rows; need at least 3 for --lambda gcv"])
   }
 
   @Test("NaN or infinity in the data", arguments: ["nan", "inf", "-Infinity", "1e400"])
   func nonFiniteData(_ cell: String) throws {
     try expectFailure(
-      data: "t,y\n0,1\n1,\(cell)\n2,0\n", mentions: ["line 3, column 2 (y)", "'\(cell)' is not finite"])
+      data: "t,y\n0,1\n1,\(cell)\n2,0\n",
+      mentions: ["line 3, column 2 (y)", "'\(cell)' is not finite"])
   }
 
   @Test("negative λ", arguments: ["-1", "-1e-300", "-inf", "nan"])
   func negativeLambda(_ value: String) throws {
-    try expectFailure(extra: ["--lambda", value], mentions: ["--lambda: '\(value)' must be a finite number >= 0"])
+    try expectFailure(
+      extra: ["--lambda", value], mentions: ["--lambda: '\(value)' must be a finite number >= 0"])
   }
 
   @Test("non-numeric λ")
   func nonNumericLambda() throws {
-    try expectFailure(extra: ["--lambda", "smooth"], mentions: ["--lambda: 'smooth' is neither a number nor 'gcv'"])
+    try expectFailure(
+      extra: ["--lambda", "smooth"], mentions: ["--lambda: 'smooth' is neither a number nor 'gcv'"])
   }
 
   @Test("non-positive weight", arguments: ["0", "-2"])
@@ -214,12 +237,14 @@ struct CLISplineTests {
 
   @Test("ragged CSV")
   func ragged() throws {
-    try expectFailure(data: "t,y\n0,1\n1,2,3\n2,0\n", mentions: ["line 3: 3 cells, but the header has 2 columns"])
+    try expectFailure(
+      data: "t,y\n0,1\n1,2,3\n2,0\n", mentions: ["line 3: 3 cells, but the header has 2 columns"])
   }
 
   @Test("non-numeric cell")
   func nonNumeric() throws {
-    try expectFailure(data: "t,y\n0,1\n1,abc\n2,0\n", mentions: ["line 3, column 2 (y): 'abc' is not a number"])
+    try expectFailure(
+      data: "t,y\n0,1\n1,abc\n2,0\n", mentions: ["line 3, column 2 (y): 'abc' is not a number"])
     try expectFailure(at: "t\n0.5\n\n1\n", mentions: ["at.csv' line 3: blank line"])
   }
 
@@ -237,7 +262,8 @@ struct CLISplineTests {
 
   @Test("--at with two columns")
   func atTwoColumns() throws {
-    try expectFailure(at: "a,b\n0.5,1\n", mentions: ["--at", "has 2 columns (a,b); expected exactly one"])
+    try expectFailure(
+      at: "a,b\n0.5,1\n", mentions: ["--at", "has 2 columns (a,b); expected exactly one"])
   }
 
   @Test("unknown option is a usage error (64)")

@@ -25,21 +25,27 @@ struct CSVTableTests {
   func headerOnly() throws {
     let table = try CSVTable.parse("a,b\n", source: "h.csv", requireRows: false)
     #expect(table.header == ["a", "b"] && table.values.rows == 0)
-    #expect(throws: CSVError.noDataRows(file: "h.csv")) { try CSVTable.parse("a,b\n", source: "h.csv") }
+    #expect(throws: CSVError.noDataRows(file: "h.csv")) {
+      try CSVTable.parse("a,b\n", source: "h.csv")
+    }
   }
 
   @Test("rejects bad files with the file, line and column")
   func rejects() {
     #expect(throws: CSVError.empty(file: "f")) { try CSVTable.parse("", source: "f") }
     #expect(throws: CSVError.empty(file: "f")) { try CSVTable.parse(" \n\r\n", source: "f") }
-    #expect(throws: CSVError.emptyColumnName(file: "f", column: 2)) { try CSVTable.parse("a,,c\n1,2,3\n", source: "f") }
+    #expect(throws: CSVError.emptyColumnName(file: "f", column: 2)) {
+      try CSVTable.parse("a,,c\n1,2,3\n", source: "f")
+    }
     #expect(throws: CSVError.raggedRow(file: "f", line: 3, expected: 2, actual: 1)) {
       try CSVTable.parse("a,b\n1,2\n3\n", source: "f")
     }
     #expect(throws: CSVError.raggedRow(file: "f", line: 2, expected: 2, actual: 3)) {
       try CSVTable.parse("a,b\n1,2,\n", source: "f")
     }
-    #expect(throws: CSVError.blankLine(file: "f", line: 3)) { try CSVTable.parse("a\n1\n\n2\n", source: "f") }
+    #expect(throws: CSVError.blankLine(file: "f", line: 3)) {
+      try CSVTable.parse("a\n1\n\n2\n", source: "f")
+    }
     #expect(throws: CSVError.notANumber(file: "f", line: 2, column: 2, name: "b", text: "")) {
       try CSVTable.parse("a,b\n1,\n", source: "f")
     }
@@ -69,10 +75,12 @@ struct CSVTableTests {
     let values = Matrix(
       rows: 50, columns: 3,
       columnMajor: (0..<150).map { _ in
-        Double.random(in: -1..<1, using: &generator) * pow(10, Double(Int.random(in: -300...300, using: &generator)))
+        Double.random(in: -1..<1, using: &generator)
+          * pow(10, Double(Int.random(in: -300...300, using: &generator)))
       } + [])
     let table = CSVTable(header: ["a", "b", "c"], values: values)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "csv-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("out.csv").path
@@ -82,8 +90,12 @@ struct CSVTableTests {
     #expect(back == table)
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.csv"])
     #expect(table.formatted().hasPrefix("a,b,c\n"))
-    #expect(CSVTable(header: ["x"], values: Matrix(column: [0.1, 1e-5, 3])).formatted() == "x\n0.1\n1e-05\n3.0\n")
-    #expect(throws: CSVError.self) { try table.write(to: directory.appendingPathComponent("no/such/dir.csv").path) }
+    #expect(
+      CSVTable(header: ["x"], values: Matrix(column: [0.1, 1e-5, 3])).formatted()
+        == "x\n0.1\n1e-05\n3.0\n")
+    #expect(throws: CSVError.self) {
+      try table.write(to: directory.appendingPathComponent("no/such/dir.csv").path)
+    }
     #expect(throws: CSVError.cannotRead(file: directory.path, reason: "is a directory")) {
       try CSVTable.read(contentsOf: directory.path)
     }

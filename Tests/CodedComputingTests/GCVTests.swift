@@ -14,7 +14,8 @@ struct GCVTests {
   @Test("score and degrees of freedom equal the dense computation")
   func scoreMatchesDense() throws {
     for probe in SplineReferenceData.gcvProbes {
-      let ours = try SplineSmoother.gcvScore(knots: Self.knots, data: Self.data, lambda: probe.lambda)
+      let ours = try SplineSmoother.gcvScore(
+        knots: Self.knots, data: Self.data, lambda: probe.lambda)
       #expect(
         abs(ours.score - probe.score) <= 1e-9 * probe.score,
         "λ=\(probe.lambda): \(ours.score) vs \(probe.score)")
@@ -35,9 +36,11 @@ struct GCVTests {
     #expect(smoother.lambda == gcv.lambda)
     // Both sit at the flat minimum: the criterion differs far less than the λ do (measured
     // 1.2e-10 relative; our golden section stops at a 1e-3 bracket in log10 λ).
-    let atScipy = try SplineSmoother.gcvScore(knots: Self.knots, data: Self.data, lambda: scipyLambda)
+    let atScipy = try SplineSmoother.gcvScore(
+      knots: Self.knots, data: Self.data, lambda: scipyLambda)
     #expect(abs(gcv.score - atScipy.score) <= 1e-8 * atScipy.score)
-    let atChosen = try SplineSmoother.gcvScore(knots: Self.knots, data: Self.data, lambda: gcv.lambda)
+    let atChosen = try SplineSmoother.gcvScore(
+      knots: Self.knots, data: Self.data, lambda: gcv.lambda)
     #expect(abs(atChosen.degreesOfFreedom - gcv.degreesOfFreedom) <= 1e-12 * gcv.degreesOfFreedom)
     #expect(abs(atChosen.score - gcv.score) <= 1e-12 * gcv.score)
   }
@@ -126,7 +129,8 @@ struct GCVTests {
       try SplineSmoother.byGCV(knots: [0, 1, 2], data: Matrix(column: [0, 1]))
     }
     #expect(throws: ApproximationError.nonPositiveWeight(index: 2, value: 0)) {
-      try SplineSmoother.byGCV(knots: [0, 1, 2], data: Matrix(column: [0, 1, 0]), weights: [1, 1, 0])
+      try SplineSmoother.byGCV(
+        knots: [0, 1, 2], data: Matrix(column: [0, 1, 0]), weights: [1, 1, 0])
     }
     #expect(throws: ApproximationError.nodesNotIncreasing(index: 2, previous: 1, value: 1)) {
       try SplineSmoother.byGCV(knots: [0, 1, 1], data: Matrix(column: [0, 1, 0]))

@@ -47,16 +47,20 @@ struct MatrixTests {
     // The accumulating form: C ← 2·op(A)·op(B) + 3·C.
     var c = randomMatrix(rows: m, columns: n, using: &generator)
     let c0 = c
-    try Matrix.multiply(a, b, into: &c, transposeA: transposeA, transposeB: transposeB, alpha: 2, beta: 3)
+    try Matrix.multiply(
+      a, b, into: &c, transposeA: transposeA, transposeB: transposeB, alpha: 2, beta: 3)
     var expectedC = c0
-    for i in expectedC.storage.indices { expectedC.storage[i] = 2 * expected.storage[i] + 3 * c0.storage[i] }
+    for i in expectedC.storage.indices {
+      expectedC.storage[i] = 2 * expected.storage[i] + 3 * c0.storage[i]
+    }
     #expect(relativeGap(c, expectedC) <= 1e-14)
   }
 
   @Test("multiply rejects mismatched shapes and handles empty inner dimension")
   func multiplyShapes() throws {
     #expect(
-      throws: LAPACKError.dimensionMismatch(routine: "dgemm", detail: "op(A) is 2 × 3 but op(B) is 2 × 2")
+      throws: LAPACKError.dimensionMismatch(
+        routine: "dgemm", detail: "op(A) is 2 × 3 but op(B) is 2 × 2")
     ) { try Matrix.multiply(Matrix(rows: 2, columns: 3), Matrix(rows: 2, columns: 2)) }
     var wrong = Matrix(rows: 3, columns: 3)
     #expect(throws: LAPACKError.self) {
@@ -80,7 +84,11 @@ struct MatrixTests {
       throws: LAPACKError.numericalFailure(
         routine: "dgesv", index: 2, reason: "U(i, i) is exactly zero: the matrix is singular")
     ) { try Matrix.solve(Matrix(rows: [[1, 2], [2, 4]]), Matrix(column: [1, 1])) }
-    #expect(throws: LAPACKError.self) { try Matrix.solve(Matrix(rows: 2, columns: 3), Matrix(column: [1, 1])) }
-    #expect(throws: LAPACKError.self) { try Matrix.solve(Matrix.identity(2), Matrix(column: [1, 1, 1])) }
+    #expect(throws: LAPACKError.self) {
+      try Matrix.solve(Matrix(rows: 2, columns: 3), Matrix(column: [1, 1]))
+    }
+    #expect(throws: LAPACKError.self) {
+      try Matrix.solve(Matrix.identity(2), Matrix(column: [1, 1, 1]))
+    }
   }
 }

@@ -17,7 +17,9 @@ struct NodesTests {
       #expect(second.first == -1 && second.last == 1)
     }
     let first = NodeFamily.chebyshevFirstKind.nodes(count: count)
-    for i in 0..<count { #expect(abs(first[i] - (-cos((2 * Double(i) + 1) * .pi / (2 * k)))) <= 1e-15) }
+    for i in 0..<count {
+      #expect(abs(first[i] - (-cos((2 * Double(i) + 1) * .pi / (2 * k)))) <= 1e-15)
+    }
     let mid = NodeFamily.midpoints.nodes(count: count)
     for i in 0..<count { #expect(abs(mid[i] - (-1 + (2 * Double(i) + 1) / k)) <= 1e-15) }
   }

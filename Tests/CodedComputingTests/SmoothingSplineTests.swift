@@ -62,7 +62,8 @@ struct SmoothingSplineTests {
       } else {
         #expect(
           toExact * 10 < scipyToExact,
-          "\(label) λ=\(fit.lambda) \(quantity): ours \(toExact) vs scipy \(scipyToExact) from exact")
+          "\(label) λ=\(fit.lambda) \(quantity): ours \(toExact) vs scipy \(scipyToExact) from exact"
+        )
       }
     }
   }
@@ -167,7 +168,8 @@ struct SmoothingSplineTests {
   @Test("fitted values equal the smoother matrix times y")
   func fittedValuesEqualMatrixTimesData() throws {
     let reference = SplineReferenceData.n12
-    let smoother = try SplineSmoother(knots: reference.knots, weights: reference.weights, lambda: 0.05)
+    let smoother = try SplineSmoother(
+      knots: reference.knots, weights: reference.weights, lambda: 0.05)
     let points = reference.points + [reference.knots[0] - 1, reference.knots.last! + 2]
     let s = try smoother.matrix(at: points)
     #expect(s.rows == points.count && s.columns == reference.knots.count)
@@ -219,7 +221,8 @@ struct SmoothingSplineTests {
       for i in 0..<t.count {
         weightedTrace += weighted[i, i]
         for j in 0..<t.count {
-          weightedAsymmetry = max(weightedAsymmetry, abs(weighted[i, j] / w[j] - weighted[j, i] / w[i]))
+          weightedAsymmetry = max(
+            weightedAsymmetry, abs(weighted[i, j] / w[j] - weighted[j, i] / w[i]))
         }
       }
       #expect(weightedAsymmetry <= 1e-13, "λ=\(lambda)")

@@ -81,12 +81,14 @@ public struct CSVTable: Sendable, Equatable {
             file: source, line: lineNumber, column: c + 1, name: header[c], text: token)
         }
         guard value.isFinite else {
-          throw .nonFinite(file: source, line: lineNumber, column: c + 1, name: header[c], text: token)
+          throw .nonFinite(
+            file: source, line: lineNumber, column: c + 1, name: header[c], text: token)
         }
         storage[r + c * rowCount] = value
       }
     }
-    return CSVTable(header: header, values: Matrix(rows: rowCount, columns: columns, columnMajor: storage))
+    return CSVTable(
+      header: header, values: Matrix(rows: rowCount, columns: columns, columnMajor: storage))
   }
 
   /// Reads and parses the file at `path`; see ``parse(_:source:requireRows:)``.
@@ -190,7 +192,8 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
       let shown = text.isEmpty ? "an empty cell" : "'\(text)'"
       return "'\(file)' line \(line), column \(column) (\(name)): \(shown) is not a number"
     case .nonFinite(let file, let line, let column, let name, let text):
-      return "'\(file)' line \(line), column \(column) (\(name)): '\(text)' is not finite (NaN and infinity are not allowed)"
+      return
+        "'\(file)' line \(line), column \(column) (\(name)): '\(text)' is not finite (NaN and infinity are not allowed)"
     case .cannotWrite(let file, let reason):
       return "cannot write '\(file)': \(reason)"
     }
