@@ -255,6 +255,55 @@ struct InProcessWorkerPoolTests {
     #expect(seconds(since: start) >= 0.12 / Double(cap) - 0.005)
   }
 
+  @Test("random rounds keep the outcome consistent (survivors, failures, cancelled partition N)")
+  func randomRounds() async throws {
+    var generator = SplitMix64(seed: 77)
+    // Worker n fails when its third coordinate is 1.
+    let f = ClosureWorkload(name: "sometimes", outputDimension: { _ in 1 }) { x in
+      if x[2] == 1 { throw WorkloadError.failed("failed \(Int(x[0]))") }
+      return [2 * x[0] + x[1]]
+    }
+    var (returned, thrown) = (0, 0)
+    for round in 0..<120 {
+      let workers = Int.random(in: 1...16, using: &generator)
+      let quorum = Int.random(in: 1...workers, using: &generator)
+      let failing = (0..<workers).map { _ in uniformUnit(using: &generator) < 0.2 }
+      let inputs = Matrix(
+        rows: (0..<workers).map { n in [Double(n), Double(round), failing[n] ? 1 : 0] })
+      let latencies = (0..<workers).map { _ in
+        uniformUnit(using: &generator) < 0.5 ? 0 : 0.002 * uniformUnit(using: &generator)
+      }
+      let cap = Int.random(in: 1...3, using: &generator)
+      let pool = InProcessWorkerPool(maxConcurrentWorkers: cap, latencies: latencies)
+      let failures = failing.filter { $0 }.count
+      do {
+        let outcome = try await pool.run(
+          inputs: inputs, workload: f, quorum: quorum, deadline: .seconds(20))
+        returned += 1
+        #expect(workers - failures >= quorum)
+        #expect(outcome.survivors.count == quorum)
+        #expect(outcome.survivors.allSatisfy { !failing[$0] })
+        #expect(outcome.failures.keys.allSatisfy { failing[$0] })
+        for (i, n) in outcome.survivors.enumerated() {
+          #expect(outcome.outputs.row(i) == [2 * Double(n) + Double(round)])
+        }
+        let parts = outcome.survivors + Array(outcome.failures.keys) + outcome.cancelled
+        #expect(parts.sorted() == Array(0..<workers))
+        for n in 0..<workers {
+          #expect((outcome.durations[n] == nil) == outcome.cancelled.contains(n))
+        }
+      } catch {
+        // Only when the failing workers make the quorum unreachable, and it says so at once.
+        thrown += 1
+        #expect(workers - failures < quorum)
+        #expect(
+          error == .quorumNotReached(
+            quorum: quorum, answered: error.answered, failures: workers - quorum + 1))
+      }
+    }
+    #expect(returned > 60 && thrown > 5, "\(returned) rounds returned, \(thrown) threw")
+  }
+
   @Test("cancelling the caller's task ends the round at once")
   func callerCancellation() async {
     let pool = InProcessWorkerPool(latencies: [10, 10, 10])
@@ -272,6 +321,13 @@ struct InProcessWorkerPoolTests {
     default:
       Issue.record("expected quorumNotReached, got \(result)")
     }
+  }
+}
+
+extension PoolError {
+  fileprivate var answered: Int {
+    if case .quorumNotReached(_, let answered, _) = self { return answered }
+    return -1
   }
 }
 
