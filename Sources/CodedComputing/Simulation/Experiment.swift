@@ -120,6 +120,9 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = Seque
   if case .probabilistic(let p) = setup.stragglerModel, !(p >= 0 && p < 1) {
     throw .invalidSetup("straggle probability must be in [0, 1), got \(p)")
   }
+  if case .latency(let model) = setup.stragglerModel {
+    do { try model.validate(workerCount: n) } catch { throw .invalidSetup(error.description) }
+  }
   if case .fixed(let set) = setup.stragglerModel {
     guard Set(set).count == set.count, set.allSatisfy({ $0 >= 0 && $0 < n }) else {
       throw .invalidSetup("the straggler list must name distinct workers in 0..<\(n)")

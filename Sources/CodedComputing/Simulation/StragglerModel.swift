@@ -46,7 +46,7 @@ public enum StragglerModel: Sendable, Equatable, CustomStringConvertible {
       return [(0..<n).filter { _ in Double.random(in: 0..<1, using: &generator) < p }]
     case .latency(let model):
       let times = model.sample(count: n, using: &generator)
-      return [slowestWorkers(s, of: times)]
+      return [LatencyModel.slowest(s, of: times)]
     case .fixed(let set):
       return [set.sorted()]
     }
@@ -61,11 +61,4 @@ func _randomSubset(of n: Int, size: Int, using generator: inout some RandomNumbe
     pool.swapAt(i, j)
   }
   return pool[0..<size].sorted()
-}
-
-/// The `count` workers with the largest run times, ascending by index; ties go to the higher
-/// index (a deterministic rule).
-public func slowestWorkers(_ count: Int, of times: [Double]) -> [Int] {
-  let order = times.indices.sorted { times[$0] != times[$1] ? times[$0] > times[$1] : $0 > $1 }
-  return order.prefix(count).sorted()
 }
