@@ -19,7 +19,7 @@ struct ExperimentOptions: ParsableArguments {
   @Option(name: .customLong("input-range"), help: "A:B, the range random inputs are drawn from uniformly.")
   var inputRange: String = "-1:1"
 
-  @Option(name: .customLong("straggler-model"), help: "none, random, worst-window, probabilistic, latency or fixed.")
+  @Option(name: .customLong("straggler-model"), help: "none, random, worst-window, probabilistic, latency (simulated run times), arrival (real first N-S arrivals on the in-process pool with injected --latency delays) or fixed.")
   var stragglerModel: String = "random"
 
   @Option(name: .customLong("straggle-probability"), help: "p for --straggler-model probabilistic.")
@@ -85,6 +85,11 @@ struct ExperimentOptions: ParsableArguments {
         throw CLIFailure("--straggler-model latency needs --latency MODEL (e.g. exponential:1)")
       }
       return .latency(try LatencyModel(parsing: text))
+    case "arrival":
+      guard let text = latency else {
+        throw CLIFailure("--straggler-model arrival needs --latency MODEL (e.g. exponential:200 for a 5 ms mean)")
+      }
+      return .arrival(try LatencyModel(parsing: text))
     case "fixed":
       guard let text = stragglerSet else {
         throw CLIFailure("--straggler-model fixed needs --straggler-set W1,W2,...")
@@ -92,7 +97,7 @@ struct ExperimentOptions: ParsableArguments {
       return .fixed(text.isEmpty ? [] : try parseIntegerList(text, option: "--straggler-set"))
     default:
       throw CLIFailure(
-        "unknown straggler model '\(stragglerModel)' (known: none, random, worst-window, probabilistic, latency, fixed)")
+        "unknown straggler model '\(stragglerModel)' (known: none, random, worst-window, probabilistic, latency, arrival, fixed)")
     }
   }
 

@@ -10,6 +10,9 @@
 /// - `latency(model)`: run times are drawn from `model`; the slowest S straggle.
 /// - `fixed(set)`: exactly these workers straggle (for cross-checks against other
 ///   implementations).
+/// - `arrival(model)`: real execution: each trial the workers sleep for run times drawn from
+///   `model` on an ``InProcessWorkerPool``, which returns at the first N − S results and cancels
+///   the rest; the survivors are whoever actually arrived first.
 public enum StragglerModel: Sendable, Equatable, CustomStringConvertible {
   case none
   case random
@@ -17,6 +20,7 @@ public enum StragglerModel: Sendable, Equatable, CustomStringConvertible {
   case probabilistic(Double)
   case latency(LatencyModel)
   case fixed([Int])
+  case arrival(LatencyModel)
 
   public var description: String {
     switch self {
@@ -26,6 +30,7 @@ public enum StragglerModel: Sendable, Equatable, CustomStringConvertible {
     case .probabilistic: return "probabilistic"
     case .latency: return "latency"
     case .fixed: return "fixed"
+    case .arrival: return "arrival"
     }
   }
 
@@ -49,6 +54,8 @@ public enum StragglerModel: Sendable, Equatable, CustomStringConvertible {
       return [LatencyModel.slowest(s, of: times)]
     case .fixed(let set):
       return [set.sorted()]
+    case .arrival:
+      preconditionFailure("arrival stragglers are decided by a worker pool, not sampled")
     }
   }
 }
