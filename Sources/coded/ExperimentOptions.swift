@@ -22,7 +22,7 @@ struct ExperimentOptions: ParsableArguments {
   @Option(name: .customLong("straggler-model"), help: "none, random, worst-window, probabilistic, latency (simulated run times), arrival (real first N-S arrivals on the in-process pool with injected --latency delays) or fixed.")
   var stragglerModel: String = "random"
 
-  @Option(name: .customLong("straggle-probability"), help: "p for --straggler-model probabilistic.")
+  @Option(name: .customLong("straggle-probability"), parsing: .unconditional, help: "p for --straggler-model probabilistic.")
   var straggleProbability: Double?
 
   @Option(help: "Latency model for --straggler-model latency, e.g. exponential:1, shifted-exponential:0.5,2, pareto:1,2.5, slow-set:0,3@1,10.")
@@ -34,19 +34,19 @@ struct ExperimentOptions: ParsableArguments {
   @Option(help: "Node layout: equispaced, chebyshev or midpoints.")
   var nodes: String = "chebyshev"
 
-  @Option(name: .customLong("encoder-lambda"), help: "LeTCC encoder smoothing parameter (>= 0).")
+  @Option(name: .customLong("encoder-lambda"), parsing: .unconditional, help: "LeTCC encoder smoothing parameter (>= 0).")
   var encoderLambda: Double = 0
 
-  @Option(name: .customLong("decoder-lambda"), help: "LeTCC decoder smoothing parameter: a number >= 0, gcv or optimal.")
+  @Option(name: .customLong("decoder-lambda"), parsing: .unconditional, help: "LeTCC decoder smoothing parameter: a number >= 0, gcv or optimal.")
   var decoderLambda: String = "optimal"
 
-  @Option(help: "Standard deviation of the Gaussian noise workers add to each output coordinate.")
+  @Option(parsing: .unconditional, help: "Standard deviation of the Gaussian noise workers add to each output coordinate.")
   var noise: Double = 0
 
   @Option(help: "Byzantine workers per trial (return uniform values in ±adversary-magnitude).")
   var adversaries: Int = 0
 
-  @Option(name: .customLong("adversary-magnitude"), help: "Range of the adversaries' values.")
+  @Option(name: .customLong("adversary-magnitude"), parsing: .unconditional, help: "Range of the adversaries' values.")
   var adversaryMagnitude: Double = 100
 
   @Option(help: "Number of seeded trials (fresh stragglers and noise each).")

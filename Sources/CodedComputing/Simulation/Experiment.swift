@@ -91,19 +91,14 @@ public enum ExperimentError: Error, Equatable, Sendable, CustomStringConvertible
   }
 }
 
-/// Runs one MSE experiment: encode, compute on a worker pool, apply the straggler, noise and
-/// adversary models, decode, and score against f(X).
+/// Checks a setup without running it and returns the scheme it would use.
 ///
-/// Per trial the straggler sets, noise and adversaries are drawn afresh from a generator seeded
-/// with `setup.seed` (the inputs are fixed); worst-window is deterministic but its noise is not.
-/// Workers whose computation fails are stragglers in every trial. The error of one decode is
-/// MSE = (1/(K·m)) Σₖ ‖f̂(xₖ) − f(xₖ)‖².
-///
-/// - Throws: ``ExperimentError`` for an impossible setup (S ≥ N, too few survivors for the scheme,
-///   a workload that rejects the inputs).
-public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InProcessWorkerPool())
-  async throws(ExperimentError) -> ExperimentResult
-{
+/// Everything ``runExperiment(_:pool:)`` can refuse before computing — K < 2, S ≥ N, a bad
+/// noise level, probability or straggler list, a latency model naming missing workers, a scheme
+/// that cannot take these sizes, or fewer planned survivors than the scheme's threshold — is
+/// refused here, so a sweep can check every point before it starts.
+/// - Throws: ``ExperimentError`` naming the problem.
+public func validateExperiment(_ setup: ExperimentSetup) throws(ExperimentError) -> any CodingScheme {
   let k = setup.inputs.rows
   let n = setup.workers
   let s = setup.stragglers
@@ -120,11 +115,10 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
   if case .probabilistic(let p) = setup.stragglerModel, !(p >= 0 && p < 1) {
     throw .invalidSetup("straggle probability must be in [0, 1), got \(p)")
   }
-  if case .latency(let model) = setup.stragglerModel {
+  switch setup.stragglerModel {
+  case .latency(let model), .arrival(let model):
     do { try model.validate(workerCount: n) } catch { throw .invalidSetup(error.description) }
-  }
-  if case .arrival(let model) = setup.stragglerModel {
-    do { try model.validate(workerCount: n) } catch { throw .invalidSetup(error.description) }
+  default: break
   }
   if case .fixed(let set) = setup.stragglerModel {
     guard Set(set).count == set.count, set.allSatisfy({ $0 >= 0 && $0 < n }) else {
@@ -150,7 +144,25 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
     throw .coding(
       .tooFewSurvivors(scheme: scheme.name, survivors: plannedSurvivors, minimum: scheme.minimumSurvivors))
   }
+  return scheme
+}
 
+/// Runs one MSE experiment: encode, compute on a worker pool, apply the straggler, noise and
+/// adversary models, decode, and score against f(X).
+///
+/// Per trial the straggler sets, noise and adversaries are drawn afresh from a generator seeded
+/// with `setup.seed` (the inputs are fixed); worst-window is deterministic but its noise is not.
+/// Workers whose computation fails are stragglers in every trial. The error of one decode is
+/// MSE = (1/(K·m)) Σₖ ‖f̂(xₖ) − f(xₖ)‖².
+///
+/// - Throws: ``ExperimentError`` for an impossible setup (S ≥ N, too few survivors for the scheme,
+///   a workload that rejects the inputs).
+public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InProcessWorkerPool())
+  async throws(ExperimentError) -> ExperimentResult
+{
+  let scheme = try validateExperiment(setup)
+  let n = setup.workers
+  let s = setup.stragglers
   let truth: Matrix
   do { truth = try setup.workload.evaluate(batch: setup.inputs) } catch {
     throw .workload("the function '\(setup.workload.name)' failed on the inputs: \(error)")
