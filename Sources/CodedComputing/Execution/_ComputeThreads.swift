@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 /// A fixed set of dedicated threads that run submitted closures in FIFO order, for one round of
 /// an ``InProcessWorkerPool``.
@@ -26,7 +25,7 @@ final class _ComputeThreads: Sendable {
     case idle
   }
 
-  private let queue = Mutex(Queue())
+  private let queue = _Locked(Queue())
   /// One signal per enqueued job, plus one per thread on close.
   private let wake = DispatchSemaphore(value: 0)
   let threadCount: Int

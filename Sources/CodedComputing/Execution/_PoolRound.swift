@@ -1,5 +1,3 @@
-import Synchronization
-
 /// What one worker produced: its f(x̃ₙ), or why it failed.
 enum _WorkerResult: Sendable {
   case output([Double])
@@ -27,13 +25,13 @@ final class _PoolRound: Sendable {
   let quorum: Int
   let outputDimension: Int
   let start: ContinuousClock.Instant
-  private let state: Mutex<State>
+  private let state: _Locked<State>
 
   init(workers: Int, quorum: Int, outputDimension: Int) {
     self.workers = workers
     self.quorum = quorum
     self.outputDimension = outputDimension
-    state = Mutex(
+    state = _Locked(
       State(
         outputs: Array(repeating: nil, count: workers),
         durations: Array(repeating: nil, count: workers)))
