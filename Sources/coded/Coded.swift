@@ -6,5 +6,5 @@ struct Coded: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "coded",
     abstract: "Approximate coded computing: smoothing splines, LeTCC, BACC, LCC.",
-    subcommands: [])
+    subcommands: [TrainCommand.self])
 }
