@@ -175,8 +175,8 @@ extension SequentialNetwork {
       var values: [Double] = []
       values.reserveCapacity(array.count)
       for item in array {
-        guard let number = item as? NSNumber, number.doubleValue.isFinite else { throw .corrupted("layer \(index) (\(type)): \"\(key)\" holds a value that is not a finite number") }
-        values.append(number.doubleValue)
+        guard let number = item as? NSNumber, let value = _exactDouble(number), value.isFinite else { throw .corrupted("layer \(index) (\(type)): \"\(key)\" holds a value that is not a finite number") }
+        values.append(value)
       }
       guard values.count == expected else {
         throw .wrongShape("layer \(index) (\(type)): \"\(key)\" has \(values.count) values, expected \(expected) (\(detail))")
@@ -221,4 +221,11 @@ private func _integer(_ value: Any?) -> Int? {
   let d = number.doubleValue
   guard d == d.rounded(), abs(d) < 1e15 else { return nil }
   return Int(d)
+}
+
+/// The double a JSON number denotes. corelibs-foundation parses JSON reals into `NSDecimalNumber`,
+/// whose `doubleValue` is off by an ulp about half the time; its decimal `description` parsed by
+/// `Double(_:)` (correctly rounded) recovers the exact value, so save → load round-trips.
+private func _exactDouble(_ number: NSNumber) -> Double? {
+  Double(number.description) ?? number.doubleValue
 }
