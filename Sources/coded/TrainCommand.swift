@@ -3,7 +3,7 @@ import CodedComputing
 import Foundation
 
 /// `coded train`: fit a small network to a labelled CSV data set and save its weight file.
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
     abstract: "Train an MLP or a LeNet-style network (softmax cross-entropy, SGD or Adam) and save its weights.",
@@ -33,12 +33,8 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  func run() throws {
-    do {
-      try _run()
-    } catch let error as NetworkError {
-      throw _networkFailure(error.description)
-    }
+  func run() async throws {
+    try await reportingErrors { try _run() }
   }
 
   private func _run() throws {
@@ -103,12 +99,6 @@ func _parseImageShape(_ text: String?, featureCount: Int) throws(NetworkError) -
   let side = Int(Double(featureCount).squareRoot().rounded())
   if side * side == featureCount { return FeatureShape(channels: 1, height: side, width: side) }
   return FeatureShape(flat: featureCount)
-}
-
-/// One `error:` line on stderr and exit code 1.
-func _networkFailure(_ message: String) -> ExitCode {
-  FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-  return ExitCode(1)
 }
 
 extension Duration {

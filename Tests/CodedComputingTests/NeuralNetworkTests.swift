@@ -5,7 +5,7 @@ import Testing
 
 /// A small network with every layer type: conv → σ → avgpool → conv → σ → maxpool → dense → σ → dense.
 private func allLayerNetwork(_ activation: Activation, seed: UInt64) throws -> SequentialNetwork {
-  var rng = _SplitMix64(seed: seed)
+  var rng = SplitMix64(seed: seed)
   let shape = FeatureShape(channels: 2, height: 4, width: 4)
   var layers: [NetworkLayer] = [
     .convolution(ConvolutionLayer(inputChannels: 2, outputChannels: 3, kernel: 3, padding: 1, using: &rng)),
@@ -34,7 +34,7 @@ private func allLayerNetwork(_ activation: Activation, seed: UInt64) throws -> S
 }
 
 private func randomMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
-  var rng = _SplitMix64(seed: seed)
+  var rng = SplitMix64(seed: seed)
   return Matrix(rows: rows, columns: columns, columnMajor: (0..<(rows * columns)).map { _ in 2 * rng._nextUnitDouble() - 1 })
 }
 
@@ -59,7 +59,7 @@ struct NeuralNetworkTests {
 
   @Test("im2col convolution equals the direct convolution loop", arguments: [0, 1, 2])
   func convolutionMatchesDirectLoop(padding: Int) {
-    var rng = _SplitMix64(seed: 11)
+    var rng = SplitMix64(seed: 11)
     let shape = FeatureShape(channels: 2, height: 5, width: 4)
     let conv = ConvolutionLayer(inputChannels: 2, outputChannels: 3, kernel: 3, padding: padding, using: &rng)
     var layer = conv
@@ -160,7 +160,7 @@ struct NeuralNetworkTests {
   @Test("Training reaches 100% on a separable problem and is deterministic")
   func trainingSeparableAndDeterministic() throws {
     // 60 points in [−1, 1]²; class 1 iff x₀ + x₁ > 0, points within 0.2 of the boundary dropped.
-    var rng = _SplitMix64(seed: 21)
+    var rng = SplitMix64(seed: 21)
     var rows: [[Double]] = []
     var labels: [Int] = []
     while rows.count < 60 {
@@ -271,6 +271,100 @@ struct NeuralNetworkTests {
     try "label,x0,x1\n1.5,0.5,1\n".write(toFile: bad, atomically: true, encoding: .utf8)
     #expect(throws: NetworkError.invalidData("\(bad) line 2: label '1.5' is not a non-negative integer")) {
       try LabeledDataset.load(csv: bad)
+    }
+  }
+}
+
+@Suite("Coded inference")
+struct CodedInferenceTests {
+  /// A small trained-looking network and data: random weights, 30 random 2 × 4 "images".
+  private func fixture() throws -> (SequentialNetwork, LabeledDataset) {
+    var rng = SplitMix64(seed: 51)
+    let network = try SequentialNetwork.make(
+      .mlp, inputShape: FeatureShape(channels: 1, height: 2, width: 4), classes: 3, activation: .tanh, hidden: [6],
+      using: &rng)
+    let images = randomMatrix(30, 8, seed: 52)
+    let labels = (0..<30).map { $0 % 3 }
+    return (network, LabeledDataset(features: images, labels: labels))
+  }
+
+  @Test("Scores equal a direct group-by-group recomputation", arguments: [SchemeKind.letcc, .bacc, .replication])
+  func matchesDirectComputation(_ kind: SchemeKind) throws {
+    let (network, data) = try fixture()
+    let (k, n, s) = (4, 12, 3)
+    let results = try runCodedInference(
+      CodedInferenceSetup(
+        network: network, data: data, scheme: kind, inputCount: k, workerCount: n, stragglerCounts: [s], seed: 9))
+    #expect(results.count == 1)
+    let result = results[0]
+    #expect(result.groups == 7 && result.images == 28)
+    // Independent path: per group, encode, evaluate each coded image alone, drop the same seeded
+    // stragglers, decode, and accumulate the definitions of Guides/CodedInference.md.
+    let scheme = try kind.make(inputCount: k, workerCount: n, layout: .chebyshev, decoderLambda: .optimal, plannedStragglers: s)
+    var generator = SplitMix64(seed: 9 ^ UInt64(s))
+    var squared = 0.0
+    var correct = 0
+    var ownCorrect = 0
+    for g in 0..<7 {
+      let rows = Array((g * k)..<((g + 1) * k))
+      let coded = try scheme.encode(data.features.selectingRows(rows))
+      let lost = StragglerModel.random.stragglerSets(workers: n, stragglers: s, using: &generator)[0]
+      let survivors = (0..<n).filter { !lost.contains($0) }
+      let received = Matrix(rows: try survivors.map { try network.evaluate(coded.row($0)) })
+      let decoded = try scheme.decode(received, survivors: survivors)
+      for (i, row) in rows.enumerated() {
+        let own = try network.evaluate(data.features.row(row))
+        let estimate = decoded.row(i)
+        for j in 0..<3 { squared += (estimate[j] - own[j]) * (estimate[j] - own[j]) }
+        if estimate.indices.max(by: { estimate[$0] < estimate[$1] }) == data.labels[row] { correct += 1 }
+        if own.indices.max(by: { own[$0] < own[$1] }) == data.labels[row] { ownCorrect += 1 }
+      }
+    }
+    let rmse = (squared / Double(28 * 3)).squareRoot()
+    #expect(abs(result.rmse - rmse) <= 1e-12 * max(1, rmse))
+    #expect(result.decodedAccuracy == Double(correct) / 28)
+    #expect(result.ownAccuracy == Double(ownCorrect) / 28)
+    #expect(abs(result.relativeAccuracy - Double(correct) / Double(ownCorrect)) <= 1e-15)
+  }
+
+  @Test("Replication without stragglers is exact; coded schemes are not")
+  func replicationExact() throws {
+    let (network, data) = try fixture()
+    let exact = try runCodedInference(
+      CodedInferenceSetup(network: network, data: data, scheme: .replication, inputCount: 5, workerCount: 10, stragglerCounts: [0]))
+    #expect(exact[0].rmse <= 1e-15)
+    #expect(exact[0].relativeAccuracy == 1 && exact[0].agreement == 1)
+    let coded = try runCodedInference(
+      CodedInferenceSetup(network: network, data: data, scheme: .bacc, inputCount: 5, workerCount: 10, stragglerCounts: [0]))
+    #expect(coded[0].rmse > 1e-6)
+  }
+
+  @Test("Bad setups are refused")
+  func refusals() throws {
+    let (network, data) = try fixture()
+    #expect(throws: CodedInferenceError.invalidSetup("S = 10 must be in 0..<N = 10")) {
+      try runCodedInference(CodedInferenceSetup(network: network, data: data, scheme: .bacc, inputCount: 5, workerCount: 10, stragglerCounts: [10]))
+    }
+    #expect(throws: CodedInferenceError.invalidSetup("K = 31 is more than the 30 test images")) {
+      try runCodedInference(CodedInferenceSetup(network: network, data: data, scheme: .bacc, inputCount: 31, workerCount: 40, stragglerCounts: [0]))
+    }
+    let wrongSize = LabeledDataset(features: Matrix(rows: 10, columns: 7), labels: Array(repeating: 0, count: 10))
+    #expect(throws: CodedInferenceError.network(.wrongInputDimension(expected: 8, actual: 7))) {
+      try runCodedInference(CodedInferenceSetup(network: network, data: wrongSize, scheme: .bacc, inputCount: 5, workerCount: 10, stragglerCounts: [0]))
+    }
+  }
+
+  @Test("The committed digits models load and reach at least 95% test accuracy")
+  func committedModels() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let test = try LabeledDataset.load(csv: root.appendingPathComponent("notebooks-data/digits/test.csv").path)
+    #expect(test.count == 450)
+    for name in ["lenet-relu", "lenet-tanh", "lenet-gelu", "mlp-relu", "mlp-tanh", "mlp-gelu"] {
+      let network = try SequentialNetwork.load(from: root.appendingPathComponent("notebooks-data/models/digits-\(name).json").path)
+      let accuracy = try network.accuracy(on: test)
+      #expect(accuracy >= 0.95, "\(name): \(accuracy)")
+      // The accuracy the file records is the one it reproduces.
+      #expect(network.metadata["test_accuracy"] == "\(accuracy)")
     }
   }
 }

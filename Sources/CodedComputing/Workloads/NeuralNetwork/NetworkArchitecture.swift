@@ -75,14 +75,14 @@ extension SequentialNetwork {
     _ architecture: NetworkArchitecture, inputShape: FeatureShape, classes: Int, activation: Activation,
     hidden: [Int] = [64], seed: UInt64
   ) throws(NetworkError) -> SequentialNetwork {
-    var generator = _SplitMix64(seed: seed)
+    var generator = SplitMix64(seed: seed)
     return try make(architecture, inputShape: inputShape, classes: classes, activation: activation, hidden: hidden, using: &generator)
   }
 
   /// `train` with a seeded SplitMix64 (seed + 1, so initialisation and shuffling use different streams), for the CLI.
   @discardableResult
   public mutating func train(on data: LabeledDataset, options: TrainingOptions, seed: UInt64) throws(NetworkError) -> [EpochSummary] {
-    var generator = _SplitMix64(seed: seed &+ 1)
+    var generator = SplitMix64(seed: seed &+ 1)
     return try train(on: data, options: options, using: &generator)
   }
 }
