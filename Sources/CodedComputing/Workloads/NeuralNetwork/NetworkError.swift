@@ -21,7 +21,7 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .unreadableFile(let path, let reason): return "cannot read '\(path)': \(reason)"
     case .corrupted(let message): return "corrupted weight file: \(message)"
-    case .wrongShape(let message): return "weight file has the wrong shape: \(message)"
+    case .wrongShape(let message): return "shape mismatch: \(message)"
     case .unsupportedFormat(let message): return "unsupported weight file: \(message)"
     case .unknownName(let kind, let name, let known):
       return "unknown \(kind) '\(name)' (known: \(known.joined(separator: ", ")))"
