@@ -67,7 +67,13 @@ public enum Activation: String, CaseIterable, Sendable, Equatable {
   public func forward(_ input: Matrix) -> Matrix {
     var output = input
     output.storage.withUnsafeMutableBufferPointer { values in
-      for i in values.indices { values[i] = apply(values[i]) }
+      // One loop per case, so the switch is hoisted and ReLU's loop vectorises.
+      switch self {
+      case .relu: for i in values.indices { values[i] = max(values[i], 0) }
+      case .tanh: for i in values.indices { values[i] = Foundation.tanh(values[i]) }
+      case .identity: break
+      case .sigmoid, .gelu, .softplus: for i in values.indices { values[i] = apply(values[i]) }
+      }
     }
     return output
   }
