@@ -368,3 +368,19 @@ struct CodedInferenceTests {
     }
   }
 }
+
+@Suite("Network workload names")
+struct NetworkWorkloadSpecTests {
+  @Test("model:PATH loads a weight file; other names are not networks")
+  func spec() throws {
+    #expect(try networkWorkload(named: "xsinx") == nil)
+    let network = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 3), classes: 2, activation: .gelu, hidden: [4], seed: 1)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("nn-spec-\(UUID()).json").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try network.save(to: path)
+    #expect(try networkWorkload(named: "model:" + path) == network)
+    #expect(throws: NetworkError.unreadableFile(path: "/nonexistent.json", reason: "no such file")) {
+      try networkWorkload(named: "model:/nonexistent.json")
+    }
+  }
+}
