@@ -22,7 +22,7 @@ struct InferCommand: AsyncParsableCommand {
   @Option(name: .customLong("K"), help: "Images per coded computation, comma-separated.")
   var inputCounts: String = "10,20"
   @Option(help: "Workers N, comma-separated (overrides --redundancy).") var workers: String?
-  @Option(help: "N = r·K for each r, comma-separated.") var redundancy: String = "2,5,10"
+  @Option(help: "N = r·K for each r, comma-separated.") var redundancy: String = "2,5,10,20"
   @Option(help: "Stragglers S, comma-separated (overrides --straggler-fractions).") var stragglers:
     String?
   @Option(name: .customLong("straggler-fractions"), help: "S = ⌊f·N⌋ for each f, comma-separated.")

@@ -66,6 +66,10 @@ struct TrainCommand: AsyncParsableCommand {
     }
     let shape = try _parseImageShape(imageShape, featureCount: train.features.columns)
     let classes = max(train.classCount, test.classCount)
+    guard classes >= 2 else {
+      throw NetworkError.invalidData(
+        "the labels name only one class; a classifier needs at least two")
+    }
     var network = try SequentialNetwork.make(
       architecture, inputShape: shape, classes: classes, activation: function,
       hidden: widths.compactMap { $0 },

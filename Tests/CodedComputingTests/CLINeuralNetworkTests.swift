@@ -119,6 +119,12 @@ struct CLINeuralNetworkTests {
         "train", "--model", "lenet", "--data", data, "--output", scratch.directory.path + "/x.json",
       ],
       mentions: "lenet needs images")
+    let oneClass = try CLISplineTests.Scratch()
+    _ = try oneClass.file("train.csv", "label,x0\n0,1\n0,2\n")
+    _ = try oneClass.file("test.csv", "label,x0\n0,1\n")
+    try run.expectError(
+      ["train", "--data", oneClass.directory.path, "--output", scratch.directory.path + "/x.json"],
+      mentions: "only one class")
     let text = try String(contentsOfFile: Self.mlpTanh, encoding: .utf8)
     let truncated = try scratch.file("truncated.json", String(text.prefix(2000)))
     try run.expectError(
