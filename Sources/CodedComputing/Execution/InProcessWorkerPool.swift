@@ -133,15 +133,21 @@ public struct InProcessWorkerPool: WorkerPool {
 
     let round = _PoolRound(workers: workers, quorum: quorum, outputDimension: outputDimension)
     let threads = _ComputeThreads(
-      threadCount: Swift.min(maxConcurrentWorkers, workers), name: "coded-worker")
+      threadCount: Swift.min(maxConcurrentWorkers, workers), name: "coded-worker"
+    ) { n in
+      round.compute(worker: n, inputs: inputs, workload: workload)
+    }
     var delayed: [(worker: Int, delay: Duration)] = []
+    var immediate: [Int] = []
+    immediate.reserveCapacity(workers)
     for n in 0..<workers {
       if let delay = injectedDelays?[n], delay > .zero {
         delayed.append((n, delay))
       } else {
-        threads.submit(round.job(worker: n, inputs: inputs, workload: workload))
+        immediate.append(n)
       }
     }
+    threads.submit(immediate)
 
     let timers: Task<Void, Never>? =
       delayed.isEmpty && deadline == nil
@@ -161,7 +167,7 @@ public struct InProcessWorkerPool: WorkerPool {
               } catch {
                 return  // cancelled while sleeping: the round is over
               }
-              threads.submit(round.job(worker: n, inputs: inputs, workload: workload))
+              threads.submit(CollectionOfOne(n))
             }
           }
         }
