@@ -297,8 +297,9 @@ struct InProcessWorkerPoolTests {
         thrown += 1
         #expect(workers - failures < quorum)
         #expect(
-          error == .quorumNotReached(
-            quorum: quorum, answered: error.answered, failures: workers - quorum + 1))
+          error
+            == .quorumNotReached(
+              quorum: quorum, answered: error.answered, failures: workers - quorum + 1))
       }
     }
     #expect(returned > 60 && thrown > 5, "\(returned) rounds returned, \(thrown) threw")

@@ -68,7 +68,8 @@ public struct InProcessWorkerPool: WorkerPool {
     let cap = maxConcurrentWorkers ?? ProcessInfo.processInfo.activeProcessorCount
     precondition(cap >= 1, "maxConcurrentWorkers must be at least 1, got \(cap)")
     if let injectedDelays {
-      precondition(injectedDelays.allSatisfy { $0 >= .zero }, "injected delays must not be negative")
+      precondition(
+        injectedDelays.allSatisfy { $0 >= .zero }, "injected delays must not be negative")
     }
     self.maxConcurrentWorkers = cap
     self.injectedDelays = injectedDelays
