@@ -74,6 +74,8 @@ final class _GCVSearch {
   private var factor: [Double]
   private var gamma: [Double]
   private var sigma: [Double]
+  private var qrZ: [Double] = []
+  private var qrRHS: [Double] = []
 
   init(penalty: _SplinePenalty, data: Matrix) {
     self.penalty = penalty
@@ -93,6 +95,9 @@ final class _GCVSearch {
     let n = penalty.count
     let interior = penalty.interiorCount
     let columns = data.columns
+    if penalty.conditionEstimate(lambda: lambda) > _SplinePenalty.conditionLimit {
+      return scoreByQR(lambda: lambda)
+    }
     // R + λM straight into the factor buffer, then dpbtrf in place.
     factor.withUnsafeMutableBufferPointer { f in
       r.storage.withUnsafeBufferPointer { rs in
@@ -152,6 +157,36 @@ final class _GCVSearch {
     let residualDF = lambda * trace
     let score = Double(n) * rss / Double(columns) / (residualDF * residualDF)
     return (score, Double(n) - residualDF)
+  }
+
+  /// The GCV score through the Givens factorisation (ill-conditioned R + λM): one sweep gives U
+  /// and the residuals, and the degrees of freedom come from tr S = 2 + tr((R + λM)⁻¹R), which
+  /// needs no cancellation (R + λM = UᵀU). Reuses the search's buffers; allocates nothing.
+  func scoreByQR(lambda: Double) -> (score: Double, degreesOfFreedom: Double) {
+    let n = penalty.count
+    let interior = penalty.interiorCount
+    if qrZ.count != n * data.columns { qrZ = [Double](repeating: 0, count: n * data.columns) }
+    if qrRHS.count != 4 * data.columns { qrRHS = [Double](repeating: 0, count: 4 * data.columns) }
+    var rss = 0.0
+    var traceSigmaR = 0.0
+    factor.withUnsafeMutableBufferPointer { u in
+      // The Givens sweep writes only the slots inside the matrix; clear the two unused ones.
+      for k in 0..<min(u.count, 3) where k != 2 { u[k] = 0 }
+      if u.count > 3 { u[3] = 0 }
+      qrZ.withUnsafeMutableBufferPointer { z in
+        qrRHS.withUnsafeMutableBufferPointer { rhs in
+          rss = penalty._sweepForGCV(data: data, lambda: lambda, u: u, z: z, rhs: rhs)
+        }
+      }
+      r.storage.withUnsafeBufferPointer { rr in
+        traceSigmaR = BandCholesky._traceOfInverseTimes(
+          factor: UnsafePointer(u.baseAddress!), order: interior, band: rr.baseAddress!)
+      }
+    }
+    let df = 2 + traceSigmaR
+    let residualDF = Double(n) - df
+    let score = Double(n) * rss / Double(data.columns) / (residualDF * residualDF)
+    return (score, df)
   }
 
   /// ``score(logLambda:)``, with a factorisation failure reported as an infinite score: the
