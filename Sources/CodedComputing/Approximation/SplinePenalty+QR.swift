@@ -37,6 +37,7 @@ extension _SplinePenalty {
     let columns = y.columns
     let root = lambda.squareRoot()
     var u = [Double](repeating: 0, count: 3 * interior)
+    var inverse = [Double](repeating: 0, count: interior)
     // z per column, stored at rows 1…n−2 of the second-derivative matrix (then scaled to γ).
     var second = [Double](repeating: 0, count: n * columns)
     // Right-hand sides of the four window rows, per data column.
@@ -46,11 +47,13 @@ extension _SplinePenalty {
         weights.withUnsafeBufferPointer { w in
           y.storage.withUnsafeBufferPointer { yv in
             u.withUnsafeMutableBufferPointer { ub in
-              second.withUnsafeMutableBufferPointer { zb in
-                rhs.withUnsafeMutableBufferPointer { rb in
-                  _givensSweep(
-                    t: t, ih: ih, w: w, y: yv, root: root, u: ub, z: zb, rhs: rb, n: n,
-                    interior: interior, columns: columns)
+              inverse.withUnsafeMutableBufferPointer { ib in
+                second.withUnsafeMutableBufferPointer { zb in
+                  rhs.withUnsafeMutableBufferPointer { rb in
+                    _givensSweep(
+                      t: t, ih: ih, w: w, y: yv, root: root, u: ub, inverse: ib, z: zb, rhs: rb,
+                      n: n, interior: interior, columns: columns)
+                  }
                 }
               }
             }
@@ -61,6 +64,7 @@ extension _SplinePenalty {
     // Back substitution U z = c, column by column (c is already in rows 1…n−2).
     second.withUnsafeMutableBufferPointer { zb in
       u.withUnsafeBufferPointer { ub in
+        inverse.withUnsafeBufferPointer { inv in
         for c in 0..<columns {
           let z = zb.baseAddress! + c * n + 1
           var i = interior - 1
@@ -68,9 +72,10 @@ extension _SplinePenalty {
             var value = z[i]
             if i + 1 < interior { value -= ub[3 * i + 4] * z[i + 1] }
             if i + 2 < interior { value -= ub[3 * i + 6] * z[i + 2] }
-            z[i] = value / ub[3 * i + 2]
+            z[i] = value * inv[i]
             i -= 1
           }
+        }
         }
       }
     }
@@ -103,12 +108,14 @@ extension _SplinePenalty {
     )
   }
 
-  /// The Givens sweep alone for GCV: U into `u` (3(n − 2) doubles, upper band storage) and, for
+  /// The Givens sweep alone for GCV: U into `u` (3(n − 2) doubles, upper band storage), 1/Uⱼⱼ
+  /// into `inverse` (n − 2) and, for
   /// each data column c, z = U⁻¹(Qᵀ-rotated right-hand side) into rows 1…n−2 of column c of `z`
   /// (n × columns); returns the weighted residual sum of squares Σ wᵢ(yᵢ − gᵢ)² = λ·Σ (Qz)ᵢ²/wᵢ.
   func _sweepForGCV(
     data y: Matrix, lambda: Double, u: UnsafeMutableBufferPointer<Double>,
-    z: UnsafeMutableBufferPointer<Double>, rhs: UnsafeMutableBufferPointer<Double>
+    inverse: UnsafeMutableBufferPointer<Double>, z: UnsafeMutableBufferPointer<Double>,
+    rhs: UnsafeMutableBufferPointer<Double>
   ) -> Double {
     let n = count
     let interior = interiorCount
@@ -119,8 +126,8 @@ extension _SplinePenalty {
         weights.withUnsafeBufferPointer { w in
           y.storage.withUnsafeBufferPointer { yv in
             _givensSweep(
-              t: t, ih: ih, w: w, y: yv, root: root, u: u, z: z, rhs: rhs, n: n,
-              interior: interior, columns: columns)
+              t: t, ih: ih, w: w, y: yv, root: root, u: u, inverse: inverse, z: z, rhs: rhs,
+              n: n, interior: interior, columns: columns)
           }
         }
       }
@@ -135,7 +142,7 @@ extension _SplinePenalty {
             var value = zc[i]
             if i + 1 < interior { value -= u[3 * i + 4] * zc[i + 1] }
             if i + 2 < interior { value -= u[3 * i + 6] * zc[i + 2] }
-            zc[i] = value / u[3 * i + 2]
+            zc[i] = value * inverse[i]
             i -= 1
           }
           if unitWeights {
@@ -149,21 +156,28 @@ extension _SplinePenalty {
     return lambda * rss
   }
 
-  /// The column sweep of ``fitByQR(data:lambda:)``: writes U and c (into z's rows 1…n−2).
+  /// The column sweep of ``fitByQR(data:lambda:)``: writes U, 1/Uⱼⱼ (into `inverse`) and c
+  /// (into z's rows 1…n−2).
   @inline(__always)
   private func _givensSweep(
     t: UnsafeBufferPointer<Double>, ih: UnsafeBufferPointer<Double>, w: UnsafeBufferPointer<Double>,
     y: UnsafeBufferPointer<Double>, root: Double, u: UnsafeMutableBufferPointer<Double>,
-    z: UnsafeMutableBufferPointer<Double>, rhs: UnsafeMutableBufferPointer<Double>, n: Int,
-    interior: Int, columns: Int
+    inverse: UnsafeMutableBufferPointer<Double>, z: UnsafeMutableBufferPointer<Double>,
+    rhs: UnsafeMutableBufferPointer<Double>, n: Int, interior: Int, columns: Int
   ) {
     typealias Row = (Double, Double, Double)
     // Rotates rows (p, x) so that x's entry k becomes zero; returns (cos, sin), or (1, 0) when
     // x's entry is already zero.
     @inline(__always) func rotate(_ p: inout Row, _ x: inout Row, _ k: Int) -> (Double, Double) {
+      rotateWithInverse(&p, &x, k).rotation
+    }
+    // The same, also returning 1/(new pivot entry).
+    @inline(__always) func rotateWithInverse(_ p: inout Row, _ x: inout Row, _ k: Int)
+      -> (rotation: (Double, Double), inverse: Double)
+    {
       let pk = k == 0 ? p.0 : (k == 1 ? p.1 : p.2)
       let xk = k == 0 ? x.0 : (k == 1 ? x.1 : x.2)
-      guard xk != 0 else { return (1, 0) }
+      guard xk != 0 else { return ((1, 0), 1 / pk) }
       let inverse = 1 / (pk * pk + xk * xk).squareRoot()
       let c = pk * inverse
       let s = xk * inverse
@@ -171,7 +185,7 @@ extension _SplinePenalty {
       p = (c * p.0 + s * x.0, c * p.1 + s * x.1, c * p.2 + s * x.2)
       x = (c * x.0 - s * p0.0, c * x.1 - s * p0.1, c * x.2 - s * p0.2)
       if k == 0 { x.0 = 0 } else if k == 1 { x.1 = 0 } else { x.2 = 0 }
-      return (c, s)
+      return ((c, s), inverse)
     }
     @inline(__always) func turn(_ a: inout Double, _ b: inout Double, _ cs: (Double, Double)) {
       let a0 = a
@@ -212,11 +226,12 @@ extension _SplinePenalty {
       // Column j: pivot on q, zeroing a and v; column j + 1: pivot on b, zeroing a and v;
       // column j + 2: fold v into a (what is left of v is residual).
       let r1 = rotate(&q, &a, 0)
-      let r2 = rotate(&q, &v, 0)
+      let (r2, inverseDiagonal) = rotateWithInverse(&q, &v, 0)
       let r3 = rotate(&b, &a, 1)
       let r4 = rotate(&b, &v, 1)
       let r5 = rotate(&a, &v, 2)
       u[3 * j + 2] = q.0
+      inverse[j] = inverseDiagonal
       if j + 1 < interior { u[3 * j + 4] = q.1 }
       if j + 2 < interior { u[3 * j + 6] = q.2 }
       if columns == 1 {

@@ -76,6 +76,7 @@ final class _GCVSearch {
   private var factor: [Double]
   private var qrZ: [Double] = []
   private var qrRHS: [Double] = []
+  private var qrInverse: [Double] = []
 
   init(penalty: _SplinePenalty, data: Matrix) {
     self.penalty = penalty
@@ -100,20 +101,25 @@ final class _GCVSearch {
     let interior = penalty.interiorCount
     if qrZ.count != n * data.columns { qrZ = [Double](repeating: 0, count: n * data.columns) }
     if qrRHS.count != 4 * data.columns { qrRHS = [Double](repeating: 0, count: 4 * data.columns) }
+    if qrInverse.count != interior { qrInverse = [Double](repeating: 0, count: interior) }
     var rss = 0.0
     var traceSigmaR = 0.0
     factor.withUnsafeMutableBufferPointer { u in
       // The Givens sweep writes only the slots inside the matrix; clear the two unused ones.
       for k in 0..<min(u.count, 3) where k != 2 { u[k] = 0 }
       if u.count > 3 { u[3] = 0 }
-      qrZ.withUnsafeMutableBufferPointer { z in
-        qrRHS.withUnsafeMutableBufferPointer { rhs in
-          rss = penalty._sweepForGCV(data: data, lambda: lambda, u: u, z: z, rhs: rhs)
+      qrInverse.withUnsafeMutableBufferPointer { inverse in
+        qrZ.withUnsafeMutableBufferPointer { z in
+          qrRHS.withUnsafeMutableBufferPointer { rhs in
+            rss = penalty._sweepForGCV(
+              data: data, lambda: lambda, u: u, inverse: inverse, z: z, rhs: rhs)
+          }
         }
-      }
-      r.storage.withUnsafeBufferPointer { rr in
-        traceSigmaR = BandCholesky._traceOfInverseTimes(
-          factor: UnsafePointer(u.baseAddress!), order: interior, band: rr.baseAddress!)
+        r.storage.withUnsafeBufferPointer { rr in
+          traceSigmaR = BandCholesky._traceOfInverseTimes(
+            factor: UnsafePointer(u.baseAddress!), inverseDiagonal: UnsafePointer(inverse.baseAddress!),
+            order: interior, band: rr.baseAddress!)
+        }
       }
     }
     let df = 2 + traceSigmaR

@@ -207,13 +207,14 @@ extension BandCholesky {
   /// the ``bandOfInverse()`` recursion run from the last row up, keeping only the three entries
   /// of A⁻¹ it still needs, so nothing of size n is written.
   /// - Complexity: O(n), one pass over U and B.
+  /// `inverseDiagonal` holds 1/Uᵢᵢ, so the recursion multiplies where ``bandOfInverse()`` divides.
   static func _traceOfInverseTimes(
-    factor u: UnsafePointer<Double>, order m: Int, band b: UnsafePointer<Double>
+    factor u: UnsafePointer<Double>, inverseDiagonal inv: UnsafePointer<Double>, order m: Int,
+    band b: UnsafePointer<Double>
   ) -> Double {
     guard m > 0 else { return 0 }
     // Row m − 1.
-    let ulast = u[3 * (m - 1) + 2]
-    var s11 = (1 / ulast) / ulast  // Σ(i+1, i+1) for the next row up
+    var s11 = inv[m - 1] * inv[m - 1]  // Σ(i+1, i+1) for the next row up
     var trace = s11 * b[3 * (m - 1) + 2]
     guard m > 1 else { return trace }
     // Row m − 2: only Σ(i, i+1) off the diagonal.
@@ -221,14 +222,10 @@ extension BandCholesky {
     var s22: Double
     do {
       let i = m - 2
-      let uii = u[3 * i + 2]
+      let vii = inv[i]
       let u01 = u[3 * i + 4]
-      var acc = 0.0
-      acc += u01 * s11
-      let s01 = -acc / uii
-      acc = 0.0
-      acc += u01 * s01
-      let s00 = (1 / uii - acc) / uii
+      let s01 = -(u01 * s11) * vii
+      let s00 = (vii - u01 * s01) * vii
       trace += s00 * b[3 * i + 2] + 2 * (s01 * b[3 * i + 4])
       s22 = s11
       s12 = s01
@@ -236,21 +233,12 @@ extension BandCholesky {
     }
     var i = m - 3
     while i >= 0 {
-      let uii = u[3 * i + 2]
+      let vii = inv[i]
       let u01 = u[3 * i + 4]
       let u02 = u[3 * i + 6]
-      var acc = 0.0
-      acc += u01 * s12
-      acc += u02 * s22
-      let s02 = -acc / uii
-      acc = 0.0
-      acc += u01 * s11
-      acc += u02 * s12
-      let s01 = -acc / uii
-      acc = 0.0
-      acc += u01 * s01
-      acc += u02 * s02
-      let s00 = (1 / uii - acc) / uii
+      let s02 = -(u01 * s12 + u02 * s22) * vii
+      let s01 = -(u01 * s11 + u02 * s12) * vii
+      let s00 = (vii - (u01 * s01 + u02 * s02)) * vii
       trace += s00 * b[3 * i + 2] + 2 * (s01 * b[3 * i + 4] + s02 * b[3 * i + 6])
       s22 = s11
       s12 = s01
