@@ -2,9 +2,12 @@ import ArgumentParser
 import CodedComputing
 
 @main
-struct Coded: ParsableCommand {
+struct Coded: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "coded",
     abstract: "Approximate coded computing: smoothing splines, LeTCC, BACC, LCC.",
-    subcommands: [])
+    subcommands: [
+      SplineCommand.self, RunCommand.self, SweepCommand.self, TimingCommand.self, TrainCommand.self,
+      InferCommand.self, ForwardSpeedCommand.self,
+    ])
 }

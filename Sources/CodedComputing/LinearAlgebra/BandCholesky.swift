@@ -94,6 +94,10 @@ public struct BandCholesky: Sendable {
         detail: "right-hand side has \(rhs.count) elements, expected \(order) × \(columns)")
     }
     guard order > 0, columns > 0 else { return }
+    if columns >= 4 {
+      _solveColumnBlocked(&rhs, columns: columns)
+      return
+    }
     var uplo = CChar(UInt8(ascii: "U"))
     var n = Int32(order)
     var kd = Int32(bandwidth)
