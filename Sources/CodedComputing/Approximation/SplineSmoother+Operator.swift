@@ -13,9 +13,14 @@ extension SplineSmoother {
     let columns = data.columns
     let p = plan.points.count
     precondition(data.rows == n && plan.knotCount == n, "Data, plan and knots disagree")
-    guard let factor = _factor else {
+    guard n > 2 else {
       // Two knots: the fit is the line through both points.
       return plan.apply(values: data, secondDerivatives: Matrix(rows: n, columns: columns))
+    }
+    guard !_usesQR, let factor = _factor else {
+      // R + λM too ill-conditioned for the normal equations: the Givens route of `fit`.
+      let spline = _fitUnchecked(data)
+      return plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
     }
     let interior = n - 2
     let penalty = _penalty
