@@ -111,7 +111,8 @@ extension _SplinePenalty {
   /// The Givens sweep alone for GCV: U into `u` (3(n − 2) doubles, upper band storage), 1/Uⱼⱼ
   /// into `inverse` (n − 2) and, for
   /// each data column c, z = U⁻¹(Qᵀ-rotated right-hand side) into rows 1…n−2 of column c of `z`
-  /// (n × columns); returns the weighted residual sum of squares Σ wᵢ(yᵢ − gᵢ)² = λ·Σ (Qz)ᵢ²/wᵢ.
+  /// (n × columns); returns the weighted residual sum of squares Σ wᵢ(yᵢ − gᵢ)² = λ·Σ (Qz)ᵢ²/wᵢ,
+  /// averaged over the columns.
   func _sweepForGCV(
     data y: Matrix, lambda: Double, u: UnsafeMutableBufferPointer<Double>,
     inverse: UnsafeMutableBufferPointer<Double>, z: UnsafeMutableBufferPointer<Double>,
@@ -132,10 +133,14 @@ extension _SplinePenalty {
         }
       }
     }
-    var rss = 0.0
+    // The mean over columns as first + Σ (rss_c − first)/columns: exactly rss_0 when all columns
+    // are equal, so the criterion (and the λ it picks) does not depend on repeating a column.
+    var first = 0.0
+    var deviation = 0.0
     inverseSpacing.withUnsafeBufferPointer { ih in
       weights.withUnsafeBufferPointer { w in
         for c in 0..<columns {
+          var rss = 0.0
           let zc = z.baseAddress! + c * n + 1
           var i = interior - 1
           while i >= 0 {
@@ -150,10 +155,11 @@ extension _SplinePenalty {
           } else {
             _forEachQGamma(zc, ih) { i, qz in rss += qz * qz / w[i] }
           }
+          if c == 0 { first = rss } else { deviation += rss - first }
         }
       }
     }
-    return lambda * rss
+    return lambda * (first + deviation / Double(columns))
   }
 
   /// The column sweep of ``fitByQR(data:lambda:)``: writes U, 1/Uⱼⱼ (into `inverse`) and c

@@ -124,7 +124,7 @@ final class _GCVSearch {
     }
     let df = 2 + traceSigmaR
     let residualDF = Double(n) - df
-    let score = Double(n) * rss / Double(data.columns) / (residualDF * residualDF)
+    let score = Double(n) * rss / (residualDF * residualDF)
     return (score, df)
   }
 

@@ -13,6 +13,11 @@ extension SplineSmoother {
     let columns = data.columns
     let p = plan.points.count
     precondition(data.rows == n && plan.knotCount == n, "Data, plan and knots disagree")
+    if _usesQR {
+      // R + λM too ill-conditioned to factorise: fit through the Givens route, then evaluate.
+      let (values, second, _) = _penalty.fitByQR(data: data, lambda: lambda)
+      return plan.apply(values: values, secondDerivatives: second)
+    }
     guard let factor = _factor else {
       // Two knots: the fit is the line through both points.
       return plan.apply(values: data, secondDerivatives: Matrix(rows: n, columns: columns))
@@ -20,6 +25,10 @@ extension SplineSmoother {
     let interior = n - 2
     let penalty = _penalty
     let lambda = self.lambda
+    // Q's coefficients once (the penalty stores only 1/hᵢ; q0/q1/q2 build arrays on each access).
+    let q0 = penalty.q0
+    let q1 = penalty.q1
+    let q2 = penalty.q2
     var gamma = [Double](unsafeUninitializedCapacity: interior * columns) { buffer, count in
       data.storage.withUnsafeBufferPointer { y in
         for c in 0..<columns {
@@ -27,7 +36,7 @@ extension SplineSmoother {
           let gb = c * interior
           for r in 0..<interior {
             buffer[gb + r] =
-              penalty.q0[r] * y[yb + r] + penalty.q1[r] * y[yb + r + 1] + penalty.q2[r] * y[yb + r + 2]
+              q0[r] * y[yb + r] + q1[r] * y[yb + r + 1] + q2[r] * y[yb + r + 2]
           }
         }
       }
@@ -64,9 +73,9 @@ extension SplineSmoother {
       // g_j = y_j − (λ/w_j)·(q0[j]γ'_j + q1[j−1]γ'_{j−1} + q2[j−2]γ'_{j−2}) for j = i, i + 1.
       for (j, a) in [(i, pw.0), (i + 1, pw.1)] {
         let scale = -a * lambda / penalty.weights[j]
-        if j < interior { add(j, scale * penalty.q0[j]) }
-        if j >= 1 && j - 1 < interior { add(j - 1, scale * penalty.q1[j - 1]) }
-        if j >= 2 && j - 2 < interior { add(j - 2, scale * penalty.q2[j - 2]) }
+        if j < interior { add(j, scale * q0[j]) }
+        if j >= 1 && j - 1 < interior { add(j - 1, scale * q1[j - 1]) }
+        if j >= 2 && j - 2 < interior { add(j - 2, scale * q2[j - 2]) }
       }
       // Second derivatives at knots i and i + 1 are γ'_{i−1} and γ'_i (zero at the end knots).
       if i >= 1 { add(i - 1, pw.2) }
