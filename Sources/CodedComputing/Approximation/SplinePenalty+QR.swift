@@ -116,7 +116,8 @@ extension _SplinePenalty {
   func _sweepForGCV(
     data y: Matrix, lambda: Double, u: UnsafeMutableBufferPointer<Double>,
     inverse: UnsafeMutableBufferPointer<Double>, z: UnsafeMutableBufferPointer<Double>,
-    rhs: UnsafeMutableBufferPointer<Double>
+    rhs: UnsafeMutableBufferPointer<Double>,
+    rFactor: (diagonal: UnsafePointer<Double>, offDiagonal: UnsafePointer<Double>)
   ) -> Double {
     let n = count
     let interior = interiorCount
@@ -128,7 +129,7 @@ extension _SplinePenalty {
           y.storage.withUnsafeBufferPointer { yv in
             _givensSweep(
               t: t, ih: ih, w: w, y: yv, root: root, u: u, inverse: inverse, z: z, rhs: rhs,
-              n: n, interior: interior, columns: columns)
+              n: n, interior: interior, columns: columns, rFactor: rFactor)
           }
         }
       }
@@ -162,6 +163,38 @@ extension _SplinePenalty {
     return lambda * (first + deviation / Double(columns))
   }
 
+  /// The Cholesky factor R = VᵀV of the tridiagonal R: V(j, j) and V(j, j+1) (0 in the last
+  /// column), λ-independent, so a GCV search computes it once for all its sweeps.
+  func _rFactor() -> (diagonal: [Double], offDiagonal: [Double]) {
+    let interior = interiorCount
+    var diagonal = [Double](repeating: 0, count: interior)
+    var offDiagonal = [Double](repeating: 0, count: interior)
+    knots.withUnsafeBufferPointer { t in
+      _forEachRFactorRow(t, interior) { j, d, o in
+        diagonal[j] = d
+        offDiagonal[j] = o
+      }
+    }
+    return (diagonal, offDiagonal)
+  }
+
+  /// Calls body(j, V(j, j), V(j, j+1)) for j = 0 ..< interior.
+  @inline(__always)
+  private func _forEachRFactorRow(
+    _ t: UnsafeBufferPointer<Double>, _ interior: Int, _ body: (Int, Double, Double) -> Void
+  ) {
+    var vDiagonal = ((t[2] - t[0]) / 3).squareRoot()
+    for j in 0..<interior {
+      let h1 = j + 1 < interior ? t[j + 2] - t[j + 1] : 0
+      let vOff = j + 1 < interior ? (h1 / 6) / vDiagonal : 0
+      body(j, vDiagonal, vOff)
+      if j + 1 < interior {
+        let h2 = t[j + 3] - t[j + 2]
+        vDiagonal = ((h1 + h2) / 3 - vOff * vOff).squareRoot()
+      }
+    }
+  }
+
   /// The column sweep of ``fitByQR(data:lambda:)``: writes U, 1/Uⱼⱼ (into `inverse`) and c
   /// (into z's rows 1…n−2).
   @inline(__always)
@@ -169,7 +202,8 @@ extension _SplinePenalty {
     t: UnsafeBufferPointer<Double>, ih: UnsafeBufferPointer<Double>, w: UnsafeBufferPointer<Double>,
     y: UnsafeBufferPointer<Double>, root: Double, u: UnsafeMutableBufferPointer<Double>,
     inverse: UnsafeMutableBufferPointer<Double>, z: UnsafeMutableBufferPointer<Double>,
-    rhs: UnsafeMutableBufferPointer<Double>, n: Int, interior: Int, columns: Int
+    rhs: UnsafeMutableBufferPointer<Double>, n: Int, interior: Int, columns: Int,
+    rFactor: (diagonal: UnsafePointer<Double>, offDiagonal: UnsafePointer<Double>)? = nil
   ) {
     typealias Row = (Double, Double, Double)
     // Rotates rows (p, x) so that x's entry k becomes zero; returns (cos, sin), or (1, 0) when
@@ -226,8 +260,15 @@ extension _SplinePenalty {
         sq * ih[j + 1], j + 1 < interior ? sq * (-ih[j + 1] - ih[j + 2]) : 0,
         j + 2 < interior ? sq * ih[j + 2] : 0
       )
-      let h1 = j + 1 < interior ? t[j + 2] - t[j + 1] : 0
-      let vOff = j + 1 < interior ? (h1 / 6) / vDiagonal : 0
+      var h1 = 0.0
+      var vOff = 0.0
+      if let rFactor {
+        vDiagonal = rFactor.diagonal[j]
+        vOff = rFactor.offDiagonal[j]
+      } else {
+        h1 = j + 1 < interior ? t[j + 2] - t[j + 1] : 0
+        vOff = j + 1 < interior ? (h1 / 6) / vDiagonal : 0
+      }
       var v: Row = (vDiagonal, vOff, 0)
       // Column j: pivot on q, zeroing a and v; column j + 1: pivot on b, zeroing a and v;
       // column j + 2: fold v into a (what is left of v is residual).
@@ -269,7 +310,7 @@ extension _SplinePenalty {
       // Carry: b covers (j+1, j+2), a covers (j+2); shift the window by one column.
       (a, b) = ((b.1, b.2, 0), (0, a.2, 0))
       // Next row of V: V(j+1, j+1) = √(R(j+1, j+1) − V(j, j+1)²).
-      if j + 1 < interior {
+      if rFactor == nil && j + 1 < interior {
         let h2 = t[j + 3] - t[j + 2]
         vDiagonal = ((h1 + h2) / 3 - vOff * vOff).squareRoot()
       }

@@ -77,11 +77,14 @@ final class _GCVSearch {
   private var qrZ: [Double] = []
   private var qrRHS: [Double] = []
   private var qrInverse: [Double] = []
+  /// R = VᵀV, shared by every sweep.
+  private let rFactor: (diagonal: [Double], offDiagonal: [Double])
 
   init(penalty: _SplinePenalty, data: Matrix) {
     self.penalty = penalty
     self.data = data
     (r, m) = penalty.bands()
+    rFactor = penalty._rFactor()
     factor = [Double](repeating: 0, count: r.storage.count)
   }
 
@@ -111,8 +114,13 @@ final class _GCVSearch {
       qrInverse.withUnsafeMutableBufferPointer { inverse in
         qrZ.withUnsafeMutableBufferPointer { z in
           qrRHS.withUnsafeMutableBufferPointer { rhs in
-            rss = penalty._sweepForGCV(
-              data: data, lambda: lambda, u: u, inverse: inverse, z: z, rhs: rhs)
+            rFactor.diagonal.withUnsafeBufferPointer { vd in
+              rFactor.offDiagonal.withUnsafeBufferPointer { vo in
+                rss = penalty._sweepForGCV(
+                  data: data, lambda: lambda, u: u, inverse: inverse, z: z, rhs: rhs,
+                  rFactor: (vd.baseAddress!, vo.baseAddress!))
+              }
+            }
           }
         }
         r.storage.withUnsafeBufferPointer { rr in
