@@ -10,7 +10,9 @@ import Testing
 struct SplineOptimisationTests {
   /// Reinsch's system straight from the textbook (Green & Silverman 1994, §2.1) with dense
   /// matrices and LAPACK dgesv: the fitted values g = y − λW⁻¹Qγ, (R + λQᵀW⁻¹Q)γ = Qᵀy.
-  static func denseReference(knots t: [Double], weights w: [Double], data y: [Double], lambda: Double)
+  static func denseReference(
+    knots t: [Double], weights w: [Double], data y: [Double], lambda: Double
+  )
     throws -> [Double]
   {
     let n = t.count
@@ -45,7 +47,9 @@ struct SplineOptimisationTests {
   func choleskyMatchesDense(n: Int, lambda: Double) throws {
     var generator = SplitMix64(seed: UInt64(n) &* 7919 &+ UInt64(lambda.exponent + 100))
     // A jittered grid: spacings at least 0.5/n keep 9λ/h³ far below the switch to Givens.
-    let t = (0..<n).map { (Double($0) + 0.5 * Double.random(in: 0..<1, using: &generator)) / Double(n) }
+    let t = (0..<n).map {
+      (Double($0) + 0.5 * Double.random(in: 0..<1, using: &generator)) / Double(n)
+    }
     let y = t.map { sin(6 * $0) + Double.random(in: -0.1..<0.1, using: &generator) }
     let w = (0..<n).map { _ in Double.random(in: 0.5..<2, using: &generator) }
     let smoother = try SplineSmoother(knots: t, weights: w, lambda: lambda)
@@ -135,7 +139,9 @@ struct SplineOptimisationTests {
     }
   }
 
-  @Test("GCV at n = 20 000 with 9λ/h³ ≫ 10¹⁶ near the optimum gives finite, monotone degrees of freedom")
+  @Test(
+    "GCV at n = 20 000 with 9λ/h³ ≫ 10¹⁶ near the optimum gives finite, monotone degrees of freedom"
+  )
   func gcvCurveIsWellBehaved() throws {
     // h = 5e-5: h³ = 1.25e-13, so λ = 1e-2 means 9λ/h³ ≈ 7e11 and λ = 1e3 ≈ 7e16, beyond the
     // point where dpbtrf reports R + λM indefinite.

@@ -30,7 +30,8 @@ extension _SplinePenalty {
 
   /// The fits of every column of `y` through the Givens factorisation; λ > 0.
   /// - Returns: the knot values, the second derivatives (both n × c) and U in upper band storage.
-  func fitByQR(data y: Matrix, lambda: Double) -> (values: Matrix, second: Matrix, factor: [Double]) {
+  func fitByQR(data y: Matrix, lambda: Double) -> (values: Matrix, second: Matrix, factor: [Double])
+  {
     precondition(lambda > 0 && interiorCount > 0, "The QR route needs λ > 0 and three knots")
     let n = count
     let interior = interiorCount
@@ -65,17 +66,17 @@ extension _SplinePenalty {
     second.withUnsafeMutableBufferPointer { zb in
       u.withUnsafeBufferPointer { ub in
         inverse.withUnsafeBufferPointer { inv in
-        for c in 0..<columns {
-          let z = zb.baseAddress! + c * n + 1
-          var i = interior - 1
-          while i >= 0 {
-            var value = z[i]
-            if i + 1 < interior { value -= ub[3 * i + 4] * z[i + 1] }
-            if i + 2 < interior { value -= ub[3 * i + 6] * z[i + 2] }
-            z[i] = value * inv[i]
-            i -= 1
+          for c in 0..<columns {
+            let z = zb.baseAddress! + c * n + 1
+            var i = interior - 1
+            while i >= 0 {
+              var value = z[i]
+              if i + 1 < interior { value -= ub[3 * i + 4] * z[i + 1] }
+              if i + 2 < interior { value -= ub[3 * i + 6] * z[i + 2] }
+              z[i] = value * inv[i]
+              i -= 1
+            }
           }
-        }
         }
       }
     }

@@ -51,7 +51,9 @@ extension SplineSmoother {
   }
 
   /// The GCV criterion at one λ > 0; see ``byGCV(knots:data:weights:)``.
-  public static func gcvScore(knots: [Double], data: Matrix, weights: [Double]? = nil, lambda: Double)
+  public static func gcvScore(
+    knots: [Double], data: Matrix, weights: [Double]? = nil, lambda: Double
+  )
     throws(ApproximationError) -> (score: Double, degreesOfFreedom: Double)
   {
     guard lambda.isFinite, lambda > 0 else { throw .invalidLambda(lambda) }
@@ -92,7 +94,9 @@ final class _GCVSearch {
   /// accurate as the Cholesky route where that one works (agreement to about 10⁻¹² relative
   /// for well-conditioned λ), stays accurate where R + λM cannot be formed, and avoids the
   /// per-column BLAS calls of LAPACK's unblocked dpbtf2, so it is also the faster of the two.
-  func score(logLambda: Double) throws(ApproximationError) -> (score: Double, degreesOfFreedom: Double) {
+  func score(logLambda: Double) throws(ApproximationError) -> (
+    score: Double, degreesOfFreedom: Double
+  ) {
     scoreByQR(lambda: _pow10(logLambda))
   }
 
@@ -125,7 +129,8 @@ final class _GCVSearch {
         }
         r.storage.withUnsafeBufferPointer { rr in
           traceSigmaR = BandCholesky._traceOfInverseTimes(
-            factor: UnsafePointer(u.baseAddress!), inverseDiagonal: UnsafePointer(inverse.baseAddress!),
+            factor: UnsafePointer(u.baseAddress!),
+            inverseDiagonal: UnsafePointer(inverse.baseAddress!),
             order: interior, band: rr.baseAddress!)
         }
       }
@@ -167,15 +172,19 @@ final class _GCVSearch {
     }
     guard best.score.isFinite else {
       throw .linearAlgebra(
-        .numericalFailure(routine: "GCV", index: 0, reason: "the criterion is not finite for any λ"))
+        .numericalFailure(routine: "GCV", index: 0, reason: "the criterion is not finite for any λ")
+      )
     }
-    let refined = _brentMinimum(lower: best.u - step, upper: best.u + step, start: best, tolerance: 5e-4) {
+    let refined = _brentMinimum(
+      lower: best.u - step, upper: best.u + step, start: best, tolerance: 5e-4
+    ) {
       evaluations += 1
       return scoreOrInfinity(logLambda: $0)
     }
     if refined.score < best.score { best = refined }
     return GCVResult(
-      lambda: _pow10(best.u), score: best.score, degreesOfFreedom: best.df, evaluations: evaluations)
+      lambda: _pow10(best.u), score: best.score, degreesOfFreedom: best.df, evaluations: evaluations
+    )
   }
 }
 

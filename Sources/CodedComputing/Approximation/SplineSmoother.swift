@@ -76,7 +76,8 @@ public struct SplineSmoother: Sendable {
   func _fitUnchecked(_ data: Matrix) -> SmoothingSpline {
     if _usesQR {
       let (values, second, _) = _penalty.fitByQR(data: data, lambda: lambda)
-      return SmoothingSpline(knots: knots, values: values, secondDerivatives: second, lambda: lambda)
+      return SmoothingSpline(
+        knots: knots, values: values, secondDerivatives: second, lambda: lambda)
     }
     guard let factor = _factor else {
       // Two knots: the fit is the line through both points, whatever λ.
@@ -95,7 +96,8 @@ public struct SplineSmoother: Sendable {
     -> Matrix
   {
     guard plan.knotCount == knots.count else {
-      throw .lengthMismatch(what: "evaluation plan knots", expected: knots.count, actual: plan.knotCount)
+      throw .lengthMismatch(
+        what: "evaluation plan knots", expected: knots.count, actual: plan.knotCount)
     }
     let spline = try fit(data)
     return plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
