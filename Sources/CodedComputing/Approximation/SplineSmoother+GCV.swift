@@ -18,9 +18,11 @@ extension SplineSmoother {
   /// GCV(λ) = (1/n)·Σᵢ wᵢ (yᵢ − ĝ_λ(tᵢ))² / (1 − tr(S_λ)/n)² (Craven & Wahba 1979), summed over
   /// the columns of `data` so that all columns share one λ (as a coded-computing decoder needs).
   /// With unit weights and one column this is the criterion scipy's `make_smoothing_spline`
-  /// minimises when `lam` is None. Each evaluation is O(n): one banded Cholesky factorisation,
-  /// one multi-column solve, and the trace tr(I − S_λ) = λ·tr((R + λM)⁻¹M) from the band of the
-  /// inverse by the Hutchinson–de Hoog recursion (Hutchinson & de Hoog 1985).
+  /// minimises when `lam` is None. Each evaluation is O(n): a Givens factorisation UᵀU = R + λM
+  /// of the equivalent least-squares problem (never forming R + λM, which is too ill-conditioned
+  /// at large n; see `SplinePenalty+QR.swift`), one back substitution per column, and the trace
+  /// tr S_λ = 2 + tr((R + λM)⁻¹R) by the Hutchinson–de Hoog recursion on U (Hutchinson &
+  /// de Hoog 1985), streamed without storing the band of the inverse.
   ///
   /// The search runs over log λ: a grid around the natural scale λ₀ = tr R / tr M (where the
   /// roughness penalty and the data term balance) from λ₀/10³ up to λ₀·n⁴ (where the fit is
