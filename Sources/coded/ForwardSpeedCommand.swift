@@ -11,12 +11,16 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
 
   @Option(help: "Weight file.") var model: String
   @Option(help: "Directory with test.csv, or a CSV file (header label,x0,...).") var data: String
-  @Option(name: .customLong("batch-sizes"), help: "Batch sizes, comma-separated (1 = one image per call).")
+  @Option(
+    name: .customLong("batch-sizes"), help: "Batch sizes, comma-separated (1 = one image per call)."
+  )
   var batchSizes: String = "1,32,450"
   @Option(help: "Minimum seconds to time each batch size (repeats the whole pass until reached).")
   var seconds: Double = 1
   @Option(name: .customLong("blas-threads"), help: "OpenBLAS threads.") var blasThreads: Int = 1
-  @Option(name: .customLong("logits-output"), help: "Also write the logits of every test image to this CSV.")
+  @Option(
+    name: .customLong("logits-output"),
+    help: "Also write the logits of every test image to this CSV.")
   var logitsOutput: String?
 
   func run() async throws {
@@ -24,20 +28,28 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
   }
 
   private func _run() throws {
-    guard blasThreads >= 1 else { throw CLIFailure("--blas-threads must be at least 1, got \(blasThreads)") }
-    guard seconds > 0, seconds.isFinite else { throw CLIFailure("--seconds must be positive, got \(seconds)") }
+    guard blasThreads >= 1 else {
+      throw CLIFailure("--blas-threads must be at least 1, got \(blasThreads)")
+    }
+    guard seconds > 0, seconds.isFinite else {
+      throw CLIFailure("--seconds must be positive, got \(seconds)")
+    }
     setBLASThreadCount(blasThreads)
     var isDirectory: ObjCBool = false
     let path =
-      FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) && isDirectory.boolValue
+      FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory)
+        && isDirectory.boolValue
       ? (data as NSString).appendingPathComponent("test.csv") : data
     let test = try LabeledDataset.load(csv: path)
     let network = try SequentialNetwork.load(from: model)
     guard test.features.columns == network.inputShape.count else {
-      throw NetworkError.wrongInputDimension(expected: network.inputShape.count, actual: test.features.columns)
+      throw NetworkError.wrongInputDimension(
+        expected: network.inputShape.count, actual: test.features.columns)
     }
     let sizes = try parseIntegerList(batchSizes, option: "--batch-sizes")
-    guard sizes.allSatisfy({ $0 >= 1 }) else { throw CLIFailure("--batch-sizes must be positive, got '\(batchSizes)'") }
+    guard sizes.allSatisfy({ $0 >= 1 }) else {
+      throw CLIFailure("--batch-sizes must be positive, got '\(batchSizes)'")
+    }
     let batchesBySize = sizes.map { size in
       stride(from: 0, to: test.count, by: size).map { start in
         test.features.selectingRows(Array(start..<min(start + size, test.count)))
@@ -67,7 +79,9 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
         let (s, atto) = (clock.now - start).components
         elapsed = Double(s) + Double(atto) * 1e-18
       } while elapsed < seconds
-      print("swift,\(network.name),\(size),\(images),\(elapsed),\(Double(images) / elapsed),\(blasThreads),\(checksum)")
+      print(
+        "swift,\(network.name),\(size),\(images),\(elapsed),\(Double(images) / elapsed),\(blasThreads),\(checksum)"
+      )
     }
   }
 }

@@ -6,7 +6,8 @@ import Foundation
 struct TrainCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train an MLP or a LeNet-style network (softmax cross-entropy, SGD or Adam) and save its weights.",
+    abstract:
+      "Train an MLP or a LeNet-style network (softmax cross-entropy, SGD or Adam) and save its weights.",
     discussion: """
       --data DIR reads DIR/train.csv and DIR/test.csv (header label,x0,...; see scripts/export_digits.py).
       Training is seeded and deterministic (one BLAS thread). Prints one CSV row with the final
@@ -14,9 +15,11 @@ struct TrainCommand: AsyncParsableCommand {
       """)
 
   @Option(help: "Architecture: mlp or lenet.") var model: String = "mlp"
-  @Option(help: "Activation: relu, tanh, sigmoid, gelu, softplus, identity.") var activation: String = "relu"
+  @Option(help: "Activation: relu, tanh, sigmoid, gelu, softplus, identity.") var activation:
+    String = "relu"
   @Option(help: "Directory with train.csv and test.csv.") var data: String
-  @Option(help: "Image shape HxW for lenet (default: square root of the feature count).") var imageShape: String?
+  @Option(help: "Image shape HxW for lenet (default: square root of the feature count).")
+  var imageShape: String?
   @Option(help: "MLP hidden widths, comma-separated.") var hidden: String = "64"
   @Option(help: "Training epochs.") var epochs: Int = 30
   @Option(help: "Mini-batch size.") var batchSize: Int = 32
@@ -27,7 +30,9 @@ struct TrainCommand: AsyncParsableCommand {
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+    guard batchSize >= 1 else {
+      throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
+    }
     guard learningRate > 0, learningRate.isFinite else {
       throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
     }
@@ -42,31 +47,42 @@ struct TrainCommand: AsyncParsableCommand {
     let architecture = try NetworkArchitecture(named: model)
     let function = try Activation(named: activation)
     guard let optimizerKind = TrainingOptions.Optimizer(rawValue: optimizer) else {
-      throw NetworkError.unknownName(kind: "optimizer", name: optimizer, known: TrainingOptions.Optimizer.allCases.map(\.rawValue))
+      throw NetworkError.unknownName(
+        kind: "optimizer", name: optimizer,
+        known: TrainingOptions.Optimizer.allCases.map(\.rawValue))
     }
     let widths = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
     guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
-      throw NetworkError.invalidData("--hidden must be positive integers separated by commas, got '\(hidden)'")
+      throw NetworkError.invalidData(
+        "--hidden must be positive integers separated by commas, got '\(hidden)'")
     }
     let trainPath = (data as NSString).appendingPathComponent("train.csv")
     let testPath = (data as NSString).appendingPathComponent("test.csv")
     let train = try LabeledDataset.load(csv: trainPath)
     let test = try LabeledDataset.load(csv: testPath)
     guard train.features.columns == test.features.columns else {
-      throw NetworkError.invalidData("train.csv has \(train.features.columns) features, test.csv \(test.features.columns)")
+      throw NetworkError.invalidData(
+        "train.csv has \(train.features.columns) features, test.csv \(test.features.columns)")
     }
     let shape = try _parseImageShape(imageShape, featureCount: train.features.columns)
     let classes = max(train.classCount, test.classCount)
+    guard classes >= 2 else {
+      throw NetworkError.invalidData(
+        "the labels name only one class; a classifier needs at least two")
+    }
     var network = try SequentialNetwork.make(
-      architecture, inputShape: shape, classes: classes, activation: function, hidden: widths.compactMap { $0 },
+      architecture, inputShape: shape, classes: classes, activation: function,
+      hidden: widths.compactMap { $0 },
       seed: seed)
-    let options = TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate, optimizer: optimizerKind)
+    let options = TrainingOptions(
+      epochs: epochs, batchSize: batchSize, learningRate: learningRate, optimizer: optimizerKind)
     let clock = ContinuousClock()
     let start = clock.now
     let summaries = try network.train(on: train, options: options, seed: seed)
     let seconds = (clock.now - start)._seconds
     for s in summaries {
-      FileHandle.standardError.write(Data("epoch \(s.epoch): loss \(s.loss), train accuracy \(s.accuracy)\n".utf8))
+      FileHandle.standardError.write(
+        Data("epoch \(s.epoch): loss \(s.loss), train accuracy \(s.accuracy)\n".utf8))
     }
     let trainAccuracy = try network.accuracy(on: train)
     let testAccuracy = try network.accuracy(on: test)
@@ -80,7 +96,9 @@ struct TrainCommand: AsyncParsableCommand {
     ]
     try network.save(to: output)
     print("model,activation,epochs,seed,parameters,train_accuracy,test_accuracy,seconds,output")
-    print("\(architecture.rawValue),\(function.rawValue),\(epochs),\(seed),\(network.parameterCount),\(trainAccuracy),\(testAccuracy),\(seconds),\(output)")
+    print(
+      "\(architecture.rawValue),\(function.rawValue),\(epochs),\(seed),\(network.parameterCount),\(trainAccuracy),\(testAccuracy),\(seconds),\(output)"
+    )
   }
 }
 

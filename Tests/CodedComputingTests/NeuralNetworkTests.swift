@@ -8,10 +8,12 @@ private func allLayerNetwork(_ activation: Activation, seed: UInt64) throws -> S
   var rng = SplitMix64(seed: seed)
   let shape = FeatureShape(channels: 2, height: 4, width: 4)
   var layers: [NetworkLayer] = [
-    .convolution(ConvolutionLayer(inputChannels: 2, outputChannels: 3, kernel: 3, padding: 1, using: &rng)),
+    .convolution(
+      ConvolutionLayer(inputChannels: 2, outputChannels: 3, kernel: 3, padding: 1, using: &rng)),
     .activation(activation),
     .pooling(PoolingLayer(.average, size: 2)),
-    .convolution(ConvolutionLayer(inputChannels: 3, outputChannels: 2, kernel: 2, padding: 1, using: &rng)),
+    .convolution(
+      ConvolutionLayer(inputChannels: 3, outputChannels: 2, kernel: 2, padding: 1, using: &rng)),
     .activation(activation),
     .pooling(PoolingLayer(.maximum, size: 3)),
     .dense(DenseLayer(inputs: 2, outputs: 5, using: &rng)),
@@ -35,12 +37,16 @@ private func allLayerNetwork(_ activation: Activation, seed: UInt64) throws -> S
 
 private func randomMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
   var rng = SplitMix64(seed: seed)
-  return Matrix(rows: rows, columns: columns, columnMajor: (0..<(rows * columns)).map { _ in 2 * rng._nextUnitDouble() - 1 })
+  return Matrix(
+    rows: rows, columns: columns,
+    columnMajor: (0..<(rows * columns)).map { _ in 2 * rng._nextUnitDouble() - 1 })
 }
 
 @Suite("Neural networks")
 struct NeuralNetworkTests {
-  @Test("Activations: closed-form values and derivatives against central differences", arguments: Activation.allCases)
+  @Test(
+    "Activations: closed-form values and derivatives against central differences",
+    arguments: Activation.allCases)
   func activationValues(_ activation: Activation) {
     // Closed forms: tanh(0.5), Φ(1) (GELU(1) = 1·Φ(1)), log 2 = softplus(0), σ(0) = 1/2.
     let expected: [Activation: (Double, Double)] = [
@@ -61,7 +67,8 @@ struct NeuralNetworkTests {
   func convolutionMatchesDirectLoop(padding: Int) {
     var rng = SplitMix64(seed: 11)
     let shape = FeatureShape(channels: 2, height: 5, width: 4)
-    let conv = ConvolutionLayer(inputChannels: 2, outputChannels: 3, kernel: 3, padding: padding, using: &rng)
+    let conv = ConvolutionLayer(
+      inputChannels: 2, outputChannels: 3, kernel: 3, padding: padding, using: &rng)
     var layer = conv
     layer.bias = [0.25, -0.5, 1]
     let batch = randomMatrix(3, shape.count, seed: 12)
@@ -104,7 +111,9 @@ struct NeuralNetworkTests {
     #expect(maximum == Matrix(rows: [[5, 7, 13, 15]]))
   }
 
-  @Test("Backpropagation equals central differences for every layer type", arguments: Activation.allCases)
+  @Test(
+    "Backpropagation equals central differences for every layer type",
+    arguments: Activation.allCases)
   func gradientCheck(_ activation: Activation) throws {
     var network = try allLayerNetwork(activation, seed: 3)
     let batch = randomMatrix(4, network.inputShape.count, seed: 4)
@@ -134,8 +143,11 @@ struct NeuralNetworkTests {
       plus.storage[i] += h
       var minus = batch
       minus.storage[i] -= h
-      let numeric = (network.lossAndGradient(plus, labels: labels).loss - network.lossAndGradient(minus, labels: labels).loss) / (2 * h)
-      worstInput = max(worstInput, abs(numeric - inputGradient.storage[i]) / max(1e-3, abs(numeric)))
+      let numeric =
+        (network.lossAndGradient(plus, labels: labels).loss
+          - network.lossAndGradient(minus, labels: labels).loss) / (2 * h)
+      worstInput = max(
+        worstInput, abs(numeric - inputGradient.storage[i]) / max(1e-3, abs(numeric)))
     }
     #expect(worstInput <= 1e-5, "worst relative input-gradient error \(worstInput)")
   }
@@ -171,18 +183,25 @@ struct NeuralNetworkTests {
     }
     let data = LabeledDataset(features: Matrix(rows: rows), labels: labels)
     let options = TrainingOptions(epochs: 60, batchSize: 8, learningRate: 0.02, optimizer: .adam)
-    var first = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 2), classes: 2, activation: .tanh, hidden: [8], seed: 7)
+    var first = try SequentialNetwork.make(
+      .mlp, inputShape: FeatureShape(flat: 2), classes: 2, activation: .tanh, hidden: [8], seed: 7)
     try first.train(on: data, options: options, seed: 7)
     #expect(try first.accuracy(on: data) == 1)
-    var second = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 2), classes: 2, activation: .tanh, hidden: [8], seed: 7)
+    var second = try SequentialNetwork.make(
+      .mlp, inputShape: FeatureShape(flat: 2), classes: 2, activation: .tanh, hidden: [8], seed: 7)
     try second.train(on: data, options: options, seed: 7)
     #expect(first.flatParameters == second.flatParameters)
-    var other = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 2), classes: 2, activation: .tanh, hidden: [8], seed: 8)
+    var other = try SequentialNetwork.make(
+      .mlp, inputShape: FeatureShape(flat: 2), classes: 2, activation: .tanh, hidden: [8], seed: 8)
     try other.train(on: data, options: options, seed: 8)
     #expect(first.flatParameters != other.flatParameters)
     // Plain SGD also separates it.
-    var sgd = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 2), classes: 2, activation: .relu, hidden: [8], seed: 9)
-    try sgd.train(on: data, options: TrainingOptions(epochs: 100, batchSize: 8, learningRate: 0.2, optimizer: .sgd), seed: 9)
+    var sgd = try SequentialNetwork.make(
+      .mlp, inputShape: FeatureShape(flat: 2), classes: 2, activation: .relu, hidden: [8], seed: 9)
+    try sgd.train(
+      on: data,
+      options: TrainingOptions(epochs: 100, batchSize: 8, learningRate: 0.2, optimizer: .sgd),
+      seed: 9)
     #expect(try sgd.accuracy(on: data) == 1)
   }
 
@@ -191,7 +210,9 @@ struct NeuralNetworkTests {
     var network = try allLayerNetwork(.softplus, seed: 31)
     network.metadata = ["seed": "31", "note": "quote \" and backslash \\"]
     network.name = "all-layers"
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("nn-roundtrip-\(UUID()).json").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "nn-roundtrip-\(UUID()).json"
+    ).path
     defer { try? FileManager.default.removeItem(atPath: path) }
     try network.save(to: path)
     let loaded = try SequentialNetwork.load(from: path)
@@ -203,9 +224,13 @@ struct NeuralNetworkTests {
   func weightFileErrors() throws {
     let network = try allLayerNetwork(.relu, seed: 41)
     let text = network.weightFileText()
-    func load(_ s: String) throws(NetworkError) -> SequentialNetwork { try SequentialNetwork(weightFileData: Data(s.utf8)) }
+    func load(_ s: String) throws(NetworkError) -> SequentialNetwork {
+      try SequentialNetwork(weightFileData: Data(s.utf8))
+    }
     // Truncated.
-    #expect(throws: NetworkError.corrupted("not valid JSON (truncated or damaged)")) { try load(String(text.prefix(text.count / 2))) }
+    #expect(throws: NetworkError.corrupted("not valid JSON (truncated or damaged)")) {
+      try load(String(text.prefix(text.count / 2)))
+    }
     // A changed digit that still parses: the checksum catches it.
     let firstWeight = text.range(of: "\"weight\": [")!.upperBound
     var damaged = text
@@ -225,7 +250,10 @@ struct NeuralNetworkTests {
     dense["weight"] = Array((dense["weight"] as! [Any]).dropLast())
     layers[6] = dense
     json["layers"] = layers
-    #expect(throws: NetworkError.wrongShape("layer 6 (dense): \"weight\" has 9 values, expected 10 (5 × 2)")) {
+    #expect(
+      throws: NetworkError.wrongShape(
+        "layer 6 (dense): \"weight\" has 9 values, expected 10 (5 × 2)")
+    ) {
       try SequentialNetwork(weightFileData: try! JSONSerialization.data(withJSONObject: json))
     }
     // A dense layer that does not take the previous layer's output.
@@ -233,7 +261,10 @@ struct NeuralNetworkTests {
       {"format": "coded-nn", "version": 1, "input": [1, 2, 2], "layers": [
         {"type": "dense", "in": 3, "out": 1, "weight": [1, 2, 3], "bias": [0]}]}
       """
-    #expect(throws: NetworkError.wrongShape("layer 0 (dense): dense layer takes 3 inputs but receives 4 (1×2×2)")) {
+    #expect(
+      throws: NetworkError.wrongShape(
+        "layer 0 (dense): dense layer takes 3 inputs but receives 4 (1×2×2)")
+    ) {
       try load(mismatched)
     }
     #expect(throws: NetworkError.unsupportedFormat("format is 'keras', expected 'coded-nn'")) {
@@ -242,13 +273,22 @@ struct NeuralNetworkTests {
     #expect(throws: NetworkError.unsupportedFormat("version 2, this build reads version 1")) {
       try load(#"{"format": "coded-nn", "version": 2}"#)
     }
-    #expect(throws: NetworkError.unknownName(kind: "activation", name: "swish", known: Activation.allCases.map(\.rawValue))) {
-      try load(#"{"format": "coded-nn", "version": 1, "input": [1, 1, 2], "layers": [{"type": "activation", "function": "swish"}]}"#)
+    #expect(
+      throws: NetworkError.unknownName(
+        kind: "activation", name: "swish", known: Activation.allCases.map(\.rawValue))
+    ) {
+      try load(
+        #"{"format": "coded-nn", "version": 1, "input": [1, 1, 2], "layers": [{"type": "activation", "function": "swish"}]}"#
+      )
     }
-    #expect(throws: NetworkError.unreadableFile(path: "/nonexistent/model.json", reason: "no such file")) {
+    #expect(
+      throws: NetworkError.unreadableFile(path: "/nonexistent/model.json", reason: "no such file")
+    ) {
       try SequentialNetwork.load(from: "/nonexistent/model.json")
     }
-    #expect(throws: NetworkError.unknownName(kind: "model", name: "resnet", known: ["mlp", "lenet"])) {
+    #expect(
+      throws: NetworkError.unknownName(kind: "model", name: "resnet", known: ["mlp", "lenet"])
+    ) {
       try NetworkArchitecture(named: "resnet")
     }
   }
@@ -267,9 +307,13 @@ struct NeuralNetworkTests {
     #expect(data.labels == [1, 0])
     #expect(data.features == Matrix(rows: [[0.5, 0.25], [-1, 2]]))
     try "label,x0,x1\n1,0.5\n".write(toFile: bad, atomically: true, encoding: .utf8)
-    #expect(throws: NetworkError.invalidData("\(bad) line 2: 2 fields, the header has 3")) { try LabeledDataset.load(csv: bad) }
+    #expect(throws: NetworkError.invalidData("\(bad) line 2: 2 fields, the header has 3")) {
+      try LabeledDataset.load(csv: bad)
+    }
     try "label,x0,x1\n1.5,0.5,1\n".write(toFile: bad, atomically: true, encoding: .utf8)
-    #expect(throws: NetworkError.invalidData("\(bad) line 2: label '1.5' is not a non-negative integer")) {
+    #expect(
+      throws: NetworkError.invalidData("\(bad) line 2: label '1.5' is not a non-negative integer")
+    ) {
       try LabeledDataset.load(csv: bad)
     }
   }
@@ -281,26 +325,32 @@ struct CodedInferenceTests {
   private func fixture() throws -> (SequentialNetwork, LabeledDataset) {
     var rng = SplitMix64(seed: 51)
     let network = try SequentialNetwork.make(
-      .mlp, inputShape: FeatureShape(channels: 1, height: 2, width: 4), classes: 3, activation: .tanh, hidden: [6],
+      .mlp, inputShape: FeatureShape(channels: 1, height: 2, width: 4), classes: 3,
+      activation: .tanh, hidden: [6],
       using: &rng)
     let images = randomMatrix(30, 8, seed: 52)
     let labels = (0..<30).map { $0 % 3 }
     return (network, LabeledDataset(features: images, labels: labels))
   }
 
-  @Test("Scores equal a direct group-by-group recomputation", arguments: [SchemeKind.letcc, .bacc, .replication])
+  @Test(
+    "Scores equal a direct group-by-group recomputation",
+    arguments: [SchemeKind.letcc, .bacc, .replication])
   func matchesDirectComputation(_ kind: SchemeKind) throws {
     let (network, data) = try fixture()
     let (k, n, s) = (4, 12, 3)
     let results = try runCodedInference(
       CodedInferenceSetup(
-        network: network, data: data, scheme: kind, inputCount: k, workerCount: n, stragglerCounts: [s], seed: 9))
+        network: network, data: data, scheme: kind, inputCount: k, workerCount: n,
+        stragglerCounts: [s], seed: 9))
     #expect(results.count == 1)
     let result = results[0]
     #expect(result.groups == 7 && result.images == 28)
     // Independent path: per group, encode, evaluate each coded image alone, drop the same seeded
     // stragglers, decode, and accumulate the definitions of Guides/CodedInference.md.
-    let scheme = try kind.make(inputCount: k, workerCount: n, layout: .chebyshev, decoderLambda: .optimal, plannedStragglers: s)
+    let scheme = try kind.make(
+      inputCount: k, workerCount: n, layout: .chebyshev, decoderLambda: .optimal,
+      plannedStragglers: s)
     var generator = SplitMix64(seed: 9 ^ UInt64(s))
     var squared = 0.0
     var correct = 0
@@ -308,7 +358,8 @@ struct CodedInferenceTests {
     for g in 0..<7 {
       let rows = Array((g * k)..<((g + 1) * k))
       let coded = try scheme.encode(data.features.selectingRows(rows))
-      let lost = StragglerModel.random.stragglerSets(workers: n, stragglers: s, using: &generator)[0]
+      let lost = StragglerModel.random.stragglerSets(workers: n, stragglers: s, using: &generator)[
+        0]
       let survivors = (0..<n).filter { !lost.contains($0) }
       let received = Matrix(rows: try survivors.map { try network.evaluate(coded.row($0)) })
       let decoded = try scheme.decode(received, survivors: survivors)
@@ -316,7 +367,9 @@ struct CodedInferenceTests {
         let own = try network.evaluate(data.features.row(row))
         let estimate = decoded.row(i)
         for j in 0..<3 { squared += (estimate[j] - own[j]) * (estimate[j] - own[j]) }
-        if estimate.indices.max(by: { estimate[$0] < estimate[$1] }) == data.labels[row] { correct += 1 }
+        if estimate.indices.max(by: { estimate[$0] < estimate[$1] }) == data.labels[row] {
+          correct += 1
+        }
         if own.indices.max(by: { own[$0] < own[$1] }) == data.labels[row] { ownCorrect += 1 }
       }
     }
@@ -331,11 +384,15 @@ struct CodedInferenceTests {
   func replicationExact() throws {
     let (network, data) = try fixture()
     let exact = try runCodedInference(
-      CodedInferenceSetup(network: network, data: data, scheme: .replication, inputCount: 5, workerCount: 10, stragglerCounts: [0]))
+      CodedInferenceSetup(
+        network: network, data: data, scheme: .replication, inputCount: 5, workerCount: 10,
+        stragglerCounts: [0]))
     #expect(exact[0].rmse <= 1e-15)
     #expect(exact[0].relativeAccuracy == 1 && exact[0].agreement == 1)
     let coded = try runCodedInference(
-      CodedInferenceSetup(network: network, data: data, scheme: .bacc, inputCount: 5, workerCount: 10, stragglerCounts: [0]))
+      CodedInferenceSetup(
+        network: network, data: data, scheme: .bacc, inputCount: 5, workerCount: 10,
+        stragglerCounts: [0]))
     #expect(coded[0].rmse > 1e-6)
   }
 
@@ -343,24 +400,37 @@ struct CodedInferenceTests {
   func refusals() throws {
     let (network, data) = try fixture()
     #expect(throws: CodedInferenceError.invalidSetup("S = 10 must be in 0..<N = 10")) {
-      try runCodedInference(CodedInferenceSetup(network: network, data: data, scheme: .bacc, inputCount: 5, workerCount: 10, stragglerCounts: [10]))
+      try runCodedInference(
+        CodedInferenceSetup(
+          network: network, data: data, scheme: .bacc, inputCount: 5, workerCount: 10,
+          stragglerCounts: [10]))
     }
     #expect(throws: CodedInferenceError.invalidSetup("K = 31 is more than the 30 test images")) {
-      try runCodedInference(CodedInferenceSetup(network: network, data: data, scheme: .bacc, inputCount: 31, workerCount: 40, stragglerCounts: [0]))
+      try runCodedInference(
+        CodedInferenceSetup(
+          network: network, data: data, scheme: .bacc, inputCount: 31, workerCount: 40,
+          stragglerCounts: [0]))
     }
-    let wrongSize = LabeledDataset(features: Matrix(rows: 10, columns: 7), labels: Array(repeating: 0, count: 10))
+    let wrongSize = LabeledDataset(
+      features: Matrix(rows: 10, columns: 7), labels: Array(repeating: 0, count: 10))
     #expect(throws: CodedInferenceError.network(.wrongInputDimension(expected: 8, actual: 7))) {
-      try runCodedInference(CodedInferenceSetup(network: network, data: wrongSize, scheme: .bacc, inputCount: 5, workerCount: 10, stragglerCounts: [0]))
+      try runCodedInference(
+        CodedInferenceSetup(
+          network: network, data: wrongSize, scheme: .bacc, inputCount: 5, workerCount: 10,
+          stragglerCounts: [0]))
     }
   }
 
   @Test("The committed digits models load and reach at least 95% test accuracy")
   func committedModels() throws {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let test = try LabeledDataset.load(csv: root.appendingPathComponent("notebooks-data/digits/test.csv").path)
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let test = try LabeledDataset.load(
+      csv: root.appendingPathComponent("notebooks-data/digits/test.csv").path)
     #expect(test.count == 450)
     for name in ["lenet-relu", "lenet-tanh", "lenet-gelu", "mlp-relu", "mlp-tanh", "mlp-gelu"] {
-      let network = try SequentialNetwork.load(from: root.appendingPathComponent("notebooks-data/models/digits-\(name).json").path)
+      let network = try SequentialNetwork.load(
+        from: root.appendingPathComponent("notebooks-data/models/digits-\(name).json").path)
       let accuracy = try network.accuracy(on: test)
       #expect(accuracy >= 0.95, "\(name): \(accuracy)")
       // The accuracy the file records is the one it reproduces.
@@ -374,12 +444,16 @@ struct NetworkWorkloadSpecTests {
   @Test("model:PATH loads a weight file; other names are not networks")
   func spec() throws {
     #expect(try networkWorkload(named: "xsinx") == nil)
-    let network = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 3), classes: 2, activation: .gelu, hidden: [4], seed: 1)
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("nn-spec-\(UUID()).json").path
+    let network = try SequentialNetwork.make(
+      .mlp, inputShape: FeatureShape(flat: 3), classes: 2, activation: .gelu, hidden: [4], seed: 1)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "nn-spec-\(UUID()).json"
+    ).path
     defer { try? FileManager.default.removeItem(atPath: path) }
     try network.save(to: path)
     #expect(try networkWorkload(named: "model:" + path) == network)
-    #expect(throws: NetworkError.unreadableFile(path: "/nonexistent.json", reason: "no such file")) {
+    #expect(throws: NetworkError.unreadableFile(path: "/nonexistent.json", reason: "no such file"))
+    {
       try networkWorkload(named: "model:/nonexistent.json")
     }
   }

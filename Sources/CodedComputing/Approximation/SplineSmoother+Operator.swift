@@ -13,22 +13,21 @@ extension SplineSmoother {
     let columns = data.columns
     let p = plan.points.count
     precondition(data.rows == n && plan.knotCount == n, "Data, plan and knots disagree")
-    if _usesQR {
-      // R + λM too ill-conditioned to factorise: fit through the Givens route, then evaluate.
-      let (values, second, _) = _penalty.fitByQR(data: data, lambda: lambda)
-      return plan.apply(values: values, secondDerivatives: second)
-    }
-    guard let factor = _factor else {
+    guard n > 2 else {
       // Two knots: the fit is the line through both points.
       return plan.apply(values: data, secondDerivatives: Matrix(rows: n, columns: columns))
     }
+    guard !_usesQR, let factor = _factor else {
+      // R + λM too ill-conditioned for the normal equations: the Givens route of `fit`.
+      let spline = _fitUnchecked(data)
+      return plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
+    }
     let interior = n - 2
     let penalty = _penalty
+    // Q's coefficients, materialised once: `q0`/`q1`/`q2` are computed properties that build a
+    // whole array on every access, which made this loop O(n²·columns).
+    let (q0, q1, q2) = (penalty.q0, penalty.q1, penalty.q2)
     let lambda = self.lambda
-    // Q's coefficients once (the penalty stores only 1/hᵢ; q0/q1/q2 build arrays on each access).
-    let q0 = penalty.q0
-    let q1 = penalty.q1
-    let q2 = penalty.q2
     var gamma = [Double](unsafeUninitializedCapacity: interior * columns) { buffer, count in
       data.storage.withUnsafeBufferPointer { y in
         for c in 0..<columns {

@@ -28,8 +28,10 @@ public struct CodedInferenceSetup: Sendable {
   public var seed: UInt64
 
   public init(
-    network: SequentialNetwork, data: LabeledDataset, scheme: SchemeKind, inputCount: Int, workerCount: Int,
-    stragglerCounts: [Int], stragglerModel: StragglerModel = .random, layout: NodeLayout = .chebyshev,
+    network: SequentialNetwork, data: LabeledDataset, scheme: SchemeKind, inputCount: Int,
+    workerCount: Int,
+    stragglerCounts: [Int], stragglerModel: StragglerModel = .random,
+    layout: NodeLayout = .chebyshev,
     encoderLambda: Double = 0, decoderLambda: SmoothingChoice = .optimal, seed: UInt64 = 0
   ) {
     self.network = network
@@ -107,15 +109,20 @@ public enum CodedInferenceError: Error, Equatable, Sendable, CustomStringConvert
 ///   do not fit the network, or the scheme rejects the sizes.
 /// - Complexity: one forward pass over G·N coded images (GEMM), G encodes, and G decodes per S
 ///   (N − S + 1 per group for worst-window).
-public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenceError) -> [CodedInferenceResult] {
+public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenceError)
+  -> [CodedInferenceResult]
+{
   let (k, n) = (setup.inputCount, setup.workerCount)
   let network = setup.network
   guard k >= 2 else { throw .invalidSetup("K must be at least 2, got \(k)") }
   guard setup.data.features.columns == network.inputShape.count else {
-    throw .network(.wrongInputDimension(expected: network.inputShape.count, actual: setup.data.features.columns))
+    throw .network(
+      .wrongInputDimension(expected: network.inputShape.count, actual: setup.data.features.columns))
   }
   let groups = setup.data.count / k
-  guard groups >= 1 else { throw .invalidSetup("K = \(k) is more than the \(setup.data.count) test images") }
+  guard groups >= 1 else {
+    throw .invalidSetup("K = \(k) is more than the \(setup.data.count) test images")
+  }
   for s in setup.stragglerCounts where s < 0 || s >= n {
     throw .invalidSetup("S = \(s) must be in 0..<N = \(n)")
   }
@@ -141,7 +148,9 @@ public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenc
   let encodeStart = clock.now
   for g in 0..<groups {
     let block: Matrix
-    do { block = try scheme.encode(images.selectingRows(Array((g * k)..<((g + 1) * k)))) } catch { throw .coding(error) }
+    do { block = try scheme.encode(images.selectingRows(Array((g * k)..<((g + 1) * k)))) } catch {
+      throw .coding(error)
+    }
     for j in 0..<block.columns {
       for w in 0..<n { coded[g * n + w, j] = block[w, j] }
     }
@@ -205,10 +214,12 @@ public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenc
     let total = Double(groups * k)
     results.append(
       CodedInferenceResult(
-        scheme: setup.scheme, inputCount: k, workerCount: n, stragglers: s, groups: groups, images: groups * k,
+        scheme: setup.scheme, inputCount: k, workerCount: n, stragglers: s, groups: groups,
+        images: groups * k,
         rmse: (squaredError / (total * Double(m))).squareRoot(), logitRMS: logitRMS,
         decodedAccuracy: Double(correct) / total, ownAccuracy: _accuracy(ownPredictions, labels),
-        agreement: Double(agree) / total, decoderLambdaUsed: lambdaCount > 0 ? lambdaSum / Double(lambdaCount) : .nan,
+        agreement: Double(agree) / total,
+        decoderLambdaUsed: lambdaCount > 0 ? lambdaSum / Double(lambdaCount) : .nan,
         encodeSeconds: encodeSeconds, computeSeconds: computeSeconds, decodeSeconds: decodeSeconds))
   }
   return results

@@ -27,7 +27,9 @@ public struct ConvolutionLayer: Equatable, Sendable {
   public init(weight: Matrix, bias: [Double], kernel: Int, padding: Int) {
     precondition(kernel > 0 && padding >= 0, "Convolution needs kernel ≥ 1 and padding ≥ 0")
     precondition(weight.columns % (kernel * kernel) == 0, "Convolution weight columns must be C·k²")
-    precondition(bias.count == weight.rows, "Convolution bias has \(bias.count) values, expected \(weight.rows)")
+    precondition(
+      bias.count == weight.rows,
+      "Convolution bias has \(bias.count) values, expected \(weight.rows)")
     self.weight = weight
     self.bias = bias
     self.kernel = kernel
@@ -39,13 +41,17 @@ public struct ConvolutionLayer: Equatable, Sendable {
     inputChannels: Int, outputChannels: Int, kernel: Int, padding: Int,
     using generator: inout some RandomNumberGenerator
   ) {
-    precondition(inputChannels > 0 && outputChannels > 0, "Convolution channel counts must be positive")
+    precondition(
+      inputChannels > 0 && outputChannels > 0, "Convolution channel counts must be positive")
     let fanIn = inputChannels * kernel * kernel
     let limit = (6.0 / Double(fanIn)).squareRoot()
     var weight = Matrix(rows: outputChannels, columns: fanIn)
-    for i in weight.storage.indices { weight.storage[i] = limit * (2 * generator._nextUnitDouble() - 1) }
+    for i in weight.storage.indices {
+      weight.storage[i] = limit * (2 * generator._nextUnitDouble() - 1)
+    }
     self.init(
-      weight: weight, bias: Array(repeating: 0, count: outputChannels), kernel: kernel, padding: padding)
+      weight: weight, bias: Array(repeating: 0, count: outputChannels), kernel: kernel,
+      padding: padding)
   }
 
   public var inputChannels: Int { weight.columns / (kernel * kernel) }
@@ -62,7 +68,9 @@ public struct ConvolutionLayer: Equatable, Sendable {
   /// The im2col matrix of a batch: (Ho·Wo·B) × (C·k²), row `position·B + image`.
   /// - Complexity: O(B · Ho·Wo · C·k²) copies.
   func _im2col(_ input: Matrix, shape: FeatureShape) -> Matrix {
-    guard let out = outputShape(for: shape) else { preconditionFailure("Convolution does not fit \(shape)") }
+    guard let out = outputShape(for: shape) else {
+      preconditionFailure("Convolution does not fit \(shape)")
+    }
     let batch = input.rows
     let positions = out.height * out.width
     let rows = positions * batch
@@ -96,7 +104,9 @@ public struct ConvolutionLayer: Equatable, Sendable {
   /// The B × (F·Ho·Wo) output for a B × (C·H·W) batch of `shape` images.
   /// - Complexity: O(B · Ho·Wo · C·k² · F), one `dgemm` plus the im2col copy.
   public func forward(_ input: Matrix, shape: FeatureShape) -> Matrix {
-    precondition(input.columns == shape.count, "Convolution input has \(input.columns) features, shape \(shape) has \(shape.count)")
+    precondition(
+      input.columns == shape.count,
+      "Convolution input has \(input.columns) features, shape \(shape) has \(shape.count)")
     let cols = _im2col(input, shape: shape)
     var output = Matrix(rows: cols.rows, columns: outputChannels)
     output.storage.withUnsafeMutableBufferPointer { out in
@@ -106,18 +116,25 @@ public struct ConvolutionLayer: Equatable, Sendable {
       }
     }
     _gemm(cols, weight, into: &output, transposeB: true, beta: 1)
-    return Matrix(rows: input.rows, columns: cols.rows / input.rows * outputChannels, columnMajor: output.storage)
+    return Matrix(
+      rows: input.rows, columns: cols.rows / input.rows * outputChannels,
+      columnMajor: output.storage)
   }
 
   /// Gradients with respect to the input (col2im of dY·W), the weight (dYᵀ·cols) and the bias.
   /// - Complexity: two `dgemm`s of the forward pass's size plus the im2col/col2im copies.
-  public func backward(input: Matrix, shape: FeatureShape, outputGradient: Matrix) -> (input: Matrix, weight: Matrix, bias: [Double]) {
-    guard let out = outputShape(for: shape) else { preconditionFailure("Convolution does not fit \(shape)") }
+  public func backward(input: Matrix, shape: FeatureShape, outputGradient: Matrix) -> (
+    input: Matrix, weight: Matrix, bias: [Double]
+  ) {
+    guard let out = outputShape(for: shape) else {
+      preconditionFailure("Convolution does not fit \(shape)")
+    }
     let batch = input.rows
     let positions = out.height * out.width
     let rows = positions * batch
     let cols = _im2col(input, shape: shape)
-    let gradientView = Matrix(rows: rows, columns: outputChannels, columnMajor: outputGradient.storage)
+    let gradientView = Matrix(
+      rows: rows, columns: outputChannels, columnMajor: outputGradient.storage)
     let weightGradient = _product(gradientView, cols, transposeA: true)
     let biasGradient = _columnSums(gradientView)
     let colsGradient = _product(gradientView, weight)

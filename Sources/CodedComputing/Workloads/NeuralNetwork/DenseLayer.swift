@@ -14,7 +14,8 @@ public struct DenseLayer: Equatable, Sendable {
   public var bias: [Double]
 
   public init(weight: Matrix, bias: [Double]) {
-    precondition(bias.count == weight.rows, "Dense bias has \(bias.count) values, expected \(weight.rows)")
+    precondition(
+      bias.count == weight.rows, "Dense bias has \(bias.count) values, expected \(weight.rows)")
     self.weight = weight
     self.bias = bias
   }
@@ -24,7 +25,9 @@ public struct DenseLayer: Equatable, Sendable {
     precondition(inputs > 0 && outputs > 0, "Dense layer sizes must be positive")
     let limit = (6.0 / Double(inputs + outputs)).squareRoot()
     var weight = Matrix(rows: outputs, columns: inputs)
-    for i in weight.storage.indices { weight.storage[i] = limit * (2 * generator._nextUnitDouble() - 1) }
+    for i in weight.storage.indices {
+      weight.storage[i] = limit * (2 * generator._nextUnitDouble() - 1)
+    }
     self.init(weight: weight, bias: Array(repeating: 0, count: outputs))
   }
 
@@ -34,7 +37,8 @@ public struct DenseLayer: Equatable, Sendable {
   /// Y = X·Wᵀ + 1·bᵀ for a B × inputs batch.
   /// - Complexity: O(B · inputs · outputs), one `dgemm`.
   public func forward(_ input: Matrix) -> Matrix {
-    precondition(input.columns == inputCount, "Dense layer takes \(inputCount) features, got \(input.columns)")
+    precondition(
+      input.columns == inputCount, "Dense layer takes \(inputCount) features, got \(input.columns)")
     var output = Matrix(rows: input.rows, columns: outputCount)
     // Broadcast the bias, then accumulate X·Wᵀ on top of it (β = 1).
     let batch = input.rows
@@ -52,7 +56,9 @@ public struct DenseLayer: Equatable, Sendable {
   ///
   /// dX = dY·W, dW = dYᵀ·X, db = Σ_rows dY.
   /// - Complexity: O(B · inputs · outputs), two `dgemm`s.
-  public func backward(input: Matrix, outputGradient: Matrix) -> (input: Matrix, weight: Matrix, bias: [Double]) {
+  public func backward(input: Matrix, outputGradient: Matrix) -> (
+    input: Matrix, weight: Matrix, bias: [Double]
+  ) {
     let inputGradient = _product(outputGradient, weight)
     let weightGradient = _product(outputGradient, input, transposeA: true)
     return (inputGradient, weightGradient, _columnSums(outputGradient))
@@ -60,7 +66,9 @@ public struct DenseLayer: Equatable, Sendable {
 }
 
 /// C = op(A)·op(B); the shapes are the network's own, so a mismatch is a programming error.
-func _product(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false) -> Matrix {
+func _product(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false)
+  -> Matrix
+{
   do {
     return try Matrix.multiply(a, b, transposeA: transposeA, transposeB: transposeB)
   } catch {
@@ -69,7 +77,10 @@ func _product(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bo
 }
 
 /// C ← op(A)·op(B) + β·C.
-func _gemm(_ a: Matrix, _ b: Matrix, into c: inout Matrix, transposeA: Bool = false, transposeB: Bool = false, beta: Double) {
+func _gemm(
+  _ a: Matrix, _ b: Matrix, into c: inout Matrix, transposeA: Bool = false,
+  transposeB: Bool = false, beta: Double
+) {
   do {
     try Matrix.multiply(a, b, into: &c, transposeA: transposeA, transposeB: transposeB, beta: beta)
   } catch {

@@ -10,7 +10,8 @@ public struct FeatureShape: Equatable, Hashable, Sendable, CustomStringConvertib
   public var width: Int
 
   public init(channels: Int, height: Int, width: Int) {
-    precondition(channels > 0 && height > 0 && width > 0, "FeatureShape dimensions must be positive")
+    precondition(
+      channels > 0 && height > 0 && width > 0, "FeatureShape dimensions must be positive")
     self.channels = channels
     self.height = height
     self.width = width

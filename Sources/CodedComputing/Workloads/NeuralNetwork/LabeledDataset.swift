@@ -24,7 +24,8 @@ public struct LabeledDataset: Sendable, Equatable {
   /// The first `count` samples (all of them when `count` is nil or larger).
   public func prefix(_ count: Int?) -> LabeledDataset {
     guard let count, count < self.count else { return self }
-    return LabeledDataset(features: features.selectingRows(Array(0..<count)), labels: Array(labels[0..<count]))
+    return LabeledDataset(
+      features: features.selectingRows(Array(0..<count)), labels: Array(labels[0..<count]))
   }
 
   /// Reads a `label,x0,…` CSV.
@@ -37,34 +38,45 @@ public struct LabeledDataset: Sendable, Equatable {
     do {
       text = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-      throw .unreadableFile(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not UTF-8 text" : "no such file")
+      throw .unreadableFile(
+        path: path,
+        reason: FileManager.default.fileExists(atPath: path) ? "not UTF-8 text" : "no such file")
     }
     var lines = text.split(whereSeparator: \.isNewline)
     guard !lines.isEmpty else { throw .invalidData("\(path): empty file") }
     let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false)
     let featureCount = header.count - 1
-    guard featureCount >= 1 else { throw .invalidData("\(path): the header needs a label column and at least one feature") }
+    guard featureCount >= 1 else {
+      throw .invalidData("\(path): the header needs a label column and at least one feature")
+    }
     guard !lines.isEmpty else { throw .invalidData("\(path): no data rows") }
     var labels: [Int] = []
     var storage = [Double](repeating: 0, count: lines.count * featureCount)
     for (row, line) in lines.enumerated() {
       let fields = line.split(separator: ",", omittingEmptySubsequences: false)
       guard fields.count == featureCount + 1 else {
-        throw .invalidData("\(path) line \(row + 2): \(fields.count) fields, the header has \(featureCount + 1)")
+        throw .invalidData(
+          "\(path) line \(row + 2): \(fields.count) fields, the header has \(featureCount + 1)")
       }
-      guard let label = Double(fields[0].trimmingCharacters(in: .whitespaces)), label >= 0, label == label.rounded(),
+      guard let label = Double(fields[0].trimmingCharacters(in: .whitespaces)), label >= 0,
+        label == label.rounded(),
         label < 1e9
       else {
-        throw .invalidData("\(path) line \(row + 2): label '\(fields[0])' is not a non-negative integer")
+        throw .invalidData(
+          "\(path) line \(row + 2): label '\(fields[0])' is not a non-negative integer")
       }
       labels.append(Int(label))
       for j in 0..<featureCount {
-        guard let value = Double(fields[j + 1].trimmingCharacters(in: .whitespaces)), value.isFinite else {
-          throw .invalidData("\(path) line \(row + 2): feature \(j) '\(fields[j + 1])' is not a finite number")
+        guard let value = Double(fields[j + 1].trimmingCharacters(in: .whitespaces)), value.isFinite
+        else {
+          throw .invalidData(
+            "\(path) line \(row + 2): feature \(j) '\(fields[j + 1])' is not a finite number")
         }
         storage[row + j * lines.count] = value
       }
     }
-    return LabeledDataset(features: Matrix(rows: lines.count, columns: featureCount, columnMajor: storage), labels: labels)
+    return LabeledDataset(
+      features: Matrix(rows: lines.count, columns: featureCount, columnMajor: storage),
+      labels: labels)
   }
 }

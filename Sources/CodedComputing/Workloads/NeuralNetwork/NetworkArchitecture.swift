@@ -35,7 +35,8 @@ extension SequentialNetwork {
   ///   - hidden: the MLP's hidden widths (ignored by LeNet).
   /// - Throws: ``NetworkError/wrongShape(_:)`` when LeNet cannot take `inputShape`.
   public static func make(
-    _ architecture: NetworkArchitecture, inputShape: FeatureShape, classes: Int, activation: Activation,
+    _ architecture: NetworkArchitecture, inputShape: FeatureShape, classes: Int,
+    activation: Activation,
     hidden: [Int] = [64], using generator: inout some RandomNumberGenerator
   ) throws(NetworkError) -> SequentialNetwork {
     precondition(classes >= 2, "a classifier needs at least two classes")
@@ -51,14 +52,20 @@ extension SequentialNetwork {
       layers.append(.dense(DenseLayer(inputs: width, outputs: classes, using: &generator)))
     case .lenet:
       guard inputShape.height % 4 == 0, inputShape.width % 4 == 0 else {
-        throw .wrongShape("lenet needs images whose height and width are multiples of 4, got \(inputShape)")
+        throw .wrongShape(
+          "lenet needs images whose height and width are multiples of 4, got \(inputShape)")
       }
       let flat = 16 * (inputShape.height / 4) * (inputShape.width / 4)
       layers = [
-        .convolution(ConvolutionLayer(inputChannels: inputShape.channels, outputChannels: 6, kernel: 3, padding: 1, using: &generator)),
+        .convolution(
+          ConvolutionLayer(
+            inputChannels: inputShape.channels, outputChannels: 6, kernel: 3, padding: 1,
+            using: &generator)),
         .activation(activation),
         .pooling(PoolingLayer(.average, size: 2)),
-        .convolution(ConvolutionLayer(inputChannels: 6, outputChannels: 16, kernel: 3, padding: 1, using: &generator)),
+        .convolution(
+          ConvolutionLayer(
+            inputChannels: 6, outputChannels: 16, kernel: 3, padding: 1, using: &generator)),
         .activation(activation),
         .pooling(PoolingLayer(.average, size: 2)),
         .dense(DenseLayer(inputs: flat, outputs: 32, using: &generator)),
@@ -67,21 +74,27 @@ extension SequentialNetwork {
       ]
     }
     return try SequentialNetwork(
-      inputShape: inputShape, layers: layers, name: "\(architecture.rawValue)-\(activation.rawValue)")
+      inputShape: inputShape, layers: layers,
+      name: "\(architecture.rawValue)-\(activation.rawValue)")
   }
 
   /// `make` with a seeded SplitMix64, for the CLI.
   public static func make(
-    _ architecture: NetworkArchitecture, inputShape: FeatureShape, classes: Int, activation: Activation,
+    _ architecture: NetworkArchitecture, inputShape: FeatureShape, classes: Int,
+    activation: Activation,
     hidden: [Int] = [64], seed: UInt64
   ) throws(NetworkError) -> SequentialNetwork {
     var generator = SplitMix64(seed: seed)
-    return try make(architecture, inputShape: inputShape, classes: classes, activation: activation, hidden: hidden, using: &generator)
+    return try make(
+      architecture, inputShape: inputShape, classes: classes, activation: activation,
+      hidden: hidden, using: &generator)
   }
 
   /// `train` with a seeded SplitMix64 (seed + 1, so initialisation and shuffling use different streams), for the CLI.
   @discardableResult
-  public mutating func train(on data: LabeledDataset, options: TrainingOptions, seed: UInt64) throws(NetworkError) -> [EpochSummary] {
+  public mutating func train(on data: LabeledDataset, options: TrainingOptions, seed: UInt64)
+    throws(NetworkError) -> [EpochSummary]
+  {
     var generator = SplitMix64(seed: seed &+ 1)
     return try train(on: data, options: options, using: &generator)
   }

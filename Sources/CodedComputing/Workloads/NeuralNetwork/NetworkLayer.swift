@@ -29,13 +29,17 @@ public enum NetworkLayer: Equatable, Sendable {
     switch self {
     case .dense(let d):
       guard d.inputCount == input.count else {
-        return .failure(.wrongShape("dense layer takes \(d.inputCount) inputs but receives \(input.count) (\(input))"))
+        return .failure(
+          .wrongShape(
+            "dense layer takes \(d.inputCount) inputs but receives \(input.count) (\(input))"))
       }
       return .success(FeatureShape(flat: d.outputCount))
     case .convolution(let c):
       guard let out = c.outputShape(for: input) else {
-        return .failure(.wrongShape(
-          "conv2d layer (\(c.inputChannels) channels, kernel \(c.kernel), padding \(c.padding)) cannot take \(input)"))
+        return .failure(
+          .wrongShape(
+            "conv2d layer (\(c.inputChannels) channels, kernel \(c.kernel), padding \(c.padding)) cannot take \(input)"
+          ))
       }
       return .success(out)
     case .pooling(let p):

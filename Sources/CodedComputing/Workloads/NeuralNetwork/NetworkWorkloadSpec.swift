@@ -14,6 +14,8 @@ public let networkWorkloadPrefix = "model:"
 public func networkWorkload(named name: String) throws(NetworkError) -> SequentialNetwork? {
   guard name.hasPrefix(networkWorkloadPrefix) else { return nil }
   let path = String(name.dropFirst(networkWorkloadPrefix.count))
-  guard !path.isEmpty else { throw .unreadableFile(path: path, reason: "empty path after 'model:'") }
+  guard !path.isEmpty else {
+    throw .unreadableFile(path: path, reason: "empty path after 'model:'")
+  }
   return try SequentialNetwork.load(from: path)
 }

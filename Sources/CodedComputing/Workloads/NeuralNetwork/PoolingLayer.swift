@@ -19,15 +19,19 @@ public struct PoolingLayer: Equatable, Sendable {
   /// The output shape, or nil when s does not divide the height and width.
   public func outputShape(for input: FeatureShape) -> FeatureShape? {
     guard input.height % size == 0, input.width % size == 0 else { return nil }
-    return FeatureShape(channels: input.channels, height: input.height / size, width: input.width / size)
+    return FeatureShape(
+      channels: input.channels, height: input.height / size, width: input.width / size)
   }
 
   /// The B × (C·H/s·W/s) pooled batch.
   /// - Complexity: O(B · C·H·W).
   public func forward(_ input: Matrix, shape: FeatureShape) -> Matrix {
-    guard let out = outputShape(for: shape) else { preconditionFailure("Pooling \(size) does not divide \(shape)") }
+    guard let out = outputShape(for: shape) else {
+      preconditionFailure("Pooling \(size) does not divide \(shape)")
+    }
     let batch = input.rows
-    var output = Matrix(rows: batch, columns: out.count, repeating: kind == .average ? 0 : -.infinity)
+    var output = Matrix(
+      rows: batch, columns: out.count, repeating: kind == .average ? 0 : -.infinity)
     let scale = 1 / Double(size * size)
     output.storage.withUnsafeMutableBufferPointer { dst in
       input.storage.withUnsafeBufferPointer { src in
@@ -37,10 +41,15 @@ public struct PoolingLayer: Equatable, Sendable {
               let dstBase = (c * out.height * out.width + oh * out.width + ow) * batch
               for i in 0..<size {
                 for j in 0..<size {
-                  let srcBase = (c * shape.height * shape.width + (oh * size + i) * shape.width + ow * size + j) * batch
+                  let srcBase =
+                    (c * shape.height * shape.width + (oh * size + i) * shape.width + ow * size + j)
+                    * batch
                   switch kind {
                   case .average: for b in 0..<batch { dst[dstBase + b] += scale * src[srcBase + b] }
-                  case .maximum: for b in 0..<batch { dst[dstBase + b] = max(dst[dstBase + b], src[srcBase + b]) }
+                  case .maximum:
+                    for b in 0..<batch {
+                      dst[dstBase + b] = max(dst[dstBase + b], src[srcBase + b])
+                    }
                   }
                 }
               }
@@ -55,7 +64,9 @@ public struct PoolingLayer: Equatable, Sendable {
   /// ∂L/∂input: spread evenly over each window (average) or routed to the window's first maximum.
   /// - Complexity: O(B · C·H·W).
   public func backward(input: Matrix, shape: FeatureShape, outputGradient: Matrix) -> Matrix {
-    guard let out = outputShape(for: shape) else { preconditionFailure("Pooling \(size) does not divide \(shape)") }
+    guard let out = outputShape(for: shape) else {
+      preconditionFailure("Pooling \(size) does not divide \(shape)")
+    }
     let batch = input.rows
     var gradient = Matrix(rows: batch, columns: shape.count)
     let scale = 1 / Double(size * size)
@@ -67,7 +78,8 @@ public struct PoolingLayer: Equatable, Sendable {
               for ow in 0..<out.width {
                 let outBase = (c * out.height * out.width + oh * out.width + ow) * batch
                 func inputBase(_ i: Int, _ j: Int) -> Int {
-                  (c * shape.height * shape.width + (oh * size + i) * shape.width + ow * size + j) * batch
+                  (c * shape.height * shape.width + (oh * size + i) * shape.width + ow * size + j)
+                    * batch
                 }
                 for b in 0..<batch {
                   switch kind {
@@ -78,7 +90,9 @@ public struct PoolingLayer: Equatable, Sendable {
                   case .maximum:
                     var best = inputBase(0, 0)
                     for i in 0..<size {
-                      for j in 0..<size where src[inputBase(i, j) + b] > src[best + b] { best = inputBase(i, j) }
+                      for j in 0..<size where src[inputBase(i, j) + b] > src[best + b] {
+                        best = inputBase(i, j)
+                      }
                     }
                     dst[best + b] += dy[outBase + b]
                   }

@@ -17,7 +17,8 @@ extension SequentialNetwork {
 
   /// Replaces every trainable parameter, in the order of ``flatParameters``.
   public mutating func setFlatParameters(_ values: [Double]) {
-    precondition(values.count == parameterCount, "expected \(parameterCount) parameters, got \(values.count)")
+    precondition(
+      values.count == parameterCount, "expected \(parameterCount) parameters, got \(values.count)")
     var offset = 0
     func take(_ count: Int) -> ArraySlice<Double> {
       defer { offset += count }
@@ -27,11 +28,15 @@ extension SequentialNetwork {
     for (index, layer) in layers.enumerated() {
       switch layer {
       case .dense(var d):
-        d.weight = Matrix(rowMajor: Array(take(d.weight.storage.count)), rows: d.weight.rows, columns: d.weight.columns)
+        d.weight = Matrix(
+          rowMajor: Array(take(d.weight.storage.count)), rows: d.weight.rows,
+          columns: d.weight.columns)
         d.bias = Array(take(d.bias.count))
         newLayers[index] = .dense(d)
       case .convolution(var c):
-        c.weight = Matrix(rowMajor: Array(take(c.weight.storage.count)), rows: c.weight.rows, columns: c.weight.columns)
+        c.weight = Matrix(
+          rowMajor: Array(take(c.weight.storage.count)), rows: c.weight.rows,
+          columns: c.weight.columns)
         c.bias = Array(take(c.bias.count))
         newLayers[index] = .convolution(c)
       case .pooling, .activation: break

@@ -14,7 +14,9 @@ public struct TrainingOptions: Sendable, Equatable {
   public var learningRate: Double
   public var optimizer: Optimizer
 
-  public init(epochs: Int = 30, batchSize: Int = 32, learningRate: Double = 1e-3, optimizer: Optimizer = .adam) {
+  public init(
+    epochs: Int = 30, batchSize: Int = 32, learningRate: Double = 1e-3, optimizer: Optimizer = .adam
+  ) {
     precondition(epochs >= 0 && batchSize > 0 && learningRate > 0, "invalid training options")
     self.epochs = epochs
     self.batchSize = batchSize
@@ -38,12 +40,19 @@ extension SequentialNetwork {
   /// and friends carry it back.
   /// - Returns: the loss, ∂L/∂θ in the order of ``flatParameters``, and ∂L/∂input (B × d).
   /// - Complexity: about three times the forward pass.
-  public func lossAndGradient(_ batch: Matrix, labels: [Int]) -> (loss: Double, gradient: [Double], inputGradient: Matrix) {
-    precondition(batch.columns == inputShape.count, "batch has \(batch.columns) features, expected \(inputShape.count)")
+  public func lossAndGradient(_ batch: Matrix, labels: [Int]) -> (
+    loss: Double, gradient: [Double], inputGradient: Matrix
+  ) {
+    precondition(
+      batch.columns == inputShape.count,
+      "batch has \(batch.columns) features, expected \(inputShape.count)")
     precondition(labels.count == batch.rows, "one label per row")
-    precondition(labels.allSatisfy { $0 >= 0 && $0 < outputCount }, "labels must be in 0..<\(outputCount)")
+    precondition(
+      labels.allSatisfy { $0 >= 0 && $0 < outputCount }, "labels must be in 0..<\(outputCount)")
     var inputs: [Matrix] = [batch]
-    for (index, layer) in layers.enumerated() { inputs.append(_forward(layer, inputs[index], shape: shapes[index])) }
+    for (index, layer) in layers.enumerated() {
+      inputs.append(_forward(layer, inputs[index], shape: shapes[index]))
+    }
     let (loss, logitGradient) = _softmaxCrossEntropy(inputs[layers.count], labels: labels)
     var upstream = logitGradient
     var pieces: [[Double]] = []
@@ -77,13 +86,16 @@ extension SequentialNetwork {
   /// - Complexity: O(epochs · forward-and-backward cost of the data set).
   @discardableResult
   public mutating func train(
-    on data: LabeledDataset, options: TrainingOptions, using generator: inout some RandomNumberGenerator
+    on data: LabeledDataset, options: TrainingOptions,
+    using generator: inout some RandomNumberGenerator
   ) throws(NetworkError) -> [EpochSummary] {
     guard data.features.columns == inputShape.count else {
-      throw .invalidData("the data has \(data.features.columns) features, the network takes \(inputShape.count)")
+      throw .invalidData(
+        "the data has \(data.features.columns) features, the network takes \(inputShape.count)")
     }
     if let bad = data.labels.first(where: { $0 < 0 || $0 >= outputCount }) {
-      throw .invalidData("label \(bad) is outside 0..<\(outputCount) for a network with \(outputCount) outputs")
+      throw .invalidData(
+        "label \(bad) is outside 0..<\(outputCount) for a network with \(outputCount) outputs")
     }
     var parameters = flatParameters
     var firstMoment = [Double](repeating: 0, count: parameters.count)
@@ -122,7 +134,8 @@ extension SequentialNetwork {
         setFlatParameters(parameters)
       }
       summaries.append(
-        EpochSummary(epoch: epoch, loss: lossSum / Double(data.count), accuracy: try accuracy(on: data)))
+        EpochSummary(
+          epoch: epoch, loss: lossSum / Double(data.count), accuracy: try accuracy(on: data)))
     }
     return summaries
   }

@@ -57,7 +57,11 @@ extension SequentialNetwork {
         case "\n": out += "\\n"
         case "\t": out += "\\t"
         default:
-          if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+          if scalar.value < 0x20 {
+            out += String(format: "\\u%04x", scalar.value)
+          } else {
+            out.unicodeScalars.append(scalar)
+          }
         }
       }
       return out + "\""
@@ -67,17 +71,20 @@ extension SequentialNetwork {
       switch layer {
       case .dense(let d):
         layerTexts.append(
-          "{\"type\": \"dense\", \"in\": \(d.inputCount), \"out\": \(d.outputCount),\n   \"weight\": \(numbers(d.weight._rowMajor)),\n   \"bias\": \(numbers(d.bias))}")
+          "{\"type\": \"dense\", \"in\": \(d.inputCount), \"out\": \(d.outputCount),\n   \"weight\": \(numbers(d.weight._rowMajor)),\n   \"bias\": \(numbers(d.bias))}"
+        )
       case .convolution(let c):
         layerTexts.append(
-          "{\"type\": \"conv2d\", \"in_channels\": \(c.inputChannels), \"out_channels\": \(c.outputChannels), \"kernel\": \(c.kernel), \"padding\": \(c.padding),\n   \"weight\": \(numbers(c.weight._rowMajor)),\n   \"bias\": \(numbers(c.bias))}")
+          "{\"type\": \"conv2d\", \"in_channels\": \(c.inputChannels), \"out_channels\": \(c.outputChannels), \"kernel\": \(c.kernel), \"padding\": \(c.padding),\n   \"weight\": \(numbers(c.weight._rowMajor)),\n   \"bias\": \(numbers(c.bias))}"
+        )
       case .pooling(let p):
         layerTexts.append("{\"type\": \"\(layer.typeName)\", \"size\": \(p.size)}")
       case .activation(let a):
         layerTexts.append("{\"type\": \"activation\", \"function\": \"\(a.rawValue)\"}")
       }
     }
-    let meta = metadata.keys.sorted().map { "\(quoted($0)): \(quoted(metadata[$0] ?? ""))" }.joined(separator: ", ")
+    let meta = metadata.keys.sorted().map { "\(quoted($0)): \(quoted(metadata[$0] ?? ""))" }.joined(
+      separator: ", ")
     return """
       {"format": "\(Self.weightFileFormat)", "version": \(Self.weightFileVersion), "name": \(quoted(name)),
        "input": [\(inputShape.channels), \(inputShape.height), \(inputShape.width)],
@@ -106,7 +113,8 @@ extension SequentialNetwork {
   public static func load(from path: String) throws(NetworkError) -> SequentialNetwork {
     guard let data = FileManager.default.contents(atPath: path) else {
       let exists = FileManager.default.fileExists(atPath: path)
-      throw .unreadableFile(path: path, reason: exists ? "permission denied or not a file" : "no such file")
+      throw .unreadableFile(
+        path: path, reason: exists ? "permission denied or not a file" : "no such file")
     }
     return try SequentialNetwork(weightFileData: data)
   }
@@ -123,48 +131,69 @@ extension SequentialNetwork {
     } catch {
       throw .corrupted("not valid JSON (truncated or damaged)")
     }
-    guard let root = object as? [String: Any] else { throw .corrupted("the top level is not a JSON object") }
-    guard let format = root["format"] as? String else { throw .corrupted("missing the \"format\" string") }
+    guard let root = object as? [String: Any] else {
+      throw .corrupted("the top level is not a JSON object")
+    }
+    guard let format = root["format"] as? String else {
+      throw .corrupted("missing the \"format\" string")
+    }
     guard format == Self.weightFileFormat else {
       throw .unsupportedFormat("format is '\(format)', expected '\(Self.weightFileFormat)'")
     }
-    guard let version = _integer(root["version"]) else { throw .corrupted("missing the integer \"version\"") }
-    guard version == Self.weightFileVersion else {
-      throw .unsupportedFormat("version \(version), this build reads version \(Self.weightFileVersion)")
+    guard let version = _integer(root["version"]) else {
+      throw .corrupted("missing the integer \"version\"")
     }
-    guard let input = root["input"] as? [Any], input.count == 3, case let dims = input.compactMap(_integer),
+    guard version == Self.weightFileVersion else {
+      throw .unsupportedFormat(
+        "version \(version), this build reads version \(Self.weightFileVersion)")
+    }
+    guard let input = root["input"] as? [Any], input.count == 3,
+      case let dims = input.compactMap(_integer),
       dims.count == 3, dims.allSatisfy({ $0 > 0 })
     else { throw .corrupted("\"input\" must be [channels, height, width] with positive integers") }
-    guard let layerObjects = root["layers"] as? [Any] else { throw .corrupted("missing the \"layers\" array") }
+    guard let layerObjects = root["layers"] as? [Any] else {
+      throw .corrupted("missing the \"layers\" array")
+    }
     var layers: [NetworkLayer] = []
     for (index, item) in layerObjects.enumerated() {
-      guard let layer = item as? [String: Any] else { throw .corrupted("layer \(index) is not a JSON object") }
+      guard let layer = item as? [String: Any] else {
+        throw .corrupted("layer \(index) is not a JSON object")
+      }
       layers.append(try Self._parseLayer(layer, index: index))
     }
     var metadata: [String: String] = [:]
     if let meta = root["metadata"] {
-      guard let dict = meta as? [String: Any] else { throw .corrupted("\"metadata\" is not a JSON object") }
+      guard let dict = meta as? [String: Any] else {
+        throw .corrupted("\"metadata\" is not a JSON object")
+      }
       for (key, value) in dict { metadata[key] = "\(value)" }
     }
     let name = (root["name"] as? String) ?? "network"
     let network = try SequentialNetwork(
-      inputShape: FeatureShape(channels: dims[0], height: dims[1], width: dims[2]), layers: layers, name: name,
+      inputShape: FeatureShape(channels: dims[0], height: dims[1], width: dims[2]), layers: layers,
+      name: name,
       metadata: metadata)
     if let checksum = root["checksum"] {
-      guard let stated = checksum as? String else { throw .corrupted("\"checksum\" is not a string") }
+      guard let stated = checksum as? String else {
+        throw .corrupted("\"checksum\" is not a string")
+      }
       let actual = network.parameterChecksum
       guard stated == actual else {
-        throw .corrupted("checksum mismatch: the file says \(stated), the weights hash to \(actual)")
+        throw .corrupted(
+          "checksum mismatch: the file says \(stated), the weights hash to \(actual)")
       }
     }
     self = network
   }
 
   static func _parseLayer(_ layer: [String: Any], index: Int) throws(NetworkError) -> NetworkLayer {
-    guard let type = layer["type"] as? String else { throw .corrupted("layer \(index) has no \"type\" string") }
+    guard let type = layer["type"] as? String else {
+      throw .corrupted("layer \(index) has no \"type\" string")
+    }
     func int(_ key: String) throws(NetworkError) -> Int {
       guard let value = _integer(layer[key]), value >= 0 else {
-        throw .corrupted("layer \(index) (\(type)): missing or invalid non-negative integer \"\(key)\"")
+        throw .corrupted(
+          "layer \(index) (\(type)): missing or invalid non-negative integer \"\(key)\"")
       }
       return value
     }
@@ -175,31 +204,46 @@ extension SequentialNetwork {
       var values: [Double] = []
       values.reserveCapacity(array.count)
       for item in array {
-        guard let number = item as? NSNumber, let value = _exactDouble(number), value.isFinite else { throw .corrupted("layer \(index) (\(type)): \"\(key)\" holds a value that is not a finite number") }
+        guard let number = item as? NSNumber, let value = _exactDouble(number), value.isFinite
+        else {
+          throw .corrupted(
+            "layer \(index) (\(type)): \"\(key)\" holds a value that is not a finite number")
+        }
         values.append(value)
       }
       guard values.count == expected else {
-        throw .wrongShape("layer \(index) (\(type)): \"\(key)\" has \(values.count) values, expected \(expected) (\(detail))")
+        throw .wrongShape(
+          "layer \(index) (\(type)): \"\(key)\" has \(values.count) values, expected \(expected) (\(detail))"
+        )
       }
       return values
     }
     switch type {
     case "dense":
       let (inputs, outputs) = (try int("in"), try int("out"))
-      guard inputs > 0, outputs > 0 else { throw .wrongShape("layer \(index) (dense): in and out must be positive") }
-      let weight = try numbers("weight", expected: inputs * outputs, detail: "\(outputs) × \(inputs)")
+      guard inputs > 0, outputs > 0 else {
+        throw .wrongShape("layer \(index) (dense): in and out must be positive")
+      }
+      let weight = try numbers(
+        "weight", expected: inputs * outputs, detail: "\(outputs) × \(inputs)")
       let bias = try numbers("bias", expected: outputs, detail: "\(outputs)")
-      return .dense(DenseLayer(weight: Matrix(rowMajor: weight, rows: outputs, columns: inputs), bias: bias))
+      return .dense(
+        DenseLayer(weight: Matrix(rowMajor: weight, rows: outputs, columns: inputs), bias: bias))
     case "conv2d":
-      let (cin, cout, kernel, padding) = (try int("in_channels"), try int("out_channels"), try int("kernel"), try int("padding"))
+      let (cin, cout, kernel, padding) = (
+        try int("in_channels"), try int("out_channels"), try int("kernel"), try int("padding")
+      )
       guard cin > 0, cout > 0, kernel > 0 else {
         throw .wrongShape("layer \(index) (conv2d): channels and kernel must be positive")
       }
       let fanIn = cin * kernel * kernel
-      let weight = try numbers("weight", expected: cout * fanIn, detail: "\(cout) × \(cin) × \(kernel) × \(kernel)")
+      let weight = try numbers(
+        "weight", expected: cout * fanIn, detail: "\(cout) × \(cin) × \(kernel) × \(kernel)")
       let bias = try numbers("bias", expected: cout, detail: "\(cout)")
       return .convolution(
-        ConvolutionLayer(weight: Matrix(rowMajor: weight, rows: cout, columns: fanIn), bias: bias, kernel: kernel, padding: padding))
+        ConvolutionLayer(
+          weight: Matrix(rowMajor: weight, rows: cout, columns: fanIn), bias: bias, kernel: kernel,
+          padding: padding))
     case "avgpool", "maxpool":
       let size = try int("size")
       guard size > 0 else { throw .wrongShape("layer \(index) (\(type)): size must be positive") }
@@ -210,7 +254,9 @@ extension SequentialNetwork {
       }
       return .activation(try Activation(named: function))
     default:
-      throw .unknownName(kind: "layer type", name: type, known: ["dense", "conv2d", "avgpool", "maxpool", "activation"])
+      throw .unknownName(
+        kind: "layer type", name: type,
+        known: ["dense", "conv2d", "avgpool", "maxpool", "activation"])
     }
   }
 }

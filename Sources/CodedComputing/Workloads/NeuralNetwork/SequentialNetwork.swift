@@ -34,7 +34,8 @@ public struct SequentialNetwork: Equatable, Sendable {
     for (index, layer) in layers.enumerated() {
       switch layer._outputShape(for: shapes[index]) {
       case .success(let shape): shapes.append(shape)
-      case .failure(.wrongShape(let message)): throw .wrongShape("layer \(index) (\(layer.typeName)): \(message)")
+      case .failure(.wrongShape(let message)):
+        throw .wrongShape("layer \(index) (\(layer.typeName)): \(message)")
       case .failure(let error): throw error
       }
     }
