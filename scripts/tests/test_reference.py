@@ -134,3 +134,13 @@ def test_cli_error_line(capsys):
     assert rc.main(["--scheme", "lcc", "--function", "cube", "--K", "5", "--workers", "8",
                     "--stragglers", "2", "--straggler-model", "random"]) == 1
     assert capsys.readouterr().err.startswith("error: lcc needs at least 13")
+
+
+def test_reinsch_penalty_reproduces_scipy_fit():
+    # (I + λK)⁻¹y is the smoothing spline's fitted values (Green & Silverman 1994, Thm 2.1).
+    rng = np.random.default_rng(9)
+    t = np.sort(rng.uniform(-1, 1, 25))
+    y = np.cos(4 * t) + rng.normal(0, 0.05, t.size)
+    for lam in (1e-6, 1e-3, 1.0):
+        ours = np.linalg.solve(np.eye(t.size) + lam * rc.penalty_matrix(t), y)
+        assert np.max(np.abs(ours - make_smoothing_spline(t, y, lam=lam)(t))) < 1e-9
