@@ -2,9 +2,9 @@ import ArgumentParser
 import CodedComputing
 
 @main
-struct Coded: ParsableCommand {
+struct Coded: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "coded",
     abstract: "Approximate coded computing: smoothing splines, LeTCC, BACC, LCC.",
-    subcommands: [])
+    subcommands: [RunCommand.self, SweepCommand.self])
 }

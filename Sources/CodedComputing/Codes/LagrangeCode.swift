@@ -1,0 +1,73 @@
+/// LCC, Lagrange coded computing (Yu et al. 2019) over the reals.
+///
+/// The encoder is the Lagrange polynomial through (αₖ, xₖ), of degree K − 1, evaluated at the
+/// βₙ; the decoder is the polynomial interpolating every survivor (barycentric form, Berrut &
+/// Trefethen 2004), evaluated at the αₖ. For f a polynomial of degree D, f∘u has degree
+/// (K − 1)·D, so decoding is exact once |T| ≥ (K − 1)·D + 1: the recovery threshold. The scheme
+/// refuses fewer survivors. For non-polynomial f (no degree given) it still interpolates all
+/// survivors, with a threshold of K, and is unstable as N grows (Runge) — the failure that
+/// motivates approximate codes.
+///
+/// - Complexity: encode O(N·K·d); decode O(K·|T|·m) plus O(|T|²) to build a new decoder.
+public struct LagrangeCode: CodingScheme {
+  public var name: String { "lcc" }
+  public let inputCount: Int
+  public let workerCount: Int
+  public let alpha: [Double]
+  public let beta: [Double]
+  /// D, the polynomial degree of f, if known.
+  public let functionDegree: Int?
+  public let minimumSurvivors: Int
+  /// The N × K encoding matrix.
+  public let encoder: Matrix
+  let _decoders: _OperatorCache<Matrix>
+
+  /// The recovery threshold (K − 1)·D + 1 for degree D, or K when f is not a polynomial.
+  public static func recoveryThreshold(inputCount: Int, functionDegree: Int?) -> Int {
+    guard let degree = functionDegree else { return inputCount }
+    return (inputCount - 1) * degree + 1
+  }
+
+  /// - Throws: ``CodingError/invalidParameter(_:)`` when N is below the recovery threshold.
+  public init(
+    inputCount: Int, workerCount: Int, layout: NodeLayout = .chebyshev, functionDegree: Int? = nil
+  ) throws(CodingError) {
+    if let degree = functionDegree, degree < 1 {
+      throw .invalidParameter("lcc needs a polynomial degree >= 1, got \(degree)")
+    }
+    let threshold = Self.recoveryThreshold(inputCount: inputCount, functionDegree: functionDegree)
+    try _checkSizes(
+      inputCount: inputCount, workerCount: workerCount, minimumWorkers: threshold, scheme: "lcc")
+    self.inputCount = inputCount
+    self.workerCount = workerCount
+    self.functionDegree = functionDegree
+    minimumSurvivors = threshold
+    alpha = layout.alpha(inputCount)
+    beta = layout.beta(workerCount)
+    do { encoder = try BarycentricLagrange.matrix(nodes: alpha, at: beta) } catch {
+      throw .approximation(error)
+    }
+    _decoders = _OperatorCache()
+  }
+
+  public func encode(_ inputs: Matrix) throws(CodingError) -> Matrix {
+    try _checkInputs(inputs, count: inputCount)
+    do { return try Matrix.multiply(encoder, inputs) } catch { throw .linearAlgebra(error) }
+  }
+
+  /// The K × |T| decoding matrix for a survivor set.
+  public func decoder(survivors: [Int]) throws(CodingError) -> Matrix {
+    try _decoders.value(for: survivors) { () throws(CodingError) in
+      try _approximating { () throws(ApproximationError) in
+        try BarycentricLagrange.matrix(nodes: survivors.map { beta[$0] }, at: alpha)
+      }
+    }
+  }
+
+  public func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix {
+    try _checkSurvivors(
+      survivors, results: results, workers: workerCount, minimum: minimumSurvivors, scheme: name)
+    let d = try decoder(survivors: survivors)
+    do { return try Matrix.multiply(d, results) } catch { throw .linearAlgebra(error) }
+  }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+/// LeTCC, the learning-theoretic coded computing scheme (Moradi, Tahmasebi & Maddah-Ali 2024).
+///
+/// The encoder is the cubic smoothing spline u through the data points (αₖ, xₖ) with λ_enc,
+/// evaluated at the worker points βₙ: worker n computes f(u(βₙ)). The decoder is the smoothing
+/// spline through the survivors' (βₙ, yₙ), n ∈ T, with λ_dec, evaluated at the αₖ. Both maps are
+/// banded: one Cholesky factorisation (kd = 2) per knot set and local cubic evaluation, applied
+/// to all d (or m) columns at once — never a dense N × K matrix.
+///
+/// ```swift
+/// let code = try SplineCode(inputCount: 10, workerCount: 100, layout: .chebyshev)
+/// let coded = try code.encode(inputs)                 // 100 × d
+/// let estimates = try code.decode(results, survivors: survivors)
+/// ```
+///
+/// - Complexity: init O(K + N); encode O((K + N)·d); decode O((|T| + K)·m) plus one O(|T|)
+///   factorisation the first time a survivor set is seen (cached), or O(|T|·m) per λ tried with
+///   `gcv`/`optimal`.
+public struct SplineCode: CodingScheme {
+  public var name: String { "letcc" }
+  public let inputCount: Int
+  public let workerCount: Int
+  /// The data points α (K, ascending).
+  public let alpha: [Double]
+  /// The worker points β (N, ascending).
+  public let beta: [Double]
+  public let encoderLambda: Double
+  public let decoderLambda: SmoothingChoice
+  /// σ, the workers' noise level the `optimal` schedule assumes.
+  public let noiseLevel: Double
+  /// S, the number of stragglers the `optimal` schedule plans for.
+  public let plannedStragglers: Int
+
+  let _encoder: SplineSmoother
+  let _encoderPlan: SplineEvaluationPlan
+  let _decoders: _OperatorCache<SplineSmoother>
+
+  public var minimumSurvivors: Int {
+    switch decoderLambda {
+    case .fixed: return 2
+    case .gcv, .optimal: return 3
+    }
+  }
+
+  /// - Parameters:
+  ///   - inputCount: K ≥ 2.
+  ///   - workerCount: N ≥ 2.
+  ///   - layout: where α and β sit on [−1, 1].
+  ///   - encoderLambda: λ_enc ≥ 0 (0 interpolates the inputs).
+  ///   - decoderLambda: λ_dec: a number, `gcv`, or `optimal`.
+  ///   - noiseLevel: σ ≥ 0 for the `optimal` schedule.
+  ///   - plannedStragglers: S for the `optimal` schedule.
+  /// - Throws: ``CodingError/invalidParameter(_:)`` for bad sizes or λ.
+  public init(
+    inputCount: Int, workerCount: Int, layout: NodeLayout = .chebyshev, encoderLambda: Double = 0,
+    decoderLambda: SmoothingChoice = .fixed(0), noiseLevel: Double = 0, plannedStragglers: Int = 0
+  ) throws(CodingError) {
+    try _checkSizes(inputCount: inputCount, workerCount: workerCount, minimumWorkers: 2, scheme: "letcc")
+    guard encoderLambda.isFinite, encoderLambda >= 0 else {
+      throw .invalidParameter("encoder lambda must be a finite number >= 0, got \(encoderLambda)")
+    }
+    if case .fixed(let value) = decoderLambda, !(value.isFinite && value >= 0) {
+      throw .invalidParameter("decoder lambda must be a finite number >= 0, got \(value)")
+    }
+    guard noiseLevel.isFinite, noiseLevel >= 0 else {
+      throw .invalidParameter("noise level must be >= 0, got \(noiseLevel)")
+    }
+    self.inputCount = inputCount
+    self.workerCount = workerCount
+    alpha = layout.alpha(inputCount)
+    beta = layout.beta(workerCount)
+    self.encoderLambda = encoderLambda
+    self.decoderLambda = decoderLambda
+    self.noiseLevel = noiseLevel
+    self.plannedStragglers = plannedStragglers
+    do {
+      _encoder = try SplineSmoother(knots: alpha, lambda: encoderLambda)
+    } catch {
+      throw .approximation(error)
+    }
+    _encoderPlan = SplineEvaluationPlan(knots: alpha, points: beta)
+    _decoders = _OperatorCache()
+  }
+
+  public func encode(_ inputs: Matrix) throws(CodingError) -> Matrix {
+    try _checkInputs(inputs, count: inputCount)
+    do { return try _encoder.apply(inputs, at: _encoderPlan) } catch { throw .approximation(error) }
+  }
+
+  public func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix {
+    try decodeReportingLambda(results, survivors: survivors).estimates
+  }
+
+  /// Decodes and reports the λ_dec used (the chosen one for `gcv` and `optimal`).
+  public func decodeReportingLambda(_ results: Matrix, survivors: [Int]) throws(CodingError)
+    -> (estimates: Matrix, lambda: Double)
+  {
+    try _checkSurvivors(
+      survivors, results: results, workers: workerCount, minimum: minimumSurvivors, scheme: name)
+    let knots = survivors.map { beta[$0] }
+    let smoother: SplineSmoother
+    switch decoderLambda {
+    case .fixed(let value):
+      smoother = try _decoders.value(for: survivors) { () throws(CodingError) in
+        try _approximating { () throws(ApproximationError) in
+          try SplineSmoother(knots: knots, lambda: value)
+        }
+      }
+    case .gcv:
+      smoother = try _approximating { () throws(ApproximationError) in
+        try SplineSmoother.byGCV(knots: knots, data: results).0
+      }
+    case .optimal:
+      smoother = try _approximating { () throws(ApproximationError) in
+        try SplineSmoother(knots: knots, lambda: try optimalLambda(knots: knots, results: results))
+      }
+    }
+    let plan = SplineEvaluationPlan(knots: knots, points: alpha)
+    do {
+      return (try smoother.apply(results, at: plan), smoother.lambda)
+    } catch {
+      throw .approximation(error)
+    }
+  }
+
+  /// The plug-in rate-optimal λ_dec for the survivors' results (scipy convention).
+  ///
+  /// Balances the two terms of the smoothing-spline risk bound in the LeTCC analysis,
+  /// λ_p·J + σ²·(S + 1)/(n·λ_p^{1/4}), where λ_p = λ/n is the paper's averaged-loss parameter,
+  /// n = |T|, S + 1 bounds the widest gap between survivors in units of the worker spacing, and
+  /// J = ∫ (decoded function)″² is estimated from a pilot GCV fit. The minimiser is
+  /// λ_p = (σ²·(S + 1)/(4·n·J))^{4/5}. Without noise the variance term vanishes and λ → 0
+  /// (interpolation) is optimal. See Guides/LeTCC.md.
+  public func optimalLambda(knots: [Double], results: Matrix) throws(ApproximationError) -> Double {
+    guard noiseLevel > 0 else { return 0 }
+    let n = Double(knots.count)
+    let pilot = try SplineSmoother.byGCV(knots: knots, data: results).0.fit(results)
+    // J = ∫ g″² summed over columns, then averaged: g″ is linear between knots.
+    var roughness = 0.0
+    for c in 0..<results.columns {
+      for i in 0..<(knots.count - 1) {
+        let h = knots[i + 1] - knots[i]
+        let a = pilot.secondDerivatives[i, c]
+        let b = pilot.secondDerivatives[i + 1, c]
+        roughness += h * (a * a + a * b + b * b) / 3
+      }
+    }
+    roughness /= Double(results.columns)
+    guard roughness > 0 else { return 0 }
+    let variance = noiseLevel * noiseLevel * Double(plannedStragglers + 1)
+    let lambdaPaper = pow(variance / (4 * n * roughness), 0.8)
+    return n * lambdaPaper
+  }
+}

@@ -1,0 +1,71 @@
+/// Which workers fail to answer in one round of a simulated coded computation.
+///
+/// - `none`: every worker answers (S is then only the design parameter of the code).
+/// - `random`: a uniformly random set of S workers straggles, fresh each trial.
+/// - `worstWindow`: every window of S consecutive workers in β order (workers i…i+S−1 for
+///   i = 0…N−S) straggles in turn; the reported error is the maximum over windows — the
+///   adversarial figure. Deterministic.
+/// - `probabilistic(p)`: each worker straggles independently with probability p
+///   (Moradi & Maddah-Ali 2025); S is ignored.
+/// - `latency(model)`: run times are drawn from `model`; the slowest S straggle.
+/// - `fixed(set)`: exactly these workers straggle (for cross-checks against other
+///   implementations).
+public enum StragglerModel: Sendable, Equatable, CustomStringConvertible {
+  case none
+  case random
+  case worstWindow
+  case probabilistic(Double)
+  case latency(LatencyModel)
+  case fixed([Int])
+
+  public var description: String {
+    switch self {
+    case .none: return "none"
+    case .random: return "random"
+    case .worstWindow: return "worst-window"
+    case .probabilistic: return "probabilistic"
+    case .latency: return "latency"
+    case .fixed: return "fixed"
+    }
+  }
+
+  /// The straggler sets of one trial: one set for every model except `worstWindow`, which
+  /// returns all N − S + 1 windows. Each set is ascending.
+  public func stragglerSets(
+    workers n: Int, stragglers s: Int, using generator: inout some RandomNumberGenerator
+  ) -> [[Int]] {
+    switch self {
+    case .none:
+      return [[]]
+    case .random:
+      return [_randomSubset(of: n, size: s, using: &generator)]
+    case .worstWindow:
+      guard s > 0 else { return [[]] }
+      return (0...(n - s)).map { Array($0..<($0 + s)) }
+    case .probabilistic(let p):
+      return [(0..<n).filter { _ in Double.random(in: 0..<1, using: &generator) < p }]
+    case .latency(let model):
+      let times = model.sample(count: n, using: &generator)
+      return [slowestWorkers(s, of: times)]
+    case .fixed(let set):
+      return [set.sorted()]
+    }
+  }
+}
+
+/// A uniformly random `size`-subset of 0..<n, ascending (partial Fisher–Yates).
+func _randomSubset(of n: Int, size: Int, using generator: inout some RandomNumberGenerator) -> [Int] {
+  var pool = Array(0..<n)
+  for i in 0..<size {
+    let j = Int.random(in: i..<n, using: &generator)
+    pool.swapAt(i, j)
+  }
+  return pool[0..<size].sorted()
+}
+
+/// The `count` workers with the largest run times, ascending by index; ties go to the higher
+/// index (a deterministic rule).
+public func slowestWorkers(_ count: Int, of times: [Double]) -> [Int] {
+  let order = times.indices.sorted { times[$0] != times[$1] ? times[$0] > times[$1] : $0 > $1 }
+  return order.prefix(count).sorted()
+}

@@ -1,0 +1,200 @@
+import ArgumentParser
+import CodedComputing
+import Foundation
+
+/// The options shared by `coded run` and `coded sweep` (DESIGN.md, "The CLI").
+struct ExperimentOptions: ParsableArguments {
+  @Option(help: "Built-in function: xsinx, sin, sigmoid, square, cube, identity.")
+  var function: String
+
+  @Option(help: "CSV with a header, K rows and d columns: the inputs x_k.")
+  var inputs: String?
+
+  @Option(name: .customLong("K"), help: "Number of inputs K (random inputs, with --dim and --input-range).")
+  var inputCount: Int?
+
+  @Option(help: "Input dimension d for random inputs.")
+  var dim: Int = 1
+
+  @Option(name: .customLong("input-range"), help: "A:B, the range random inputs are drawn from uniformly.")
+  var inputRange: String = "-1:1"
+
+  @Option(name: .customLong("straggler-model"), help: "none, random, worst-window, probabilistic, latency or fixed.")
+  var stragglerModel: String = "random"
+
+  @Option(name: .customLong("straggle-probability"), help: "p for --straggler-model probabilistic.")
+  var straggleProbability: Double?
+
+  @Option(help: "Latency model for --straggler-model latency, e.g. exponential:1, shifted-exponential:0.5,2, pareto:1,2.5, slow-set:0,3@1,10.")
+  var latency: String?
+
+  @Option(name: .customLong("straggler-set"), help: "Comma-separated workers that straggle, for --straggler-model fixed.")
+  var stragglerSet: String?
+
+  @Option(help: "Node layout: equispaced, chebyshev or midpoints.")
+  var nodes: String = "chebyshev"
+
+  @Option(name: .customLong("encoder-lambda"), help: "LeTCC encoder smoothing parameter (>= 0).")
+  var encoderLambda: Double = 0
+
+  @Option(name: .customLong("decoder-lambda"), help: "LeTCC decoder smoothing parameter: a number >= 0, gcv or optimal.")
+  var decoderLambda: String = "optimal"
+
+  @Option(help: "Standard deviation of the Gaussian noise workers add to each output coordinate.")
+  var noise: Double = 0
+
+  @Option(help: "Byzantine workers per trial (return uniform values in ±adversary-magnitude).")
+  var adversaries: Int = 0
+
+  @Option(name: .customLong("adversary-magnitude"), help: "Range of the adversaries' values.")
+  var adversaryMagnitude: Double = 100
+
+  @Option(help: "Number of seeded trials (fresh stragglers and noise each).")
+  var trials: Int = 1
+
+  @Option(help: "Random seed.")
+  var seed: UInt64 = 0
+
+  func workload() throws -> any Workload {
+    guard let f = BuiltinFunction(rawValue: function) else {
+      throw WorkloadError.unknownFunction(function, known: BuiltinFunction.allCases.map(\.rawValue))
+    }
+    return f
+  }
+
+  func layout() throws -> NodeLayout {
+    guard let layout = NodeLayout(rawValue: nodes) else {
+      throw CLIFailure("unknown node layout '\(nodes)' (known: equispaced, chebyshev, midpoints)")
+    }
+    return layout
+  }
+
+  func model() throws -> StragglerModel {
+    switch stragglerModel {
+    case "none": return .none
+    case "random": return .random
+    case "worst-window": return .worstWindow
+    case "probabilistic":
+      guard let p = straggleProbability else {
+        throw CLIFailure("--straggler-model probabilistic needs --straggle-probability P")
+      }
+      guard p >= 0, p < 1 else { throw CLIFailure("--straggle-probability must be in [0, 1), got \(p)") }
+      return .probabilistic(p)
+    case "latency":
+      guard let text = latency else {
+        throw CLIFailure("--straggler-model latency needs --latency MODEL (e.g. exponential:1)")
+      }
+      return .latency(try LatencyModel(parsing: text))
+    case "fixed":
+      guard let text = stragglerSet else {
+        throw CLIFailure("--straggler-model fixed needs --straggler-set W1,W2,...")
+      }
+      return .fixed(text.isEmpty ? [] : try parseIntegerList(text, option: "--straggler-set"))
+    default:
+      throw CLIFailure(
+        "unknown straggler model '\(stragglerModel)' (known: none, random, worst-window, probabilistic, latency, fixed)")
+    }
+  }
+
+  func inputMatrix() throws -> Matrix {
+    if let path = inputs {
+      if inputCount != nil {
+        throw CLIFailure("give either --inputs or --K, not both")
+      }
+      return try readInputsCSV(path)
+    }
+    guard let k = inputCount else { throw CLIFailure("give --inputs FILE or --K K (with --dim and --input-range)") }
+    guard k >= 2 else { throw CLIFailure("--K must be at least 2, got \(k)") }
+    guard dim >= 1 else { throw CLIFailure("--dim must be at least 1, got \(dim)") }
+    let bounds = inputRange.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+    guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low.isFinite, high.isFinite,
+      low < high
+    else {
+      throw CLIFailure("--input-range must be A:B with finite A < B, got '\(inputRange)'")
+    }
+    return uniformInputs(count: k, dimension: dim, range: low...high, seed: seed)
+  }
+
+  func validateNumbers() throws {
+    guard noise.isFinite, noise >= 0 else { throw CLIFailure("--noise must be a finite number >= 0, got \(noise)") }
+    guard trials >= 1 else { throw CLIFailure("--trials must be at least 1, got \(trials)") }
+    guard encoderLambda.isFinite, encoderLambda >= 0 else {
+      throw CLIFailure("--encoder-lambda must be a finite number >= 0, got \(encoderLambda)")
+    }
+    guard adversaries >= 0 else { throw CLIFailure("--adversaries must be >= 0, got \(adversaries)") }
+    guard adversaryMagnitude.isFinite, adversaryMagnitude > 0 else {
+      throw CLIFailure("--adversary-magnitude must be a finite number > 0, got \(adversaryMagnitude)")
+    }
+  }
+
+  func setup(scheme: SchemeKind, workers: Int, stragglers: Int, inputs: Matrix) throws -> ExperimentSetup {
+    ExperimentSetup(
+      scheme: scheme, workload: try workload(), inputs: inputs, workers: workers, stragglers: stragglers,
+      stragglerModel: try model(), layout: try layout(), encoderLambda: encoderLambda,
+      decoderLambda: try SmoothingChoice(parsing: decoderLambda), noise: noise,
+      adversaries: adversaries, adversaryMagnitude: adversaryMagnitude, trials: trials, seed: seed)
+  }
+}
+
+func parseScheme(_ text: String) throws -> SchemeKind {
+  guard let scheme = SchemeKind(rawValue: text) else {
+    throw CLIFailure(
+      "unknown scheme '\(text)' (known: \(SchemeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+  }
+  return scheme
+}
+
+/// Reads `--inputs`: a CSV with a header and K rows of d numbers.
+func readInputsCSV(_ path: String) throws -> Matrix {
+  guard let data = FileManager.default.contents(atPath: path) else {
+    throw CLIFailure("cannot read inputs file '\(path)'")
+  }
+  guard let text = String(data: data, encoding: .utf8) else {
+    throw CLIFailure("inputs file '\(path)' is not UTF-8 text")
+  }
+  var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+  while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+  guard let header = lines.first else { throw CLIFailure("inputs file '\(path)' is empty") }
+  let columns = header.split(separator: ",", omittingEmptySubsequences: false).count
+  var rows: [[Double]] = []
+  for (index, line) in lines.enumerated().dropFirst() {
+    let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+    guard cells.count == columns else {
+      throw CLIFailure(
+        "inputs file '\(path)' line \(index + 1): \(cells.count) fields, the header has \(columns)")
+    }
+    var row: [Double] = []
+    for (j, cell) in cells.enumerated() {
+      let token = cell.trimmingCharacters(in: .whitespaces)
+      guard let value = Double(token), value.isFinite else {
+        throw CLIFailure(
+          "inputs file '\(path)' line \(index + 1) column \(j + 1): '\(token)' is not a finite number")
+      }
+      row.append(value)
+    }
+    rows.append(row)
+  }
+  guard !rows.isEmpty else { throw CLIFailure("inputs file '\(path)' has a header but no rows") }
+  return Matrix(rows: rows)
+}
+
+/// The CSV header of `coded run` and `coded sweep`.
+let experimentHeader = [
+  "scheme", "function", "K", "N", "S", "straggler_model", "noise", "trials", "mse",
+  "mse_std", "mse_min", "mse_max", "nodes", "encoder_lambda", "decoder_lambda", "decoder_lambda_used",
+  "d", "m", "mean_survivors", "failed_workers", "adversaries", "seed",
+  "encode_seconds", "compute_seconds", "decode_seconds",
+].joined(separator: ",")
+
+func experimentRow(_ setup: ExperimentSetup, _ options: ExperimentOptions, _ result: ExperimentResult) -> String {
+  [
+    setup.scheme.rawValue, setup.workload.name, "\(setup.inputs.rows)", "\(setup.workers)",
+    "\(setup.stragglers)", setup.stragglerModel.description, csvNumber(setup.noise), "\(setup.trials)",
+    csvNumber(result.mse), csvNumber(result.mseStandardDeviation), csvNumber(result.mseMin),
+    csvNumber(result.mseMax), setup.layout.rawValue, csvNumber(setup.encoderLambda),
+    setup.decoderLambda.description, csvNumber(result.decoderLambda), "\(result.inputDimension)",
+    "\(result.outputDimension)", csvNumber(result.meanSurvivors), "\(result.failedWorkers.count)",
+    "\(setup.adversaries)", "\(setup.seed)", csvNumber(result.encodeSeconds),
+    csvNumber(result.computeSeconds), csvNumber(result.decodeSeconds),
+  ].joined(separator: ",")
+}

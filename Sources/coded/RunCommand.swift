@@ -1,0 +1,31 @@
+import ArgumentParser
+import CodedComputing
+
+struct RunCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "One coded computation experiment: prints one CSV row (with a header) of its MSE.")
+
+  @Option(help: "letcc, bacc, lcc, uncoded or replication.")
+  var scheme: String
+
+  @Option(help: "Number of workers N.")
+  var workers: Int
+
+  @Option(help: "Number of stragglers S.")
+  var stragglers: Int = 0
+
+  @OptionGroup var options: ExperimentOptions
+
+  func run() async throws {
+    try await reportingErrors {
+      try options.validateNumbers()
+      let setup = try options.setup(
+        scheme: try parseScheme(scheme), workers: workers, stragglers: stragglers,
+        inputs: try options.inputMatrix())
+      let result = try await runExperiment(setup)
+      print(experimentHeader)
+      print(experimentRow(setup, options, result))
+    }
+  }
+}
