@@ -9,7 +9,7 @@ the decoded values) to a relative tolerance of 1e-8 (absolute floor 1e-20 for ex
 Straggler sets: ``none`` and ``worst-window`` are deterministic, so they are compared as they
 are. Random sets cannot be shared through seeds (Swift's and numpy's generators differ), so the
 script draws them here and passes them with ``--straggler-set i,j,k`` (0-based worker indices in
-β order). If the binary lacks that flag (or ``--decoded-output FILE``), those comparisons are
+β order) with ``--straggler-model fixed``. If the binary lacks that flag (or ``--decoded-output FILE``), those comparisons are
 listed as "unsupported"; with ``--require-features`` that is a failure.
 
 GCV cases search λ with two independent optimisers; they are compared with a loose tolerance
@@ -87,6 +87,9 @@ def default_grid(seed: int = 0) -> list[Case]:
         cases.append(Case("lcc", "sin", layout, 5, 1, 12, 3, "worst-window", input_range=(-1, 1), seed=seed))
         st = tuple(sorted(int(v) for v in rng.choice(12, size=4, replace=False)))
         cases.append(Case("lcc", "cube", layout, 3, 1, 12, 4, "list", stragglers=st, input_range=(-1, 1), seed=seed))
+    cases.append(Case("uncoded", "sigmoid", "equispaced", 6, 2, 6, 2, "list", stragglers=(1, 4), seed=seed))
+    cases.append(Case("replication", "xsinx", "equispaced", 4, 1, 10, 3, "list", stragglers=(0, 4, 8), seed=seed))
+    cases.append(Case("replication", "sin", "equispaced", 4, 2, 9, 2, "worst-window", seed=seed))
     cases.append(Case("letcc", "xsinx", "chebyshev", 8, 2, 40, 5, "worst-window", 0.0, "gcv", seed=seed))
     cases.append(Case("letcc", "sigmoid", "equispaced", 8, 1, 40, 0, "none", 1e-4, "gcv", seed=seed))
     return cases
@@ -130,7 +133,7 @@ def run_binary(binary: str, case: Case, inputs_path: str, decoded_path: str | No
             "--encoder-lambda", repr(case.encoder_lambda), "--decoder-lambda", str(case.decoder_lambda),
             "--trials", "1", "--seed", str(case.seed)]
     if case.model == "list":
-        args += ["--straggler-model", "random", "--straggler-set", ",".join(map(str, case.stragglers))]
+        args += ["--straggler-model", "fixed", "--straggler-set", ",".join(map(str, case.stragglers))]
     else:
         args += ["--straggler-model", case.model]
     if decoded_path:

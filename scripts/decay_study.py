@@ -51,12 +51,12 @@ import slopes  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 COLUMNS = ["experiment", "engine", "scheme", "function", "dim", "nodes", "K", "N", "S", "straggler_model",
-           "p", "adversaries", "adversary_exponent", "noise", "encoder_lambda", "decoder_lambda", "seed",
-           "trials", "mse", "seconds"]
+           "p", "adversaries", "adversary_exponent", "noise", "encoder_lambda", "decoder_lambda",
+           "decoder_lambda_used", "seed", "trials", "mse", "seconds"]
 """The tidy schema shared by every experiment CSV (one row per point and seed)."""
 
 SLOPE_COLUMNS = ["experiment", "scheme", "function", "dim", "straggler_model", "noise", "p",
-                 "adversary_exponent", "x", "log_power", "slope", "ci_low", "ci_high", "seeds", "points",
+                 "adversary_exponent", "decoder_lambda", "x", "x_range", "log_power", "slope", "ci_low", "ci_high", "seeds", "points",
                  "r2", "method", "claimed", "claim_source", "claim_inside_ci", "consistent_with_bound", "engine"]
 
 FUNCTIONS = [("xsinx", 1), ("sigmoid", 1), ("sin", 4)]
@@ -101,7 +101,7 @@ class Sweep:
         return 0 if self.adversary_exponent is None else int(math.ceil(N ** self.adversary_exponent))
 
     def needs_reference(self) -> bool:
-        return self.model == "probabilistic" or self.adversary_exponent is not None
+        return False  # coded sweep has every model the study uses (probabilistic, adversaries)
 
     def swift_command(self, binary: str, output: str) -> list[str]:
         lo, hi = self.input_range
@@ -110,7 +110,18 @@ class Sweep:
                 "--workers", ",".join(map(str, self.workers)), "--stragglers", ",".join(map(str, self.stragglers)),
                 "--straggler-model", self.model, "--nodes", self.nodes, "--encoder-lambda", f"{self.encoder_lambda:g}",
                 "--decoder-lambda", str(self.decoder_lambda), "--noise", f"{self.noise:g}",
-                "--trials", str(self.trials), "--seed", str(self.seed), "--output", output]
+                "--trials", str(self.trials), "--seed", str(self.seed), "--output", output] + self._extra_swift()
+
+    def _extra_swift(self) -> list[str]:
+        extra = []
+        if self.model == "probabilistic":
+            extra += ["--straggle-probability", f"{self.probability:g}"]
+        if self.adversary_exponent is not None:
+            if len(self.workers) != 1:
+                raise ValueError("Byzantine sweeps take one N each (q depends on N)")
+            extra += ["--adversaries", str(self.adversaries(self.workers[0])),
+                      "--adversary-magnitude", f"{self.adversary_value:g}"]
+        return extra
 
     def reference_command(self) -> str:
         lo, hi = self.input_range
@@ -122,18 +133,19 @@ class Sweep:
         if self.model == "probabilistic":
             parts.append(f"--straggler-probability {self.probability:g}")
         if self.adversary_exponent is not None:
-            parts.append(f"--adversaries <ceil(N^{self.adversary_exponent:g})> --adversary-value {self.adversary_value:g}")
+            parts.append(f"--adversaries {self.adversaries(self.workers[0])} --adversary-value {self.adversary_value:g} "
+                         "--adversary-strategy uniform")
         return " ".join(parts)
 
 
-def _row(sw: Sweep, engine: str, N: int, S: int | str, mse: float, seconds: float) -> dict:
+def _row(sw: Sweep, engine: str, N: int, S: int | str, mse: float, seconds: float, used: str = "") -> dict:
     return {"experiment": sw.experiment, "engine": engine, "scheme": sw.scheme, "function": sw.function,
             "dim": sw.dim, "nodes": sw.nodes, "K": sw.K, "N": N, "S": S, "straggler_model": sw.model,
             "p": sw.probability if sw.model == "probabilistic" else "",
             "adversaries": sw.adversaries(N) if sw.adversary_exponent is not None else 0,
             "adversary_exponent": "" if sw.adversary_exponent is None else sw.adversary_exponent,
             "noise": sw.noise, "encoder_lambda": sw.encoder_lambda, "decoder_lambda": sw.decoder_lambda,
-            "seed": sw.seed, "trials": sw.trials, "mse": repr(float(mse)), "seconds": f"{seconds:.4f}"}
+            "decoder_lambda_used": used, "seed": sw.seed, "trials": sw.trials, "mse": repr(float(mse)), "seconds": f"{seconds:.4f}"}
 
 
 def run_reference(sw: Sweep) -> list[dict]:
@@ -142,10 +154,12 @@ def run_reference(sw: Sweep) -> list[dict]:
     x = rc.generated_inputs(sw.K, sw.dim, lo, hi, sw.seed)
     for N, S in sw.points():
         start = time.perf_counter()
-        scheme = rc.Scheme(sw.scheme, sw.K, N, sw.nodes, sw.encoder_lambda, sw.decoder_lambda, sw.function)
+        scheme = rc.Scheme(sw.scheme, sw.K, N, sw.nodes, sw.encoder_lambda, sw.decoder_lambda, sw.function,
+                           sw.noise, S)
         model = sw.model
         r = rc.run(scheme, x, S, model, sw.noise, sw.trials, sw.seed, probability=sw.probability,
-                   adversaries=sw.adversaries(N), adversary_value=sw.adversary_value)
+                   adversaries=sw.adversaries(N), adversary_value=sw.adversary_value,
+                   adversary_strategy="uniform")
         rows.append(_row(sw, "reference", N, "" if model == "probabilistic" else S, r.mse,
                          time.perf_counter() - start))
     return rows
@@ -164,7 +178,8 @@ def run_swift(sw: Sweep, binary: str) -> list[dict]:
             got = list(csv.DictReader(handle))
     if len(got) != len(sw.points()):
         raise RuntimeError(f"coded sweep returned {len(got)} rows for {len(sw.points())} points: {shlex.join(cmd)}")
-    return [_row(sw, "swift", int(r["N"]), int(r["S"]), float(r["mse"]), seconds / len(got)) for r in got]
+    return [_row(sw, "swift", int(r["N"]), "" if sw.model == "probabilistic" else int(r["S"]), float(r["mse"]),
+                 seconds / len(got), r.get("decoder_lambda_used", "")) for r in got]
 
 
 class Runner:
@@ -225,8 +240,8 @@ DEFAULT = Grid(
 
 QUICK = Grid(
     seeds=2, n_values=[20, 40, 80], n_values_lcc=[20, 40], n_values_reference=[20, 40, 80], s_values=[2, 4, 8],
-    s_sweep_n=40, trials=3, functions=[("xsinx", 1), ("sin", 2)], probabilities=[0.2], adversary_exponents=[0.0, 0.5],
-    byzantine_n=[20, 40, 80], byzantine_lambdas=[1e-6, 1e-3, 1.0], lambda_grid=[1e-8, 1e-5, 1e-2, 1.0], lambda_n=40)
+    s_sweep_n=40, trials=2, functions=[("xsinx", 1), ("sin", 2)], probabilities=[0.2], adversary_exponents=[0.0, 0.5],
+    byzantine_n=[20, 40, 80], byzantine_lambdas=[1e-4, 1e-1], lambda_grid=[1e-8, 1e-4, 1.0], lambda_n=40)
 
 
 def experiments(grid: Grid, reference_only: bool) -> dict[str, list[Sweep]]:
@@ -241,8 +256,9 @@ def experiments(grid: Grid, reference_only: bool) -> dict[str, list[Sweep]]:
                 base = Sweep("n-sweep-noiseless", "letcc", fn, d, nv, [5], model, trials=trials, seed=seed)
                 out["n-sweep-noiseless"] += [base, replace(base, scheme="bacc"),
                                              replace(base, scheme="lcc", workers=grid.n_values_lcc)]
-                noisy = replace(base, experiment="n-sweep-noisy", noise=1e-2, decoder_lambda="gcv")
-                out["n-sweep-noisy"] += [noisy, replace(noisy, scheme="bacc", decoder_lambda=0.0)]
+                noisy = replace(base, experiment="n-sweep-noisy", noise=1e-2, decoder_lambda="optimal")
+                out["n-sweep-noisy"] += [noisy, replace(noisy, decoder_lambda="gcv"),
+                                         replace(noisy, scheme="bacc", decoder_lambda=0.0)]
             s_base = Sweep("s-sweep", "letcc", fn, d, [grid.s_sweep_n], grid.s_values, "worst-window", seed=seed)
             out["s-sweep"] += [s_base, replace(s_base, scheme="bacc")]
         for p in grid.probabilities:
@@ -251,10 +267,11 @@ def experiments(grid: Grid, reference_only: bool) -> dict[str, list[Sweep]]:
                                                   "probabilistic", trials=grid.trials, seed=seed, probability=p))
         for a in grid.adversary_exponents:
             for lam in grid.byzantine_lambdas:
-                out["byzantine"].append(Sweep("byzantine", "letcc", "xsinx", 1, grid.byzantine_n, [0], "none",
-                                              decoder_lambda=lam, trials=max(1, grid.trials // 4), seed=seed,
-                                              adversary_exponent=a))
-        for lam in grid.lambda_grid + ["gcv"]:
+                for n in grid.byzantine_n:
+                    out["byzantine"].append(Sweep("byzantine", "letcc", "xsinx", 1, [n], [0], "none",
+                                                  decoder_lambda=lam, trials=grid.trials, seed=seed,
+                                                  adversary_exponent=a))
+        for lam in grid.lambda_grid + ["gcv", "optimal"]:
             out["lambda"].append(Sweep("lambda", "letcc", "xsinx", 1, [grid.lambda_n], [10], "random",
                                        decoder_lambda=lam, noise=1e-2, trials=grid.trials, seed=seed))
     return out
@@ -297,41 +314,50 @@ def curve_key(r: dict) -> tuple:
             str(r["adversary_exponent"]))
 
 
+GROUP = ["scheme", "function", "dim", "straggler_model", "noise", "p", "adversary_exponent", "decoder_lambda",
+         "engine"]
+TAIL_POINTS = 4
+
+
 def fit_slopes(name: str, rows: list[dict]) -> list[dict]:
+    """Slopes of every curve of one experiment, over all its x values and over the largest
+    TAIL_POINTS x values (the asymptotic regime the papers' rates describe)."""
     if name == "lambda" or not rows:
         return []
     x = "S" if name == "s-sweep" else "N"
     use = best_lambda_rows(rows) if name == "byzantine" else rows
-    use = [dict(r, _x=r[x], _seed=r["seed"]) for r in use]
+    use = [dict(r, _x=r[x], _seed=r["seed"], decoder_lambda="best" if name == "byzantine" else r["decoder_lambda"])
+           for r in use]
+    xs_all = sorted({float(r["_x"]) for r in use})
+    ranges = [("all", xs_all)]
+    if len(xs_all) > TAIL_POINTS:
+        ranges.append(("tail", xs_all[-TAIL_POINTS:]))
     out = []
-    groups = slopes.fit_table(use, "_x", "mse", ["scheme", "function", "dim", "straggler_model", "noise", "p",
-                                                 "adversary_exponent", "engine"], "_seed")
-    for key, f in groups:
-        scheme, fn, dim, model, noise, p, a, engine = key
-        claimed, power, source = None, 0, ""
-        if name == "byzantine":
-            claimed, source = byzantine_claim(float(a))
-        elif (name, scheme) in CLAIMS:
-            claimed, power, source = CLAIMS[(name, scheme)]
-        fits = [(0, f)]
-        if power:
-            fits.append((power, dict(slopes.fit_table(use, "_x", "mse", ["scheme", "function", "dim",
-                                                                          "straggler_model", "noise", "p",
-                                                                          "adversary_exponent", "engine"],
-                                                       "_seed", log_power=power))[key]))
-        for lp, fit in fits:
-            inside = "" if claimed is None or lp != power else str(fit.low <= claimed <= fit.high)
-            # The claims are upper bounds: MSE ≤ C·x^b is contradicted only by a significantly
-            # shallower slope (ci_low > b).
-            bound = "" if claimed is None or lp != power else str(fit.low <= claimed)
-            out.append({"experiment": name, "scheme": scheme, "function": fn, "dim": dim, "straggler_model": model,
-                        "noise": noise, "p": p, "adversary_exponent": a, "x": x, "log_power": lp,
-                        "slope": f"{fit.slope:.3f}", "ci_low": f"{fit.low:.3f}", "ci_high": f"{fit.high:.3f}",
-                        "seeds": fit.seeds, "points": fit.points, "r2": f"{fit.r2:.4f}", "method": fit.method,
-                        "claimed": "" if claimed is None or lp != power else claimed,
-                        "claim_source": source if lp == power else "", "claim_inside_ci": inside,
-                        "consistent_with_bound": bound,
-                        "engine": engine})
+    for range_name, xs in ranges:
+        subset = [r for r in use if float(r["_x"]) in xs]
+        for key, f in slopes.fit_table(subset, "_x", "mse", GROUP, "_seed"):
+            fields = dict(zip(GROUP, key))
+            scheme = fields["scheme"]
+            claimed, power, source = None, 0, ""
+            if name == "byzantine":
+                claimed, source = byzantine_claim(float(fields["adversary_exponent"]))
+            elif (name, scheme) in CLAIMS:
+                claimed, power, source = CLAIMS[(name, scheme)]
+            fits = [(0, f)]
+            if power:
+                fits.append((power, dict(slopes.fit_table(subset, "_x", "mse", GROUP, "_seed", log_power=power))[key]))
+            for lp, fit in fits:
+                has_claim = claimed is not None and lp == power
+                lo_x, hi_x = min(xs), max(xs)
+                out.append({"experiment": name, **{k: fields[k] for k in GROUP}, "x": x,
+                            "x_range": f"{lo_x:g}-{hi_x:g}", "log_power": lp,
+                            "slope": f"{fit.slope:.3f}", "ci_low": f"{fit.low:.3f}", "ci_high": f"{fit.high:.3f}",
+                            "seeds": fit.seeds, "points": fit.points, "r2": f"{fit.r2:.4f}", "method": fit.method,
+                            "claimed": claimed if has_claim else "", "claim_source": source if has_claim else "",
+                            "claim_inside_ci": str(fit.low <= claimed <= fit.high) if has_claim else "",
+                            # The claims are upper bounds: MSE ≤ C·x^b is contradicted only by a
+                            # significantly shallower slope (ci_low > b).
+                            "consistent_with_bound": str(fit.low <= claimed) if has_claim else ""})
     return out
 
 
@@ -346,19 +372,31 @@ def plot(name: str, rows: list[dict], path: str) -> None:
         fig, ax = plt.subplots(figsize=(6, 4.2))
         pts = defaultdict(list)
         marks = defaultdict(list)
+        used = defaultdict(list)
         for r in rows:
             lam = r["decoder_lambda"]
             try:
                 pts[float(lam)].append(float(r["mse"]))
             except ValueError:
                 marks[lam].append(float(r["mse"]))
+                try:
+                    used[lam].append(float(r["decoder_lambda_used"]))
+                except (KeyError, ValueError):
+                    pass
         lams = sorted(pts)
         means = [np.mean(pts[v]) for v in lams]
-        ax.loglog(lams, means, "o-", label="LeTCC, fixed λ_dec (mean over seeds)")
+        ax.loglog(lams, means, "o-", color="C0", label="LeTCC, fixed λ_dec (mean over seeds)")
         best = lams[int(np.argmin(means))]
         ax.axvline(best, color="gray", ls=":", label=f"best grid λ = {best:.1e}")
         for i, (lab, v) in enumerate(sorted(marks.items())):
-            ax.axhline(np.mean(v), ls="--", color=f"C{i + 1}", label=f"λ_dec = {lab}: MSE {np.mean(v):.2e}")
+            m = float(np.mean(v))
+            chosen = [u for u in used.get(lab, []) if np.isfinite(u) and u > 0]
+            if chosen:
+                lam_mean = float(np.exp(np.mean(np.log(chosen))))
+                ax.loglog([lam_mean], [m], "*", ms=14, color=f"C{i + 1}",
+                          label=f"λ_dec = {lab} (mean chosen λ {lam_mean:.1e}): MSE {m:.2e}")
+            else:
+                ax.axhline(m, ls="--", color=f"C{i + 1}", label=f"λ_dec = {lab}: MSE {m:.2e}")
         r0 = rows[0]
         ax.set_title(f"MSE vs decoder λ — {r0['function']}, N={r0['N']}, S={r0['S']}, σ={r0['noise']}")
         ax.set_xlabel("decoder λ (scipy convention)")
@@ -379,7 +417,7 @@ def plot(name: str, rows: list[dict], path: str) -> None:
         line_key = lambda r: r["scheme"]  # noqa: E731
     else:
         panel_key = lambda r: f"{r['function']} (d={r['dim']}), {r['straggler_model']}"  # noqa: E731
-        line_key = lambda r: r["scheme"]  # noqa: E731
+        line_key = (lambda r: r["scheme"] + (f" λ={r.get('decoder_lambda', '')}" if r["scheme"] == "letcc" and "decoder_lambda" in r else ""))  # noqa: E731
     panels = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for r in use:
         panels[panel_key(r)][line_key(r)][float(r[x])].append(float(r["mse"]))
@@ -396,7 +434,7 @@ def plot(name: str, rows: list[dict], path: str) -> None:
             ok = ys > 0
             ax.loglog(np.array(xs)[ok], ys[ok], "o-", color=f"C{i}", label=scheme)
             ax.fill_between(np.array(xs)[ok], lo[ok], hi[ok], color=f"C{i}", alpha=0.15)
-            claim = CLAIMS.get((name, scheme))
+            claim = CLAIMS.get((name, scheme.split(" ")[0]))
             if name == "byzantine":
                 a = float(key.split("=")[1].split("(")[0])
                 claim = (byzantine_claim(a)[0], 0, "")

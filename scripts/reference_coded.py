@@ -18,8 +18,11 @@ with the Swift package, so that the two can be checked against each other on ide
   Σ(−1)ⁱ/(z−tᵢ) over the points in use, re-indexed 0..|T|−1 in ascending order; exact at nodes.
 - LCC (Yu et al. 2019): Lagrange polynomial through α (encoder) and through all survivors
   (decoder), barycentric form (scipy ``BarycentricInterpolator``).
-- uncoded: N = K, worker k computes f(x_k); a straggler's output is replaced by the mean of the
-  received outputs.
+- uncoded (N = K) and replication (N ≥ K): worker n computes f(x_{n mod K}); the decoder
+  averages the surviving copies of each input, and an input with no surviving copy is scored as
+  the mean of all received outputs (the rule of the Swift ReplicationCode).
+- LeTCC decoder λ: a number, ``gcv`` (own GCV search, so λ agrees with Swift only to optimiser
+  tolerance) or ``optimal`` (the Swift plug-in schedule, re-derived in :func:`optimal_lambda`).
 - MSE = (1/(K·m)) Σ_k ‖f̂(x_k) − f(x_k)‖². Straggler models ``none``, ``random`` (uniform
   S-subset), ``worst-window`` (all N−S+1 windows of S consecutive workers; MSE = max over
   windows), ``list`` (an explicit straggler set, for cross-checks), and two models beyond
@@ -233,6 +236,27 @@ def gcv_lambda(knots: np.ndarray, values: np.ndarray) -> float:
     return float(10.0 ** res.x)
 
 
+def optimal_lambda(knots: np.ndarray, values: np.ndarray, noise: float, stragglers: int) -> float:
+    """The plug-in "optimal" λ_dec of the Swift SplineCode (Guides/LeTCC.md), re-derived here.
+
+    0 without noise; otherwise λ = n·(σ²(S + 1)/(4·n·J))^{4/5} with n = |T| and J = ∫g″² of a
+    pilot GCV fit, averaged over the columns (g″ is linear between knots, so
+    ∫ over [tᵢ, tᵢ₊₁] = h(a² + ab + b²)/3).
+    """
+    if noise <= 0:
+        return 0.0
+    knots = np.asarray(knots, dtype=float)
+    values = np.asarray(values, dtype=float).reshape(knots.size, -1)
+    n = knots.size
+    pilot = make_smoothing_spline(knots, values, lam=gcv_lambda(knots, values), axis=0)
+    g2 = pilot.derivative(2)(knots)
+    a, b, h = g2[:-1], g2[1:], np.diff(knots)[:, None]
+    roughness = float(np.sum(h * (a * a + a * b + b * b) / 3.0)) / values.shape[1]
+    if roughness <= 0:
+        return 0.0
+    return n * (noise * noise * (stragglers + 1) / (4.0 * n * roughness)) ** 0.8
+
+
 def berrut(nodes: np.ndarray, values: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Berrut's first-form rational interpolant; nodes indexed 0..n−1 in ascending order."""
     t = np.asarray(nodes, dtype=float)
@@ -265,7 +289,7 @@ def lagrange(nodes: np.ndarray, values: np.ndarray, points: np.ndarray) -> np.nd
 # Schemes
 
 
-SCHEMES = ("letcc", "bacc", "lcc", "uncoded")
+SCHEMES = ("letcc", "bacc", "lcc", "uncoded", "replication")
 
 
 @dataclass
@@ -279,15 +303,19 @@ class Scheme:
     encoder_lambda: float = 0.0
     decoder_lambda: float | str = 0.0
     function: str = "xsinx"
+    noise_level: float = 0.0
+    planned_stragglers: int = 0
     alpha: np.ndarray = field(init=False)
     beta: np.ndarray = field(init=False)
 
     def __post_init__(self):
         if self.name not in SCHEMES:
             raise ValueError(f"unknown scheme '{self.name}' (known: {', '.join(SCHEMES)})")
-        if self.name == "uncoded":
-            if self.N != self.K:
+        if self.name in ("uncoded", "replication"):
+            if self.name == "uncoded" and self.N != self.K:
                 raise ValueError(f"uncoded needs N = K, got N={self.N}, K={self.K}")
+            if self.N < self.K:
+                raise ValueError(f"replication needs N >= K, got N={self.N}, K={self.K}")
             self.alpha = np.arange(self.K, dtype=float)
             self.beta = self.alpha
         else:
@@ -304,8 +332,8 @@ class Scheme:
 
     def encode(self, inputs: np.ndarray) -> np.ndarray:
         x = np.asarray(inputs, dtype=float).reshape(self.K, -1)
-        if self.name == "uncoded":
-            return x.copy()
+        if self.name in ("uncoded", "replication"):
+            return x[np.arange(self.N) % self.K].copy()
         if self.name == "letcc":
             return NaturalSmoothingSpline(self.alpha, x, self.encoder_lambda)(self.beta)
         if self.name == "bacc":
@@ -320,15 +348,21 @@ class Scheme:
             raise ValueError(f"{self.name} needs at least {self.minimum_survivors} surviving workers, got {t.size}")
         if np.any(np.diff(t) <= 0) or t[0] < 0 or t[-1] >= self.N:
             raise ValueError("survivors must be ascending, distinct and in 0..<N")
-        if self.name == "uncoded":
+        if self.name in ("uncoded", "replication"):
+            # Average the surviving copies of each input (worker n holds x_{n mod K}); an input
+            # with no surviving copy is scored as the mean of all received results.
             out = np.tile(y.mean(axis=0), (self.K, 1))
-            out[t] = y
+            owner = t % self.K
+            for k in np.unique(owner):
+                out[k] = y[owner == k].mean(axis=0)
             return out
         nodes = self.beta[t]
         if self.name == "letcc":
             lam = self.decoder_lambda
             if lam == "gcv":
                 lam = gcv_lambda(nodes, y)
+            elif lam == "optimal":
+                lam = optimal_lambda(nodes, y, self.noise_level, self.planned_stragglers)
             elif isinstance(lam, str):
                 raise ValueError(f"decoder lambda '{lam}' is not supported by the reference")
             return NaturalSmoothingSpline(nodes, y, float(lam))(self.alpha)
@@ -369,12 +403,13 @@ def coded_round(
     adversary_value: float = 0.0,
     coded: np.ndarray | None = None,
     worker_outputs: np.ndarray | None = None,
-    adversary_signs: bool = True,
+    adversary_mode: str = "sign",
 ) -> tuple[float, np.ndarray]:
     """One encode → compute → decode round; returns (MSE, decoded K × m).
 
-    ``adversaries`` (worker indices) return ±``adversary_value`` per coordinate (random signs,
-    or all + when ``adversary_signs`` is False) instead of f; ``noise`` adds N(0, σ²) to every honest or adversarial output coordinate.
+    ``adversaries`` (worker indices) return, per coordinate, ±``adversary_value`` with random
+    signs (``adversary_mode`` "sign"), +``adversary_value`` ("constant") or a uniform value in
+    [−adversary_value, adversary_value] ("uniform", the Swift CLI's model) instead of f; ``noise`` adds N(0, σ²) to every honest or adversarial output coordinate.
     """
     x = np.asarray(inputs, dtype=float).reshape(scheme.K, -1)
     truth = apply_function(scheme.function, x)
@@ -385,10 +420,13 @@ def coded_round(
     y = np.array(worker_outputs, dtype=float, copy=True)
     if adversaries is not None and len(adversaries):
         assert rng is not None
-        if adversary_signs:
-            signs = rng.choice([-1.0, 1.0], size=(len(adversaries), y.shape[1]))
+        shape = (len(adversaries), y.shape[1])
+        if adversary_mode == "sign":
+            signs = rng.choice([-1.0, 1.0], size=shape)
+        elif adversary_mode == "constant":
+            signs = np.ones(shape)
         else:
-            signs = np.ones((len(adversaries), y.shape[1]))
+            signs = rng.uniform(-1.0, 1.0, size=shape)
         y[np.asarray(adversaries, dtype=int)] = adversary_value * signs
     if noise > 0:
         assert rng is not None
@@ -424,8 +462,9 @@ def run(
     """The ``coded run`` experiment: MSE averaged over trials (worst-window: max over windows).
 
     ``model`` is none | random | worst-window | list | probabilistic. ``adversaries`` = q > 0
-    makes q of the responding workers Byzantine in every trial: ``adversary_strategy`` "block"
-    (default) picks q consecutive responders (in β order) at a uniformly random start, all
+    makes q of the responding workers Byzantine in every trial: ``adversary_strategy``
+    "uniform" picks q responders uniformly and returns values uniform in ±adversary_value (the
+    Swift CLI's model); "block" (default) picks q consecutive responders (in β order) at a uniformly random start, all
     returning +adversary_value in every coordinate — a coherent bump, the harmful direction for a
     linear smoothing decoder; "random-sign" picks q responders uniformly and returns
     ±adversary_value with random signs. (The papers' supremum over all bounded strategies is
@@ -445,7 +484,9 @@ def run(
             honest = survivors_of(N, strag)
             if adversaries > honest.size:
                 raise ValueError(f"{adversaries} adversaries but only {honest.size} responders")
-            if adversary_strategy == "block":
+            if adversary_strategy == "uniform":
+                adv = np.sort(rng.choice(honest, size=adversaries, replace=False))
+            elif adversary_strategy == "block":
                 start = int(rng.integers(0, honest.size - adversaries + 1))
                 adv = honest[start:start + adversaries]
             elif adversary_strategy == "random-sign":
@@ -453,7 +494,8 @@ def run(
             else:
                 raise ValueError(f"unknown adversary strategy '{adversary_strategy}'")
         return coded_round(scheme, x, strag, noise, rng, adv, adversary_value, worker_outputs=outputs,
-                           adversary_signs=adversary_strategy != "block")
+                           adversary_mode={"block": "constant", "random-sign": "sign"}.get(
+                               adversary_strategy, "uniform"))
 
     if model == "worst-window":
         if noise > 0 or adversaries:
@@ -547,11 +589,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, required=True)
     p.add_argument("--stragglers", type=int, default=0)
     p.add_argument("--straggler-model", default="none",
-                   choices=["none", "random", "worst-window", "probabilistic"])
+                   choices=["none", "random", "worst-window", "probabilistic", "fixed"])
     p.add_argument("--straggler-set", help="comma-separated 0-based straggler indices (β order)")
     p.add_argument("--straggler-probability", type=float, default=0.0)
     p.add_argument("--adversaries", type=int, default=0)
     p.add_argument("--adversary-value", type=float, default=10.0)
+    p.add_argument("--adversary-strategy", default="uniform", choices=["uniform", "block", "random-sign"])
     p.add_argument("--nodes", default="equispaced", choices=sorted(LAYOUTS))
     p.add_argument("--encoder-lambda", default="0")
     p.add_argument("--decoder-lambda", default="0")
@@ -569,13 +612,16 @@ def main(argv: list[str] | None = None) -> int:
             lo, hi = (float(v) for v in a.input_range.split(":"))
             x = generated_inputs(a.K, a.dim, lo, hi, a.seed)
         scheme = Scheme(a.scheme, x.shape[0], a.workers, a.nodes, float(a.encoder_lambda),
-                        parse_lambda(a.decoder_lambda), a.function)
+                        parse_lambda(a.decoder_lambda), a.function, a.noise,
+                        len(a.straggler_set.split(",")) if a.straggler_set else a.stragglers)
         model, strag_list, S = a.straggler_model, None, a.stragglers
+        if a.straggler_model == "fixed" and a.straggler_set is None:
+            raise ValueError("--straggler-model fixed needs --straggler-set W1,W2,...")
         if a.straggler_set is not None:
             strag_list = [int(v) for v in a.straggler_set.split(",") if v.strip()]
             model, S = "list", len(strag_list)
         r = run(scheme, x, S, model, a.noise, a.trials, a.seed, strag_list,
-                a.straggler_probability, a.adversaries, a.adversary_value)
+                a.straggler_probability, a.adversaries, a.adversary_value, a.adversary_strategy)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

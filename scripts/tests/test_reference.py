@@ -144,3 +144,22 @@ def test_reinsch_penalty_reproduces_scipy_fit():
     for lam in (1e-6, 1e-3, 1.0):
         ours = np.linalg.solve(np.eye(t.size) + lam * rc.penalty_matrix(t), y)
         assert np.max(np.abs(ours - make_smoothing_spline(t, y, lam=lam)(t))) < 1e-9
+
+
+def test_replication_averages_surviving_copies():
+    s = rc.Scheme("replication", 3, 7, function="identity")  # workers hold x0 x1 x2 x0 x1 x2 x0
+    y = np.array([[1.0], [2.0], [3.0], [5.0], [4.0], [9.0], [7.0]])
+    t = np.array([0, 1, 3, 4, 6])  # copies of x2 (workers 2, 5) are lost
+    out = s.decode(y[t], t)[:, 0]
+    assert out.tolist() == [(1 + 5 + 7) / 3, 3.0, np.mean([1, 2, 5, 4, 7])]
+
+
+def test_optimal_lambda_schedule():
+    rng = np.random.default_rng(11)
+    t = np.sort(rng.uniform(-1, 1, 60))
+    y = np.sin(3 * t) + rng.normal(0, 0.05, t.size)
+    assert rc.optimal_lambda(t, y, 0.0, 5) == 0.0
+    # λ = n(σ²(S+1)/(4nJ))^{4/5}: for the same data (same pilot, same J) λ ∝ (σ²(S+1))^{4/5}.
+    base = rc.optimal_lambda(t, y, 0.05, 3)
+    assert rc.optimal_lambda(t, y, 0.1, 3) / base == pytest.approx(4 ** 0.8, rel=1e-10)
+    assert rc.optimal_lambda(t, y, 0.05, 7) / base == pytest.approx(2 ** 0.8, rel=1e-10)
