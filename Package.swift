@@ -30,6 +30,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Pure-compute timings for scripts/compare_spline_speed.py (not a product).
+    .executableTarget(
+      name: "spline-timing",
+      dependencies: ["CodedComputing"],
+      path: "Benchmarks/SplineTiming"
+    ),
     .testTarget(
       name: "CodedComputingTests",
       dependencies: ["CodedComputing"]
@@ -38,7 +44,7 @@ let package = Package(
 )
 
 // Benchmarks live in their own tree (Benchmarks/<Suite>/<Suite>.swift); `swift package benchmark` runs them.
-for suite in ["SplineBenchmarks"] {
+for suite in ["SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks"] {
   package.targets.append(
     .executableTarget(
       name: suite,

@@ -6,5 +6,5 @@ struct Coded: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "coded",
     abstract: "Approximate coded computing: smoothing splines, LeTCC, BACC, LCC.",
-    subcommands: [RunCommand.self, SweepCommand.self])
+    subcommands: [SplineCommand.self, RunCommand.self, SweepCommand.self, TimingCommand.self])
 }

@@ -19,10 +19,10 @@ struct ExperimentOptions: ParsableArguments {
   @Option(name: .customLong("input-range"), help: "A:B, the range random inputs are drawn from uniformly.")
   var inputRange: String = "-1:1"
 
-  @Option(name: .customLong("straggler-model"), help: "none, random, worst-window, probabilistic, latency or fixed.")
+  @Option(name: .customLong("straggler-model"), help: "none, random, worst-window, probabilistic, latency (simulated run times), arrival (real first N-S arrivals on the in-process pool with injected --latency delays) or fixed.")
   var stragglerModel: String = "random"
 
-  @Option(name: .customLong("straggle-probability"), help: "p for --straggler-model probabilistic.")
+  @Option(name: .customLong("straggle-probability"), parsing: .unconditional, help: "p for --straggler-model probabilistic.")
   var straggleProbability: Double?
 
   @Option(help: "Latency model for --straggler-model latency, e.g. exponential:1, shifted-exponential:0.5,2, pareto:1,2.5, slow-set:0,3@1,10.")
@@ -34,19 +34,19 @@ struct ExperimentOptions: ParsableArguments {
   @Option(help: "Node layout: equispaced, chebyshev or midpoints.")
   var nodes: String = "chebyshev"
 
-  @Option(name: .customLong("encoder-lambda"), help: "LeTCC encoder smoothing parameter (>= 0).")
+  @Option(name: .customLong("encoder-lambda"), parsing: .unconditional, help: "LeTCC encoder smoothing parameter (>= 0).")
   var encoderLambda: Double = 0
 
-  @Option(name: .customLong("decoder-lambda"), help: "LeTCC decoder smoothing parameter: a number >= 0, gcv or optimal.")
+  @Option(name: .customLong("decoder-lambda"), parsing: .unconditional, help: "LeTCC decoder smoothing parameter: a number >= 0, gcv or optimal.")
   var decoderLambda: String = "optimal"
 
-  @Option(help: "Standard deviation of the Gaussian noise workers add to each output coordinate.")
+  @Option(parsing: .unconditional, help: "Standard deviation of the Gaussian noise workers add to each output coordinate.")
   var noise: Double = 0
 
   @Option(help: "Byzantine workers per trial (return uniform values in ±adversary-magnitude).")
   var adversaries: Int = 0
 
-  @Option(name: .customLong("adversary-magnitude"), help: "Range of the adversaries' values.")
+  @Option(name: .customLong("adversary-magnitude"), parsing: .unconditional, help: "Range of the adversaries' values.")
   var adversaryMagnitude: Double = 100
 
   @Option(help: "Number of seeded trials (fresh stragglers and noise each).")
@@ -85,6 +85,11 @@ struct ExperimentOptions: ParsableArguments {
         throw CLIFailure("--straggler-model latency needs --latency MODEL (e.g. exponential:1)")
       }
       return .latency(try LatencyModel(parsing: text))
+    case "arrival":
+      guard let text = latency else {
+        throw CLIFailure("--straggler-model arrival needs --latency MODEL (e.g. exponential:200 for a 5 ms mean)")
+      }
+      return .arrival(try LatencyModel(parsing: text))
     case "fixed":
       guard let text = stragglerSet else {
         throw CLIFailure("--straggler-model fixed needs --straggler-set W1,W2,...")
@@ -92,7 +97,7 @@ struct ExperimentOptions: ParsableArguments {
       return .fixed(text.isEmpty ? [] : try parseIntegerList(text, option: "--straggler-set"))
     default:
       throw CLIFailure(
-        "unknown straggler model '\(stragglerModel)' (known: none, random, worst-window, probabilistic, latency, fixed)")
+        "unknown straggler model '\(stragglerModel)' (known: none, random, worst-window, probabilistic, latency, arrival, fixed)")
     }
   }
 

@@ -9,10 +9,10 @@ struct RunCommand: AsyncParsableCommand {
   @Option(help: "letcc, bacc, lcc, uncoded or replication.")
   var scheme: String
 
-  @Option(help: "Number of workers N.")
+  @Option(parsing: .unconditional, help: "Number of workers N.")
   var workers: Int
 
-  @Option(help: "Number of stragglers S.")
+  @Option(parsing: .unconditional, help: "Number of stragglers S.")
   var stragglers: Int = 0
 
   @OptionGroup var options: ExperimentOptions

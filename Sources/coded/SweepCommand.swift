@@ -33,7 +33,19 @@ struct SweepCommand: AsyncParsableCommand {
       guard !schemes.isEmpty else { throw CLIFailure("--scheme lists no scheme") }
       let inputs = try options.inputMatrix()
       var lines = [experimentHeader]
-      let points = schemes.flatMap { s in ns.flatMap { n in ss.map { (s, n, $0) } } }
+      var points = schemes.flatMap { s in ns.flatMap { n in ss.map { (s, n, $0) } } }
+      // Check every point before running any, so a bad grid fails before printing anything.
+      points = try points.filter { point in
+        let setup = try options.setup(scheme: point.0, workers: point.1, stragglers: point.2, inputs: inputs)
+        do {
+          _ = try validateExperiment(setup)
+          return true
+        } catch {
+          guard skipInvalid else { throw CLIFailure("\(point.0.rawValue) N=\(point.1) S=\(point.2): \(error)") }
+          printError("skipped \(point.0.rawValue) N=\(point.1) S=\(point.2): \(error)")
+          return false
+        }
+      }
       if output == nil { print(experimentHeader) }
       let clock = ContinuousClock()
       let start = clock.now

@@ -72,12 +72,12 @@ struct ExperimentTests {
 
   @Test("Latency-driven stragglers are the slowest S workers")
   func latencyDriven() throws {
-    #expect(slowestWorkers(2, of: [0.5, 3, 0.1, 2, 2]) == [1, 4])
+    #expect(LatencyModel.slowest(2, of: [0.5, 3, 0.1, 2, 2]) == [1, 4])  // ties: the higher index straggles
     let model = try LatencyModel(parsing: "slow-set:1,4@1,10")
     var generator = SplitMix64(seed: 0)
     #expect(StragglerModel.latency(model).stragglerSets(workers: 6, stragglers: 2, using: &generator) == [[1, 4]])
-    #expect(throws: CodingError.self) { try LatencyModel(parsing: "weibull:1") }
-    #expect(throws: CodingError.self) { try LatencyModel(parsing: "exponential:-1") }
+    #expect(throws: LatencyModelError.self) { try LatencyModel(parsing: "weibull:1") }
+    #expect(throws: LatencyModelError.self) { try LatencyModel(parsing: "exponential:-1") }
   }
 
   @Test("A worker that throws is a straggler, not a crash")
@@ -132,5 +132,29 @@ struct ExperimentTests {
     #expect(interpolating > 0.003)
     #expect(gcv < interpolating / 3)
     #expect(optimal < interpolating / 3)
+  }
+}
+
+@Suite("Real arrivals on the in-process pool")
+struct ArrivalTests {
+  @Test("The arrival model decodes from the workers that really answered first")
+  func arrival() async throws {
+    let x = uniformInputs(count: 5, dimension: 1, range: -1...1, seed: 4)
+    // Workers 0 and 1 sleep 30 s; the round must return without them, long before that.
+    let latency = try LatencyModel(parsing: "slow-set:0,1@0.001,30")
+    let clock = ContinuousClock()
+    let start = clock.now
+    let result = try await runExperiment(
+      ExperimentSetup(
+        scheme: .letcc, workload: BuiltinFunction.xsinx, inputs: x, workers: 40, stragglers: 2,
+        stragglerModel: .arrival(latency), decoderLambda: .fixed(0), trials: 2, seed: 1))
+    #expect(clock.now - start < .seconds(10))
+    #expect(result.meanSurvivors == 38)
+    // Same survivors as the simulated worst case that drops workers 0 and 1.
+    let simulated = try await runExperiment(
+      ExperimentSetup(
+        scheme: .letcc, workload: BuiltinFunction.xsinx, inputs: x, workers: 40, stragglers: 2,
+        stragglerModel: .fixed([0, 1]), decoderLambda: .fixed(0)))
+    #expect(result.trialMSE == [simulated.mse, simulated.mse])
   }
 }

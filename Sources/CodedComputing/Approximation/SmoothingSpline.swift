@@ -56,8 +56,8 @@ public struct SmoothingSpline: Sendable {
   /// The splines' values at `points`: a p × c matrix.
   /// - Complexity: O(p·(log n + c)).
   public func evaluate(at points: [Double]) -> Matrix {
-    SplineEvaluationPlan(knots: knots, points: points)
-      .apply(values: values, secondDerivatives: secondDerivatives)
+    _evaluateSplines(
+      knots: knots, points: points, values: values, secondDerivatives: secondDerivatives)
   }
 
   /// The value of column `column` at `t`.

@@ -20,36 +20,27 @@ public struct SplineEvaluationPlan: Sendable {
   @usableFromInline let _weights: [Double]  // 4 per point: gᵢ, gᵢ₊₁, γᵢ, γᵢ₊₁
 
   /// Locates `points` among `knots` (strictly increasing, at least two).
+  /// - Complexity: O(p) when the points are sorted (each is found by galloping from the
+  ///   previous one), O(p·log n) otherwise.
   public init(knots: [Double], points: [Double]) {
     precondition(knots.count >= 2, "A spline evaluation plan needs at least two knots")
     self.points = points
     knotCount = knots.count
-    var interval = [Int](repeating: 0, count: points.count)
-    var weights = [Double](repeating: 0, count: 4 * points.count)
-    let last = knots.count - 1
-    for (p, z) in points.enumerated() {
-      let i = _intervalIndex(knots, z)
-      let h = knots[i + 1] - knots[i]
-      interval[p] = i
-      if z < knots[0] {
-        // g(t₀) + (z − t₀)·g′(t₀), g′(t₀) = (g₁ − g₀)/h − h·γ₁/6
-        let d = z - knots[0]
-        weights[4 * p] = 1 - d / h
-        weights[4 * p + 1] = d / h
-        weights[4 * p + 3] = -d * h / 6
-      } else if z > knots[last] {
-        // g(tₙ₋₁) + (z − tₙ₋₁)·g′(tₙ₋₁), g′(tₙ₋₁) = (gₙ₋₁ − gₙ₋₂)/h + h·γₙ₋₂/6
-        let d = z - knots[last]
-        weights[4 * p] = -d / h
-        weights[4 * p + 1] = 1 + d / h
-        weights[4 * p + 2] = d * h / 6
-      } else {
-        let a = (knots[i + 1] - z) / h
-        let b = 1 - a
-        weights[4 * p] = a
-        weights[4 * p + 1] = b
-        weights[4 * p + 2] = (a * a * a - a) * h * h / 6
-        weights[4 * p + 3] = (b * b * b - b) * h * h / 6
+    let p = points.count
+    var interval = [Int](repeating: 0, count: p)
+    var weights = [Double](repeating: 0, count: 4 * p)
+    knots.withUnsafeBufferPointer { t in
+      points.withUnsafeBufferPointer { z in
+        interval.withUnsafeMutableBufferPointer { iv in
+          weights.withUnsafeMutableBufferPointer { w in
+            var hint = 0
+            for q in 0..<p {
+              hint = _locate(t, z[q], hint: hint)
+              iv[q] = hint
+              _fillEvaluationWeights(t, hint, z[q], w.baseAddress! + 4 * q)
+            }
+          }
+        }
       }
     }
     _interval = interval
@@ -103,4 +94,114 @@ func _intervalIndex(_ knots: [Double], _ z: Double) -> Int {
     if knots[mid] <= z { lo = mid } else { hi = mid }
   }
   return lo
+}
+
+/// The interval index of `z` (as ``_intervalIndex(_:_:)``), searching forward from `hint` by
+/// galloping when `z` lies at or beyond knot `hint`, so sorted points cost O(1) each on average.
+@inline(__always)
+func _locate(_ t: UnsafeBufferPointer<Double>, _ z: Double, hint: Int) -> Int {
+  let last = t.count - 2
+  if z <= t[0] { return 0 }
+  if z >= t[last + 1] { return last }
+  var lo = 0
+  var hi = last + 1  // t[lo] ≤ z < t[hi]
+  if hint <= last && t[hint] <= z {
+    lo = hint
+    var step = 1
+    var probe = hint + 1
+    while probe <= last && t[probe] <= z {
+      lo = probe
+      probe = lo + step
+      step &*= 2
+    }
+    hi = min(probe, last + 1)
+  }
+  while hi - lo > 1 {
+    let mid = (lo + hi) / 2
+    if t[mid] <= z { lo = mid } else { hi = mid }
+  }
+  return lo
+}
+
+/// Writes the four weights on (gᵢ, gᵢ₊₁, γᵢ, γᵢ₊₁) of point z in interval i to `w`.
+@inline(__always)
+func _fillEvaluationWeights(
+  _ knots: UnsafeBufferPointer<Double>, _ i: Int, _ z: Double, _ w: UnsafeMutablePointer<Double>
+) {
+  let last = knots.count - 1
+  let h = knots[i + 1] - knots[i]
+  if z < knots[0] {
+    // g(t₀) + (z − t₀)·g′(t₀), g′(t₀) = (g₁ − g₀)/h − h·γ₁/6
+    let d = z - knots[0]
+    w[0] = 1 - d / h
+    w[1] = d / h
+    w[2] = 0
+    w[3] = -d * h / 6
+  } else if z > knots[last] {
+    // g(tₙ₋₁) + (z − tₙ₋₁)·g′(tₙ₋₁), g′(tₙ₋₁) = (gₙ₋₁ − gₙ₋₂)/h + h·γₙ₋₂/6
+    let d = z - knots[last]
+    w[0] = -d / h
+    w[1] = 1 + d / h
+    w[2] = d * h / 6
+    w[3] = 0
+  } else {
+    let a = (knots[i + 1] - z) / h
+    let b = 1 - a
+    w[0] = a
+    w[1] = b
+    w[2] = (a * a * a - a) * h * h / 6
+    w[3] = (b * b * b - b) * h * h / 6
+  }
+}
+
+/// The natural cubic splines with knot values `values` and second derivatives `second` (n × c)
+/// evaluated at `points`: p × c. The same arithmetic as ``SplineEvaluationPlan``, but done in
+/// blocks of points whose weights live on the stack, so a one-off evaluation allocates only its
+/// result and reads each input once.
+/// - Complexity: O(p·c) for sorted points, plus O(p·log n) otherwise.
+func _evaluateSplines(
+  knots: [Double], points: [Double], values: Matrix, secondDerivatives second: Matrix
+) -> Matrix {
+  let n = knots.count
+  let p = points.count
+  let columns = values.columns
+  precondition(n >= 2 && values.rows == n && second.rows == n, "Knot count mismatch")
+  let block = 256
+  let out = [Double](unsafeUninitializedCapacity: p * columns) { o, initialised in
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: block) { iv in
+      withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * block) { w in
+        knots.withUnsafeBufferPointer { t in
+          points.withUnsafeBufferPointer { z in
+            values.storage.withUnsafeBufferPointer { g in
+              second.storage.withUnsafeBufferPointer { s in
+                var hint = 0
+                var start = 0
+                while start < p {
+                  let end = min(p, start + block)
+                  for q in start..<end {
+                    hint = _locate(t, z[q], hint: hint)
+                    iv[q - start] = hint
+                    _fillEvaluationWeights(t, hint, z[q], w.baseAddress! + 4 * (q - start))
+                  }
+                  for c in 0..<columns {
+                    let base = c * n
+                    let outBase = c * p
+                    for q in start..<end {
+                      let i = base + iv[q - start]
+                      let wq = 4 * (q - start)
+                      o[outBase + q] =
+                        w[wq] * g[i] + w[wq + 1] * g[i + 1] + w[wq + 2] * s[i] + w[wq + 3] * s[i + 1]
+                    }
+                  }
+                  start = end
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    initialised = p * columns
+  }
+  return Matrix(rows: p, columns: columns, columnMajor: out)
 }

@@ -6,122 +6,257 @@
 /// Rᵣᵣ = (hᵣ + hᵣ₊₁)/3 and Rᵣ,ᵣ₊₁ = hᵣ₊₁/6; and M = QᵀW⁻¹Q is pentadiagonal. The smoothing
 /// spline's second derivatives γ at the interior knots solve (R + λM)γ = Qᵀy, and its values are
 /// g = y − λW⁻¹Qγ (Reinsch 1967).
+///
+/// Layout: only the reciprocal spacings 1/hᵢ (n − 1 of them) are stored; Q's coefficients are
+/// read off them (q0[r] = 1/hᵣ, q1[r] = −1/hᵣ − 1/hᵣ₊₁, q2[r] = 1/hᵣ₊₁), and R + λM is assembled
+/// straight into LAPACK upper band storage (kd = 2) in one pass, so a fit at one λ never
+/// materialises R or M. ``bands()`` builds both for GCV, which reuses them across λ.
 @usableFromInline
 struct _SplinePenalty: Sendable {
   let knots: [Double]
   let weights: [Double]
-  /// Q's three coefficients per column r (knots r, r+1, r+2).
-  let q0: [Double], q1: [Double], q2: [Double]
-  /// R and M in upper band storage with bandwidth 2.
-  let r: SymmetricBandMatrix
-  let m: SymmetricBandMatrix
+  /// True when every weight is 1 (W⁻¹ is skipped; x / 1 == x, so the numbers are unchanged).
+  let unitWeights: Bool
+  /// 1/hᵢ for i in 0..<n−1.
+  let inverseSpacing: [Double]
 
   var count: Int { knots.count }
   var interiorCount: Int { max(0, knots.count - 2) }
 
   /// Validates and builds; `weights` nil means all ones.
+  /// - Complexity: O(n), one pass over the knots (plus one over the weights if given).
   init(knots: [Double], weights: [Double]?) throws(ApproximationError) {
     try _validateNodes(knots, minimum: 2, what: "knots")
     let n = knots.count
-    var w = [Double](repeating: 1, count: n)
+    var unit = true
     if let weights {
       guard weights.count == n else {
         throw .lengthMismatch(what: "weights", expected: n, actual: weights.count)
       }
-      for (i, value) in weights.enumerated() where !(value > 0 && value.isFinite) {
-        throw .nonPositiveWeight(index: i, value: value)
+      for (i, value) in weights.enumerated() {
+        guard value > 0 && value.isFinite else { throw .nonPositiveWeight(index: i, value: value) }
+        if value != 1 { unit = false }
       }
-      w = weights
+      self.weights = weights
+    } else {
+      self.weights = [Double](repeating: 1, count: n)
     }
     self.knots = knots
-    self.weights = w
-    let interior = max(0, n - 2)
-    var q0 = [Double](repeating: 0, count: interior)
-    var q1 = q0
-    var q2 = q0
-    var r = SymmetricBandMatrix(order: interior, bandwidth: 2)
-    var m = SymmetricBandMatrix(order: interior, bandwidth: 2)
-    for c in 0..<interior {
-      let h0 = knots[c + 1] - knots[c]
-      let h1 = knots[c + 2] - knots[c + 1]
-      q0[c] = 1 / h0
-      q1[c] = -1 / h0 - 1 / h1
-      q2[c] = 1 / h1
-      r[c, c] = (h0 + h1) / 3
-      if c + 1 < interior { r[c, c + 1] = h1 / 6 }
-    }
-    for c in 0..<interior {
-      m[c, c] = q0[c] * q0[c] / w[c] + q1[c] * q1[c] / w[c + 1] + q2[c] * q2[c] / w[c + 2]
-      if c + 1 < interior {
-        m[c, c + 1] = q1[c] * q0[c + 1] / w[c + 1] + q2[c] * q1[c + 1] / w[c + 2]
+    unitWeights = unit
+    inverseSpacing = [Double](unsafeUninitializedCapacity: n - 1) { buffer, initialised in
+      knots.withUnsafeBufferPointer { t in
+        for i in 0..<(n - 1) { buffer[i] = 1 / (t[i + 1] - t[i]) }
       }
-      if c + 2 < interior { m[c, c + 2] = q2[c] * q0[c + 2] / w[c + 2] }
+      initialised = n - 1
     }
-    self.q0 = q0
-    self.q1 = q1
-    self.q2 = q2
-    self.r = r
-    self.m = m
+  }
+
+  /// Q's coefficients (for tests and analysis; the hot paths read ``inverseSpacing``).
+  var q0: [Double] { (0..<interiorCount).map { inverseSpacing[$0] } }
+  var q1: [Double] { (0..<interiorCount).map { -inverseSpacing[$0] - inverseSpacing[$0 + 1] } }
+  var q2: [Double] { (0..<interiorCount).map { inverseSpacing[$0 + 1] } }
+  /// R in upper band storage with bandwidth 2.
+  var r: SymmetricBandMatrix { bands().r }
+  /// M = QᵀW⁻¹Q in upper band storage with bandwidth 2.
+  var m: SymmetricBandMatrix { bands().m }
+
+  /// R and M in upper band storage (kd = 2), for searches that try many λ.
+  func bands() -> (r: SymmetricBandMatrix, m: SymmetricBandMatrix) {
+    var r = SymmetricBandMatrix(order: interiorCount, bandwidth: 2)
+    var m = SymmetricBandMatrix(order: interiorCount, bandwidth: 2)
+    r.storage.withUnsafeMutableBufferPointer { rs in
+      m.storage.withUnsafeMutableBufferPointer { ms in
+        let interior = interiorCount
+        _assemble { c, r0, r1, m0, m1, m2 in
+          // A(i, j), i ≤ j, lives at (2 + i − j) + 3j: column j holds A(j−2, j), A(j−1, j), A(j, j).
+          rs[3 * c + 2] = r0
+          ms[3 * c + 2] = m0
+          if c + 1 < interior {
+            rs[3 * c + 4] = r1
+            ms[3 * c + 4] = m1
+          }
+          if c + 2 < interior { ms[3 * c + 6] = m2 }
+        }
+      }
+    }
+    return (r, m)
+  }
+
+  /// Calls `body(c, Rcc, Rc,c+1, Mcc, Mc,c+1, Mc,c+2)` for every interior column c, with the
+  /// entries beyond the matrix passed as 0. The arithmetic is exactly the textbook one:
+  /// Mcc = q0²/w_c + q1²/w_{c+1} + q2²/w_{c+2}, and so on.
+  @inline(__always)
+  func _assemble(
+    _ body: (Int, Double, Double, Double, Double, Double) -> Void
+  ) {
+    let interior = interiorCount
+    knots.withUnsafeBufferPointer { t in
+      inverseSpacing.withUnsafeBufferPointer { ih in
+        weights.withUnsafeBufferPointer { w in
+          for c in 0..<interior {
+            let h0 = t[c + 1] - t[c]
+            let h1 = t[c + 2] - t[c + 1]
+            let a0 = ih[c]
+            let a1 = -ih[c] - ih[c + 1]
+            let a2 = ih[c + 1]
+            let r0 = (h0 + h1) / 3
+            let r1 = c + 1 < interior ? h1 / 6 : 0
+            var m0: Double
+            var m1 = 0.0
+            var m2 = 0.0
+            if unitWeights {
+              m0 = a0 * a0 + a1 * a1 + a2 * a2
+              if c + 1 < interior { m1 = a1 * ih[c + 1] + a2 * (-ih[c + 1] - ih[c + 2]) }
+              if c + 2 < interior { m2 = a2 * ih[c + 2] }
+            } else {
+              m0 = a0 * a0 / w[c] + a1 * a1 / w[c + 1] + a2 * a2 / w[c + 2]
+              if c + 1 < interior {
+                m1 = a1 * ih[c + 1] / w[c + 1] + a2 * (-ih[c + 1] - ih[c + 2]) / w[c + 2]
+              }
+              if c + 2 < interior { m2 = a2 * ih[c + 2] / w[c + 2] }
+            }
+            body(c, r0, r1, m0, m1, m2)
+          }
+        }
+      }
+    }
+  }
+
+  /// R + λM in upper band storage (kd = 2), assembled in one pass without forming R or M.
+  func system(lambda: Double) -> SymmetricBandMatrix {
+    var system = SymmetricBandMatrix(order: interiorCount, bandwidth: 2)
+    system.storage.withUnsafeMutableBufferPointer { s in
+      let interior = interiorCount
+      _assemble { c, r0, r1, m0, m1, m2 in
+        // Same layout as in bands(); R has no second super-diagonal, so that entry is 0 + λM.
+        s[3 * c + 2] = r0 + lambda * m0
+        if c + 1 < interior { s[3 * c + 4] = r1 + lambda * m1 }
+        if c + 2 < interior { s[3 * c + 6] = 0 + lambda * m2 }
+      }
+    }
+    return system
   }
 
   /// R + λM, factorised.
   func factorized(lambda: Double) throws(ApproximationError) -> BandCholesky {
-    var system = r
-    system.storage.withUnsafeMutableBufferPointer { s in
-      m.storage.withUnsafeBufferPointer { mm in
-        for i in 0..<s.count { s[i] += lambda * mm[i] }
-      }
-    }
-    do { return try BandCholesky(system) } catch { throw .linearAlgebra(error) }
+    do { return try BandCholesky(system(lambda: lambda)) } catch { throw .linearAlgebra(error) }
   }
 
   /// Qᵀy for every column of y (n × c): an (n−2) × c matrix.
   func qTransposeTimes(_ y: Matrix) -> Matrix {
     let n = count
     let interior = interiorCount
-    var out = Matrix(rows: interior, columns: y.columns)
-    out.storage.withUnsafeMutableBufferPointer { o in
+    let out = [Double](unsafeUninitializedCapacity: interior * y.columns) { o, initialised in
       y.storage.withUnsafeBufferPointer { v in
-        for c in 0..<y.columns {
-          let vb = c * n
-          let ob = c * interior
-          for r in 0..<interior {
-            o[ob + r] = q0[r] * v[vb + r] + q1[r] * v[vb + r + 1] + q2[r] * v[vb + r + 2]
+        inverseSpacing.withUnsafeBufferPointer { ih in
+          for c in 0..<y.columns {
+            let vb = c * n
+            let ob = c * interior
+            for r in 0..<interior {
+              let a0 = ih[r]
+              let a2 = ih[r + 1]
+              let a1 = -a0 - a2
+              o[ob + r] = a0 * v[vb + r] + a1 * v[vb + r + 1] + a2 * v[vb + r + 2]
+            }
           }
         }
       }
+      initialised = interior * y.columns
     }
-    return out
+    return Matrix(rows: interior, columns: y.columns, columnMajor: out)
   }
 
-  /// Given the interior second derivatives γ ((n−2) × c), returns the fitted knot values
-  /// g = y − λW⁻¹Qγ and the full second derivatives (zero at both ends), both n × c.
-  func knotValues(data y: Matrix, interior gamma: Matrix, lambda: Double) -> (Matrix, Matrix) {
+  /// (Qγ)ᵢ = q0[i]γᵢ + q1[i−1]γᵢ₋₁ + q2[i−2]γᵢ₋₂ over the columns that exist, for one column
+  /// of γ (`gamma` points at its first element), passing i and (Qγ)ᵢ to `body` for i in 0..<n.
+  @inline(__always)
+  func _forEachQGamma(
+    _ gamma: UnsafePointer<Double>, _ ih: UnsafeBufferPointer<Double>,
+    _ body: (Int, Double) -> Void
+  ) {
     let n = count
     let interior = interiorCount
-    var g = y
-    var second = Matrix(rows: n, columns: y.columns)
-    g.storage.withUnsafeMutableBufferPointer { gv in
-      second.storage.withUnsafeMutableBufferPointer { sv in
-        gamma.storage.withUnsafeBufferPointer { gm in
-          weights.withUnsafeBufferPointer { w in
-            for c in 0..<y.columns {
-              let gb = c * n
-              let mb = c * interior
-              for r in 0..<interior { sv[gb + r + 1] = gm[mb + r] }
-              // (Qγ)ᵢ = q0[i]γᵢ + q1[i−1]γᵢ₋₁ + q2[i−2]γᵢ₋₂ over the columns that exist.
-              for i in 0..<n {
-                var qg = 0.0
-                if i < interior { qg += q0[i] * gm[mb + i] }
-                if i >= 1 && i - 1 < interior { qg += q1[i - 1] * gm[mb + i - 1] }
-                if i >= 2 && i - 2 < interior { qg += q2[i - 2] * gm[mb + i - 2] }
-                gv[gb + i] -= lambda * qg / w[i]
+    // The summation order (q0 term, then q1, then q2) is the reference one.
+    @inline(__always) func general(_ i: Int) -> Double {
+      var qg = 0.0
+      if i < interior { qg += ih[i] * gamma[i] }
+      if i >= 1 && i - 1 < interior { qg += (-ih[i - 1] - ih[i]) * gamma[i - 1] }
+      if i >= 2 && i - 2 < interior { qg += ih[i - 1] * gamma[i - 2] }
+      return qg
+    }
+    let edge = min(2, n)
+    for i in 0..<edge { body(i, general(i)) }
+    if interior > 2 {
+      for i in 2..<interior {
+        var qg = 0.0
+        qg += ih[i] * gamma[i]
+        qg += (-ih[i - 1] - ih[i]) * gamma[i - 1]
+        qg += ih[i - 1] * gamma[i - 2]
+        body(i, qg)
+      }
+    }
+    for i in max(edge, interior)..<n { body(i, general(i)) }
+  }
+
+  /// Fits every column of `y` (n × c) with the factor of R + λM: returns the knot values
+  /// g = y − λW⁻¹Qγ and the second derivatives (γ inside, zero at both ends), both n × c.
+  ///
+  /// Qᵀy is written straight into the interior rows of the second-derivative matrix and solved
+  /// there in place (dpbtrs with leading dimension n), so the only allocations are the two results.
+  func fit(data y: Matrix, factor: BandCholesky, lambda: Double) -> (Matrix, Matrix) {
+    let n = count
+    let interior = interiorCount
+    let columns = y.columns
+    precondition(factor.order == interior && y.rows == n, "Factor and data do not match the knots")
+    var second = [Double](unsafeUninitializedCapacity: n * columns) { sv, sCount in
+      y.storage.withUnsafeBufferPointer { v in
+        inverseSpacing.withUnsafeBufferPointer { ih in
+          for c in 0..<columns {
+            let vb = c * n
+            sv[vb] = 0
+            for r in 0..<interior {
+              let a0 = ih[r]
+              let a2 = ih[r + 1]
+              let a1 = -a0 - a2
+              sv[vb + r + 1] = a0 * v[vb + r] + a1 * v[vb + r + 1] + a2 * v[vb + r + 2]
+            }
+            sv[vb + n - 1] = 0
+          }
+        }
+      }
+      sCount = n * columns
+    }
+    second.withUnsafeMutableBufferPointer { sv in
+      do {
+        try factor._solve(sv.baseAddress! + 1, leadingDimension: n, columns: columns)
+      } catch {
+        preconditionFailure("dpbtrs on a successful dpbtrf factor cannot fail: \(error)")
+      }
+    }
+    let g = [Double](unsafeUninitializedCapacity: n * columns) { gv, gCount in
+      y.storage.withUnsafeBufferPointer { yv in
+        second.withUnsafeBufferPointer { sv in
+          inverseSpacing.withUnsafeBufferPointer { ih in
+            weights.withUnsafeBufferPointer { w in
+              for c in 0..<columns {
+                let gb = c * n
+                let gammaColumn = sv.baseAddress! + gb + 1
+                if unitWeights {
+                  _forEachQGamma(gammaColumn, ih) { i, qg in gv[gb + i] = yv[gb + i] - lambda * qg }
+                } else {
+                  _forEachQGamma(gammaColumn, ih) { i, qg in
+                    gv[gb + i] = yv[gb + i] - lambda * qg / w[i]
+                  }
+                }
               }
             }
           }
         }
       }
+      gCount = n * columns
     }
-    return (g, second)
+    return (
+      Matrix(rows: n, columns: columns, columnMajor: g),
+      Matrix(rows: n, columns: columns, columnMajor: second)
+    )
   }
 }

@@ -62,55 +62,102 @@ extension SplineSmoother {
   }
 }
 
-/// One GCV search: the λ-independent pieces, computed once.
-struct _GCVSearch {
+/// One GCV search: the λ-independent pieces, computed once, and the work buffers every
+/// evaluation reuses (R + λM and its factor, γ, the band of the inverse), so that trying one more
+/// λ allocates nothing and makes four passes over O(n) memory.
+final class _GCVSearch {
   let penalty: _SplinePenalty
   let data: Matrix
   let qty: Matrix
+  let r: SymmetricBandMatrix
+  let m: SymmetricBandMatrix
+  private var factor: [Double]
+  private var gamma: [Double]
+  private var sigma: [Double]
 
   init(penalty: _SplinePenalty, data: Matrix) {
     self.penalty = penalty
     self.data = data
     qty = penalty.qTransposeTimes(data)
+    (r, m) = penalty.bands()
+    factor = [Double](repeating: 0, count: r.storage.count)
+    gamma = [Double](repeating: 0, count: qty.storage.count)
+    sigma = [Double](repeating: 0, count: r.storage.count)
   }
 
   /// GCV and tr S at λ = 10^logLambda.
+  /// - Throws: ``ApproximationError/linearAlgebra(_:)`` when R + λM is not numerically positive
+  ///   definite (λ/h³ beyond about 10¹⁶).
   func score(logLambda: Double) throws(ApproximationError) -> (score: Double, degreesOfFreedom: Double) {
     let lambda = _pow10(logLambda)
-    let factor = try penalty.factorized(lambda: lambda)
-    var gamma = qty
-    do { try factor.solve(&gamma) } catch { throw .linearAlgebra(error) }
     let n = penalty.count
     let interior = penalty.interiorCount
+    let columns = data.columns
+    // R + λM straight into the factor buffer, then dpbtrf in place.
+    factor.withUnsafeMutableBufferPointer { f in
+      r.storage.withUnsafeBufferPointer { rs in
+        m.storage.withUnsafeBufferPointer { ms in
+          for i in 0..<f.count { f[i] = rs[i] + lambda * ms[i] }
+        }
+      }
+    }
+    do {
+      try factor.withUnsafeMutableBufferPointer { (f) throws(LAPACKError) in
+        try BandCholesky._factorInPlace(f.baseAddress!, order: interior, bandwidth: 2)
+      }
+      try gamma.withUnsafeMutableBufferPointer { (g) throws(LAPACKError) in
+        qty.storage.withUnsafeBufferPointer { q in
+          g.baseAddress!.update(from: q.baseAddress!, count: q.count)
+        }
+        try factor.withUnsafeBufferPointer { (f) throws(LAPACKError) in
+          try BandCholesky._solve(
+            factor: f.baseAddress!, order: interior, bandwidth: 2, rhs: g.baseAddress!,
+            leadingDimension: interior, columns: columns)
+        }
+      }
+    } catch {
+      throw .linearAlgebra(error)
+    }
     // Weighted residual sum of squares: y − g = λW⁻¹Qγ, so Σ wᵢ rᵢ² = λ² Σ (Qγ)ᵢ² / wᵢ.
     var rss = 0.0
-    gamma.storage.withUnsafeBufferPointer { gm in
-      for c in 0..<data.columns {
-        let mb = c * interior
-        for i in 0..<n {
-          var qg = 0.0
-          if i < interior { qg += penalty.q0[i] * gm[mb + i] }
-          if i >= 1 && i - 1 < interior { qg += penalty.q1[i - 1] * gm[mb + i - 1] }
-          if i >= 2 && i - 2 < interior { qg += penalty.q2[i - 2] * gm[mb + i - 2] }
-          rss += qg * qg / penalty.weights[i]
+    gamma.withUnsafeBufferPointer { gm in
+      penalty.inverseSpacing.withUnsafeBufferPointer { ih in
+        penalty.weights.withUnsafeBufferPointer { w in
+          for c in 0..<columns {
+            let column = gm.baseAddress! + c * interior
+            if penalty.unitWeights {
+              penalty._forEachQGamma(column, ih) { _, qg in rss += qg * qg }
+            } else {
+              penalty._forEachQGamma(column, ih) { i, qg in rss += qg * qg / w[i] }
+            }
+          }
         }
       }
     }
     rss *= lambda * lambda
     // tr(I − S) = λ·tr(B⁻¹M), with only the band of B⁻¹ needed since M is pentadiagonal.
-    let sigma = factor.bandOfInverse()
     var trace = 0.0
-    sigma.storage.withUnsafeBufferPointer { s in
-      penalty.m.storage.withUnsafeBufferPointer { mm in
-        for j in 0..<interior {
-          let base = j * 3
-          trace += s[base + 2] * mm[base + 2] + 2 * (s[base + 1] * mm[base + 1] + s[base] * mm[base])
+    factor.withUnsafeBufferPointer { f in
+      sigma.withUnsafeMutableBufferPointer { s in
+        BandCholesky._bandOfInverse(
+          factor: f.baseAddress!, order: interior, bandwidth: 2, into: s.baseAddress!)
+        m.storage.withUnsafeBufferPointer { mm in
+          for j in 0..<interior {
+            let base = j * 3
+            trace += s[base + 2] * mm[base + 2] + 2 * (s[base + 1] * mm[base + 1] + s[base] * mm[base])
+          }
         }
       }
     }
     let residualDF = lambda * trace
-    let score = Double(n) * rss / Double(data.columns) / (residualDF * residualDF)
+    let score = Double(n) * rss / Double(columns) / (residualDF * residualDF)
     return (score, Double(n) - residualDF)
+  }
+
+  /// ``score(logLambda:)``, with a factorisation failure reported as an infinite score: the
+  /// search steps over λ so large that R + λM is singular in floating point.
+  func scoreOrInfinity(logLambda: Double) -> (score: Double, degreesOfFreedom: Double) {
+    do { return try score(logLambda: logLambda) } catch { return (.infinity, .nan) }
   }
 
   func minimise() throws(ApproximationError) -> GCVResult {
@@ -118,8 +165,8 @@ struct _GCVSearch {
     var traceR = 0.0
     var traceM = 0.0
     for j in 0..<penalty.interiorCount {
-      traceR += penalty.r.storage[j * 3 + 2]
-      traceM += penalty.m.storage[j * 3 + 2]
+      traceR += r.storage[j * 3 + 2]
+      traceM += m.storage[j * 3 + 2]
     }
     let scale = log10(traceR / traceM)
     let low = scale - 3
@@ -129,7 +176,7 @@ struct _GCVSearch {
     var best = (u: low, score: Double.infinity, df: n)
     var u = low
     while u <= high + 1e-12 {
-      let s = try score(logLambda: u)
+      let s = scoreOrInfinity(logLambda: u)
       evaluations += 1
       if s.score.isFinite && s.score < best.score { best = (u, s.score, s.degreesOfFreedom) }
       u += step
@@ -144,8 +191,8 @@ struct _GCVSearch {
     var b = best.u + step
     var x1 = b - ratio * (b - a)
     var x2 = a + ratio * (b - a)
-    var f1 = try score(logLambda: x1)
-    var f2 = try score(logLambda: x2)
+    var f1 = scoreOrInfinity(logLambda: x1)
+    var f2 = scoreOrInfinity(logLambda: x2)
     evaluations += 2
     while b - a > 1e-3 {
       if f1.score <= f2.score {
@@ -153,13 +200,13 @@ struct _GCVSearch {
         x2 = x1
         f2 = f1
         x1 = b - ratio * (b - a)
-        f1 = try score(logLambda: x1)
+        f1 = scoreOrInfinity(logLambda: x1)
       } else {
         a = x1
         x1 = x2
         f1 = f2
         x2 = a + ratio * (b - a)
-        f2 = try score(logLambda: x2)
+        f2 = scoreOrInfinity(logLambda: x2)
       }
       evaluations += 1
     }

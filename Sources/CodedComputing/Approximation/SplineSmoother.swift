@@ -71,13 +71,7 @@ public struct SplineSmoother: Sendable {
       let zero = Matrix(rows: data.rows, columns: data.columns)
       return SmoothingSpline(knots: knots, values: data, secondDerivatives: zero, lambda: lambda)
     }
-    var gamma = _penalty.qTransposeTimes(data)
-    do {
-      try factor.solve(&gamma)
-    } catch {
-      preconditionFailure("dpbtrs on a successful dpbtrf factor cannot fail: \(error)")
-    }
-    let (values, second) = _penalty.knotValues(data: data, interior: gamma, lambda: lambda)
+    let (values, second) = _penalty.fit(data: data, factor: factor, lambda: lambda)
     return SmoothingSpline(knots: knots, values: values, secondDerivatives: second, lambda: lambda)
   }
 

@@ -85,7 +85,7 @@ public struct SplineCode: CodingScheme {
 
   public func encode(_ inputs: Matrix) throws(CodingError) -> Matrix {
     try _checkInputs(inputs, count: inputCount)
-    do { return try _encoder.apply(inputs, at: _encoderPlan) } catch { throw .approximation(error) }
+    return _encoder._applyFused(inputs, at: _encoderPlan)
   }
 
   public func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix {
@@ -117,11 +117,7 @@ public struct SplineCode: CodingScheme {
       }
     }
     let plan = SplineEvaluationPlan(knots: knots, points: alpha)
-    do {
-      return (try smoother.apply(results, at: plan), smoother.lambda)
-    } catch {
-      throw .approximation(error)
-    }
+    return (smoother._applyFused(results, at: plan), smoother.lambda)
   }
 
   /// The plug-in rate-optimal λ_dec for the survivors' results (scipy convention).

@@ -27,22 +27,54 @@ public struct BandCholesky: Sendable {
   /// - Throws: ``LAPACKError/numericalFailure(routine:index:reason:)`` naming the leading minor
   ///   that is not positive definite.
   public init(_ matrix: SymmetricBandMatrix) throws(LAPACKError) {
-    order = matrix.order
-    bandwidth = matrix.bandwidth
-    var ab = matrix.storage
-    if order > 0 {
-      var uplo = CChar(UInt8(ascii: "U"))
-      var n = Int32(order)
-      var kd = Int32(bandwidth)
-      var ldab = Int32(bandwidth + 1)
-      var info: Int32 = 0
-      ab.withUnsafeMutableBufferPointer { buffer in
-        dpbtrf_(&uplo, &n, &kd, buffer.baseAddress, &ldab, &info, 1)
+    try self.init(_factoring: matrix.storage, order: matrix.order, bandwidth: matrix.bandwidth)
+  }
+
+  /// Factorises the band matrix whose upper band storage is `storage`, reusing that buffer.
+  init(_factoring storage: consuming [Double], order: Int, bandwidth: Int) throws(LAPACKError) {
+    precondition(storage.count == (bandwidth + 1) * order, "Band storage size mismatch")
+    self.order = order
+    self.bandwidth = bandwidth
+    var ab = storage
+    try ab.withUnsafeMutableBufferPointer { (buffer) throws(LAPACKError) in
+      if order > 0 {
+        try Self._factorInPlace(buffer.baseAddress!, order: order, bandwidth: bandwidth)
       }
-      try LAPACKError.check(
-        info, routine: "dpbtrf", reason: "the leading minor of this order is not positive definite")
     }
     factor = ab
+  }
+
+  /// dpbtrf on upper band storage at `ab` (leading dimension `bandwidth + 1`), in place.
+  static func _factorInPlace(_ ab: UnsafeMutablePointer<Double>, order: Int, bandwidth: Int)
+    throws(LAPACKError)
+  {
+    guard order > 0 else { return }
+    var uplo = CChar(UInt8(ascii: "U"))
+    var n = Int32(order)
+    var kd = Int32(bandwidth)
+    var ldab = Int32(bandwidth + 1)
+    var info: Int32 = 0
+    dpbtrf_(&uplo, &n, &kd, ab, &ldab, &info, 1)
+    try LAPACKError.check(
+      info, routine: "dpbtrf", reason: "the leading minor of this order is not positive definite")
+  }
+
+  /// dpbtrs with the factor at `factor` for `columns` right-hand sides at `rhs`.
+  static func _solve(
+    factor: UnsafePointer<Double>, order: Int, bandwidth: Int, rhs: UnsafeMutablePointer<Double>,
+    leadingDimension: Int, columns: Int
+  ) throws(LAPACKError) {
+    precondition(leadingDimension >= max(1, order), "Leading dimension below the order")
+    guard order > 0, columns > 0 else { return }
+    var uplo = CChar(UInt8(ascii: "U"))
+    var n = Int32(order)
+    var kd = Int32(bandwidth)
+    var nrhs = Int32(columns)
+    var ldab = Int32(bandwidth + 1)
+    var ldb = Int32(leadingDimension)
+    var info: Int32 = 0
+    dpbtrs_(&uplo, &n, &kd, &nrhs, factor, &ldab, rhs, &ldb, &info, 1)
+    try LAPACKError.check(info, routine: "dpbtrs", reason: "unexpected positive info")
   }
 
   /// Solves A·X = B in place for every column of `rhs` (column-major, `order` rows).
@@ -62,6 +94,10 @@ public struct BandCholesky: Sendable {
         detail: "right-hand side has \(rhs.count) elements, expected \(order) × \(columns)")
     }
     guard order > 0, columns > 0 else { return }
+    if columns >= 4 {
+      _solveColumnBlocked(&rhs, columns: columns)
+      return
+    }
     var uplo = CChar(UInt8(ascii: "U"))
     var n = Int32(order)
     var kd = Int32(bandwidth)
@@ -77,6 +113,18 @@ public struct BandCholesky: Sendable {
     try LAPACKError.check(info, routine: "dpbtrs", reason: "unexpected positive info")
   }
 
+  /// Solves A·X = B in place for `columns` right-hand sides at `rhs`, column j starting at
+  /// `rhs + j * leadingDimension` (so B can be rows 1…order of a taller matrix).
+  func _solve(_ rhs: UnsafeMutablePointer<Double>, leadingDimension: Int, columns: Int)
+    throws(LAPACKError)
+  {
+    try factor.withUnsafeBufferPointer { (ab) throws(LAPACKError) in
+      try Self._solve(
+        factor: ab.baseAddress!, order: order, bandwidth: bandwidth, rhs: rhs,
+        leadingDimension: leadingDimension, columns: columns)
+    }
+  }
+
   /// The entries of A⁻¹ inside the band, in the same upper band storage as the factor.
   ///
   /// From UΣ = U⁻ᵀ (lower triangular with diagonal 1/uᵢᵢ), walking i from n−1 down to 0:
@@ -85,34 +133,76 @@ public struct BandCholesky: Sendable {
   /// - Complexity: O(n·kd²).
   public func bandOfInverse() -> SymmetricBandMatrix {
     var sigma = SymmetricBandMatrix(order: order, bandwidth: bandwidth)
-    let ld = bandwidth + 1
-    let kd = bandwidth
     factor.withUnsafeBufferPointer { u in
       sigma.storage.withUnsafeMutableBufferPointer { s in
-        // U(i, k) at u[(kd + i - k) + k * ld] for k ≥ i; Σ(a, b), a ≤ b, at s[(kd + a - b) + b * ld].
-        @inline(__always) func sig(_ a: Int, _ b: Int) -> Double {
-          a <= b ? s[(kd + a - b) + b * ld] : s[(kd + b - a) + a * ld]
-        }
-        for i in stride(from: order - 1, through: 0, by: -1) {
-          let uii = u[kd + i * ld]
-          let last = min(order - 1, i + kd)
-          // Off-diagonal entries first (they use Σ rows below i only), then the diagonal.
-          if i < last {
-            for j in stride(from: last, through: i + 1, by: -1) {
-              var acc = 0.0
-              for k in (i + 1)...last { acc += u[(kd + i - k) + k * ld] * sig(k, j) }
-              s[(kd + i - j) + j * ld] = -acc / uii
-            }
-          }
-          var acc = 0.0
-          if i < last {
-            for k in (i + 1)...last { acc += u[(kd + i - k) + k * ld] * s[(kd + i - k) + k * ld] }
-          }
-          s[kd + i * ld] = (1 / uii - acc) / uii
+        if order > 0 {
+          Self._bandOfInverse(
+            factor: u.baseAddress!, order: order, bandwidth: bandwidth, into: s.baseAddress!)
         }
       }
     }
     return sigma
+  }
+
+  /// ``bandOfInverse()`` from the factor at `u` into the band storage at `s` (every slot that
+  /// lies inside the matrix is written). For kd = 2 the rows away from the end run a straight-line
+  /// version of the same recursion with the same order of operations.
+  static func _bandOfInverse(
+    factor u: UnsafePointer<Double>, order: Int, bandwidth kd: Int, into s: UnsafeMutablePointer<Double>
+  ) {
+    let ld = kd + 1
+    // U(i, k) at u[(kd + i - k) + k * ld] for k ≥ i; Σ(a, b), a ≤ b, at s[(kd + a - b) + b * ld].
+    @inline(__always) func sig(_ a: Int, _ b: Int) -> Double {
+      a <= b ? s[(kd + a - b) + b * ld] : s[(kd + b - a) + a * ld]
+    }
+    @inline(__always) func general(_ i: Int) {
+      let uii = u[kd + i * ld]
+      let last = min(order - 1, i + kd)
+      // Off-diagonal entries first (they use Σ rows below i only), then the diagonal.
+      if i < last {
+        for j in stride(from: last, through: i + 1, by: -1) {
+          var acc = 0.0
+          for k in (i + 1)...last { acc += u[(kd + i - k) + k * ld] * sig(k, j) }
+          s[(kd + i - j) + j * ld] = -acc / uii
+        }
+      }
+      var acc = 0.0
+      if i < last {
+        for k in (i + 1)...last { acc += u[(kd + i - k) + k * ld] * s[(kd + i - k) + k * ld] }
+      }
+      s[kd + i * ld] = (1 / uii - acc) / uii
+    }
+    guard order > 0 else { return }
+    let tail = kd == 2 ? max(0, order - 2) : 0
+    for i in stride(from: order - 1, through: tail, by: -1) { general(i) }
+    guard kd == 2, tail > 0 else { return }
+    // kd = 2, rows i < n − 2: last = i + 2.
+    var s11 = s[3 * tail + 2]  // Σ(i+1, i+1)
+    var s12 = s[3 * tail + 4]  // Σ(i+1, i+2)
+    var s22 = s[3 * tail + 5]  // Σ(i+2, i+2)
+    for i in stride(from: tail - 1, through: 0, by: -1) {
+      let uii = u[3 * i + 2]
+      let u01 = u[3 * i + 4]  // U(i, i+1)
+      let u02 = u[3 * i + 6]  // U(i, i+2)
+      var acc = 0.0
+      acc += u01 * s12
+      acc += u02 * s22
+      let s02 = -acc / uii
+      acc = 0.0
+      acc += u01 * s11
+      acc += u02 * s12
+      let s01 = -acc / uii
+      acc = 0.0
+      acc += u01 * s01
+      acc += u02 * s02
+      let s00 = (1 / uii - acc) / uii
+      s[3 * i + 6] = s02
+      s[3 * i + 4] = s01
+      s[3 * i + 2] = s00
+      s22 = s11
+      s12 = s01
+      s11 = s00
+    }
   }
 }
 

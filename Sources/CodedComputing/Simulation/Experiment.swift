@@ -91,19 +91,14 @@ public enum ExperimentError: Error, Equatable, Sendable, CustomStringConvertible
   }
 }
 
-/// Runs one MSE experiment: encode, compute on a worker pool, apply the straggler, noise and
-/// adversary models, decode, and score against f(X).
+/// Checks a setup without running it and returns the scheme it would use.
 ///
-/// Per trial the straggler sets, noise and adversaries are drawn afresh from a generator seeded
-/// with `setup.seed` (the inputs are fixed); worst-window is deterministic but its noise is not.
-/// Workers whose computation fails are stragglers in every trial. The error of one decode is
-/// MSE = (1/(K·m)) Σₖ ‖f̂(xₖ) − f(xₖ)‖².
-///
-/// - Throws: ``ExperimentError`` for an impossible setup (S ≥ N, too few survivors for the scheme,
-///   a workload that rejects the inputs).
-public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = SequentialWorkerPool())
-  async throws(ExperimentError) -> ExperimentResult
-{
+/// Everything ``runExperiment(_:pool:)`` can refuse before computing — K < 2, S ≥ N, a bad
+/// noise level, probability or straggler list, a latency model naming missing workers, a scheme
+/// that cannot take these sizes, or fewer planned survivors than the scheme's threshold — is
+/// refused here, so a sweep can check every point before it starts.
+/// - Throws: ``ExperimentError`` naming the problem.
+public func validateExperiment(_ setup: ExperimentSetup) throws(ExperimentError) -> any CodingScheme {
   let k = setup.inputs.rows
   let n = setup.workers
   let s = setup.stragglers
@@ -119,6 +114,11 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = Seque
   }
   if case .probabilistic(let p) = setup.stragglerModel, !(p >= 0 && p < 1) {
     throw .invalidSetup("straggle probability must be in [0, 1), got \(p)")
+  }
+  switch setup.stragglerModel {
+  case .latency(let model), .arrival(let model):
+    do { try model.validate(workerCount: n) } catch { throw .invalidSetup(error.description) }
+  default: break
   }
   if case .fixed(let set) = setup.stragglerModel {
     guard Set(set).count == set.count, set.allSatisfy({ $0 >= 0 && $0 < n }) else {
@@ -144,7 +144,25 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = Seque
     throw .coding(
       .tooFewSurvivors(scheme: scheme.name, survivors: plannedSurvivors, minimum: scheme.minimumSurvivors))
   }
+  return scheme
+}
 
+/// Runs one MSE experiment: encode, compute on a worker pool, apply the straggler, noise and
+/// adversary models, decode, and score against f(X).
+///
+/// Per trial the straggler sets, noise and adversaries are drawn afresh from a generator seeded
+/// with `setup.seed` (the inputs are fixed); worst-window is deterministic but its noise is not.
+/// Workers whose computation fails are stragglers in every trial. The error of one decode is
+/// MSE = (1/(K·m)) Σₖ ‖f̂(xₖ) − f(xₖ)‖².
+///
+/// - Throws: ``ExperimentError`` for an impossible setup (S ≥ N, too few survivors for the scheme,
+///   a workload that rejects the inputs).
+public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InProcessWorkerPool())
+  async throws(ExperimentError) -> ExperimentResult
+{
+  let scheme = try validateExperiment(setup)
+  let n = setup.workers
+  let s = setup.stragglers
   let truth: Matrix
   do { truth = try setup.workload.evaluate(batch: setup.inputs) } catch {
     throw .workload("the function '\(setup.workload.name)' failed on the inputs: \(error)")
@@ -155,17 +173,27 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = Seque
   do { coded = try scheme.encode(setup.inputs) } catch { throw .coding(error) }
   let encodeSeconds = _seconds(clock.now - start)
 
+  var generator = SplitMix64(seed: setup.seed)
+  if case .arrival(let latency) = setup.stragglerModel {
+    return try await _runArrivalTrials(
+      setup, scheme: scheme, coded: coded, truth: truth, latency: latency,
+      encodeSeconds: encodeSeconds, generator: &generator)
+  }
+
   // Every worker's result: the straggler model decides afterwards who is missing. Failing
-  // workers cannot be known in advance; when the pool reports them we ask again for the rest.
+  // workers cannot be known in advance; when the pool reports F failures we run again waiting
+  // for the other N − F (a deterministic workload fails on the same workers again).
   start = clock.now
   var outcome: PoolOutcome
   do {
     outcome = try await pool.run(inputs: coded, workload: setup.workload, quorum: n, deadline: nil)
   } catch {
-    guard case .quorumNotReached(_, let answered, _) = error, answered >= 1 else { throw .pool(error) }
+    guard case .quorumNotReached(_, _, let failures) = error, failures >= 1, failures < n else {
+      throw .pool(error)
+    }
     do {
       outcome = try await pool.run(
-        inputs: coded, workload: setup.workload, quorum: answered, deadline: nil)
+        inputs: coded, workload: setup.workload, quorum: n - failures, deadline: nil)
     } catch { throw .pool(error) }
   }
   let computeSeconds = _seconds(clock.now - start)
@@ -177,7 +205,6 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = Seque
     throw .workload("workers returned \(m) values per input but f(x) has \(truth.columns)")
   }
 
-  var generator = SplitMix64(seed: setup.seed)
   var trialMSE: [Double] = []
   var lambdaSum = 0.0
   var survivorSum = 0.0
@@ -185,11 +212,7 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = Seque
   var decodeSeconds = 0.0
   for _ in 0..<setup.trials {
     var results = outcome.outputs
-    if setup.noise > 0 {
-      for i in results.storage.indices {
-        results.storage[i] += setup.noise * standardNormal(using: &generator)
-      }
-    }
+    _corrupt(&results, noise: setup.noise, adversaries: 0, magnitude: 1, using: &generator)
     let sets = setup.stragglerModel.stragglerSets(workers: n, stragglers: s, using: &generator)
     var worst = -Double.infinity
     for stragglerSet in sets {
@@ -200,14 +223,9 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = Seque
           .tooFewSurvivors(scheme: scheme.name, survivors: survivors.count, minimum: scheme.minimumSurvivors))
       }
       var received = results.selectingRows(survivors.map { rowOfWorker[$0] ?? 0 })
-      if setup.adversaries > 0 {
-        for row in _randomSubset(of: survivors.count, size: setup.adversaries, using: &generator) {
-          for j in 0..<m {
-            received[row, j] = Double.random(
-              in: -setup.adversaryMagnitude...setup.adversaryMagnitude, using: &generator)
-          }
-        }
-      }
+      _corrupt(
+        &received, noise: 0, adversaries: setup.adversaries, magnitude: setup.adversaryMagnitude,
+        using: &generator)
       let decodeStart = clock.now
       let estimates: Matrix
       do {
@@ -253,4 +271,75 @@ public func uniformInputs(count: Int, dimension: Int, range: ClosedRange<Double>
   var x = Matrix(rows: count, columns: dimension)
   for i in x.storage.indices { x.storage[i] = Double.random(in: range, using: &generator) }
   return x
+}
+
+/// Adds N(0, σ²) noise and replaces `adversaries` random rows by uniform values in ±magnitude.
+func _corrupt(
+  _ received: inout Matrix, noise: Double, adversaries: Int, magnitude: Double,
+  using generator: inout SplitMix64
+) {
+  if noise > 0 {
+    for i in received.storage.indices { received.storage[i] += noise * standardNormal(using: &generator) }
+  }
+  if adversaries > 0 {
+    for row in _randomSubset(of: received.rows, size: adversaries, using: &generator) {
+      for j in 0..<received.columns {
+        received[row, j] = Double.random(in: -magnitude...magnitude, using: &generator)
+      }
+    }
+  }
+}
+
+/// Trials of the `arrival` model: real rounds on an ``InProcessWorkerPool`` with injected
+/// latencies, decoding from the first N − S results that actually arrived.
+func _runArrivalTrials(
+  _ setup: ExperimentSetup, scheme: any CodingScheme, coded: Matrix, truth: Matrix,
+  latency: LatencyModel, encodeSeconds: Double, generator: inout SplitMix64
+) async throws(ExperimentError) -> ExperimentResult {
+  let n = setup.workers
+  let clock = ContinuousClock()
+  var trialMSE: [Double] = []
+  var lambdaSum = 0.0
+  var survivorSum = 0.0
+  var computeSeconds = 0.0
+  var decodeSeconds = 0.0
+  var failed = Set<Int>()
+  for _ in 0..<setup.trials {
+    let pool = InProcessWorkerPool(latencies: latency.sample(count: n, using: &generator))
+    let start = clock.now
+    let outcome: PoolOutcome
+    do {
+      outcome = try await pool.run(
+        inputs: coded, workload: setup.workload, quorum: n - setup.stragglers, deadline: nil)
+    } catch { throw .pool(error) }
+    computeSeconds += _seconds(clock.now - start)
+    failed.formUnion(outcome.failures.keys)
+    var received = outcome.outputs
+    guard received.columns == truth.columns else {
+      throw .workload("workers returned \(received.columns) values per input but f(x) has \(truth.columns)")
+    }
+    _corrupt(
+      &received, noise: setup.noise, adversaries: setup.adversaries,
+      magnitude: setup.adversaryMagnitude, using: &generator)
+    let decodeStart = clock.now
+    let estimates: Matrix
+    do {
+      if let spline = scheme as? SplineCode {
+        let decoded = try spline.decodeReportingLambda(received, survivors: outcome.survivors)
+        estimates = decoded.estimates
+        lambdaSum += decoded.lambda
+      } else {
+        estimates = try scheme.decode(received, survivors: outcome.survivors)
+      }
+    } catch { throw .coding(error) }
+    decodeSeconds += _seconds(clock.now - decodeStart)
+    survivorSum += Double(outcome.survivors.count)
+    trialMSE.append(meanSquaredError(estimates, truth))
+  }
+  let trials = Double(setup.trials)
+  return ExperimentResult(
+    trialMSE: trialMSE, decoderLambda: setup.scheme == .letcc ? lambdaSum / trials : .nan,
+    meanSurvivors: survivorSum / trials, failedWorkers: failed.sorted(), encodeSeconds: encodeSeconds,
+    computeSeconds: computeSeconds / trials, decodeSeconds: decodeSeconds / trials,
+    inputDimension: setup.inputs.columns, outputDimension: truth.columns)
 }

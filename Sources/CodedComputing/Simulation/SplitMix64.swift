@@ -1,32 +1,38 @@
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fast, seedable generator.
+/// SplitMix64, a small, fast, seedable pseudo-random number generator (Steele, Lea & Flood 2014).
 ///
-/// Every random choice in CodedComputing (inputs, stragglers, noise) draws from a generator
-/// passed in by the caller; experiments seed one of these so the same `--seed` gives the same CSV.
+/// Each call adds the golden-ratio increment 0x9E3779B97F4A7C15 to a 64-bit counter and mixes it
+/// with the finaliser of Stafford's "Mix13" (shifts 30, 27, 31; multipliers 0xBF58476D1CE4E5B9 and
+/// 0x94D049BB133111EB) — exactly the reference C implementation by Sebastiano Vigna
+/// (https://prng.di.unimi.it/splitmix64.c), so a seed gives the same stream on every platform.
+/// Every seed, including 0, is valid, and consecutive seeds give unrelated streams, so
+/// `SplitMix64(seed: seed &+ UInt64(trial))` is a fine way to derive one stream per trial.
+///
+/// Not cryptographically secure; use it for reproducible simulation (stragglers, noise, latencies).
 ///
 /// ```swift
-/// var rng = SplitMix64(seed: 42)
-/// let u = Double.random(in: 0..<1, using: &rng)
+/// var generator = SplitMix64(seed: 42)
+/// let u = Double.random(in: 0..<1, using: &generator)
+/// let z = standardNormal(using: &generator)
 /// ```
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
+public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+  /// The 64-bit counter; the next output is a function of `state &+ 0x9E3779B97F4A7C15`.
+  public var state: UInt64 { _state }
+  @usableFromInline var _state: UInt64
 
-  public init(seed: UInt64) { state = seed }
+  /// A generator whose stream is determined by `seed`.
+  public init(seed: UInt64) {
+    _state = seed
+  }
 
+  /// The next 64 random bits.
+  ///
+  /// - Complexity: O(1): one add, three xor-shifts, two multiplies.
+  @inlinable
   public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
+    _state &+= 0x9E37_79B9_7F4A_7C15
+    var z = _state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
-  }
-}
-
-/// A standard normal deviate by the Marsaglia polar method.
-public func standardNormal(using generator: inout some RandomNumberGenerator) -> Double {
-  while true {
-    let u = Double.random(in: -1..<1, using: &generator)
-    let v = Double.random(in: -1..<1, using: &generator)
-    let s = u * u + v * v
-    if s > 0 && s < 1 { return u * (-2 * _log(s) / s).squareRoot() }
   }
 }

@@ -10,6 +10,9 @@
 /// - `latency(model)`: run times are drawn from `model`; the slowest S straggle.
 /// - `fixed(set)`: exactly these workers straggle (for cross-checks against other
 ///   implementations).
+/// - `arrival(model)`: real execution: each trial the workers sleep for run times drawn from
+///   `model` on an ``InProcessWorkerPool``, which returns at the first N − S results and cancels
+///   the rest; the survivors are whoever actually arrived first.
 public enum StragglerModel: Sendable, Equatable, CustomStringConvertible {
   case none
   case random
@@ -17,6 +20,7 @@ public enum StragglerModel: Sendable, Equatable, CustomStringConvertible {
   case probabilistic(Double)
   case latency(LatencyModel)
   case fixed([Int])
+  case arrival(LatencyModel)
 
   public var description: String {
     switch self {
@@ -26,6 +30,7 @@ public enum StragglerModel: Sendable, Equatable, CustomStringConvertible {
     case .probabilistic: return "probabilistic"
     case .latency: return "latency"
     case .fixed: return "fixed"
+    case .arrival: return "arrival"
     }
   }
 
@@ -46,9 +51,11 @@ public enum StragglerModel: Sendable, Equatable, CustomStringConvertible {
       return [(0..<n).filter { _ in Double.random(in: 0..<1, using: &generator) < p }]
     case .latency(let model):
       let times = model.sample(count: n, using: &generator)
-      return [slowestWorkers(s, of: times)]
+      return [LatencyModel.slowest(s, of: times)]
     case .fixed(let set):
       return [set.sorted()]
+    case .arrival:
+      preconditionFailure("arrival stragglers are decided by a worker pool, not sampled")
     }
   }
 }
@@ -61,11 +68,4 @@ func _randomSubset(of n: Int, size: Int, using generator: inout some RandomNumbe
     pool.swapAt(i, j)
   }
   return pool[0..<size].sorted()
-}
-
-/// The `count` workers with the largest run times, ascending by index; ties go to the higher
-/// index (a deterministic rule).
-public func slowestWorkers(_ count: Int, of times: [Double]) -> [Int] {
-  let order = times.indices.sorted { times[$0] != times[$1] ? times[$0] > times[$1] : $0 > $1 }
-  return order.prefix(count).sorted()
 }

@@ -1,0 +1,160 @@
+// spline-timing: pure-compute timings of the smoothing-spline engine, for
+// scripts/compare_spline_speed.py and Guides/SmoothingSpline-Performance.md.
+//
+//   spline-timing --data FILE --at FILE (--lambda V | --lambda gcv) [--repeats R] [--output FILE]
+//   spline-timing --bound --n N --columns C [--repeats R]
+//
+// With --data it reads the CSVs once (timed separately), then times fit + evaluate (or GCV + fit
+// + evaluate) `repeats` times and prints one CSV line on stdout:
+//   parse_seconds,compute_seconds_min,compute_seconds_median,lambda,evaluations
+// --output writes the fitted values (CSV with the data's header) so callers can check agreement.
+// --bound times the one-pass memory bound: a kernel that reads the bytes a fit + evaluation
+// must read (knots, data, points) and writes the bytes it must write (the p × c output),
+// with a freshly allocated output each time (as the fit pays), and prints
+//   bytes,seconds_min,gigabytes_per_second
+import CodedComputing
+import Foundation
+
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+  exit(1)
+}
+
+func now() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Reads a numeric CSV with a header: (header fields, one array per column). Parses the bytes
+/// with strtod so that reading a million rows takes well under a second.
+func readCSV(_ path: String) -> (header: [Substring], columns: [[Double]]) {
+  guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
+  guard let newline = data.firstIndex(of: UInt8(ascii: "\n")) else { fail("\(path) has no rows") }
+  let header = String(decoding: data[..<newline], as: UTF8.self).split(separator: ",")
+  var columns = [[Double]](repeating: [], count: header.count)
+  var bytes = [CChar](repeating: 0, count: data.count - newline)
+  data[(newline + 1)...].withUnsafeBytes { raw in
+    for (i, b) in raw.enumerated() { bytes[i] = CChar(bitPattern: b) }
+  }
+  bytes.withUnsafeMutableBufferPointer { buffer in
+    var cursor = buffer.baseAddress!
+    let endPointer = buffer.baseAddress! + (buffer.count - 1)
+    var column = 0
+    while cursor < endPointer {
+      var next: UnsafeMutablePointer<CChar>? = nil
+      let value = strtod(cursor, &next)
+      guard let after = next, after != cursor else { fail("bad number in \(path)") }
+      guard column < columns.count else { fail("too many fields in a row of \(path)") }
+      columns[column].append(value)
+      cursor = after
+      while cursor < endPointer && (cursor.pointee == 32 || cursor.pointee == 13) { cursor += 1 }
+      if cursor < endPointer && cursor.pointee == 44 {  // ","
+        column += 1
+        cursor += 1
+      } else {
+        while cursor < endPointer && (cursor.pointee == 10 || cursor.pointee == 13) { cursor += 1 }
+        column = 0
+      }
+    }
+  }
+  return (header, columns)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String) -> String? {
+  guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+  return arguments[i + 1]
+}
+let repeats = Int(option("--repeats") ?? "5") ?? 5
+setBLASThreadCount(Int(option("--blas-threads") ?? "1") ?? 1)
+
+if arguments.contains("--bound") {
+  guard let n = Int(option("--n") ?? ""), let c = Int(option("--columns") ?? "1") else {
+    fail("--bound needs --n N [--columns C]")
+  }
+  let p = n
+  let knots = (0..<n).map { Double($0) }
+  let data = (0..<(n * c)).map { Double($0 & 1023) }
+  let points = knots.map { $0 + 0.5 }
+  var best = Double.infinity
+  var checksum = 0.0
+  for _ in 0..<max(repeats, 3) {
+    let start = now()
+    var out = [Double](unsafeUninitializedCapacity: p * c) { buffer, count in
+      knots.withUnsafeBufferPointer { t in
+        points.withUnsafeBufferPointer { z in
+          data.withUnsafeBufferPointer { y in
+            for col in 0..<c {
+              let base = col * n
+              for i in 0..<n { buffer[base + i] = t[i] + z[i] + y[base + i] }
+            }
+          }
+        }
+      }
+      count = p * c
+    }
+    best = min(best, now() - start)
+    checksum += out[out.count / 2]
+    out[0] = 0
+  }
+  let bytes = 8 * (n + p + n * c + p * c)
+  print("\(bytes),\(best),\(Double(bytes) / best / 1e9)")
+  if checksum.isNaN { print(checksum) }
+  exit(0)
+}
+
+guard let dataPath = option("--data"), let atPath = option("--at") else {
+  fail("usage: spline-timing --data FILE --at FILE --lambda V|gcv [--repeats R]")
+}
+let lambdaOption = option("--lambda") ?? "gcv"
+let parseStart = now()
+let (header, dataColumns) = readCSV(dataPath)
+let (_, atColumns) = readCSV(atPath)
+let knots = dataColumns[0]
+let n = knots.count
+let columnCount = dataColumns.count - 1
+var storage = [Double]()
+storage.reserveCapacity(n * columnCount)
+for c in 1..<dataColumns.count { storage += dataColumns[c] }
+let data = Matrix(rows: n, columns: columnCount, columnMajor: storage)
+let points = atColumns[0]
+let parseSeconds = now() - parseStart
+
+var times = [Double]()
+var result = Matrix(rows: 0, columns: 0)
+var lambda = Double.nan
+var evaluations = 0
+do {
+  for _ in 0..<repeats {
+    let start = now()
+    let smoother: SplineSmoother
+    if lambdaOption == "gcv" {
+      let (s, gcv) = try SplineSmoother.byGCV(knots: knots, data: data)
+      smoother = s
+      evaluations = gcv.evaluations
+    } else {
+      guard let value = Double(lambdaOption) else { fail("bad --lambda \(lambdaOption)") }
+      smoother = try SplineSmoother(knots: knots, lambda: value)
+    }
+    result = try smoother.fit(data).evaluate(at: points)
+    times.append(now() - start)
+    lambda = smoother.lambda
+  }
+} catch {
+  fail("\(error)")
+}
+times.sort()
+print("\(parseSeconds),\(times[0]),\(times[times.count / 2]),\(lambda),\(evaluations)")
+if let outputPath = option("--output") {
+  var text = "x," + header.dropFirst().joined(separator: ",") + "\n"
+  text.reserveCapacity(points.count * (columnCount + 1) * 24)
+  for q in 0..<points.count {
+    text += "\(points[q])"
+    for c in 0..<columnCount { text += ",\(result[q, c])" }
+    text += "\n"
+  }
+  do { try text.write(toFile: outputPath, atomically: true, encoding: .utf8) } catch {
+    fail("cannot write \(outputPath): \(error)")
+  }
+}

@@ -1,0 +1,133 @@
+/// What one worker produced: its f(x̃ₙ), or why it failed.
+enum _WorkerResult: Sendable {
+  case output([Double])
+  case failure(String)
+}
+
+/// The shared, lock-protected state of one round of an ``InProcessWorkerPool``.
+///
+/// Workers ``record(worker:_:)`` their results from any thread. The round *freezes* exactly once
+/// — when the quorum is reached, when it has become unreachable (more than N − quorum failures),
+/// at the deadline, or when the caller is cancelled — and from then on ignores late results and
+/// resumes the master waiting in ``waitUntilFrozen()``. After the freeze the state never changes,
+/// so the master reads a consistent ``snapshot()``.
+final class _PoolRound: Sendable {
+  struct State {
+    var outputs: [[Double]?]
+    var durations: [Double?]
+    var failures: [Int: String] = [:]
+    var answered = 0
+    var frozen = false
+    var master: CheckedContinuation<Void, Never>?
+  }
+
+  let workers: Int
+  let quorum: Int
+  let outputDimension: Int
+  let start: ContinuousClock.Instant
+  private let state: _Locked<State>
+
+  init(workers: Int, quorum: Int, outputDimension: Int) {
+    self.workers = workers
+    self.quorum = quorum
+    self.outputDimension = outputDimension
+    state = _Locked(
+      State(
+        outputs: Array(repeating: nil, count: workers),
+        durations: Array(repeating: nil, count: workers)))
+    start = ContinuousClock.now
+  }
+
+  var isFrozen: Bool { state.withLock { $0.frozen } }
+
+  /// Records worker `n`'s result (ignored after the freeze), freezing the round when the quorum is
+  /// reached or can no longer be reached.
+  func record(worker n: Int, _ result: _WorkerResult) {
+    let elapsed = (ContinuousClock.now - start)._inSeconds
+    let master = state.withLock { state -> CheckedContinuation<Void, Never>? in
+      guard !state.frozen else { return nil }
+      state.durations[n] = elapsed
+      switch result {
+      case .output(let y):
+        state.outputs[n] = y
+        state.answered += 1
+      case .failure(let message):
+        state.failures[n] = message
+      }
+      guard state.answered >= quorum || state.failures.count > workers - quorum else { return nil }
+      return Self._freeze(&state)
+    }
+    master?.resume()
+  }
+
+  /// Freezes the round now (deadline or cancellation); a no-op when already frozen.
+  func freeze() {
+    let master = state.withLock { state -> CheckedContinuation<Void, Never>? in
+      guard !state.frozen else { return nil }
+      return Self._freeze(&state)
+    }
+    master?.resume()
+  }
+
+  /// Suspends until the round is frozen (returns at once if it already is).
+  func waitUntilFrozen() async {
+    await withCheckedContinuation { (master: CheckedContinuation<Void, Never>) in
+      let alreadyFrozen = state.withLock { state in
+        if state.frozen { return true }
+        state.master = master
+        return false
+      }
+      if alreadyFrozen { master.resume() }
+    }
+  }
+
+  /// The state; call after the freeze, when it no longer changes.
+  func snapshot() -> State {
+    state.withLock { state in
+      precondition(state.frozen, "snapshot of a round that is still running")
+      var copy = state
+      copy.master = nil
+      return copy
+    }
+  }
+
+  /// The closure a compute thread runs for worker `n`: f(row n), checked, then recorded.
+  /// Skips the evaluation when the round froze while the job was queued.
+  func job(worker n: Int, inputs: Matrix, workload: any Workload) -> @Sendable () -> Void {
+    { [self] in
+      guard !isFrozen else { return }
+      let result: _WorkerResult
+      do {
+        result = _check(try workload.evaluate(inputs.row(n)))
+      } catch {
+        result = .failure(String(describing: error))
+      }
+      record(worker: n, result)
+    }
+  }
+
+  private func _check(_ y: [Double]) -> _WorkerResult {
+    guard y.count == outputDimension else {
+      return .failure(
+        WorkloadError.wrongOutputDimension(expected: outputDimension, actual: y.count).description)
+    }
+    if let j = y.firstIndex(where: { !$0.isFinite }) {
+      return .failure("the function returned a non-finite value (\(y[j])) at coordinate \(j)")
+    }
+    return .output(y)
+  }
+
+  private static func _freeze(_ state: inout State) -> CheckedContinuation<Void, Never>? {
+    state.frozen = true
+    defer { state.master = nil }
+    return state.master
+  }
+}
+
+extension Duration {
+  /// The duration in seconds as a Double.
+  var _inSeconds: Double {
+    let (seconds, attoseconds) = components
+    return Double(seconds) + Double(attoseconds) * 1e-18
+  }
+}

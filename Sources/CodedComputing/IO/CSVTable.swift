@@ -1,0 +1,210 @@
+import Foundation
+
+/// A numeric table with named columns: what the `coded` CLI reads and writes as CSV.
+///
+/// The format is deliberately small: a header row of column names, then rows of finite numbers,
+/// separated by commas. Reading accepts a trailing newline, CRLF line ends, a UTF-8 byte-order
+/// mark and spaces around cells and names (names may also be wrapped in double quotes); it rejects
+/// everything else with a ``CSVError`` naming the file, the 1-based line and column, and the
+/// offending text. Quoted cells containing commas are not supported. Writing prints every number
+/// in Swift's shortest round-trip form, so reading a written table gives back the same bits,
+/// and writes files atomically (a temporary file in the same directory, then `rename`).
+///
+/// ```swift
+/// let table = try CSVTable.read(contentsOf: "data.csv")   // header t,y1,y2
+/// let t = table.values.column(0)
+/// try CSVTable(header: ["t", "y"], values: fitted).write(to: "fit.csv")
+/// ```
+///
+/// `values` is a ``Matrix`` (column-major): one row per data line, one column per header name.
+public struct CSVTable: Sendable, Equatable {
+  /// The column names, in file order.
+  public let header: [String]
+  /// The numbers: one row per data line, `header.count` columns.
+  public let values: Matrix
+
+  /// A table; `values` must have one column per header name.
+  public init(header: [String], values: Matrix) {
+    precondition(
+      header.count == values.columns,
+      "CSVTable: \(header.count) header names for \(values.columns) columns")
+    self.header = header
+    self.values = values
+  }
+
+  /// Parses CSV text.
+  /// - Parameters:
+  ///   - text: the file's contents.
+  ///   - source: the file name used in error messages.
+  ///   - requireRows: whether a header without data rows is an error.
+  /// - Throws: ``CSVError`` for an empty text, a missing or empty header name, a header without
+  ///   rows (when `requireRows`), blank or ragged lines, non-numbers and NaN/infinity.
+  /// - Complexity: O(size of text).
+  public static func parse(_ text: String, source: String = "<input>", requireRows: Bool = true)
+    throws(CSVError) -> CSVTable
+  {
+    var body = Substring(text)
+    if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
+    // Lines end in "\n"; a "\r" before it (CRLF) is dropped. Swift treats "\r\n" as one
+    // Character, so split on both.
+    var lines = body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+      .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+    while let last = lines.last, _isBlank(last) { lines.removeLast() }
+    guard let headerLine = lines.first else { throw .empty(file: source) }
+
+    let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map {
+      var name = $0.trimmingCharacters(in: .whitespaces)
+      if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
+        name = String(name.dropFirst().dropLast())
+      }
+      return name
+    }
+    if let empty = header.firstIndex(where: \.isEmpty) {
+      throw .emptyColumnName(file: source, column: empty + 1)
+    }
+    let columns = header.count
+    let rowCount = lines.count - 1
+    if rowCount == 0 && requireRows { throw .noDataRows(file: source) }
+
+    var storage = [Double](repeating: 0, count: rowCount * columns)
+    for (r, line) in lines.dropFirst().enumerated() {
+      let lineNumber = r + 2
+      if _isBlank(line) { throw .blankLine(file: source, line: lineNumber) }
+      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+      guard cells.count == columns else {
+        throw .raggedRow(file: source, line: lineNumber, expected: columns, actual: cells.count)
+      }
+      for (c, cell) in cells.enumerated() {
+        let token = cell.trimmingCharacters(in: .whitespaces)
+        guard let value = Double(token) else {
+          throw .notANumber(
+            file: source, line: lineNumber, column: c + 1, name: header[c], text: token)
+        }
+        guard value.isFinite else {
+          throw .nonFinite(
+            file: source, line: lineNumber, column: c + 1, name: header[c], text: token)
+        }
+        storage[r + c * rowCount] = value
+      }
+    }
+    return CSVTable(
+      header: header, values: Matrix(rows: rowCount, columns: columns, columnMajor: storage))
+  }
+
+  /// Reads and parses the file at `path`; see ``parse(_:source:requireRows:)``.
+  /// - Throws: ``CSVError/cannotRead(file:reason:)`` for a missing, unreadable or non-UTF-8 file,
+  ///   otherwise as ``parse(_:source:requireRows:)``.
+  public static func read(contentsOf path: String, requireRows: Bool = true) throws(CSVError)
+    -> CSVTable
+  {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw .cannotRead(file: path, reason: "no such file")
+    }
+    guard !isDirectory.boolValue else { throw .cannotRead(file: path, reason: "is a directory") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw .cannotRead(file: path, reason: "permission denied or unreadable")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw .cannotRead(file: path, reason: "not UTF-8 text")
+    }
+    return try parse(text, source: path, requireRows: requireRows)
+  }
+
+  /// The table as CSV text: the header line, then one line per row, each ending in "\n".
+  /// Numbers are printed in Swift's shortest form that reads back to the same `Double`.
+  /// - Complexity: O(rows × columns).
+  public func formatted() -> String {
+    var text = header.joined(separator: ",") + "\n"
+    for r in 0..<values.rows {
+      for c in 0..<values.columns {
+        if c > 0 { text += "," }
+        text += _csvNumber(values[r, c])
+      }
+      text += "\n"
+    }
+    return text
+  }
+
+  /// Writes ``formatted()`` to `path` atomically: into a temporary file in the same directory,
+  /// then renamed over `path`, so readers see the old file or the complete new one.
+  /// - Throws: ``CSVError/cannotWrite(file:reason:)``.
+  public func write(to path: String) throws(CSVError) {
+    try CSVTable.writeAtomically(formatted(), to: path)
+  }
+
+  /// Writes `text` to `path` atomically (temporary file in the same directory, then `rename`).
+  /// - Throws: ``CSVError/cannotWrite(file:reason:)``.
+  public static func writeAtomically(_ text: String, to path: String) throws(CSVError) {
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent()
+    let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(unique)")
+    do {
+      try Data(text.utf8).write(to: temporary)
+    } catch {
+      throw .cannotWrite(file: path, reason: _reason(error))
+    }
+    if rename(temporary.path, url.path) != 0 {
+      let reason = String(cString: strerror(errno))
+      try? FileManager.default.removeItem(at: temporary)
+      throw .cannotWrite(file: path, reason: reason)
+    }
+  }
+}
+
+/// Why a CSV file could not be read or written, with the place it went wrong.
+public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The file is missing, unreadable or not UTF-8.
+  case cannotRead(file: String, reason: String)
+  /// The file has no header line.
+  case empty(file: String)
+  /// The file has a header but no data rows where data is needed.
+  case noDataRows(file: String)
+  /// Header column `column` (1-based) has no name.
+  case emptyColumnName(file: String, column: Int)
+  /// A blank line between data rows.
+  case blankLine(file: String, line: Int)
+  /// A data line with a different number of cells than the header.
+  case raggedRow(file: String, line: Int, expected: Int, actual: Int)
+  /// A cell that is not a number.
+  case notANumber(file: String, line: Int, column: Int, name: String, text: String)
+  /// A NaN or infinite cell (including numbers too large for a Double).
+  case nonFinite(file: String, line: Int, column: Int, name: String, text: String)
+  /// The file could not be written.
+  case cannotWrite(file: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .cannotRead(let file, let reason):
+      return "cannot read '\(file)': \(reason)"
+    case .empty(let file):
+      return "'\(file)' is empty: expected a header line and data rows"
+    case .noDataRows(let file):
+      return "'\(file)' has a header but no data rows"
+    case .emptyColumnName(let file, let column):
+      return "'\(file)' line 1: column \(column) of the header has no name"
+    case .blankLine(let file, let line):
+      return "'\(file)' line \(line): blank line between data rows"
+    case .raggedRow(let file, let line, let expected, let actual):
+      return "'\(file)' line \(line): \(actual) cells, but the header has \(expected) columns"
+    case .notANumber(let file, let line, let column, let name, let text):
+      let shown = text.isEmpty ? "an empty cell" : "'\(text)'"
+      return "'\(file)' line \(line), column \(column) (\(name)): \(shown) is not a number"
+    case .nonFinite(let file, let line, let column, let name, let text):
+      return
+        "'\(file)' line \(line), column \(column) (\(name)): '\(text)' is not finite (NaN and infinity are not allowed)"
+    case .cannotWrite(let file, let reason):
+      return "cannot write '\(file)': \(reason)"
+    }
+  }
+}
+
+@inline(__always) func _isBlank(_ line: Substring) -> Bool {
+  line.allSatisfy { $0 == " " || $0 == "\t" }
+}
+
+/// The shortest decimal that reads back as `x` ("0.1", "1e-05", "3.0").
+@inline(__always) func _csvNumber(_ x: Double) -> String { "\(x)" }
+
+func _reason(_ error: any Error) -> String { (error as NSError).localizedDescription }

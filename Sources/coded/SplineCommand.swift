@@ -1,0 +1,147 @@
+import ArgumentParser
+import CodedComputing
+import Foundation
+
+/// `coded spline`: fits the natural cubic smoothing spline of every data column with one
+/// factorisation and prints the fitted values at the `--at` points as CSV.
+struct SplineCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "spline",
+    abstract: "Fit smoothing splines to CSV data and print their values at given points.",
+    discussion: """
+      The spline g of each y column minimises  sum_i w_i (y_i - g(t_i))^2 + lambda * int g''(t)^2 dt
+      (scipy make_smoothing_spline's lam). lambda = 0 interpolates (natural cubic spline); outside
+      [t_0, t_n-1] the spline continues linearly. The default --lambda is gcv: generalised
+      cross-validation, one lambda shared by all y columns, reported as 'lambda=...' on stderr.
+      Output: CSV with the data's header; first column the --at points, then one column per y.
+      Example:  coded spline --data data.csv --at points.csv --lambda 0.1
+      """)
+
+  @Option(
+    help: "CSV with a header: first column t (strictly increasing), then one or more y columns.")
+  var data: String
+
+  @Option(help: "CSV with a header and one column: the points to evaluate the splines at.")
+  var at: String
+
+  @Option(
+    parsing: .unconditional,
+    help:
+      "The smoothing parameter: a number >= 0, or 'gcv' to choose it by generalised cross-validation."
+  )
+  var lambda: String = "gcv"
+
+  @Option(help: "CSV with a header and one column: a positive weight per data row.")
+  var weights: String?
+
+  func run() throws {
+    do {
+      try fitAndPrint()
+    } catch let failure as CLIFailure {
+      printError("error: \(failure.description)")
+      throw ExitCode(1)
+    } catch {
+      printError("error: \(error)")
+      throw ExitCode(1)
+    }
+  }
+
+  /// What `--lambda` asks for.
+  enum LambdaChoice: Equatable {
+    case gcv
+    case value(Double)
+
+    /// Parses `--lambda`, naming the bad value.
+    init(parsing text: String) throws {
+      let token = text.trimmingCharacters(in: .whitespaces)
+      if token.lowercased() == "gcv" {
+        self = .gcv
+        return
+      }
+      guard let value = Double(token) else {
+        throw CLIFailure("--lambda: '\(text)' is neither a number nor 'gcv'")
+      }
+      guard value.isFinite, value >= 0 else {
+        throw CLIFailure("--lambda: '\(text)' must be a finite number >= 0 (or 'gcv')")
+      }
+      self = .value(value)
+    }
+  }
+
+  func fitAndPrint() throws {
+    let choice = try LambdaChoice(parsing: lambda)
+    let table = try CSVTable.read(contentsOf: data)
+    guard table.header.count >= 2 else {
+      throw CLIFailure(
+        "'\(data)' has \(table.header.count) column; need t and at least one y column")
+    }
+    let points = try readSingleColumn(at, option: "--at")
+    let t = table.values.column(0)
+    let y = Matrix(
+      rows: table.values.rows, columns: table.values.columns - 1,
+      columnMajor: Array(table.values.storage[table.values.rows...]))
+    var w: [Double]? = nil
+    if let weights {
+      let column = try readSingleColumn(weights, option: "--weights")
+      guard column.count == t.count else {
+        throw CLIFailure(
+          "--weights: '\(weights)' has \(column.count) weights, but '\(data)' has \(t.count) data rows"
+        )
+      }
+      w = column
+    }
+
+    let smoother: SplineSmoother
+    do {
+      switch choice {
+      case .value(let value):
+        smoother = try SplineSmoother(knots: t, weights: w, lambda: value)
+      case .gcv:
+        let (chosen, gcv) = try SplineSmoother.byGCV(knots: t, data: y, weights: w)
+        printError("lambda=\(gcv.lambda)")
+        smoother = chosen
+      }
+    } catch {
+      throw explain(error, gcv: choice == .gcv, tName: table.header[0])
+    }
+    let fitted = try smoother.fit(y).evaluate(at: points)
+    var out = Matrix(rows: points.count, columns: table.header.count)
+    for (p, z) in points.enumerated() {
+      out[p, 0] = z
+      for c in 0..<fitted.columns { out[p, c + 1] = fitted[p, c] }
+    }
+    FileHandle.standardOutput.write(
+      Data(CSVTable(header: table.header, values: out).formatted().utf8))
+  }
+
+  /// Reads a CSV with a header and exactly one column.
+  func readSingleColumn(_ path: String, option: String) throws -> [Double] {
+    let table = try CSVTable.read(contentsOf: path)
+    guard table.header.count == 1 else {
+      throw CLIFailure(
+        "\(option): '\(path)' has \(table.header.count) columns (\(table.header.joined(separator: ","))); expected exactly one"
+      )
+    }
+    return table.values.column(0)
+  }
+
+  /// Turns a library error into a message about the user's files: data row i is line i + 2.
+  func explain(_ error: ApproximationError, gcv: Bool, tName: String) -> CLIFailure {
+    switch error {
+    case .nodesNotIncreasing(let index, let previous, let value):
+      let kind =
+        value == previous ? "repeats the previous value" : "is below the previous value \(previous)"
+      return CLIFailure(
+        "'\(data)' line \(index + 2): \(tName) = \(value) \(kind); \(tName) must be strictly increasing"
+      )
+    case .tooFewPoints(let count, let minimum):
+      let reason = gcv ? " for --lambda gcv (give a number instead)" : ""
+      return CLIFailure("'\(data)' has \(count) data rows; need at least \(minimum)\(reason)")
+    case .nonPositiveWeight(let index, let value):
+      return CLIFailure(
+        "--weights: '\(weights ?? "")' line \(index + 2): weight \(value) must be finite and > 0")
+    default:
+      return CLIFailure(error.description)
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import CodedComputing
+
+struct TimingCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "timing",
+    abstract: "Times encode + decode of coding schemes beside their limits; prints CSV.",
+    discussion: """
+      Rows: one per scheme, plus `limit-memcopy` (one copy of the K + N + |T| + K rows of d values a \
+      round reads and writes: the floor of the spline code) and `limit-gemm` (BACC's two products \
+      alone). f is the identity and workers 0..<S straggle.
+      """)
+
+  @Option(help: "Comma-separated schemes.")
+  var scheme: String = "letcc,bacc"
+
+  @Option(name: .customLong("K"), help: "Number of inputs K.")
+  var inputCount: Int = 100
+
+  @Option(help: "Number of workers N.")
+  var workers: Int = 1000
+
+  @Option(help: "Number of stragglers S.")
+  var stragglers: Int = 100
+
+  @Option(help: "Columns d (= m).")
+  var dim: Int = 784
+
+  @Option(help: "Timed rounds per scheme.")
+  var repeats: Int = 30
+
+  @Option(help: "Node layout.")
+  var nodes: String = "chebyshev"
+
+  @Option(name: .customLong("decoder-lambda"), help: "LeTCC decoder lambda (a number).")
+  var decoderLambda: Double = 1e-6
+
+  @Option(name: .customLong("blas-threads"), help: "BLAS threads.")
+  var blasThreads: Int = 1
+
+  func run() async throws {
+    try await reportingErrors {
+      guard repeats >= 1 else { throw CLIFailure("--repeats must be at least 1, got \(repeats)") }
+      guard dim >= 1 else { throw CLIFailure("--dim must be at least 1, got \(dim)") }
+      guard stragglers >= 0, stragglers < workers else {
+        throw CLIFailure("--stragglers must be in 0..<N, got \(stragglers)")
+      }
+      guard blasThreads >= 1 else { throw CLIFailure("--blas-threads must be at least 1") }
+      guard let layout = NodeLayout(rawValue: nodes) else { throw CLIFailure("unknown node layout '\(nodes)'") }
+      setBLASThreadCount(blasThreads)
+      print("scheme,K,N,S,d,repeats,encode_seconds,decode_seconds,total_seconds,total_seconds_min")
+      func row(_ name: String, _ encode: Double, _ decode: Double, _ total: Double, _ minimum: Double) {
+        print(
+          "\(name),\(inputCount),\(workers),\(stragglers),\(dim),\(repeats),\(csvNumber(encode)),\(csvNumber(decode)),\(csvNumber(total)),\(csvNumber(minimum))"
+        )
+      }
+      for name in scheme.split(separator: ",") {
+        let kind = try parseScheme(String(name))
+        let code = try kind.make(
+          inputCount: inputCount, workerCount: workers, layout: layout,
+          decoderLambda: .fixed(decoderLambda), functionDegree: 1)
+        let t = try timeCoding(scheme: code, dimension: dim, stragglers: stragglers, repeats: repeats)
+        row(kind.rawValue, t.encodeMedian, t.decodeMedian, t.totalMedian, t.totalMinimum)
+      }
+      let values = (2 * inputCount + workers + (workers - stragglers)) * dim
+      let copy = timeMemoryCopy(count: values, repeats: repeats)
+      row("limit-memcopy", .nan, .nan, copy.median, copy.minimum)
+      let bacc = try BerrutCode(inputCount: inputCount, workerCount: workers, layout: layout)
+      let survivors = Array(stragglers..<workers)
+      let decoder = try bacc.decoder(survivors: survivors)
+      let x = uniformInputs(count: inputCount, dimension: dim, range: -1...1, seed: 1)
+      let results = try bacc.encode(x).selectingRows(survivors)
+      var coded = Matrix(rows: workers, columns: dim)
+      var decoded = Matrix(rows: inputCount, columns: dim)
+      let clock = ContinuousClock()
+      var times: [Double] = []
+      for _ in 0..<repeats {
+        let start = clock.now
+        try Matrix.multiply(bacc.encoder, x, into: &coded)
+        try Matrix.multiply(decoder, results, into: &decoded)
+        times.append((clock.now - start) / .seconds(1))
+      }
+      times.sort()
+      row("limit-gemm", .nan, .nan, times[times.count / 2], times[0])
+    }
+  }
+}
