@@ -72,3 +72,21 @@ def test_unknown_experiment_is_an_error():
     proc = subprocess.run([sys.executable, SCRIPT, "--only", "nope", "--engine", "reference", "--out", "/tmp"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and proc.stderr.startswith("error: unknown experiment")
+
+
+def test_swift_engine_rows_have_the_same_schema(tmp_path):
+    import decay_study as ds
+
+    binary = ds.find_binary(None)
+    if binary is None:
+        pytest.skip("no coded binary (cross_check.py --require-binary is the CI gate for it)")
+    proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--engine", "swift", "--no-plots", "--no-speed",
+                           "--only", "s-sweep,probabilistic,lambda", "--seeds", "1", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    for name in ("s-sweep", "probabilistic", "lambda"):
+        rows = _read(tmp_path / f"{name}.csv")
+        assert rows and list(rows[0].keys()) == ds.COLUMNS
+        assert {r["engine"] for r in rows} == {"swift"}
+    used = [r["decoder_lambda_used"] for r in _read(tmp_path / "lambda.csv") if r["decoder_lambda"] == "gcv"]
+    assert used and all(float(u) > 0 for u in used)
