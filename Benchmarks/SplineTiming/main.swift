@@ -121,6 +121,35 @@ let data = Matrix(rows: n, columns: columnCount, columnMajor: storage)
 let points = atColumns[0]
 let parseSeconds = now() - parseStart
 
+// --curve LO:HI:STEP prints log10 λ, GCV score, degrees of freedom and, for data generated as
+// sin(2πt) + noise (scripts/compare_spline_speed.py), the mean squared error of the fit at the
+// knots against sin(2πt): the "oracle" criterion that GCV tries to approximate.
+if let curve = option("--curve") {
+  let parts = curve.split(separator: ":").compactMap { Double($0) }
+  guard parts.count == 3 else { fail("--curve LO:HI:STEP") }
+  print("log10_lambda,gcv,df,mse_vs_truth")
+  var u = parts[0]
+  while u <= parts[1] + 1e-9 {
+    let lambda = pow(10, u)
+    do {
+      let (score, df) = try SplineSmoother.gcvScore(knots: knots, data: data, lambda: lambda)
+      let fitted = try SplineSmoother(knots: knots, lambda: lambda).fit(data).values
+      var mse = 0.0
+      for c in 0..<columnCount {
+        for i in 0..<n {
+          let e = fitted[i, c] - sin(2 * Double.pi * knots[i])
+          mse += e * e
+        }
+      }
+      print("\(u),\(score),\(df),\(mse / Double(n * columnCount))")
+    } catch {
+      print("\(u),nan,nan,nan  # \(error)")
+    }
+    u += parts[2]
+  }
+  exit(0)
+}
+
 var times = [Double]()
 var result = Matrix(rows: 0, columns: 0)
 var lambda = Double.nan

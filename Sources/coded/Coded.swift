@@ -6,5 +6,8 @@ struct Coded: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "coded",
     abstract: "Approximate coded computing: smoothing splines, LeTCC, BACC, LCC.",
-    subcommands: [SplineCommand.self, RunCommand.self, SweepCommand.self, TimingCommand.self])
+    subcommands: [
+      SplineCommand.self, RunCommand.self, SweepCommand.self, TimingCommand.self, TrainCommand.self,
+      InferCommand.self, ForwardSpeedCommand.self,
+    ])
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// The options shared by `coded run` and `coded sweep` (DESIGN.md, "The CLI").
 struct ExperimentOptions: ParsableArguments {
-  @Option(help: "Built-in function: xsinx, sin, sigmoid, square, cube, identity.")
+  @Option(help: "Built-in function (xsinx, sin, sigmoid, square, cube, identity coordinate-wise; softmax, sumsquares on the whole vector) or model:PATH, a trained network's weight file.")
   var function: String
 
   @Option(help: "CSV with a header, K rows and d columns: the inputs x_k.")
@@ -56,6 +56,7 @@ struct ExperimentOptions: ParsableArguments {
   var seed: UInt64 = 0
 
   func workload() throws -> any Workload {
+    if let network = try networkWorkload(named: function) { return network }
     guard let f = BuiltinFunction(rawValue: function) else {
       throw WorkloadError.unknownFunction(function, known: BuiltinFunction.allCases.map(\.rawValue))
     }

@@ -9,29 +9,40 @@ struct SplineCommand: ParsableCommand {
     commandName: "spline",
     abstract: "Fit smoothing splines to CSV data and print their values at given points.",
     discussion: """
-      The spline g of each y column minimises  sum_i w_i (y_i - g(t_i))^2 + lambda * int g''(t)^2 dt
-      (scipy make_smoothing_spline's lam). lambda = 0 interpolates (natural cubic spline); outside
-      [t_0, t_n-1] the spline continues linearly. The default --lambda is gcv: generalised
-      cross-validation, one lambda shared by all y columns, reported as 'lambda=...' on stderr.
-      Output: CSV with the data's header; first column the --at points, then one column per y.
-      Example:  coded spline --data data.csv --at points.csv --lambda 0.1
+      Each y column's spline g minimises sum_i w_i (y_i - g(t_i))^2 + lambda * integral of \
+      g''(t)^2 dt, which is scipy make_smoothing_spline's lam. lambda = 0 interpolates (the \
+      natural cubic spline); outside [t_0, t_last] the spline continues as a straight line.
+
+      The default --lambda is gcv: generalised cross-validation picks one lambda shared by all \
+      y columns and prints it on stderr as 'lambda=VALUE'; stdout is only the CSV.
+
+      Output: CSV with the data's header; the first column holds the --at points, then one \
+      column of fitted values per y column.
+
+      Example: coded spline --data data.csv --at points.csv --lambda 0.1
       """)
 
   @Option(
-    help: "CSV with a header: first column t (strictly increasing), then one or more y columns.")
+    help: ArgumentHelp(
+      "CSV with a header: first column t (strictly increasing), then one or more y columns.",
+      valueName: "file"))
   var data: String
 
-  @Option(help: "CSV with a header and one column: the points to evaluate the splines at.")
+  @Option(
+    help: ArgumentHelp(
+      "CSV with a header and one column: the points to evaluate the splines at.", valueName: "file"))
   var at: String
 
   @Option(
     parsing: .unconditional,
-    help:
-      "The smoothing parameter: a number >= 0, or 'gcv' to choose it by generalised cross-validation."
-  )
+    help: ArgumentHelp(
+      "The smoothing parameter: a number >= 0, or 'gcv' to choose it by generalised cross-validation.",
+      valueName: "value|gcv"))
   var lambda: String = "gcv"
 
-  @Option(help: "CSV with a header and one column: a positive weight per data row.")
+  @Option(
+    help: ArgumentHelp(
+      "CSV with a header and one column: a positive weight per data row.", valueName: "file"))
   var weights: String?
 
   func run() throws {
@@ -136,7 +147,8 @@ struct SplineCommand: ParsableCommand {
       )
     case .tooFewPoints(let count, let minimum):
       let reason = gcv ? " for --lambda gcv (give a number instead)" : ""
-      return CLIFailure("'\(data)' has \(count) data rows; need at least \(minimum)\(reason)")
+      let rows = count == 1 ? "1 data row" : "\(count) data rows"
+      return CLIFailure("'\(data)' has \(rows); need at least \(minimum)\(reason)")
     case .nonPositiveWeight(let index, let value):
       return CLIFailure(
         "--weights: '\(weights ?? "")' line \(index + 2): weight \(value) must be finite and > 0")

@@ -198,7 +198,7 @@ struct CLISplineTests {
   @Test("fewer than 2 points, and fewer than 3 for GCV")
   func tooFewPoints() throws {
     try expectFailure(
-      data: "t,y\n0,1\n", extra: ["--lambda", "1"], mentions: ["has 1 data rows; need at least 2"])
+      data: "t,y\n0,1\n", extra: ["--lambda", "1"], mentions: ["has 1 data row; need at least 2"])
     try expectFailure(
       data: "t,y\n0,1\n1,2\n", extra: ["--lambda", "gcv"],
       mentions: ["has 2 data rows; need at least 3 for --lambda gcv"])

@@ -153,3 +153,38 @@ struct CodingSchemeTests {
     #expect(abs(highLambda / lowLambda - pow(4, 1.6)) < 1e-9)
   }
 }
+
+@Suite("Built-in functions")
+struct BuiltinFunctionTests {
+  @Test("Coordinate-wise functions against their closed forms")
+  func coordinateWise() {
+    let x = [-1.5, 0, 0.3, 2]
+    #expect(BuiltinFunction.xsinx.evaluate(x) == x.map { $0 * sin($0) })
+    #expect(BuiltinFunction.sigmoid.evaluate(x) == x.map { 1 / (1 + exp(-$0)) })
+    #expect(BuiltinFunction.cube.evaluate(x) == x.map { $0 * $0 * $0 })
+  }
+
+  @Test("softmax and sumsquares act on the whole vector, in batches too")
+  func vectorFunctions() {
+    // softmax([0, ln 2, ln 3]) = [1, 2, 3] / 6.
+    let s = BuiltinFunction.softmax.evaluate([0, log(2), log(3)])
+    for (a, b) in zip(s, [1.0 / 6, 2.0 / 6, 3.0 / 6]) { #expect(abs(a - b) < 1e-15) }
+    // Large inputs do not overflow.
+    #expect(BuiltinFunction.softmax.evaluate([1000, 1000]) == [0.5, 0.5])
+    #expect(BuiltinFunction.sumsquares.evaluate([1, 2, 3]) == [14])
+    let batch = Matrix(rows: [[1, 2], [3, 4]])
+    #expect(BuiltinFunction.sumsquares.evaluate(batch: batch) == Matrix(rows: [[5], [25]]))
+    #expect(BuiltinFunction.sumsquares.polynomialDegree == 2)
+  }
+
+  @Test("LCC is exact on sumsquares (degree 2, m = 1) inside its threshold")
+  func lccSumSquares() async throws {
+    let x = uniformInputs(count: 4, dimension: 3, range: -1...1, seed: 8)
+    let result = try await runExperiment(
+      ExperimentSetup(
+        scheme: .lcc, workload: BuiltinFunction.sumsquares, inputs: x, workers: 9, stragglers: 2,
+        stragglerModel: .worstWindow))
+    #expect(result.outputDimension == 1)
+    #expect(result.mse < 1e-25)
+  }
+}

@@ -1,4 +1,5 @@
 import CodedComputing
+import Dispatch
 import Foundation
 import Synchronization
 import Testing
@@ -21,6 +22,39 @@ private final class Probe: Sendable {
   var didStart: Bool { started.load(ordering: .relaxed) }
   var evaluationCount: Int { evaluations.load(ordering: .relaxed) }
   var peakConcurrency: Int { maxRunning.load(ordering: .relaxed) }
+}
+
+/// A task executor with one dedicated thread, for the test's own code (the master).
+///
+/// Swift Testing runs suites in parallel on the cooperative pool; CPU-heavy tests elsewhere can
+/// hold its threads for seconds, and then a master waiting there would resume late and the wall
+/// time bounds below would measure the other tests. With this preference the master resumes on
+/// its own thread (the pool's workers and timers already run on theirs).
+private final class MasterExecutor: TaskExecutor, @unchecked Sendable {
+  static let shared = MasterExecutor()
+  private let lock = NSLock()
+  private var jobs: [UnownedJob] = []  // guarded by lock
+  private let available = DispatchSemaphore(value: 0)
+
+  private init() {
+    let thread = Thread { [self] in run() }
+    thread.name = "pool-tests-master"
+    thread.start()
+  }
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    lock.withLock { jobs.append(job) }
+    available.signal()
+  }
+
+  private func run() {
+    while true {
+      available.wait()
+      let job = lock.withLock { jobs.removeFirst() }
+      job.runSynchronously(on: asUnownedTaskExecutor())
+    }
+  }
 }
 
 /// Row n = [n, n + 0.5, −n/3]: the first coordinate names the worker.
@@ -82,53 +116,59 @@ struct InProcessWorkerPoolTests {
 
   @Test("returns at the quorum and cancels a 10 s straggler, which never computes")
   func returnsEarlyAndCancels() async throws {
-    let probe = Probe()
-    let f = ClosureWorkload(name: "counted") { x in
-      probe.enter()
-      defer { probe.leave() }
-      return x
+    try await withTaskExecutorPreference(MasterExecutor.shared) {
+      let probe = Probe()
+      let f = ClosureWorkload(name: "counted") { x in
+        probe.enter()
+        defer { probe.leave() }
+        return x
+      }
+      var delays = [Duration](repeating: .zero, count: 6)
+      delays[4] = .seconds(10)
+      let pool = InProcessWorkerPool(injectedDelays: delays)
+      let start = ContinuousClock.now
+      let outcome = try await pool.run(
+        inputs: codedInputs(6), workload: f, quorum: 5, deadline: nil)
+      let elapsed = seconds(since: start)
+      #expect(elapsed < 1, "returned after \(elapsed) s")
+      #expect(outcome.survivors == [0, 1, 2, 3, 5])
+      #expect(outcome.cancelled == [4])
+      #expect(outcome.durations[4] == nil)
+      #expect(outcome.durations.enumerated().allSatisfy { $0.offset == 4 || $0.element != nil })
+      // The cancelled worker's sleep was really cancelled: it never reaches f.
+      try await Task.sleep(for: .milliseconds(100))
+      #expect(probe.evaluationCount == 5)
     }
-    var delays = [Duration](repeating: .zero, count: 6)
-    delays[4] = .seconds(10)
-    let pool = InProcessWorkerPool(injectedDelays: delays)
-    let start = ContinuousClock.now
-    let outcome = try await pool.run(
-      inputs: codedInputs(6), workload: f, quorum: 5, deadline: nil)
-    let elapsed = seconds(since: start)
-    #expect(elapsed < 1, "returned after \(elapsed) s")
-    #expect(outcome.survivors == [0, 1, 2, 3, 5])
-    #expect(outcome.cancelled == [4])
-    #expect(outcome.durations[4] == nil)
-    #expect(outcome.durations.enumerated().allSatisfy { $0.offset == 4 || $0.element != nil })
-    // The cancelled worker's sleep was really cancelled: it never reaches f.
-    try await Task.sleep(for: .milliseconds(100))
-    #expect(probe.evaluationCount == 5)
   }
 
   @Test("latency-driven stragglers: a slow set from LatencyModel is exactly who straggles")
   func latencyModelDelays() async throws {
-    let model = try LatencyModel(parsing: "slow-set:1,6@0,20")
-    var generator = SplitMix64(seed: 1)
-    let latencies = model.sample(count: 8, using: &generator)
-    let stragglers = LatencyModel.slowest(2, of: latencies)
-    let start = ContinuousClock.now
-    let outcome = try await InProcessWorkerPool(latencies: latencies).run(
-      inputs: codedInputs(8), workload: Self.f, quorum: 6, deadline: .seconds(5))
-    #expect(seconds(since: start) < 1)
-    #expect(stragglers == [1, 6])
-    #expect(outcome.cancelled == stragglers)
-    #expect(outcome.survivors == [0, 2, 3, 4, 5, 7])
+    try await withTaskExecutorPreference(MasterExecutor.shared) {
+      let model = try LatencyModel(parsing: "slow-set:1,6@0,20")
+      var generator = SplitMix64(seed: 1)
+      let latencies = model.sample(count: 8, using: &generator)
+      let stragglers = LatencyModel.slowest(2, of: latencies)
+      let start = ContinuousClock.now
+      let outcome = try await InProcessWorkerPool(latencies: latencies).run(
+        inputs: codedInputs(8), workload: Self.f, quorum: 6, deadline: .seconds(5))
+      #expect(seconds(since: start) < 1)
+      #expect(stragglers == [1, 6])
+      #expect(outcome.cancelled == stragglers)
+      #expect(outcome.survivors == [0, 2, 3, 4, 5, 7])
+    }
   }
 
   @Test("delays are measured from the start of the round")
   func delayedDurations() async throws {
-    let pool = InProcessWorkerPool(latencies: [0, 0.1, 0.2])
-    let outcome = try await pool.run(
-      inputs: codedInputs(3), workload: Self.f, quorum: 3, deadline: nil)
-    let durations = outcome.durations.map { $0 ?? -1 }
-    #expect(durations[0] >= 0 && durations[0] < 0.1)
-    #expect(durations[1] >= 0.1 && durations[1] < 0.6)
-    #expect(durations[2] >= 0.2 && durations[2] < 0.7)
+    try await withTaskExecutorPreference(MasterExecutor.shared) {
+      let pool = InProcessWorkerPool(latencies: [0, 0.1, 0.2])
+      let outcome = try await pool.run(
+        inputs: codedInputs(3), workload: Self.f, quorum: 3, deadline: nil)
+      let durations = outcome.durations.map { $0 ?? -1 }
+      #expect(durations[0] >= 0 && durations[0] < 0.1)
+      #expect(durations[1] >= 0.1 && durations[1] < 0.6)
+      #expect(durations[2] >= 0.2 && durations[2] < 0.7)
+    }
   }
 
   @Test("a worker that throws, returns the wrong length or NaN is a straggler with a message")
@@ -185,56 +225,60 @@ struct InProcessWorkerPoolTests {
 
   @Test("the deadline is honoured while workers sleep")
   func deadline() async {
-    let pool = InProcessWorkerPool(latencies: [0, 0, 5, 5])
-    let start = ContinuousClock.now
-    await #expect(throws: PoolError.quorumNotReached(quorum: 3, answered: 2, failures: 0)) {
-      try await pool.run(
-        inputs: codedInputs(4), workload: Self.f, quorum: 3, deadline: .milliseconds(200))
-    }
-    let elapsed = seconds(since: start)
-    #expect(elapsed >= 0.19 && elapsed < 1, "threw after \(elapsed) s")
+    await withTaskExecutorPreference(MasterExecutor.shared) {
+      let pool = InProcessWorkerPool(latencies: [0, 0, 5, 5])
+      let start = ContinuousClock.now
+      await #expect(throws: PoolError.quorumNotReached(quorum: 3, answered: 2, failures: 0)) {
+        try await pool.run(
+          inputs: codedInputs(4), workload: Self.f, quorum: 3, deadline: .milliseconds(200))
+      }
+      let elapsed = seconds(since: start)
+      #expect(elapsed >= 0.19 && elapsed < 1, "threw after \(elapsed) s")
 
-    let allSlow = InProcessWorkerPool(latencies: [5, 5, 5, 5])
-    let again = ContinuousClock.now
-    await #expect(throws: PoolError.quorumNotReached(quorum: 2, answered: 0, failures: 0)) {
-      try await allSlow.run(
-        inputs: codedInputs(4), workload: Self.f, quorum: 2, deadline: .milliseconds(200))
+      let allSlow = InProcessWorkerPool(latencies: [5, 5, 5, 5])
+      let again = ContinuousClock.now
+      await #expect(throws: PoolError.quorumNotReached(quorum: 2, answered: 0, failures: 0)) {
+        try await allSlow.run(
+          inputs: codedInputs(4), workload: Self.f, quorum: 2, deadline: .milliseconds(200))
+      }
+      #expect(seconds(since: again) < 1)
     }
-    #expect(seconds(since: again) < 1)
   }
 
   @Test("a worker stuck in a non-cancellable busy loop does not hold up the master")
   func stuckBusyLoop() async throws {
-    let probe = Probe()
-    // Worker 0 is taken first by a compute thread and spins for 1 s ignoring cancellation.
-    let f = ClosureWorkload(name: "stuck") { x in
-      if x[0] == 0 {
-        probe.started.store(true, ordering: .relaxed)
-        return [busyLoop(1.0), 0, 0]
+    try await withTaskExecutorPreference(MasterExecutor.shared) {
+      let probe = Probe()
+      // Worker 0 is taken first by a compute thread and spins for 1 s ignoring cancellation.
+      let f = ClosureWorkload(name: "stuck") { x in
+        if x[0] == 0 {
+          probe.started.store(true, ordering: .relaxed)
+          return [busyLoop(1.0), 0, 0]
+        }
+        return x
       }
-      return x
-    }
-    let pool = InProcessWorkerPool(maxConcurrentWorkers: 2)
+      let pool = InProcessWorkerPool(maxConcurrentWorkers: 2)
 
-    var start = ContinuousClock.now
-    await #expect(throws: PoolError.quorumNotReached(quorum: 3, answered: 2, failures: 0)) {
-      try await pool.run(
-        inputs: codedInputs(3), workload: f, quorum: 3, deadline: .milliseconds(200))
-    }
-    var elapsed = seconds(since: start)
-    #expect(probe.didStart)
-    #expect(elapsed >= 0.19 && elapsed < 0.8, "threw after \(elapsed) s")
+      var start = ContinuousClock.now
+      await #expect(throws: PoolError.quorumNotReached(quorum: 3, answered: 2, failures: 0)) {
+        try await pool.run(
+          inputs: codedInputs(3), workload: f, quorum: 3, deadline: .milliseconds(200))
+      }
+      var elapsed = seconds(since: start)
+      #expect(probe.didStart)
+      #expect(elapsed >= 0.19 && elapsed < 0.8, "threw after \(elapsed) s")
 
-    probe.started.store(false, ordering: .relaxed)
-    start = ContinuousClock.now
-    let outcome = try await pool.run(
-      inputs: codedInputs(3), workload: f, quorum: 2, deadline: nil)
-    elapsed = seconds(since: start)
-    #expect(probe.didStart)
-    #expect(elapsed < 0.5, "returned after \(elapsed) s")
-    #expect(outcome.survivors == [1, 2])
-    #expect(outcome.cancelled == [0])
-    #expect(outcome.durations[0] == nil)
+      probe.started.store(false, ordering: .relaxed)
+      start = ContinuousClock.now
+      let outcome = try await pool.run(
+        inputs: codedInputs(3), workload: f, quorum: 2, deadline: nil)
+      elapsed = seconds(since: start)
+      #expect(probe.didStart)
+      #expect(elapsed < 0.5, "returned after \(elapsed) s")
+      #expect(outcome.survivors == [1, 2])
+      #expect(outcome.cancelled == [0])
+      #expect(outcome.durations[0] == nil)
+    }
   }
 
   @Test("maxConcurrentWorkers caps concurrent computations", arguments: [1, 2])
@@ -297,8 +341,9 @@ struct InProcessWorkerPoolTests {
         thrown += 1
         #expect(workers - failures < quorum)
         #expect(
-          error == .quorumNotReached(
-            quorum: quorum, answered: error.answered, failures: workers - quorum + 1))
+          error
+            == .quorumNotReached(
+              quorum: quorum, answered: error.answered, failures: workers - quorum + 1))
       }
     }
     #expect(returned > 60 && thrown > 5, "\(returned) rounds returned, \(thrown) threw")
@@ -306,20 +351,22 @@ struct InProcessWorkerPoolTests {
 
   @Test("cancelling the caller's task ends the round at once")
   func callerCancellation() async {
-    let pool = InProcessWorkerPool(latencies: [10, 10, 10])
-    let start = ContinuousClock.now
-    let task = Task {
-      try await pool.run(inputs: codedInputs(3), workload: Self.f, quorum: 1, deadline: nil)
-    }
-    try? await Task.sleep(for: .milliseconds(50))
-    task.cancel()
-    let result = await task.result
-    #expect(seconds(since: start) < 1)
-    switch result {
-    case .failure(let error as PoolError):
-      #expect(error == .quorumNotReached(quorum: 1, answered: 0, failures: 0))
-    default:
-      Issue.record("expected quorumNotReached, got \(result)")
+    await withTaskExecutorPreference(MasterExecutor.shared) {
+      let pool = InProcessWorkerPool(latencies: [10, 10, 10])
+      let start = ContinuousClock.now
+      let task = Task(executorPreference: MasterExecutor.shared) {
+        try await pool.run(inputs: codedInputs(3), workload: Self.f, quorum: 1, deadline: nil)
+      }
+      try? await Task.sleep(for: .milliseconds(50))
+      task.cancel()
+      let result = await task.result
+      #expect(seconds(since: start) < 1)
+      switch result {
+      case .failure(let error as PoolError):
+        #expect(error == .quorumNotReached(quorum: 1, answered: 0, failures: 0))
+      default:
+        Issue.record("expected quorumNotReached, got \(result)")
+      }
     }
   }
 }

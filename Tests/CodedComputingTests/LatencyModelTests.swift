@@ -6,11 +6,21 @@ import Testing
 struct LatencyModelTests {
   // First draws for seed 1234567, recomputed in Python with SplitMix64 and u = (next() >> 11)·2⁻⁵³
   // (see SplitMix64Tests): exponential −ln(1 − u)/2; shifted 0.5 + that; Pareto (1 − u)^(−1/2.5).
-  @Test("draws reproduce the inversion recipes", arguments: [
-    (LatencyModel.exponential(rate: 2), [0.21545264796059396, 0.0953648612801818, 0.3798650192987155]),
-    (.shiftedExponential(shift: 0.5, rate: 2), [0.7154526479605939, 0.5953648612801818, 0.8798650192987155]),
-    (.pareto(scale: 1, shape: 2.5), [1.1881079910524703, 1.0792775574579918, 1.3551227158569608]),
-  ])
+  @Test(
+    "draws reproduce the inversion recipes",
+    arguments: [
+      (
+        LatencyModel.exponential(rate: 2),
+        [0.21545264796059396, 0.0953648612801818, 0.3798650192987155]
+      ),
+      (
+        .shiftedExponential(shift: 0.5, rate: 2),
+        [0.7154526479605939, 0.5953648612801818, 0.8798650192987155]
+      ),
+      (
+        .pareto(scale: 1, shape: 2.5), [1.1881079910524703, 1.0792775574579918, 1.3551227158569608]
+      ),
+    ])
   func referenceDraws(model: LatencyModel, expected: [Double]) {
     var generator = SplitMix64(seed: 1_234_567)
     let times = model.sample(count: 3, using: &generator)
@@ -98,39 +108,61 @@ struct LatencyModelTests {
     }
   }
 
-  @Test("parses the CLI grammar", arguments: [
-    ("exponential:1", LatencyModel.exponential(rate: 1)),
-    (" exponential : 2.5 ", .exponential(rate: 2.5)),
-    ("shifted-exponential:0.5,2", .shiftedExponential(shift: 0.5, rate: 2)),
-    ("pareto:1,2.5", .pareto(scale: 1, shape: 2.5)),
-    ("slow-set:0,3,7@1,10", .fixedSlowSet(slowWorkers: [0, 3, 7], fast: 1, slow: 10)),
-    ("slow-set:@1,10", .fixedSlowSet(slowWorkers: [], fast: 1, slow: 10)),
-    ("constant:1e-3", .constant(0.001)),
-  ])
+  @Test(
+    "parses the CLI grammar",
+    arguments: [
+      ("exponential:1", LatencyModel.exponential(rate: 1)),
+      (" exponential : 2.5 ", .exponential(rate: 2.5)),
+      ("shifted-exponential:0.5,2", .shiftedExponential(shift: 0.5, rate: 2)),
+      ("pareto:1,2.5", .pareto(scale: 1, shape: 2.5)),
+      ("slow-set:0,3,7@1,10", .fixedSlowSet(slowWorkers: [0, 3, 7], fast: 1, slow: 10)),
+      ("slow-set:@1,10", .fixedSlowSet(slowWorkers: [], fast: 1, slow: 10)),
+      ("constant:1e-3", .constant(0.001)),
+    ])
   func parses(text: String, model: LatencyModel) throws {
     #expect(try LatencyModel(parsing: text) == model)
     #expect(try LatencyModel(parsing: model.description) == model)
   }
 
-  @Test("rejects bad text with an error naming the token", arguments: [
-    ("gamma:1", LatencyModelError.unknownModel("gamma", known: LatencyModel.names)),
-    ("exponential", .wrongParameterCount(
-      model: "exponential", expected: 1, actual: 0, usage: "exponential:RATE")),
-    ("pareto:1", .wrongParameterCount(
-      model: "pareto", expected: 2, actual: 1, usage: "pareto:SCALE,SHAPE")),
-    ("exponential:fast", .invalidNumber(model: "exponential", parameter: "rate", token: "fast")),
-    ("shifted-exponential:0.5,", .invalidNumber(
-      model: "shifted-exponential", parameter: "rate", token: "")),
-    ("exponential:0", .outOfRange(
-      model: "exponential", parameter: "rate", value: 0, requirement: "a finite number > 0")),
-    ("pareto:1,-2", .outOfRange(
-      model: "pareto", parameter: "shape", value: -2, requirement: "a finite number > 0")),
-    ("constant:-1", .outOfRange(
-      model: "constant", parameter: "time", value: -1, requirement: "a finite number ≥ 0")),
-    ("slow-set:0,x@1,10", .invalidWorkerIndex(model: "slow-set", token: "x")),
-    ("slow-set:0,-1@1,10", .invalidWorkerIndex(model: "slow-set", token: "-1")),
-    ("slow-set:0,1", .missingSlowSetTimes("slow-set:0,1")),
-  ])
+  @Test(
+    "rejects bad text with an error naming the token",
+    arguments: [
+      ("gamma:1", LatencyModelError.unknownModel("gamma", known: LatencyModel.names)),
+      (
+        "exponential",
+        .wrongParameterCount(
+          model: "exponential", expected: 1, actual: 0, usage: "exponential:RATE")
+      ),
+      (
+        "pareto:1",
+        .wrongParameterCount(
+          model: "pareto", expected: 2, actual: 1, usage: "pareto:SCALE,SHAPE")
+      ),
+      ("exponential:fast", .invalidNumber(model: "exponential", parameter: "rate", token: "fast")),
+      (
+        "shifted-exponential:0.5,",
+        .invalidNumber(
+          model: "shifted-exponential", parameter: "rate", token: "")
+      ),
+      (
+        "exponential:0",
+        .outOfRange(
+          model: "exponential", parameter: "rate", value: 0, requirement: "a finite number > 0")
+      ),
+      (
+        "pareto:1,-2",
+        .outOfRange(
+          model: "pareto", parameter: "shape", value: -2, requirement: "a finite number > 0")
+      ),
+      (
+        "constant:-1",
+        .outOfRange(
+          model: "constant", parameter: "time", value: -1, requirement: "a finite number ≥ 0")
+      ),
+      ("slow-set:0,x@1,10", .invalidWorkerIndex(model: "slow-set", token: "x")),
+      ("slow-set:0,-1@1,10", .invalidWorkerIndex(model: "slow-set", token: "-1")),
+      ("slow-set:0,1", .missingSlowSetTimes("slow-set:0,1")),
+    ])
   func rejects(text: String, error: LatencyModelError) {
     #expect(throws: error) { try LatencyModel(parsing: text) }
   }

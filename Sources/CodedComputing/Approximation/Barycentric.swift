@@ -23,6 +23,25 @@ func _barycentricMatrix(nodes: [Double], weights: [Double], points: [Double]) ->
   return matrix
 }
 
+/// What Berrut's and Lagrange's interpolants share: data at nodes, a p × n interpolation matrix,
+/// and evaluation as one GEMM.
+public protocol BarycentricInterpolant: Sendable {
+  /// The nodes, strictly increasing.
+  var nodes: [Double] { get }
+  /// The data, one row per node.
+  var values: Matrix { get }
+  /// The p × n matrix that maps data at `nodes` to the interpolant's values at `points`.
+  static func matrix(nodes: [Double], at points: [Double]) throws(ApproximationError) -> Matrix
+}
+
+extension BarycentricInterpolant {
+  /// The interpolant at `points`: p × c.
+  public func evaluate(at points: [Double]) throws(ApproximationError) -> Matrix {
+    let interpolation = try Self.matrix(nodes: nodes, at: points)
+    do { return try Matrix.multiply(interpolation, values) } catch { throw .linearAlgebra(error) }
+  }
+}
+
 /// Validates the interpolation data and returns it as a matrix, one row per node.
 func _checkInterpolationData(nodes: [Double], values: Matrix, minimum: Int) throws(ApproximationError)
 {
@@ -47,7 +66,7 @@ func _checkInterpolationData(nodes: [Double], values: Matrix, minimum: Int) thro
 /// let y = r.evaluate(at: [0.5])
 /// ```
 /// - Complexity: O(n) per point and column; ``matrix(nodes:at:)`` O(p·n).
-public struct BerrutInterpolant: Sendable {
+public struct BerrutInterpolant: BarycentricInterpolant {
   /// The nodes, strictly increasing.
   public let nodes: [Double]
   /// The data, one row per node.
@@ -71,12 +90,6 @@ public struct BerrutInterpolant: Sendable {
     try _validateFinite(points, what: "evaluation points")
     return _barycentricMatrix(nodes: nodes, weights: weights(count: nodes.count), points: points)
   }
-
-  /// The interpolant at `points`: p × c.
-  public func evaluate(at points: [Double]) throws(ApproximationError) -> Matrix {
-    let interpolation = try Self.matrix(nodes: nodes, at: points)
-    do { return try Matrix.multiply(interpolation, values) } catch { throw .linearAlgebra(error) }
-  }
 }
 
 /// The Lagrange interpolating polynomial in barycentric form (Berrut & Trefethen 2004).
@@ -92,7 +105,7 @@ public struct BerrutInterpolant: Sendable {
 /// let y = p.evaluate(at: [0.5])   // 0.25: x² is reproduced exactly
 /// ```
 /// - Complexity: weights O(n²); O(n) per point and column.
-public struct BarycentricLagrange: Sendable {
+public struct BarycentricLagrange: BarycentricInterpolant {
   /// The nodes, strictly increasing.
   public let nodes: [Double]
   /// The data, one row per node.
@@ -126,11 +139,5 @@ public struct BarycentricLagrange: Sendable {
     try _validateNodes(nodes, minimum: 1)
     try _validateFinite(points, what: "evaluation points")
     return _barycentricMatrix(nodes: nodes, weights: weights(nodes: nodes), points: points)
-  }
-
-  /// The polynomial at `points`: p × c.
-  public func evaluate(at points: [Double]) throws(ApproximationError) -> Matrix {
-    let interpolation = try Self.matrix(nodes: nodes, at: points)
-    do { return try Matrix.multiply(interpolation, values) } catch { throw .linearAlgebra(error) }
   }
 }

@@ -19,6 +19,9 @@ struct _SplinePenalty: Sendable {
   let unitWeights: Bool
   /// 1/hᵢ for i in 0..<n−1.
   let inverseSpacing: [Double]
+  /// max 1/hᵢ and min wᵢ, for ``conditionEstimate(lambda:)``.
+  let maxInverseSpacing: Double
+  let minWeight: Double
 
   var count: Int { knots.count }
   var interiorCount: Int { max(0, knots.count - 2) }
@@ -43,12 +46,27 @@ struct _SplinePenalty: Sendable {
     }
     self.knots = knots
     unitWeights = unit
+    var largest = 0.0
     inverseSpacing = [Double](unsafeUninitializedCapacity: n - 1) { buffer, initialised in
       knots.withUnsafeBufferPointer { t in
-        for i in 0..<(n - 1) { buffer[i] = 1 / (t[i + 1] - t[i]) }
+        for i in 0..<(n - 1) {
+          let value = 1 / (t[i + 1] - t[i])
+          buffer[i] = value
+          largest = max(largest, value)
+        }
       }
       initialised = n - 1
     }
+    maxInverseSpacing = largest
+    minWeight = unit ? 1 : (weights?.min() ?? 1)
+  }
+
+  /// The size of cond(R + λM), in O(1): 1 + 9λ·max(1/hᵢ)³ / min wᵢ, the ratio of the largest
+  /// diagonal entry of λM (about 6λ/(h²w)) to the smallest of R (about 2h/3) at the narrowest
+  /// spacing. For equispaced knots and unit weights this is about 9λ/h³, the true condition
+  /// number when λ ≫ h³ up to a small constant.
+  func conditionEstimate(lambda: Double) -> Double {
+    1 + 9 * lambda * maxInverseSpacing * maxInverseSpacing * maxInverseSpacing / minWeight
   }
 
   /// Q's coefficients (for tests and analysis; the hot paths read ``inverseSpacing``).

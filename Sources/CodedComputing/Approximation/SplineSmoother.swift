@@ -43,10 +43,18 @@ public struct SplineSmoother: Sendable {
     try self.init(_penalty: penalty, lambda: lambda)
   }
 
+  /// True when R + λM is too ill-conditioned for the normal equations (see
+  /// ``_SplinePenalty/conditionLimit``) and fits go through the Givens factorisation instead.
+  @usableFromInline let _usesQR: Bool
+
   init(_penalty penalty: _SplinePenalty, lambda: Double) throws(ApproximationError) {
     self._penalty = penalty
     self.lambda = lambda
-    _factor = penalty.interiorCount > 0 ? try penalty.factorized(lambda: lambda) : nil
+    _usesQR =
+      penalty.interiorCount > 0 && lambda > 0
+      && penalty.conditionEstimate(lambda: lambda) > _SplinePenalty.conditionLimit
+    _factor =
+      penalty.interiorCount > 0 && !_usesQR ? try penalty.factorized(lambda: lambda) : nil
   }
 
   /// Fits one spline per column of `data` (n × c, one row per knot).
@@ -66,6 +74,10 @@ public struct SplineSmoother: Sendable {
 
   @usableFromInline
   func _fitUnchecked(_ data: Matrix) -> SmoothingSpline {
+    if _usesQR {
+      let (values, second, _) = _penalty.fitByQR(data: data, lambda: lambda)
+      return SmoothingSpline(knots: knots, values: values, secondDerivatives: second, lambda: lambda)
+    }
     guard let factor = _factor else {
       // Two knots: the fit is the line through both points, whatever λ.
       let zero = Matrix(rows: data.rows, columns: data.columns)

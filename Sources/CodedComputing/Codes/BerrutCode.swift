@@ -10,43 +10,35 @@ public struct BerrutCode: CodingScheme {
   public var name: String { "bacc" }
   public let inputCount: Int
   public let workerCount: Int
-  public let alpha: [Double]
-  public let beta: [Double]
+  public var alpha: [Double] { _code.alpha }
+  public var beta: [Double] { _code.beta }
   public var minimumSurvivors: Int { 1 }
   /// The N × K encoding matrix.
-  public let encoder: Matrix
-  let _decoders: _OperatorCache<Matrix>
+  public var encoder: Matrix { _code.encoder }
+  let _code: _DenseInterpolationCode
 
   /// - Throws: ``CodingError/invalidParameter(_:)`` for K < 2 or N < 2.
   public init(inputCount: Int, workerCount: Int, layout: NodeLayout = .chebyshev) throws(CodingError) {
     try _checkSizes(inputCount: inputCount, workerCount: workerCount, minimumWorkers: 2, scheme: "bacc")
     self.inputCount = inputCount
     self.workerCount = workerCount
-    alpha = layout.alpha(inputCount)
-    beta = layout.beta(workerCount)
-    do { encoder = try BerrutInterpolant.matrix(nodes: alpha, at: beta) } catch {
-      throw .approximation(error)
-    }
-    _decoders = _OperatorCache()
+    _code = try _DenseInterpolationCode(
+      inputCount: inputCount, workerCount: workerCount, layout: layout,
+      interpolationMatrix: { (nodes, points) throws(ApproximationError) in
+        try BerrutInterpolant.matrix(nodes: nodes, at: points)
+      })
   }
 
   public func encode(_ inputs: Matrix) throws(CodingError) -> Matrix {
-    try _checkInputs(inputs, count: inputCount)
-    do { return try Matrix.multiply(encoder, inputs) } catch { throw .linearAlgebra(error) }
+    try _code.encode(inputs, inputCount: inputCount)
   }
 
   /// The K × |T| decoding matrix for a survivor set.
   public func decoder(survivors: [Int]) throws(CodingError) -> Matrix {
-    try _decoders.value(for: survivors) { () throws(CodingError) in
-      try _approximating { () throws(ApproximationError) in
-        try BerrutInterpolant.matrix(nodes: survivors.map { beta[$0] }, at: alpha)
-      }
-    }
+    try _code.decoder(survivors: survivors)
   }
 
   public func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix {
-    try _checkSurvivors(survivors, results: results, workers: workerCount, minimum: 1, scheme: name)
-    let d = try decoder(survivors: survivors)
-    do { return try Matrix.multiply(d, results) } catch { throw .linearAlgebra(error) }
+    try _code.decode(results, survivors: survivors, minimum: minimumSurvivors, scheme: name)
   }
 }

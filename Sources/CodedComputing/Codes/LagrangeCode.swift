@@ -13,14 +13,14 @@ public struct LagrangeCode: CodingScheme {
   public var name: String { "lcc" }
   public let inputCount: Int
   public let workerCount: Int
-  public let alpha: [Double]
-  public let beta: [Double]
+  public var alpha: [Double] { _code.alpha }
+  public var beta: [Double] { _code.beta }
   /// D, the polynomial degree of f, if known.
   public let functionDegree: Int?
   public let minimumSurvivors: Int
   /// The N × K encoding matrix.
-  public let encoder: Matrix
-  let _decoders: _OperatorCache<Matrix>
+  public var encoder: Matrix { _code.encoder }
+  let _code: _DenseInterpolationCode
 
   /// The recovery threshold (K − 1)·D + 1 for degree D, or K when f is not a polynomial.
   public static func recoveryThreshold(inputCount: Int, functionDegree: Int?) -> Int {
@@ -42,32 +42,23 @@ public struct LagrangeCode: CodingScheme {
     self.workerCount = workerCount
     self.functionDegree = functionDegree
     minimumSurvivors = threshold
-    alpha = layout.alpha(inputCount)
-    beta = layout.beta(workerCount)
-    do { encoder = try BarycentricLagrange.matrix(nodes: alpha, at: beta) } catch {
-      throw .approximation(error)
-    }
-    _decoders = _OperatorCache()
+    _code = try _DenseInterpolationCode(
+      inputCount: inputCount, workerCount: workerCount, layout: layout,
+      interpolationMatrix: { (nodes, points) throws(ApproximationError) in
+        try BarycentricLagrange.matrix(nodes: nodes, at: points)
+      })
   }
 
   public func encode(_ inputs: Matrix) throws(CodingError) -> Matrix {
-    try _checkInputs(inputs, count: inputCount)
-    do { return try Matrix.multiply(encoder, inputs) } catch { throw .linearAlgebra(error) }
+    try _code.encode(inputs, inputCount: inputCount)
   }
 
   /// The K × |T| decoding matrix for a survivor set.
   public func decoder(survivors: [Int]) throws(CodingError) -> Matrix {
-    try _decoders.value(for: survivors) { () throws(CodingError) in
-      try _approximating { () throws(ApproximationError) in
-        try BarycentricLagrange.matrix(nodes: survivors.map { beta[$0] }, at: alpha)
-      }
-    }
+    try _code.decoder(survivors: survivors)
   }
 
   public func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix {
-    try _checkSurvivors(
-      survivors, results: results, workers: workerCount, minimum: minimumSurvivors, scheme: name)
-    let d = try decoder(survivors: survivors)
-    do { return try Matrix.multiply(d, results) } catch { throw .linearAlgebra(error) }
+    try _code.decode(results, survivors: survivors, minimum: minimumSurvivors, scheme: name)
   }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Worker n computes `workload.evaluate(inputs.row(n))`. ``run(inputs:workload:quorum:deadline:)``
 /// returns as soon as `quorum` results have arrived — exactly the first `quorum`, in
 /// ``PoolOutcome/survivors`` (ascending) — and stops the rest: queued computations are skipped and
-/// sleeping (delayed) workers are woken by cancellation. A worker whose `evaluate` throws, or
+/// delayed workers still waiting are dropped. A worker whose `evaluate` throws, or
 /// returns the wrong number of values or a non-finite value, is a *failure*: recorded in
 /// ``PoolOutcome/failures`` with a message and treated as a straggler, never a crash. When the
 /// quorum can no longer be reached (more than N − quorum failures) or the deadline passes first,
@@ -20,28 +20,35 @@ import Foundation
 /// ```
 ///
 /// ## Emulating stragglers
-/// `injectedDelays` (or `latencies`, e.g. a ``LatencyModel`` sample) makes worker n sleep for
-/// its delay, measured from the start of the round, before it computes. The sleep is
-/// `Task.sleep`: cooperative and cancellable, so a worker that is cancelled while "slow" really
-/// stops and costs nothing. Sleeping workers do not hold a compute thread, so delays do not
-/// distort each other: worker n answers after about max(delay n, queueing) + its compute time.
+/// `injectedDelays` (or `latencies`, e.g. a ``LatencyModel`` sample) makes worker n wait until
+/// its delay has passed, measured from the start of the round, before it computes. The wait is a
+/// timed event on the round's timer thread, not a busy wait: it holds no compute thread, so delays
+/// do not distort each other (worker n answers after about max(delay n, queueing) + its compute
+/// time), and when the round ends first the event is dropped — a cancelled "slow" worker never
+/// computes and costs nothing.
 ///
 /// ## Design
 /// - **Computations run on dedicated threads, not on Swift's cooperative pool.** `evaluate` is
 ///   synchronous and may be long (a network's forward pass) or never return. The cooperative
 ///   pool has one thread per core (two on a small machine); a few busy workers there would starve
-///   the very tasks that must run on time — the master's resumption at the quorum and the
-///   deadline timer. So each round starts `min(maxConcurrentWorkers, N)` threads that take the
+///   the very code that must run on time — the master's resumption at the quorum and the
+///   deadline. So each round starts `min(maxConcurrentWorkers, N)` threads that take the
 ///   computations in worker order; `maxConcurrentWorkers` (default: the number of active cores)
-///   caps how many computations run at once. Only the delays and the timer are tasks.
-/// - **The master never awaits a worker.** Workers record their results into a lock-protected
-///   round state; the result that reaches the quorum (or the failure that makes it unreachable,
-///   or the deadline timer, or cancellation of the caller's task) *freezes* the round once and
-///   resumes the master's continuation. `run` then cancels the delay/timer tasks (an
-///   unstructured `Task` whose task group holds them — unstructured precisely so that `run` does
-///   not have to wait for it, as leaving a task group scope would), tells the threads to exit
-///   once their queue is drained, and builds the outcome from the frozen state. A late result is
-///   ignored; a cancelled worker has a nil duration.
+///   caps how many computations run at once.
+/// - **Timers run on a dedicated thread too.** Delays and the deadline are events at fixed
+///   instants on one timer thread per round (only when there are any). `Task.sleep` would be
+///   woken on the cooperative pool, which CPU-bound code elsewhere in the process can hold for
+///   seconds (observed: ~9 s while the full test suite ran network tests in parallel on two
+///   cores); delays woken late and out of order would pick the wrong survivors. On its own
+///   thread the emulated latencies keep their order whatever the rest of the process does.
+/// - **The master never awaits a worker or a task.** Workers record their results into a
+///   lock-protected round state; the result that reaches the quorum (or the failure that makes it
+///   unreachable, or the deadline event, or cancellation of the caller's task) *freezes* the
+///   round once and resumes the master's continuation. `run` then closes the timer (dropping
+///   pending delayed workers), tells the compute threads to exit once their queue is drained
+///   (queued workers of a frozen round are skipped), and builds the outcome from the frozen
+///   state. There is no task group whose scope would have to wait for its children, so nothing
+///   can hold `run` back. A late result is ignored; a cancelled worker has a nil duration.
 /// - **Non-cooperative code cannot be preempted in-process.** A worker stuck in a busy loop (or
 ///   a long `evaluate`) keeps its thread until it returns; its result is then ignored. `run` still
 ///   returns at the quorum or the deadline — it does not wait for that thread — but the thread
@@ -49,14 +56,17 @@ import Foundation
 ///   boundary (a networked pool) can kill such a worker.
 /// - Caller cancellation freezes the round like a deadline: `run` returns the outcome if the
 ///   quorum was already reached, else throws `quorumNotReached`.
+/// - The only step that needs the cooperative pool is the master's own resumption after the
+///   freeze, as for any `async` function.
 ///
 /// The per-round overhead (thread start-up, one queue entry and one lock round-trip per worker)
 /// is measured by `Benchmarks/PoolBenchmarks`.
 public struct InProcessWorkerPool: WorkerPool {
   /// How many computations may run at once: the number of compute threads per round (≥ 1).
-  /// Delayed workers that are still sleeping do not count.
+  /// Delayed workers that are still waiting do not count.
   public var maxConcurrentWorkers: Int
   /// An artificial delay per worker before it computes (N entries, none negative), or nil.
+  /// Worker n computes no earlier than `injectedDelays[n]` after the start of the round.
   public var injectedDelays: [Duration]?
 
   /// - Parameters:
@@ -68,13 +78,15 @@ public struct InProcessWorkerPool: WorkerPool {
     let cap = maxConcurrentWorkers ?? ProcessInfo.processInfo.activeProcessorCount
     precondition(cap >= 1, "maxConcurrentWorkers must be at least 1, got \(cap)")
     if let injectedDelays {
-      precondition(injectedDelays.allSatisfy { $0 >= .zero }, "injected delays must not be negative")
+      precondition(
+        injectedDelays.allSatisfy { $0 >= .zero }, "injected delays must not be negative")
     }
     self.maxConcurrentWorkers = cap
     self.injectedDelays = injectedDelays
   }
 
-  /// A pool whose worker n sleeps `latencies[n]` seconds before computing.
+  /// A pool whose worker n waits `latencies[n]` seconds (from the start of the round) before
+  /// computing.
   ///
   /// ```swift
   /// var generator = SplitMix64(seed: 3)
@@ -104,7 +116,7 @@ public struct InProcessWorkerPool: WorkerPool {
   ///     quorum is still reachable.
   /// - Returns: exactly `quorum` survivors (ascending) with their outputs (quorum × m), each
   ///   answered or failed worker's time from the start of the round to its result, the failures,
-  ///   and the cancelled workers (ascending; queued, sleeping or still computing at the freeze).
+  ///   and the cancelled workers (ascending; queued, waiting out a delay or still computing at the freeze).
   /// - Throws: ``PoolError/invalidQuorum(quorum:workers:)`` unless 1 ≤ quorum ≤ N;
   ///   ``PoolError/quorumNotReached(quorum:answered:failures:)`` when more than N − quorum
   ///   workers failed, the deadline passed first, the caller's task was cancelled first, or
@@ -133,46 +145,36 @@ public struct InProcessWorkerPool: WorkerPool {
 
     let round = _PoolRound(workers: workers, quorum: quorum, outputDimension: outputDimension)
     let threads = _ComputeThreads(
-      threadCount: Swift.min(maxConcurrentWorkers, workers), name: "coded-worker")
+      threadCount: Swift.min(maxConcurrentWorkers, workers), name: "coded-worker"
+    ) { n in
+      round.compute(worker: n, inputs: inputs, workload: workload)
+    }
     var delayed: [(worker: Int, delay: Duration)] = []
+    var immediate: [Int] = []
+    immediate.reserveCapacity(workers)
     for n in 0..<workers {
       if let delay = injectedDelays?[n], delay > .zero {
         delayed.append((n, delay))
       } else {
-        threads.submit(round.job(worker: n, inputs: inputs, workload: workload))
+        immediate.append(n)
       }
     }
+    threads.submit(immediate)
 
-    let timers: Task<Void, Never>? =
-      delayed.isEmpty && deadline == nil
-      ? nil
-      : Task { [delayed] in
-        await withDiscardingTaskGroup { group in
-          if let deadline {
-            group.addTask {
-              try? await Task.sleep(until: round.start + deadline, clock: .continuous)
-              if !Task.isCancelled { round.freeze() }
-            }
-          }
-          for (n, delay) in delayed {
-            group.addTask {
-              do {
-                try await Task.sleep(until: round.start + delay, clock: .continuous)
-              } catch {
-                return  // cancelled while sleeping: the round is over
-              }
-              threads.submit(round.job(worker: n, inputs: inputs, workload: workload))
-            }
-          }
-        }
-      }
+    var events = delayed.map { worker, delay in
+      _RoundTimer.Event(instant: round.start + delay) { threads.submit(CollectionOfOne(worker)) }
+    }
+    if let deadline {
+      events.append(_RoundTimer.Event(instant: round.start + deadline) { round.freeze() })
+    }
+    let timer = events.isEmpty ? nil : _RoundTimer(events: events, name: "coded-timer")
 
     await withTaskCancellationHandler {
       await round.waitUntilFrozen()
     } onCancel: {
       round.freeze()
     }
-    timers?.cancel()
+    timer?.close()
     threads.close()
 
     let state = round.snapshot()

@@ -1,39 +1,39 @@
 import Dispatch
 import Foundation
 
-/// A fixed set of dedicated threads that run submitted closures in FIFO order, for one round of
-/// an ``InProcessWorkerPool``.
+/// A fixed set of dedicated threads that compute the workers of one round of an
+/// ``InProcessWorkerPool``, taking worker indices in FIFO order.
 ///
 /// Worker computations are synchronous and may be long or even never return, so they must not
 /// run on Swift's cooperative thread pool (one thread per core): there they would starve the
 /// master's continuation and the deadline timer. These threads are outside that pool.
 ///
-/// Lifecycle: ``submit(_:)`` enqueues and wakes one thread; ``close()`` makes every thread exit
-/// once the queue is empty, and drops later submissions. A thread stuck in a closure that never
-/// returns is never joined — it is leaked with its closure, which is the only thing an in-process
-/// pool can do with non-cooperative code.
+/// The queue holds worker indices, not closures, and a thread drains it before it sleeps again,
+/// so a batch of N workers costs one lock round-trip and at most `threadCount` wake-ups to queue.
+/// Lifecycle: ``submit(_:)`` enqueues; ``close()`` makes every thread exit once the queue is
+/// empty and drops later submissions. A thread stuck in a computation that never returns is never
+/// joined — it is leaked, which is the only thing an in-process pool can do with
+/// non-cooperative code.
 final class _ComputeThreads: Sendable {
   private struct Queue {
-    var jobs: [(@Sendable () -> Void)?] = []
+    var workers: [Int] = []
     var head = 0
     var closed = false
   }
 
-  private enum Action {
-    case run(@Sendable () -> Void)
-    case exit
-    case idle
-  }
-
   private let queue = _Locked(Queue())
-  /// One signal per enqueued job, plus one per thread on close.
+  /// Wake-up hints: at least one per submission (at most one per thread), one per thread on
+  /// close. A semaphore keeps its count, so a signal posted before a thread waits is not lost.
   private let wake = DispatchSemaphore(value: 0)
+  private let work: @Sendable (Int) -> Void
   let threadCount: Int
 
-  /// Starts `threadCount` threads named `name-0`, `name-1`, ….
-  init(threadCount: Int, name: String) {
+  /// Starts `threadCount` threads named `name-0`, `name-1`, … that call `work(n)` for each
+  /// submitted worker n.
+  init(threadCount: Int, name: String, work: @escaping @Sendable (Int) -> Void) {
     precondition(threadCount >= 1, "a compute pool needs at least one thread")
     self.threadCount = threadCount
+    self.work = work
     for index in 0..<threadCount {
       let thread = Thread { [self] in _loop() }
       thread.name = "\(name)-\(index)"
@@ -41,18 +41,19 @@ final class _ComputeThreads: Sendable {
     }
   }
 
-  /// Runs `job` on one of the threads, after the jobs submitted before it have started.
-  /// Dropped silently after ``close()``.
-  func submit(_ job: @escaping @Sendable () -> Void) {
+  /// Queues `workers` in order behind those submitted before. Dropped after ``close()``.
+  func submit(_ workers: some Collection<Int>) {
+    guard !workers.isEmpty else { return }
     let accepted = queue.withLock { queue in
       guard !queue.closed else { return false }
-      queue.jobs.append(job)
+      queue.workers.append(contentsOf: workers)
       return true
     }
-    if accepted { wake.signal() }
+    guard accepted else { return }
+    for _ in 0..<Swift.min(workers.count, threadCount) { wake.signal() }
   }
 
-  /// Lets the threads finish the queued jobs and exit; later submissions are dropped.
+  /// Lets the threads finish the queued workers and exit; later submissions are dropped.
   func close() {
     let first = queue.withLock { queue in
       defer { queue.closed = true }
@@ -65,19 +66,16 @@ final class _ComputeThreads: Sendable {
   private func _loop() {
     while true {
       wake.wait()
-      let action = queue.withLock { queue -> Action in
-        if queue.head < queue.jobs.count, let job = queue.jobs[queue.head] {
-          queue.jobs[queue.head] = nil
-          queue.head += 1
-          return .run(job)
+      while true {
+        let next = queue.withLock { queue -> Int? in
+          guard queue.head < queue.workers.count else { return nil }
+          defer { queue.head += 1 }
+          return queue.workers[queue.head]
         }
-        return queue.closed ? .exit : .idle
+        guard let next else { break }
+        work(next)
       }
-      switch action {
-      case .run(let job): job()
-      case .exit: return
-      case .idle: continue
-      }
+      if queue.withLock({ $0.closed }) { return }
     }
   }
 }

@@ -91,19 +91,17 @@ final class _PoolRound: Sendable {
     }
   }
 
-  /// The closure a compute thread runs for worker `n`: f(row n), checked, then recorded.
-  /// Skips the evaluation when the round froze while the job was queued.
-  func job(worker n: Int, inputs: Matrix, workload: any Workload) -> @Sendable () -> Void {
-    { [self] in
-      guard !isFrozen else { return }
-      let result: _WorkerResult
-      do {
-        result = _check(try workload.evaluate(inputs.row(n)))
-      } catch {
-        result = .failure(String(describing: error))
-      }
-      record(worker: n, result)
+  /// What a compute thread does for worker `n`: f(row n), checked, then recorded. Skips the
+  /// evaluation when the round froze while the worker was queued.
+  func compute(worker n: Int, inputs: Matrix, workload: any Workload) {
+    guard !isFrozen else { return }
+    let result: _WorkerResult
+    do {
+      result = _check(try workload.evaluate(inputs.row(n)))
+    } catch {
+      result = .failure(String(describing: error))
     }
+    record(worker: n, result)
   }
 
   private func _check(_ y: [Double]) -> _WorkerResult {

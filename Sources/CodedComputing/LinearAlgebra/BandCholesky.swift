@@ -206,6 +206,53 @@ public struct BandCholesky: Sendable {
   }
 }
 
+extension BandCholesky {
+  /// tr(A⁻¹B) for a symmetric pentadiagonal B, from the factor U (UᵀU = A, kd = 2) at `u`:
+  /// the ``bandOfInverse()`` recursion run from the last row up, keeping only the three entries
+  /// of A⁻¹ it still needs, so nothing of size n is written.
+  /// - Complexity: O(n), one pass over U and B.
+  /// `inverseDiagonal` holds 1/Uᵢᵢ, so the recursion multiplies where ``bandOfInverse()`` divides.
+  static func _traceOfInverseTimes(
+    factor u: UnsafePointer<Double>, inverseDiagonal inv: UnsafePointer<Double>, order m: Int,
+    band b: UnsafePointer<Double>
+  ) -> Double {
+    guard m > 0 else { return 0 }
+    // Row m − 1.
+    var s11 = inv[m - 1] * inv[m - 1]  // Σ(i+1, i+1) for the next row up
+    var trace = s11 * b[3 * (m - 1) + 2]
+    guard m > 1 else { return trace }
+    // Row m − 2: only Σ(i, i+1) off the diagonal.
+    var s12: Double
+    var s22: Double
+    do {
+      let i = m - 2
+      let vii = inv[i]
+      let u01 = u[3 * i + 4]
+      let s01 = -(u01 * s11) * vii
+      let s00 = (vii - u01 * s01) * vii
+      trace += s00 * b[3 * i + 2] + 2 * (s01 * b[3 * i + 4])
+      s22 = s11
+      s12 = s01
+      s11 = s00
+    }
+    var i = m - 3
+    while i >= 0 {
+      let vii = inv[i]
+      let u01 = u[3 * i + 4]
+      let u02 = u[3 * i + 6]
+      let s02 = -(u01 * s12 + u02 * s22) * vii
+      let s01 = -(u01 * s11 + u02 * s12) * vii
+      let s00 = (vii - (u01 * s01 + u02 * s02)) * vii
+      trace += s00 * b[3 * i + 2] + 2 * (s01 * b[3 * i + 4] + s02 * b[3 * i + 6])
+      s22 = s11
+      s12 = s01
+      s11 = s00
+      i -= 1
+    }
+    return trace
+  }
+}
+
 extension SymmetricBandMatrix {
   /// The Cholesky factorisation of this matrix; see ``BandCholesky``.
   public func choleskyFactorized() throws(LAPACKError) -> BandCholesky {

@@ -32,7 +32,7 @@ public enum LatencyModelError: Error, Equatable, Sendable, CustomStringConvertib
     case .slowWorkerOutOfRange(let worker, let workers):
       return "slow worker \(worker) does not exist: there are \(workers) workers (0…\(workers - 1))"
     case .missingSlowSetTimes(let text):
-      return "latency model '\(text)' lacks '@FAST,SLOW' (usage: \(LatencyModel._usage["slow-set"] ?? ""))"
+      return "latency model '\(text)' lacks '@FAST,SLOW' (usage: slow-set:I,J,...@FAST,SLOW)"
     }
   }
 }

@@ -40,7 +40,9 @@ public enum LatencyModel: Sendable, Hashable, CustomStringConvertible {
   case fixedSlowSet(slowWorkers: Set<Int>, fast: Double, slow: Double)
 
   /// The model names of the CLI grammar.
-  public static let names = ["constant", "exponential", "shifted-exponential", "pareto", "slow-set"]
+  public static let names = [
+    "constant", "exponential", "shifted-exponential", "pareto", "slow-set",
+  ]
 
   /// The expected run time of one worker, or nil when it is infinite (Pareto with shape ≤ 1) or
   /// depends on the worker (``fixedSlowSet(slowWorkers:fast:slow:)`` with both kinds present).

@@ -84,7 +84,7 @@ public struct ClosureWorkload: Workload {
   public func evaluate(_ input: [Double]) throws -> [Double] { try _body(input) }
 }
 
-/// The built-in coordinate-wise functions of DESIGN.md.
+/// The built-in functions of DESIGN.md: coordinate-wise unless stated.
 public enum BuiltinFunction: String, CaseIterable, Workload {
   /// x·sin x
   case xsinx
@@ -97,6 +97,10 @@ public enum BuiltinFunction: String, CaseIterable, Workload {
   case cube
   /// x (degree 1)
   case identity
+  /// Not coordinate-wise: softmax(x)ᵢ = e^{xᵢ} / Σⱼ e^{xⱼ}, ℝᵈ → ℝᵈ (computed stably).
+  case softmax
+  /// Not coordinate-wise: Σᵢ xᵢ², ℝᵈ → ℝ, a polynomial of degree 2.
+  case sumsquares
 
   public var name: String { rawValue }
 
@@ -106,11 +110,15 @@ public enum BuiltinFunction: String, CaseIterable, Workload {
     case .square: return 2
     case .cube: return 3
     case .identity: return 1
-    case .xsinx, .sin, .sigmoid: return nil
+    case .sumsquares: return 2
+    case .xsinx, .sin, .sigmoid, .softmax: return nil
     }
   }
 
-  public func outputDimension(inputDimension d: Int) -> Int { d }
+  public func outputDimension(inputDimension d: Int) -> Int { self == .sumsquares ? 1 : d }
+
+  /// Whether f acts on each coordinate separately.
+  public var isCoordinateWise: Bool { self != .softmax && self != .sumsquares }
 
   @inlinable
   public func apply(_ x: Double) -> Double {
@@ -121,12 +129,35 @@ public enum BuiltinFunction: String, CaseIterable, Workload {
     case .square: return x * x
     case .cube: return x * x * x
     case .identity: return x
+    case .softmax, .sumsquares:
+      preconditionFailure("\(rawValue) is not coordinate-wise")
     }
   }
 
-  public func evaluate(_ input: [Double]) -> [Double] { input.map(apply) }
+  public func evaluate(_ input: [Double]) -> [Double] {
+    switch self {
+    case .softmax:
+      let top = input.max() ?? 0
+      let e = input.map { Foundation.exp($0 - top) }
+      let total = e.reduce(0, +)
+      return e.map { $0 / total }
+    case .sumsquares:
+      return [input.reduce(0) { $0 + $1 * $1 }]
+    default:
+      return input.map(apply)
+    }
+  }
 
   public func evaluate(batch: Matrix) -> Matrix {
-    Matrix(rows: batch.rows, columns: batch.columns, columnMajor: batch.storage.map(apply))
+    guard isCoordinateWise else {
+      let m = outputDimension(inputDimension: batch.columns)
+      var out = Matrix(rows: batch.rows, columns: m)
+      for i in 0..<batch.rows {
+        let y = evaluate(batch.row(i))
+        for j in 0..<m { out[i, j] = y[j] }
+      }
+      return out
+    }
+    return Matrix(rows: batch.rows, columns: batch.columns, columnMajor: batch.storage.map(apply))
   }
 }

@@ -1,0 +1,46 @@
+/// The machinery BACC and LCC share: a code whose encoder and decoders are dense interpolation
+/// matrices, applied with GEMM.
+///
+/// `interpolationMatrix(nodes, points)` returns the p × n matrix mapping data at `nodes` to the
+/// interpolant's values at `points` (Berrut's or Lagrange's). The encoder (N × K, nodes α →
+/// points β) is built once; each survivor set's decoder (K × |T|, nodes β_T → points α) is built
+/// on first use and cached.
+struct _DenseInterpolationCode: Sendable {
+  let alpha: [Double]
+  let beta: [Double]
+  let encoder: Matrix
+  let interpolationMatrix: @Sendable ([Double], [Double]) throws(ApproximationError) -> Matrix
+  let decoders = _OperatorCache<Matrix>()
+
+  init(
+    inputCount: Int, workerCount: Int, layout: NodeLayout,
+    interpolationMatrix: @escaping @Sendable ([Double], [Double]) throws(ApproximationError) -> Matrix
+  ) throws(CodingError) {
+    alpha = layout.alpha(inputCount)
+    beta = layout.beta(workerCount)
+    self.interpolationMatrix = interpolationMatrix
+    let (alpha, beta) = (alpha, beta)
+    encoder = try _approximating { () throws(ApproximationError) in try interpolationMatrix(alpha, beta) }
+  }
+
+  func encode(_ inputs: Matrix, inputCount: Int) throws(CodingError) -> Matrix {
+    try _checkInputs(inputs, count: inputCount)
+    do { return try Matrix.multiply(encoder, inputs) } catch { throw .linearAlgebra(error) }
+  }
+
+  func decoder(survivors: [Int]) throws(CodingError) -> Matrix {
+    try decoders.value(for: survivors) { () throws(CodingError) in
+      try _approximating { () throws(ApproximationError) in
+        try interpolationMatrix(survivors.map { beta[$0] }, alpha)
+      }
+    }
+  }
+
+  func decode(_ results: Matrix, survivors: [Int], minimum: Int, scheme: String) throws(CodingError)
+    -> Matrix
+  {
+    try _checkSurvivors(survivors, results: results, workers: beta.count, minimum: minimum, scheme: scheme)
+    let d = try decoder(survivors: survivors)
+    do { return try Matrix.multiply(d, results) } catch { throw .linearAlgebra(error) }
+  }
+}

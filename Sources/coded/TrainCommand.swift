@@ -1,0 +1,127 @@
+import ArgumentParser
+import CodedComputing
+import Foundation
+
+/// `coded train`: fit a small network to a labelled CSV data set and save its weight file.
+struct TrainCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract:
+      "Train an MLP or a LeNet-style network (softmax cross-entropy, SGD or Adam) and save its weights.",
+    discussion: """
+      --data DIR reads DIR/train.csv and DIR/test.csv (header label,x0,...; see scripts/export_digits.py).
+      Training is seeded and deterministic (one BLAS thread). Prints one CSV row with the final
+      train and test accuracy; the weight file records the seed, data and accuracies in its metadata.
+      """)
+
+  @Option(help: "Architecture: mlp or lenet.") var model: String = "mlp"
+  @Option(help: "Activation: relu, tanh, sigmoid, gelu, softplus, identity.") var activation:
+    String = "relu"
+  @Option(help: "Directory with train.csv and test.csv.") var data: String
+  @Option(help: "Image shape HxW for lenet (default: square root of the feature count).")
+  var imageShape: String?
+  @Option(help: "MLP hidden widths, comma-separated.") var hidden: String = "64"
+  @Option(help: "Training epochs.") var epochs: Int = 30
+  @Option(help: "Mini-batch size.") var batchSize: Int = 32
+  @Option(help: "Learning rate.") var learningRate: Double = 1e-3
+  @Option(help: "Optimizer: adam or sgd.") var optimizer: String = "adam"
+  @Option(help: "Seed for initialisation and shuffling.") var seed: UInt64 = 0
+  @Option(help: "Where to write the weight file (JSON).") var output: String
+
+  func validate() throws {
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    guard batchSize >= 1 else {
+      throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
+    }
+    guard learningRate > 0, learningRate.isFinite else {
+      throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
+    }
+  }
+
+  func run() async throws {
+    try await reportingErrors { try _run() }
+  }
+
+  private func _run() throws {
+    setBLASThreadCount(1)
+    let architecture = try NetworkArchitecture(named: model)
+    let function = try Activation(named: activation)
+    guard let optimizerKind = TrainingOptions.Optimizer(rawValue: optimizer) else {
+      throw NetworkError.unknownName(
+        kind: "optimizer", name: optimizer,
+        known: TrainingOptions.Optimizer.allCases.map(\.rawValue))
+    }
+    let widths = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
+      throw NetworkError.invalidData(
+        "--hidden must be positive integers separated by commas, got '\(hidden)'")
+    }
+    let trainPath = (data as NSString).appendingPathComponent("train.csv")
+    let testPath = (data as NSString).appendingPathComponent("test.csv")
+    let train = try LabeledDataset.load(csv: trainPath)
+    let test = try LabeledDataset.load(csv: testPath)
+    guard train.features.columns == test.features.columns else {
+      throw NetworkError.invalidData(
+        "train.csv has \(train.features.columns) features, test.csv \(test.features.columns)")
+    }
+    let shape = try _parseImageShape(imageShape, featureCount: train.features.columns)
+    let classes = max(train.classCount, test.classCount)
+    guard classes >= 2 else {
+      throw NetworkError.invalidData(
+        "the labels name only one class; a classifier needs at least two")
+    }
+    var network = try SequentialNetwork.make(
+      architecture, inputShape: shape, classes: classes, activation: function,
+      hidden: widths.compactMap { $0 },
+      seed: seed)
+    let options = TrainingOptions(
+      epochs: epochs, batchSize: batchSize, learningRate: learningRate, optimizer: optimizerKind)
+    let clock = ContinuousClock()
+    let start = clock.now
+    let summaries = try network.train(on: train, options: options, seed: seed)
+    let seconds = (clock.now - start)._seconds
+    for s in summaries {
+      FileHandle.standardError.write(
+        Data("epoch \(s.epoch): loss \(s.loss), train accuracy \(s.accuracy)\n".utf8))
+    }
+    let trainAccuracy = try network.accuracy(on: train)
+    let testAccuracy = try network.accuracy(on: test)
+    network.metadata = [
+      "architecture": architecture.rawValue, "activation": function.rawValue, "hidden": hidden,
+      "epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)",
+      "optimizer": optimizerKind.rawValue, "seed": "\(seed)", "data": data,
+      "train_accuracy": "\(trainAccuracy)", "test_accuracy": "\(testAccuracy)",
+      "train_samples": "\(train.count)", "test_samples": "\(test.count)",
+      "trained_by": "coded train",
+    ]
+    try network.save(to: output)
+    print("model,activation,epochs,seed,parameters,train_accuracy,test_accuracy,seconds,output")
+    print(
+      "\(architecture.rawValue),\(function.rawValue),\(epochs),\(seed),\(network.parameterCount),\(trainAccuracy),\(testAccuracy),\(seconds),\(output)"
+    )
+  }
+}
+
+/// Parses "HxW" (or infers a square image) into a one-channel shape; flat when not square and not given.
+func _parseImageShape(_ text: String?, featureCount: Int) throws(NetworkError) -> FeatureShape {
+  if let text {
+    let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
+    guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
+      throw .invalidData("--image-shape must look like 8x8, got '\(text)'")
+    }
+    guard parts[0] * parts[1] == featureCount else {
+      throw .wrongInputDimension(expected: parts[0] * parts[1], actual: featureCount)
+    }
+    return FeatureShape(channels: 1, height: parts[0], width: parts[1])
+  }
+  let side = Int(Double(featureCount).squareRoot().rounded())
+  if side * side == featureCount { return FeatureShape(channels: 1, height: side, width: side) }
+  return FeatureShape(flat: featureCount)
+}
+
+extension Duration {
+  var _seconds: Double {
+    let (s, attoseconds) = components
+    return Double(s) + Double(attoseconds) * 1e-18
+  }
+}
