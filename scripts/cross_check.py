@@ -88,6 +88,14 @@ def default_grid(seed: int = 0) -> list[Case]:
         cases.append(Case("lcc", "sin", layout, 5, 1, 12, 3, "worst-window", input_range=(-1, 1), seed=seed))
         st = tuple(sorted(int(v) for v in rng.choice(12, size=4, replace=False)))
         cases.append(Case("lcc", "cube", layout, 3, 1, 12, 4, "list", stragglers=st, input_range=(-1, 1), seed=seed))
+    # Large λ·(1/h)³ (Chebyshev-2 β crowd at the ends): the ill-conditioned regime. The reference
+    # (scipy) agrees with a dense Reinsch solve (I + λQR⁻¹Qᵀ)g = y to 1.3e-9 (N = 40, λ = 1),
+    # 4.2e-9 (N = 160, λ = 1e-2) and 3.6e-10 (equispaced N = 160, λ = 1) — measured for
+    # y = sin 3β; beyond that scipy itself loses digits, so larger λ·N are not compared.
+    for layout, n, lam in (("chebyshev", 40, 1.0), ("chebyshev", 160, 1e-2), ("equispaced", 160, 1.0)):
+        cases.append(Case("letcc", "xsinx", layout, 8, 1, n, 0, "none", 0.0, lam, seed=seed))
+        cases.append(Case("letcc", "sigmoid", layout, 8, 2, n, 3, "list", 0.0, lam,
+                          tuple(sorted(int(v) for v in rng.choice(n, size=3, replace=False))), seed=seed))
     cases.append(Case("uncoded", "sigmoid", "equispaced", 6, 2, 6, 2, "list", stragglers=(1, 4), seed=seed))
     cases.append(Case("replication", "xsinx", "equispaced", 4, 1, 10, 3, "list", stragglers=(0, 4, 8), seed=seed))
     cases.append(Case("replication", "sin", "equispaced", 4, 2, 9, 2, "worst-window", seed=seed))

@@ -686,6 +686,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, help="override the number of seeds")
     p.add_argument("--no-plots", action="store_true")
     p.add_argument("--no-speed", action="store_true")
+    p.add_argument("--label", default="", help="where the coded binary came from (written into the README)")
     a = p.parse_args(argv)
 
     start = time.perf_counter()
@@ -736,6 +737,9 @@ def main(argv: list[str] | None = None) -> int:
         write_csv(os.path.join(a.out, "study-speed.csv"), speed, list(speed[0].keys()))
     text = readme(a.out, "quick" if a.quick else "default", runner, files, all_slopes, speed, argv,
                   time.perf_counter() - start, extras)
+    if binary:
+        text = text.replace("\n\nSchema of every", f"\n\nSwift binary: `{os.path.relpath(binary, ROOT)}`"
+                            + (f" ({a.label})" if a.label else "") + ".\n\nSchema of every", 1)
     tmp = os.path.join(a.out, ".README.md.tmp")
     with open(tmp, "w") as handle:
         handle.write(text)
