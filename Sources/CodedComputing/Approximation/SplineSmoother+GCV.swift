@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The outcome of a generalised cross-validation search.
 public struct GCVResult: Sendable, Equatable {
@@ -72,7 +73,9 @@ extension SplineSmoother {
 /// One GCV search: the λ-independent pieces, computed once, and the work buffers every
 /// evaluation reuses (U, z and the rotated right-hand sides), so that trying one more λ
 /// allocates nothing and makes three passes over O(n) memory.
-final class _GCVSearch {
+/// `@unchecked Sendable`: an instance's scratch buffers are used by one thread at a time — the
+/// parallel coarse grid gives each thread its own instance.
+final class _GCVSearch: @unchecked Sendable {
   let penalty: _SplinePenalty
   let data: Matrix
   let r: SymmetricBandMatrix
@@ -149,6 +152,25 @@ final class _GCVSearch {
     do { return try score(logLambda: logLambda) } catch { return (.infinity, .nan) }
   }
 
+  /// The criterion at every grid point. For n ≥ 10⁵ (a direct call on large data, not a
+  /// coded-computing decoder) the points are shared between two threads, each with its own
+  /// instance and buffers; the scores are the same numbers either way.
+  func coarseScores(_ grid: [Double]) -> [(score: Double, degreesOfFreedom: Double)] {
+    guard penalty.count >= 100_000, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+      return grid.map { scoreOrInfinity(logLambda: $0) }
+    }
+    let searches = [self, _GCVSearch(penalty: penalty, data: data)]
+    let results = Mutex([(score: Double, degreesOfFreedom: Double)](
+      repeating: (.infinity, .nan), count: grid.count))
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+      for index in stride(from: part, to: grid.count, by: 2) {
+        let s = searches[part].scoreOrInfinity(logLambda: grid[index])
+        results.withLock { $0[index] = s }
+      }
+    }
+    return results.withLock { $0 }
+  }
+
   func minimise() throws(ApproximationError) -> GCVResult {
     let n = Double(penalty.count)
     var traceR = 0.0
@@ -163,14 +185,17 @@ final class _GCVSearch {
     // Coarse grid, then Brent's method (golden section with parabolic steps) on the bracket
     // around the best grid point; about 14 + 10 evaluations at n = 10⁶.
     let step = n <= 1e5 ? 0.5 : 2.0
-    var evaluations = 0
-    var best = (u: low, score: Double.infinity, df: n)
+    var grid: [Double] = []
     var u = low
     while u <= high + 1e-12 {
-      let s = scoreOrInfinity(logLambda: u)
-      evaluations += 1
-      if s.score.isFinite && s.score < best.score { best = (u, s.score, s.degreesOfFreedom) }
+      grid.append(u)
       u += step
+    }
+    var evaluations = grid.count
+    let scores = coarseScores(grid)
+    var best = (u: low, score: Double.infinity, df: n)
+    for (u, s) in zip(grid, scores) where s.score.isFinite && s.score < best.score {
+      best = (u, s.score, s.degreesOfFreedom)
     }
     guard best.score.isFinite else {
       throw .linearAlgebra(
