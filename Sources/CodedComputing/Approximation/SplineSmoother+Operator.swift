@@ -91,7 +91,36 @@ extension SplineSmoother {
           yIndex.withUnsafeBufferPointer { yi in
             gIndex.withUnsafeBufferPointer { gi in
               weight.withUnsafeBufferPointer { w in
-                for c in 0..<columns {
+                // Four columns per pass over the points, so each point's indices and weights
+                // are loaded once per four outputs; then the remaining columns one by one.
+                var c = 0
+                while c + 4 <= columns {
+                  let (yb0, yb1, yb2, yb3) = (c * n, (c + 1) * n, (c + 2) * n, (c + 3) * n)
+                  let (gb0, gb1, gb2, gb3) =
+                    (c * interior, (c + 1) * interior, (c + 2) * interior, (c + 3) * interior)
+                  let (ob0, ob1, ob2, ob3) = (c * p, (c + 1) * p, (c + 2) * p, (c + 3) * p)
+                  for q in 0..<p {
+                    let i = yi[q]
+                    let wq = 6 * q
+                    let gq = 4 * q
+                    let (w0, w1, w2, w3, w4, w5) = (w[wq], w[wq + 1], w[wq + 2], w[wq + 3], w[wq + 4], w[wq + 5])
+                    let (j0, j1, j2, j3) = (gi[gq], gi[gq + 1], gi[gq + 2], gi[gq + 3])
+                    buffer[ob0 + q] =
+                      w0 * y[yb0 + i] + w1 * y[yb0 + i + 1] + w2 * g[gb0 + j0] + w3 * g[gb0 + j1]
+                      + w4 * g[gb0 + j2] + w5 * g[gb0 + j3]
+                    buffer[ob1 + q] =
+                      w0 * y[yb1 + i] + w1 * y[yb1 + i + 1] + w2 * g[gb1 + j0] + w3 * g[gb1 + j1]
+                      + w4 * g[gb1 + j2] + w5 * g[gb1 + j3]
+                    buffer[ob2 + q] =
+                      w0 * y[yb2 + i] + w1 * y[yb2 + i + 1] + w2 * g[gb2 + j0] + w3 * g[gb2 + j1]
+                      + w4 * g[gb2 + j2] + w5 * g[gb2 + j3]
+                    buffer[ob3 + q] =
+                      w0 * y[yb3 + i] + w1 * y[yb3 + i + 1] + w2 * g[gb3 + j0] + w3 * g[gb3 + j1]
+                      + w4 * g[gb3 + j2] + w5 * g[gb3 + j3]
+                  }
+                  c += 4
+                }
+                while c < columns {
                   let yb = c * n
                   let gb = c * interior
                   let ob = c * p
@@ -104,6 +133,7 @@ extension SplineSmoother {
                       + w[wq + 3] * g[gb + gi[gq + 1]] + w[wq + 4] * g[gb + gi[gq + 2]]
                       + w[wq + 5] * g[gb + gi[gq + 3]]
                   }
+                  c += 1
                 }
               }
             }
