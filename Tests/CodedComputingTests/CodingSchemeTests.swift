@@ -139,6 +139,19 @@ struct CodingSchemeTests {
     #expect(throws: CodingError.self) { try SchemeKind.uncoded.make(inputCount: 3, workerCount: 6, layout: .chebyshev) }
   }
 
+  @Test("A non-finite result is refused, naming its worker", arguments: [SchemeKind.letcc, .bacc, .lcc])
+  func nonFiniteResult(kind: SchemeKind) throws {
+    let scheme = try kind.make(inputCount: 4, workerCount: 12, layout: .chebyshev, decoderLambda: .fixed(0.01))
+    let survivors = [0, 1, 2, 4, 5, 7, 8, 9, 10, 11]
+    for bad in [Double.nan, .infinity] {
+      var y = Matrix(rows: survivors.count, columns: 2, repeating: 0.5)
+      y[5, 1] = bad  // row 5 is worker 7
+      #expect(throws: CodingError.invalidSurvivors("the result of worker 7 is not finite")) {
+        try scheme.decode(y, survivors: survivors)
+      }
+    }
+  }
+
   @Test("The optimal λ schedule is 0 without noise and grows with σ")
   func optimalSchedule() throws {
     let knots = NodeFamily.chebyshevSecondKind.nodes(count: 60)

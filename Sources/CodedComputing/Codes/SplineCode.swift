@@ -117,7 +117,9 @@ public struct SplineCode: CodingScheme {
       }
     }
     let plan = SplineEvaluationPlan(knots: knots, points: alpha)
-    return (smoother._applyFused(results, at: plan), smoother.lambda)
+    let estimates = smoother._applyFused(results, at: plan)
+    try _checkDecoded(estimates, results: results, survivors: survivors)
+    return (estimates, smoother.lambda)
   }
 
   /// The plug-in rate-optimal λ_dec for the survivors' results (scipy convention).

@@ -41,6 +41,9 @@ struct _DenseInterpolationCode: Sendable {
   {
     try _checkSurvivors(survivors, results: results, workers: beta.count, minimum: minimum, scheme: scheme)
     let d = try decoder(survivors: survivors)
-    do { return try Matrix.multiply(d, results) } catch { throw .linearAlgebra(error) }
+    let estimates: Matrix
+    do { estimates = try Matrix.multiply(d, results) } catch { throw .linearAlgebra(error) }
+    try _checkDecoded(estimates, results: results, survivors: survivors)
+    return estimates
   }
 }

@@ -42,10 +42,20 @@ func _checkSurvivors(
   guard survivors.count >= minimum else {
     throw .tooFewSurvivors(scheme: scheme, survivors: survivors.count, minimum: minimum)
   }
+}
+
+/// Checks decoded estimates after the fact. Every decoder here gives every survivor a nonzero
+/// weight in every estimate (the spline's inverse is dense; Berrut's and Lagrange's weights never
+/// vanish off the nodes), so a NaN or infinity among the results always reaches the small K × m
+/// output: checking it, and scanning the |T| × m results only then to name the worker, replaces a
+/// full pass over the results on every decode.
+func _checkDecoded(_ estimates: Matrix, results: Matrix, survivors: [Int]) throws(CodingError) {
+  guard estimates.storage.contains(where: { !$0.isFinite }) else { return }
   if let bad = results.storage.firstIndex(where: { !$0.isFinite }) {
     throw .invalidSurvivors(
       "the result of worker \(survivors[bad % max(1, results.rows)]) is not finite")
   }
+  throw .invalidParameter("decoding overflowed: the estimates are not finite (results too large)")
 }
 
 /// Checks the shape of the inputs handed to `encode`.
