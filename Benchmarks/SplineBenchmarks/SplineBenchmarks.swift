@@ -13,25 +13,13 @@ import Benchmark
 import CodedComputing
 import Foundation
 
-/// SplitMix64 (Steele, Lea & Flood 2014), for reproducible data.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 struct SplineProblem: Sendable {
   let knots: [Double]
   let data: Matrix
   let points: [Double]
 
   init(n: Int, columns: Int) {
-    var generator = SplitMix64(state: UInt64(n * 1000 + columns))
+    var generator = SplitMix64(seed: UInt64(n * 1000 + columns))
     let knots = (0..<n).map { Double($0) / Double(n - 1) }
     var storage = [Double](repeating: 0, count: n * columns)
     for c in 0..<columns {

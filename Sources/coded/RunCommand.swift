@@ -15,6 +15,9 @@ struct RunCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Number of stragglers S.")
   var stragglers: Int = 0
 
+  @Option(name: .customLong("decoded-output"), help: "Also write the decoded K × m estimates (last trial; worst window for worst-window) to this CSV.")
+  var decodedOutput: String?
+
   @OptionGroup var options: ExperimentOptions
 
   func run() async throws {
@@ -24,6 +27,10 @@ struct RunCommand: AsyncParsableCommand {
         scheme: try parseScheme(scheme), workers: workers, stragglers: stragglers,
         inputs: try options.inputMatrix())
       let result = try await runExperiment(setup)
+      if let path = decodedOutput, let decoded = result.lastDecoded {
+        let header = (0..<decoded.columns).map { "y\($0)" }
+        try CSVTable(header: header, values: decoded).write(to: path)
+      }
       print(experimentHeader)
       print(experimentRow(setup, options, result))
     }

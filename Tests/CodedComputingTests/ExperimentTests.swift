@@ -140,15 +140,16 @@ struct ArrivalTests {
   @Test("The arrival model decodes from the workers that really answered first")
   func arrival() async throws {
     let x = uniformInputs(count: 5, dimension: 1, range: -1...1, seed: 4)
-    // Workers 0 and 1 sleep 30 s; the round must return without them, long before that.
-    let latency = try LatencyModel(parsing: "slow-set:0,1@0.001,30")
+    // Workers 0 and 1 sleep 1000 s; the round must return without them, long before that
+    // (the bound is loose because the whole suite shares two cores).
+    let latency = try LatencyModel(parsing: "slow-set:0,1@0.001,1000")
     let clock = ContinuousClock()
     let start = clock.now
     let result = try await runExperiment(
       ExperimentSetup(
         scheme: .letcc, workload: BuiltinFunction.xsinx, inputs: x, workers: 40, stragglers: 2,
         stragglerModel: .arrival(latency), decoderLambda: .fixed(0), trials: 2, seed: 1))
-    #expect(clock.now - start < .seconds(10))
+    #expect(clock.now - start < .seconds(120))
     #expect(result.meanSurvivors == 38)
     // Same survivors as the simulated worst case that drops workers 0 and 1.
     let simulated = try await runExperiment(

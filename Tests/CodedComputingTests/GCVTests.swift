@@ -108,7 +108,9 @@ struct GCVTests {
       for i in 0..<Self.knots.count { three[i, c] = Self.data[i, 0] }
     }
     let shared = try SplineSmoother.byGCV(knots: Self.knots, data: three).1
-    #expect(abs(shared.lambda / single.lambda - 1) <= 1e-12)
+    // The two criteria agree to rounding (a mean of three equal terms), which can move Brent's
+    // last iterate within its stopping bracket; 1e-9 is far inside that bracket (5e-4 in log10 λ).
+    #expect(abs(shared.lambda / single.lambda - 1) <= 1e-9)
     #expect(abs(shared.score / single.score - 1) <= 1e-12)
   }
 

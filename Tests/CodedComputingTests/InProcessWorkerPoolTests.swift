@@ -171,6 +171,35 @@ struct InProcessWorkerPoolTests {
     }
   }
 
+  @Test("emulated latencies fire on time while the cooperative pool is busy")
+  func timersIgnoreCooperativeStarvation() async throws {
+    try await withTaskExecutorPreference(MasterExecutor.shared) {
+      // Hold the cooperative threads in synchronous spinning for about 1 s (16 × 0.15 s of work
+      // on a pool one thread per core wide).
+      let hogs = (0..<16).map { _ in
+        Task.detached { busyLoop(0.15) }
+      }
+      try await Task.sleep(for: .milliseconds(20))  // on the master thread
+      let start = ContinuousClock.now
+      // Witness: a task on the cooperative pool that wants to wake after 10 ms.
+      let witness = Task.detached {
+        try? await Task.sleep(for: .milliseconds(10))
+        return seconds(since: start)
+      }
+      let pool = InProcessWorkerPool(latencies: [0.3, 0.1, 0.2, 0.05, 5])
+      let outcome = try await pool.run(
+        inputs: codedInputs(5), workload: Self.f, quorum: 2, deadline: nil)
+      let elapsed = seconds(since: start)
+      // The two smallest delays win, on time, although no cooperative thread is free for about 1 s.
+      #expect(outcome.survivors == [1, 3])
+      #expect(elapsed < 0.4, "returned after \(elapsed) s")
+      #expect((outcome.durations[3] ?? 1) < 0.3 && (outcome.durations[1] ?? 1) < 0.3)
+      for hog in hogs { _ = await hog.value }
+      let woke = await witness.value
+      #expect(woke > 0.5, "the cooperative pool was free after \(woke) s: the test proves nothing")
+    }
+  }
+
   @Test("a worker that throws, returns the wrong length or NaN is a straggler with a message")
   func failuresAreStragglers() async throws {
     let f = ClosureWorkload(name: "flaky") { x -> [Double] in

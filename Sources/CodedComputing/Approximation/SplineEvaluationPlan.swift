@@ -190,7 +190,8 @@ func _evaluateSplines(
                       let i = base + iv[q - start]
                       let wq = 4 * (q - start)
                       o[outBase + q] =
-                        w[wq] * g[i] + w[wq + 1] * g[i + 1] + w[wq + 2] * s[i] + w[wq + 3] * s[i + 1]
+                        w[wq] * g[i] + w[wq + 1] * g[i + 1] + w[wq + 2] * s[i] + w[wq + 3]
+                        * s[i + 1]
                     }
                   }
                   start = end

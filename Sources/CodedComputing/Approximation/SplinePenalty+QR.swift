@@ -30,7 +30,8 @@ extension _SplinePenalty {
 
   /// The fits of every column of `y` through the Givens factorisation; λ > 0.
   /// - Returns: the knot values, the second derivatives (both n × c) and U in upper band storage.
-  func fitByQR(data y: Matrix, lambda: Double) -> (values: Matrix, second: Matrix, factor: [Double]) {
+  func fitByQR(data y: Matrix, lambda: Double) -> (values: Matrix, second: Matrix, factor: [Double])
+  {
     precondition(lambda > 0 && interiorCount > 0, "The QR route needs λ > 0 and three knots")
     let n = count
     let interior = interiorCount
@@ -65,17 +66,17 @@ extension _SplinePenalty {
     second.withUnsafeMutableBufferPointer { zb in
       u.withUnsafeBufferPointer { ub in
         inverse.withUnsafeBufferPointer { inv in
-        for c in 0..<columns {
-          let z = zb.baseAddress! + c * n + 1
-          var i = interior - 1
-          while i >= 0 {
-            var value = z[i]
-            if i + 1 < interior { value -= ub[3 * i + 4] * z[i + 1] }
-            if i + 2 < interior { value -= ub[3 * i + 6] * z[i + 2] }
-            z[i] = value * inv[i]
-            i -= 1
+          for c in 0..<columns {
+            let z = zb.baseAddress! + c * n + 1
+            var i = interior - 1
+            while i >= 0 {
+              var value = z[i]
+              if i + 1 < interior { value -= ub[3 * i + 4] * z[i + 1] }
+              if i + 2 < interior { value -= ub[3 * i + 6] * z[i + 2] }
+              z[i] = value * inv[i]
+              i -= 1
+            }
           }
-        }
         }
       }
     }
@@ -111,11 +112,13 @@ extension _SplinePenalty {
   /// The Givens sweep alone for GCV: U into `u` (3(n − 2) doubles, upper band storage), 1/Uⱼⱼ
   /// into `inverse` (n − 2) and, for
   /// each data column c, z = U⁻¹(Qᵀ-rotated right-hand side) into rows 1…n−2 of column c of `z`
-  /// (n × columns); returns the weighted residual sum of squares Σ wᵢ(yᵢ − gᵢ)² = λ·Σ (Qz)ᵢ²/wᵢ.
+  /// (n × columns); returns the weighted residual sum of squares Σ wᵢ(yᵢ − gᵢ)² = λ·Σ (Qz)ᵢ²/wᵢ,
+  /// averaged over the columns.
   func _sweepForGCV(
     data y: Matrix, lambda: Double, u: UnsafeMutableBufferPointer<Double>,
     inverse: UnsafeMutableBufferPointer<Double>, z: UnsafeMutableBufferPointer<Double>,
-    rhs: UnsafeMutableBufferPointer<Double>
+    rhs: UnsafeMutableBufferPointer<Double>,
+    rFactor: (diagonal: UnsafePointer<Double>, offDiagonal: UnsafePointer<Double>)
   ) -> Double {
     let n = count
     let interior = interiorCount
@@ -127,15 +130,19 @@ extension _SplinePenalty {
           y.storage.withUnsafeBufferPointer { yv in
             _givensSweep(
               t: t, ih: ih, w: w, y: yv, root: root, u: u, inverse: inverse, z: z, rhs: rhs,
-              n: n, interior: interior, columns: columns)
+              n: n, interior: interior, columns: columns, rFactor: rFactor)
           }
         }
       }
     }
-    var rss = 0.0
+    // The mean over columns as first + Σ (rss_c − first)/columns: exactly rss_0 when all columns
+    // are equal, so the criterion (and the λ it picks) does not depend on repeating a column.
+    var first = 0.0
+    var deviation = 0.0
     inverseSpacing.withUnsafeBufferPointer { ih in
       weights.withUnsafeBufferPointer { w in
         for c in 0..<columns {
+          var rss = 0.0
           let zc = z.baseAddress! + c * n + 1
           var i = interior - 1
           while i >= 0 {
@@ -150,10 +157,43 @@ extension _SplinePenalty {
           } else {
             _forEachQGamma(zc, ih) { i, qz in rss += qz * qz / w[i] }
           }
+          if c == 0 { first = rss } else { deviation += rss - first }
         }
       }
     }
-    return lambda * rss
+    return lambda * (first + deviation / Double(columns))
+  }
+
+  /// The Cholesky factor R = VᵀV of the tridiagonal R: V(j, j) and V(j, j+1) (0 in the last
+  /// column), λ-independent, so a GCV search computes it once for all its sweeps.
+  func _rFactor() -> (diagonal: [Double], offDiagonal: [Double]) {
+    let interior = interiorCount
+    var diagonal = [Double](repeating: 0, count: interior)
+    var offDiagonal = [Double](repeating: 0, count: interior)
+    knots.withUnsafeBufferPointer { t in
+      _forEachRFactorRow(t, interior) { j, d, o in
+        diagonal[j] = d
+        offDiagonal[j] = o
+      }
+    }
+    return (diagonal, offDiagonal)
+  }
+
+  /// Calls body(j, V(j, j), V(j, j+1)) for j = 0 ..< interior.
+  @inline(__always)
+  private func _forEachRFactorRow(
+    _ t: UnsafeBufferPointer<Double>, _ interior: Int, _ body: (Int, Double, Double) -> Void
+  ) {
+    var vDiagonal = ((t[2] - t[0]) / 3).squareRoot()
+    for j in 0..<interior {
+      let h1 = j + 1 < interior ? t[j + 2] - t[j + 1] : 0
+      let vOff = j + 1 < interior ? (h1 / 6) / vDiagonal : 0
+      body(j, vDiagonal, vOff)
+      if j + 1 < interior {
+        let h2 = t[j + 3] - t[j + 2]
+        vDiagonal = ((h1 + h2) / 3 - vOff * vOff).squareRoot()
+      }
+    }
   }
 
   /// The column sweep of ``fitByQR(data:lambda:)``: writes U, 1/Uⱼⱼ (into `inverse`) and c
@@ -163,7 +203,8 @@ extension _SplinePenalty {
     t: UnsafeBufferPointer<Double>, ih: UnsafeBufferPointer<Double>, w: UnsafeBufferPointer<Double>,
     y: UnsafeBufferPointer<Double>, root: Double, u: UnsafeMutableBufferPointer<Double>,
     inverse: UnsafeMutableBufferPointer<Double>, z: UnsafeMutableBufferPointer<Double>,
-    rhs: UnsafeMutableBufferPointer<Double>, n: Int, interior: Int, columns: Int
+    rhs: UnsafeMutableBufferPointer<Double>, n: Int, interior: Int, columns: Int,
+    rFactor: (diagonal: UnsafePointer<Double>, offDiagonal: UnsafePointer<Double>)? = nil
   ) {
     typealias Row = (Double, Double, Double)
     // Rotates rows (p, x) so that x's entry k becomes zero; returns (cos, sin), or (1, 0) when
@@ -220,8 +261,15 @@ extension _SplinePenalty {
         sq * ih[j + 1], j + 1 < interior ? sq * (-ih[j + 1] - ih[j + 2]) : 0,
         j + 2 < interior ? sq * ih[j + 2] : 0
       )
-      let h1 = j + 1 < interior ? t[j + 2] - t[j + 1] : 0
-      let vOff = j + 1 < interior ? (h1 / 6) / vDiagonal : 0
+      var h1 = 0.0
+      var vOff = 0.0
+      if let rFactor {
+        vDiagonal = rFactor.diagonal[j]
+        vOff = rFactor.offDiagonal[j]
+      } else {
+        h1 = j + 1 < interior ? t[j + 2] - t[j + 1] : 0
+        vOff = j + 1 < interior ? (h1 / 6) / vDiagonal : 0
+      }
       var v: Row = (vDiagonal, vOff, 0)
       // Column j: pivot on q, zeroing a and v; column j + 1: pivot on b, zeroing a and v;
       // column j + 2: fold v into a (what is left of v is residual).
@@ -263,7 +311,7 @@ extension _SplinePenalty {
       // Carry: b covers (j+1, j+2), a covers (j+2); shift the window by one column.
       (a, b) = ((b.1, b.2, 0), (0, a.2, 0))
       // Next row of V: V(j+1, j+1) = √(R(j+1, j+1) − V(j, j+1)²).
-      if j + 1 < interior {
+      if rFactor == nil && j + 1 < interior {
         let h2 = t[j + 3] - t[j + 2]
         vDiagonal = ((h1 + h2) / 3 - vOff * vOff).squareRoot()
       }

@@ -18,9 +18,11 @@ extension SplineSmoother {
   /// GCV(λ) = (1/n)·Σᵢ wᵢ (yᵢ − ĝ_λ(tᵢ))² / (1 − tr(S_λ)/n)² (Craven & Wahba 1979), summed over
   /// the columns of `data` so that all columns share one λ (as a coded-computing decoder needs).
   /// With unit weights and one column this is the criterion scipy's `make_smoothing_spline`
-  /// minimises when `lam` is None. Each evaluation is O(n): one banded Cholesky factorisation,
-  /// one multi-column solve, and the trace tr(I − S_λ) = λ·tr((R + λM)⁻¹M) from the band of the
-  /// inverse by the Hutchinson–de Hoog recursion (Hutchinson & de Hoog 1985).
+  /// minimises when `lam` is None. Each evaluation is O(n): a Givens factorisation UᵀU = R + λM
+  /// of the equivalent least-squares problem (never forming R + λM, which is too ill-conditioned
+  /// at large n; see `SplinePenalty+QR.swift`), one back substitution per column, and the trace
+  /// tr S_λ = 2 + tr((R + λM)⁻¹R) by the Hutchinson–de Hoog recursion on U (Hutchinson &
+  /// de Hoog 1985), streamed without storing the band of the inverse.
   ///
   /// The search runs over log λ: a grid around the natural scale λ₀ = tr R / tr M (where the
   /// roughness penalty and the data term balance) from λ₀/10³ up to λ₀·n⁴ (where the fit is
@@ -51,7 +53,9 @@ extension SplineSmoother {
   }
 
   /// The GCV criterion at one λ > 0; see ``byGCV(knots:data:weights:)``.
-  public static func gcvScore(knots: [Double], data: Matrix, weights: [Double]? = nil, lambda: Double)
+  public static func gcvScore(
+    knots: [Double], data: Matrix, weights: [Double]? = nil, lambda: Double
+  )
     throws(ApproximationError) -> (score: Double, degreesOfFreedom: Double)
   {
     guard lambda.isFinite, lambda > 0 else { throw .invalidLambda(lambda) }
@@ -77,11 +81,14 @@ final class _GCVSearch {
   private var qrZ: [Double] = []
   private var qrRHS: [Double] = []
   private var qrInverse: [Double] = []
+  /// R = VᵀV, shared by every sweep.
+  private let rFactor: (diagonal: [Double], offDiagonal: [Double])
 
   init(penalty: _SplinePenalty, data: Matrix) {
     self.penalty = penalty
     self.data = data
     (r, m) = penalty.bands()
+    rFactor = penalty._rFactor()
     factor = [Double](repeating: 0, count: r.storage.count)
   }
 
@@ -89,7 +96,9 @@ final class _GCVSearch {
   /// accurate as the Cholesky route where that one works (agreement to about 10⁻¹² relative
   /// for well-conditioned λ), stays accurate where R + λM cannot be formed, and avoids the
   /// per-column BLAS calls of LAPACK's unblocked dpbtf2, so it is also the faster of the two.
-  func score(logLambda: Double) throws(ApproximationError) -> (score: Double, degreesOfFreedom: Double) {
+  func score(logLambda: Double) throws(ApproximationError) -> (
+    score: Double, degreesOfFreedom: Double
+  ) {
     scoreByQR(lambda: _pow10(logLambda))
   }
 
@@ -111,20 +120,26 @@ final class _GCVSearch {
       qrInverse.withUnsafeMutableBufferPointer { inverse in
         qrZ.withUnsafeMutableBufferPointer { z in
           qrRHS.withUnsafeMutableBufferPointer { rhs in
-            rss = penalty._sweepForGCV(
-              data: data, lambda: lambda, u: u, inverse: inverse, z: z, rhs: rhs)
+            rFactor.diagonal.withUnsafeBufferPointer { vd in
+              rFactor.offDiagonal.withUnsafeBufferPointer { vo in
+                rss = penalty._sweepForGCV(
+                  data: data, lambda: lambda, u: u, inverse: inverse, z: z, rhs: rhs,
+                  rFactor: (vd.baseAddress!, vo.baseAddress!))
+              }
+            }
           }
         }
         r.storage.withUnsafeBufferPointer { rr in
           traceSigmaR = BandCholesky._traceOfInverseTimes(
-            factor: UnsafePointer(u.baseAddress!), inverseDiagonal: UnsafePointer(inverse.baseAddress!),
+            factor: UnsafePointer(u.baseAddress!),
+            inverseDiagonal: UnsafePointer(inverse.baseAddress!),
             order: interior, band: rr.baseAddress!)
         }
       }
     }
     let df = 2 + traceSigmaR
     let residualDF = Double(n) - df
-    let score = Double(n) * rss / Double(data.columns) / (residualDF * residualDF)
+    let score = Double(n) * rss / (residualDF * residualDF)
     return (score, df)
   }
 
@@ -159,15 +174,19 @@ final class _GCVSearch {
     }
     guard best.score.isFinite else {
       throw .linearAlgebra(
-        .numericalFailure(routine: "GCV", index: 0, reason: "the criterion is not finite for any λ"))
+        .numericalFailure(routine: "GCV", index: 0, reason: "the criterion is not finite for any λ")
+      )
     }
-    let refined = _brentMinimum(lower: best.u - step, upper: best.u + step, start: best, tolerance: 5e-4) {
+    let refined = _brentMinimum(
+      lower: best.u - step, upper: best.u + step, start: best, tolerance: 5e-4
+    ) {
       evaluations += 1
       return scoreOrInfinity(logLambda: $0)
     }
     if refined.score < best.score { best = refined }
     return GCVResult(
-      lambda: _pow10(best.u), score: best.score, degreesOfFreedom: best.df, evaluations: evaluations)
+      lambda: _pow10(best.u), score: best.score, degreesOfFreedom: best.df, evaluations: evaluations
+    )
   }
 }
 

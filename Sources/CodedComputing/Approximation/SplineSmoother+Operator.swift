@@ -13,12 +13,20 @@ extension SplineSmoother {
     let columns = data.columns
     let p = plan.points.count
     precondition(data.rows == n && plan.knotCount == n, "Data, plan and knots disagree")
-    guard let factor = _factor else {
+    guard n > 2 else {
       // Two knots: the fit is the line through both points.
       return plan.apply(values: data, secondDerivatives: Matrix(rows: n, columns: columns))
     }
+    guard !_usesQR, let factor = _factor else {
+      // R + λM too ill-conditioned for the normal equations: the Givens route of `fit`.
+      let spline = _fitUnchecked(data)
+      return plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
+    }
     let interior = n - 2
     let penalty = _penalty
+    // Q's coefficients, materialised once: `q0`/`q1`/`q2` are computed properties that build a
+    // whole array on every access, which made this loop O(n²·columns).
+    let (q0, q1, q2) = (penalty.q0, penalty.q1, penalty.q2)
     let lambda = self.lambda
     var gamma = [Double](unsafeUninitializedCapacity: interior * columns) { buffer, count in
       data.storage.withUnsafeBufferPointer { y in
@@ -27,7 +35,7 @@ extension SplineSmoother {
           let gb = c * interior
           for r in 0..<interior {
             buffer[gb + r] =
-              penalty.q0[r] * y[yb + r] + penalty.q1[r] * y[yb + r + 1] + penalty.q2[r] * y[yb + r + 2]
+              q0[r] * y[yb + r] + q1[r] * y[yb + r + 1] + q2[r] * y[yb + r + 2]
           }
         }
       }
@@ -64,9 +72,9 @@ extension SplineSmoother {
       // g_j = y_j − (λ/w_j)·(q0[j]γ'_j + q1[j−1]γ'_{j−1} + q2[j−2]γ'_{j−2}) for j = i, i + 1.
       for (j, a) in [(i, pw.0), (i + 1, pw.1)] {
         let scale = -a * lambda / penalty.weights[j]
-        if j < interior { add(j, scale * penalty.q0[j]) }
-        if j >= 1 && j - 1 < interior { add(j - 1, scale * penalty.q1[j - 1]) }
-        if j >= 2 && j - 2 < interior { add(j - 2, scale * penalty.q2[j - 2]) }
+        if j < interior { add(j, scale * q0[j]) }
+        if j >= 1 && j - 1 < interior { add(j - 1, scale * q1[j - 1]) }
+        if j >= 2 && j - 2 < interior { add(j - 2, scale * q2[j - 2]) }
       }
       // Second derivatives at knots i and i + 1 are γ'_{i−1} and γ'_i (zero at the end knots).
       if i >= 1 { add(i - 1, pw.2) }

@@ -7,8 +7,12 @@
 /// over the Sobolev space W²₂; the minimiser is the natural cubic spline with knots tᵢ
 /// (Reinsch 1967), and λ = 0 gives the natural interpolating cubic spline. This is scipy's
 /// `make_smoothing_spline(x, y, w, lam)` convention. The map y ↦ g is linear, so a smoother
-/// is built once per (knots, weights, λ) — one banded Cholesky factorisation (kd = 2) of
-/// R + λQᵀW⁻¹Q — and then applied to any number of data columns at O(n) each.
+/// is built once per (knots, weights, λ) — one banded Cholesky factorisation (LAPACK `dpbtrf`,
+/// kd = 2) of R + λQᵀW⁻¹Q — and then applied to any number of data columns at O(n) each. When
+/// R + λQᵀW⁻¹Q is too ill-conditioned to form (about 9λ/h³ > 10⁸, h the narrowest knot spacing,
+/// which large n reaches at ordinary λ), fits go through a Givens factorisation of the equivalent
+/// banded least-squares problem instead (Eldén 1984; `SplinePenalty+QR.swift`): same spline,
+/// errors of order ε·√κ instead of ε·κ.
 ///
 /// ```swift
 /// let smoother = try SplineSmoother(knots: [0, 1, 2, 3], lambda: 0.1)
@@ -76,7 +80,8 @@ public struct SplineSmoother: Sendable {
   func _fitUnchecked(_ data: Matrix) -> SmoothingSpline {
     if _usesQR {
       let (values, second, _) = _penalty.fitByQR(data: data, lambda: lambda)
-      return SmoothingSpline(knots: knots, values: values, secondDerivatives: second, lambda: lambda)
+      return SmoothingSpline(
+        knots: knots, values: values, secondDerivatives: second, lambda: lambda)
     }
     guard let factor = _factor else {
       // Two knots: the fit is the line through both points, whatever λ.
@@ -95,7 +100,8 @@ public struct SplineSmoother: Sendable {
     -> Matrix
   {
     guard plan.knotCount == knots.count else {
-      throw .lengthMismatch(what: "evaluation plan knots", expected: knots.count, actual: plan.knotCount)
+      throw .lengthMismatch(
+        what: "evaluation plan knots", expected: knots.count, actual: plan.knotCount)
     }
     let spline = try fit(data)
     return plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)

@@ -43,16 +43,45 @@ public struct CSVTable: Sendable, Equatable {
   public static func parse(_ text: String, source: String = "<input>", requireRows: Bool = true)
     throws(CSVError) -> CSVTable
   {
-    var body = Substring(text)
-    if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
-    // Lines end in "\n"; a "\r" before it (CRLF) is dropped. Swift treats "\r\n" as one
-    // Character, so split on both.
-    var lines = body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-      .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
-    while let last = lines.last, _isBlank(last) { lines.removeLast() }
+    var text = text
+    let result: Result<CSVTable, CSVError> = text.withUTF8 { bytes in
+      do throws(CSVError) {
+        return .success(try _parseUTF8(bytes, source: source, requireRows: requireRows))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
+  }
+
+  /// The byte-level parser behind ``parse(_:source:requireRows:)``: lines split at "\n" (a "\r"
+  /// before it dropped), cells at ",", numbers read with `strtod` straight from the buffer. The
+  /// header line goes through `String` (names may be quoted); data rows never build a `String`
+  /// unless they are wrong and an error must quote them.
+  static func _parseUTF8(_ all: UnsafeBufferPointer<UInt8>, source: String, requireRows: Bool)
+    throws(CSVError) -> CSVTable
+  {
+    let newline = UInt8(ascii: "\n")
+    let carriageReturn = UInt8(ascii: "\r")
+    let comma = UInt8(ascii: ",")
+    var start = 0
+    if all.count >= 3 && all[0] == 0xEF && all[1] == 0xBB && all[2] == 0xBF { start = 3 }
+    // Line ranges [from, to) without their line ends.
+    var lines: [(Int, Int)] = []
+    var lineStart = start
+    for i in start..<all.count where all[i] == newline {
+      lines.append((lineStart, i > lineStart && all[i - 1] == carriageReturn ? i - 1 : i))
+      lineStart = i + 1
+    }
+    lines.append((lineStart, all.count > lineStart && all[all.count - 1] == carriageReturn ? all.count - 1 : all.count))
+    func isBlank(_ line: (Int, Int)) -> Bool {
+      (line.0..<line.1).allSatisfy { all[$0] == 0x20 || all[$0] == 0x09 }
+    }
+    while let last = lines.last, isBlank(last) { lines.removeLast() }
     guard let headerLine = lines.first else { throw .empty(file: source) }
 
-    let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map {
+    let headerText = String(decoding: UnsafeBufferPointer(rebasing: all[headerLine.0..<headerLine.1]), as: UTF8.self)
+    let header = headerText.split(separator: ",", omittingEmptySubsequences: false).map {
       var name = $0.trimmingCharacters(in: .whitespaces)
       if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
         name = String(name.dropFirst().dropLast())
@@ -67,24 +96,48 @@ public struct CSVTable: Sendable, Equatable {
     if rowCount == 0 && requireRows { throw .noDataRows(file: source) }
 
     var storage = [Double](repeating: 0, count: rowCount * columns)
-    for (r, line) in lines.dropFirst().enumerated() {
+    var scratch = [CChar](repeating: 0, count: 128)
+    for r in 0..<rowCount {
+      let (from, to) = lines[r + 1]
       let lineNumber = r + 2
-      if _isBlank(line) { throw .blankLine(file: source, line: lineNumber) }
-      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
-      guard cells.count == columns else {
-        throw .raggedRow(file: source, line: lineNumber, expected: columns, actual: cells.count)
+      if isBlank((from, to)) { throw .blankLine(file: source, line: lineNumber) }
+      var cellsInLine = 1
+      for i in from..<to where all[i] == comma { cellsInLine += 1 }
+      guard cellsInLine == columns else {
+        throw .raggedRow(file: source, line: lineNumber, expected: columns, actual: cellsInLine)
       }
-      for (c, cell) in cells.enumerated() {
-        let token = cell.trimmingCharacters(in: .whitespaces)
-        guard let value = Double(token) else {
-          throw .notANumber(
-            file: source, line: lineNumber, column: c + 1, name: header[c], text: token)
+      var cellStart = from
+      for c in 0..<columns {
+        var cellEnd = cellStart
+        while cellEnd < to && all[cellEnd] != comma { cellEnd += 1 }
+        var a = cellStart
+        var b = cellEnd
+        while a < b && (all[a] == 0x20 || all[a] == 0x09) { a += 1 }
+        while b > a && (all[b - 1] == 0x20 || all[b - 1] == 0x09) { b -= 1 }
+        let token = { String(decoding: UnsafeBufferPointer(rebasing: all[a..<b]), as: UTF8.self) }
+        let length = b - a
+        var value = Double.nan
+        var parsed = false
+        if length > 0 && length < scratch.count {
+          scratch.withUnsafeMutableBufferPointer { buffer in
+            for k in 0..<length { buffer[k] = CChar(bitPattern: all[a + k]) }
+            buffer[length] = 0
+            var end: UnsafeMutablePointer<CChar>? = nil
+            value = strtod(buffer.baseAddress!, &end)
+            parsed = end == buffer.baseAddress! + length && !(buffer[0] == 0x20 || buffer[0] == 0x09)
+          }
+        } else if length > 0, let v = Double(token()) {
+          value = v
+          parsed = true
+        }
+        guard parsed else {
+          throw .notANumber(file: source, line: lineNumber, column: c + 1, name: header[c], text: token())
         }
         guard value.isFinite else {
-          throw .nonFinite(
-            file: source, line: lineNumber, column: c + 1, name: header[c], text: token)
+          throw .nonFinite(file: source, line: lineNumber, column: c + 1, name: header[c], text: token())
         }
         storage[r + c * rowCount] = value
+        cellStart = cellEnd + 1
       }
     }
     return CSVTable(

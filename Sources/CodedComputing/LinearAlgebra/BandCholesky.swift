@@ -81,7 +81,8 @@ public struct BandCholesky: Sendable {
   public func solve(_ rhs: inout Matrix) throws(LAPACKError) {
     guard rhs.rows == order else {
       throw .dimensionMismatch(
-        routine: "dpbtrs", detail: "right-hand side has \(rhs.rows) rows, the matrix has order \(order)")
+        routine: "dpbtrs",
+        detail: "right-hand side has \(rhs.rows) rows, the matrix has order \(order)")
     }
     try solve(&rhs.storage, columns: rhs.columns)
   }
@@ -148,7 +149,8 @@ public struct BandCholesky: Sendable {
   /// lies inside the matrix is written). For kd = 2 the rows away from the end run a straight-line
   /// version of the same recursion with the same order of operations.
   static func _bandOfInverse(
-    factor u: UnsafePointer<Double>, order: Int, bandwidth kd: Int, into s: UnsafeMutablePointer<Double>
+    factor u: UnsafePointer<Double>, order: Int, bandwidth kd: Int,
+    into s: UnsafeMutablePointer<Double>
   ) {
     let ld = kd + 1
     // U(i, k) at u[(kd + i - k) + k * ld] for k ≥ i; Σ(a, b), a ≤ b, at s[(kd + a - b) + b * ld].

@@ -72,6 +72,8 @@ public struct ExperimentResult: Sendable {
   /// d and m.
   public var inputDimension: Int
   public var outputDimension: Int
+  /// The decoded K × m estimates of the last trial (for worst-window, of its worst window).
+  public var lastDecoded: Matrix? = nil
 }
 
 /// Why an experiment cannot run.
@@ -206,6 +208,7 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
   }
 
   var trialMSE: [Double] = []
+  var lastDecoded: Matrix? = nil
   var lambdaSum = 0.0
   var survivorSum = 0.0
   var decodes = 0
@@ -213,7 +216,19 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
   for _ in 0..<setup.trials {
     var results = outcome.outputs
     _corrupt(&results, noise: setup.noise, adversaries: 0, magnitude: 1, using: &generator)
-    let sets = setup.stragglerModel.stragglerSets(workers: n, stragglers: s, using: &generator)
+    var sets = setup.stragglerModel.stragglerSets(workers: n, stragglers: s, using: &generator)
+    if case .probabilistic = setup.stragglerModel {
+      // Conditioned on a decodable round: redraw while too few workers survive.
+      var attempts = 1
+      while n - Set(sets[0]).union(failed).count < scheme.minimumSurvivors {
+        guard attempts < 1000 else {
+          throw .invalidSetup(
+            "straggle probability leaves fewer than \(scheme.minimumSurvivors) survivors in 1000 draws")
+        }
+        sets = setup.stragglerModel.stragglerSets(workers: n, stragglers: s, using: &generator)
+        attempts += 1
+      }
+    }
     var worst = -Double.infinity
     for stragglerSet in sets {
       let missing = Set(stragglerSet).union(failed)
@@ -240,7 +255,11 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
       decodeSeconds += _seconds(clock.now - decodeStart)
       decodes += 1
       survivorSum += Double(survivors.count)
-      worst = max(worst, meanSquaredError(estimates, truth))
+      let error = meanSquaredError(estimates, truth)
+      if error > worst {
+        worst = error
+        lastDecoded = estimates
+      }
     }
     trialMSE.append(worst)
   }
@@ -250,7 +269,7 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
     meanSurvivors: survivorSum / Double(decodes), failedWorkers: failed,
     encodeSeconds: encodeSeconds, computeSeconds: computeSeconds,
     decodeSeconds: decodeSeconds / Double(decodes), inputDimension: setup.inputs.columns,
-    outputDimension: m)
+    outputDimension: m, lastDecoded: lastDecoded)
 }
 
 /// MSE = (1/(K·m)) Σ ‖f̂ₖ − fₖ‖² between two K × m matrices.
@@ -299,6 +318,7 @@ func _runArrivalTrials(
   let n = setup.workers
   let clock = ContinuousClock()
   var trialMSE: [Double] = []
+  var lastDecoded: Matrix? = nil
   var lambdaSum = 0.0
   var survivorSum = 0.0
   var computeSeconds = 0.0
@@ -335,11 +355,12 @@ func _runArrivalTrials(
     decodeSeconds += _seconds(clock.now - decodeStart)
     survivorSum += Double(outcome.survivors.count)
     trialMSE.append(meanSquaredError(estimates, truth))
+    lastDecoded = estimates
   }
   let trials = Double(setup.trials)
   return ExperimentResult(
     trialMSE: trialMSE, decoderLambda: setup.scheme == .letcc ? lambdaSum / trials : .nan,
     meanSurvivors: survivorSum / trials, failedWorkers: failed.sorted(), encodeSeconds: encodeSeconds,
     computeSeconds: computeSeconds / trials, decodeSeconds: decodeSeconds / trials,
-    inputDimension: setup.inputs.columns, outputDimension: truth.columns)
+    inputDimension: setup.inputs.columns, outputDimension: truth.columns, lastDecoded: lastDecoded)
 }

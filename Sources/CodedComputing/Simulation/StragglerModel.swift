@@ -6,7 +6,8 @@
 ///   i = 0…N−S) straggles in turn; the reported error is the maximum over windows — the
 ///   adversarial figure. Deterministic.
 /// - `probabilistic(p)`: each worker straggles independently with probability p
-///   (Moradi & Maddah-Ali 2025); S is ignored.
+///   (Moradi & Maddah-Ali 2025); S is ignored. Experiments condition on a decodable round: a draw
+///   leaving fewer survivors than the scheme needs is redrawn.
 /// - `latency(model)`: run times are drawn from `model`; the slowest S straggle.
 /// - `fixed(set)`: exactly these workers straggle (for cross-checks against other
 ///   implementations).
