@@ -67,15 +67,9 @@ extension _SplinePenalty {
       u.withUnsafeBufferPointer { ub in
         inverse.withUnsafeBufferPointer { inv in
           for c in 0..<columns {
-            let z = zb.baseAddress! + c * n + 1
-            var i = interior - 1
-            while i >= 0 {
-              var value = z[i]
-              if i + 1 < interior { value -= ub[3 * i + 4] * z[i + 1] }
-              if i + 2 < interior { value -= ub[3 * i + 6] * z[i + 2] }
-              z[i] = value * inv[i]
-              i -= 1
-            }
+            _backSubstitute(
+              zb.baseAddress! + c * n + 1, u: ub.baseAddress!, inverse: inv.baseAddress!,
+              order: interior)
           }
         }
       }
@@ -144,14 +138,9 @@ extension _SplinePenalty {
         for c in 0..<columns {
           var rss = 0.0
           let zc = z.baseAddress! + c * n + 1
-          var i = interior - 1
-          while i >= 0 {
-            var value = zc[i]
-            if i + 1 < interior { value -= u[3 * i + 4] * zc[i + 1] }
-            if i + 2 < interior { value -= u[3 * i + 6] * zc[i + 2] }
-            zc[i] = value * inverse[i]
-            i -= 1
-          }
+          _backSubstitute(
+            zc, u: UnsafePointer(u.baseAddress!), inverse: UnsafePointer(inverse.baseAddress!),
+            order: interior)
           if unitWeights {
             _forEachQGamma(zc, ih) { _, qz in rss += qz * qz }
           } else {
@@ -316,5 +305,23 @@ extension _SplinePenalty {
         vDiagonal = ((h1 + h2) / 3 - vOff * vOff).squareRoot()
       }
     }
+  }
+}
+
+/// Back substitution U·z = c in place for one column: U upper triangular with two
+/// super-diagonals in band storage (three slots per column, U(i, i+1) at 3i + 4 and U(i, i+2) at
+/// 3i + 6), `inverse` holding 1/U(i, i).
+@inline(__always)
+func _backSubstitute(
+  _ z: UnsafeMutablePointer<Double>, u: UnsafePointer<Double>, inverse: UnsafePointer<Double>,
+  order: Int
+) {
+  var i = order - 1
+  while i >= 0 {
+    var value = z[i]
+    if i + 1 < order { value -= u[3 * i + 4] * z[i + 1] }
+    if i + 2 < order { value -= u[3 * i + 6] * z[i + 2] }
+    z[i] = value * inverse[i]
+    i -= 1
   }
 }
