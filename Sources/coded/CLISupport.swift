@@ -1,4 +1,5 @@
 import ArgumentParser
+import CodedComputing
 import Foundation
 
 /// A user-facing failure: printed as one `error:` line on stderr, exit code 1.
@@ -23,24 +24,9 @@ func printError(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory, then rename.
+/// Writes `text` to `path` atomically (the library's temporary-file-then-rename).
 func writeAtomically(_ text: String, to path: String) throws {
-  let url = URL(fileURLWithPath: path)
-  let directory = url.deletingLastPathComponent()
-  let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-  do {
-    try Data(text.utf8).write(to: temporary)
-    if rename(temporary.path, url.path) != 0 {
-      let code = errno
-      try? FileManager.default.removeItem(at: temporary)
-      throw CLIFailure("cannot write '\(path)': \(String(cString: strerror(code)))")
-    }
-  } catch let failure as CLIFailure {
-    throw failure
-  } catch {
-    try? FileManager.default.removeItem(at: temporary)
-    throw CLIFailure("cannot write '\(path)': \(error.localizedDescription)")
-  }
+  try CSVTable.writeAtomically(text, to: path)
 }
 
 /// Parses a comma-separated list of integers, naming the option on failure.

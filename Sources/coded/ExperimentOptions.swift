@@ -107,7 +107,7 @@ struct ExperimentOptions: ParsableArguments {
       if inputCount != nil {
         throw CLIFailure("give either --inputs or --K, not both")
       }
-      return try readInputsCSV(path)
+      return try CSVTable.read(contentsOf: path).values
     }
     guard let k = inputCount else { throw CLIFailure("give --inputs FILE or --K K (with --dim and --input-range)") }
     guard k >= 2 else { throw CLIFailure("--K must be at least 2, got \(k)") }
@@ -148,40 +148,6 @@ func parseScheme(_ text: String) throws -> SchemeKind {
       "unknown scheme '\(text)' (known: \(SchemeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
   }
   return scheme
-}
-
-/// Reads `--inputs`: a CSV with a header and K rows of d numbers.
-func readInputsCSV(_ path: String) throws -> Matrix {
-  guard let data = FileManager.default.contents(atPath: path) else {
-    throw CLIFailure("cannot read inputs file '\(path)'")
-  }
-  guard let text = String(data: data, encoding: .utf8) else {
-    throw CLIFailure("inputs file '\(path)' is not UTF-8 text")
-  }
-  var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-  while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-  guard let header = lines.first else { throw CLIFailure("inputs file '\(path)' is empty") }
-  let columns = header.split(separator: ",", omittingEmptySubsequences: false).count
-  var rows: [[Double]] = []
-  for (index, line) in lines.enumerated().dropFirst() {
-    let cells = line.split(separator: ",", omittingEmptySubsequences: false)
-    guard cells.count == columns else {
-      throw CLIFailure(
-        "inputs file '\(path)' line \(index + 1): \(cells.count) fields, the header has \(columns)")
-    }
-    var row: [Double] = []
-    for (j, cell) in cells.enumerated() {
-      let token = cell.trimmingCharacters(in: .whitespaces)
-      guard let value = Double(token), value.isFinite else {
-        throw CLIFailure(
-          "inputs file '\(path)' line \(index + 1) column \(j + 1): '\(token)' is not a finite number")
-      }
-      row.append(value)
-    }
-    rows.append(row)
-  }
-  guard !rows.isEmpty else { throw CLIFailure("inputs file '\(path)' has a header but no rows") }
-  return Matrix(rows: rows)
 }
 
 /// The CSV header of `coded run` and `coded sweep`.

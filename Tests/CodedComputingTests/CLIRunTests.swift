@@ -147,11 +147,11 @@ struct CLIRunTests {
   func badInputs() throws {
     let scratch = try CLISplineTests.Scratch()
     let run = ["run", "--scheme", "bacc", "--function", "sin", "--workers", "10"]
-    try expectError(run + ["--inputs", scratch.directory.appendingPathComponent("nope.csv").path], mentions: "cannot read inputs file")
-    try expectError(run + ["--inputs", try scratch.file("r.csv", "a,b\n1,2\n3\n")], mentions: "line 3: 1 fields, the header has 2")
-    try expectError(run + ["--inputs", try scratch.file("n.csv", "a\n1\nx\n")], mentions: "'x' is not a finite number")
-    try expectError(run + ["--inputs", try scratch.file("h.csv", "a\n")], mentions: "has a header but no rows")
-    try expectError(run + ["--inputs", try scratch.file("e.csv", "")], mentions: "is empty")
+    try expectError(run + ["--inputs", scratch.directory.appendingPathComponent("nope.csv").path], mentions: "nope.csv': no such file")
+    try expectError(run + ["--inputs", try scratch.file("r.csv", "a,b\n1,2\n3\n")], mentions: "line 3: 1 cells, but the header has 2 columns")
+    try expectError(run + ["--inputs", try scratch.file("n.csv", "a\n1\nx\n")], mentions: "line 3, column 1 (a): 'x' is not a number")
+    try expectError(run + ["--inputs", try scratch.file("h.csv", "a\n")], mentions: "has a header but no data rows")
+    try expectError(run + ["--inputs", try scratch.file("e.csv", "")], mentions: "e.csv' is empty")
     try expectError(run + ["--inputs", try scratch.file("ok.csv", "a\n1\n2\n"), "--K", "2"], mentions: "either --inputs or --K")
   }
   @Test("unknown option is a usage error (64), not exit 1") func usage() throws {

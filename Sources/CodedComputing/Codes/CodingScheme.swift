@@ -17,6 +17,19 @@ public protocol CodingScheme: Sendable {
   func encode(_ inputs: Matrix) throws(CodingError) -> Matrix
   /// Y_T (|T| × m) ↦ F̂ (K × m); `survivors` ascending, distinct, in 0..<N.
   func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix
+  /// ``decode(_:survivors:)`` plus the decoder's smoothing parameter where the scheme has one
+  /// (LeTCC: the λ_dec used, chosen per decode for `gcv`/`optimal`); nil otherwise.
+  func decodeReportingLambda(_ results: Matrix, survivors: [Int]) throws(CodingError)
+    -> (estimates: Matrix, lambda: Double?)
+}
+
+extension CodingScheme {
+  /// Schemes without a smoothing parameter report nil.
+  public func decodeReportingLambda(_ results: Matrix, survivors: [Int]) throws(CodingError)
+    -> (estimates: Matrix, lambda: Double?)
+  {
+    (try decode(results, survivors: survivors), nil)
+  }
 }
 
 /// Why a coded computation cannot proceed: things a user or the numbers cause.

@@ -94,7 +94,7 @@ public struct SplineCode: CodingScheme {
 
   /// Decodes and reports the λ_dec used (the chosen one for `gcv` and `optimal`).
   public func decodeReportingLambda(_ results: Matrix, survivors: [Int]) throws(CodingError)
-    -> (estimates: Matrix, lambda: Double)
+    -> (estimates: Matrix, lambda: Double?)
   {
     try _checkSurvivors(
       survivors, results: results, workers: workerCount, minimum: minimumSurvivors, scheme: name)

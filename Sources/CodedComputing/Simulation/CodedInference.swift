@@ -184,13 +184,11 @@ public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenc
         let received = codedLogits.selectingRows(survivors.map { g * n + $0 })
         let estimates: Matrix
         do {
-          if let spline = scheme as? SplineCode {
-            let decoded = try spline.decodeReportingLambda(received, survivors: survivors)
-            estimates = decoded.estimates
-            lambdaSum += decoded.lambda
+          let decoded = try scheme.decodeReportingLambda(received, survivors: survivors)
+          estimates = decoded.estimates
+          if let lambda = decoded.lambda {
+            lambdaSum += lambda
             lambdaCount += 1
-          } else {
-            estimates = try scheme.decode(received, survivors: survivors)
           }
         } catch { throw .coding(error) }
         var error = 0.0

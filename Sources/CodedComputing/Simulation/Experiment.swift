@@ -244,13 +244,9 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
       let decodeStart = clock.now
       let estimates: Matrix
       do {
-        if let spline = scheme as? SplineCode {
-          let decoded = try spline.decodeReportingLambda(received, survivors: survivors)
-          estimates = decoded.estimates
-          lambdaSum += decoded.lambda
-        } else {
-          estimates = try scheme.decode(received, survivors: survivors)
-        }
+        let decoded = try scheme.decodeReportingLambda(received, survivors: survivors)
+        estimates = decoded.estimates
+        lambdaSum += decoded.lambda ?? .nan
       } catch { throw .coding(error) }
       decodeSeconds += _seconds(clock.now - decodeStart)
       decodes += 1
@@ -265,7 +261,7 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
   }
   return ExperimentResult(
     trialMSE: trialMSE,
-    decoderLambda: setup.scheme == .letcc ? lambdaSum / Double(decodes) : .nan,
+    decoderLambda: lambdaSum / Double(decodes),  // NaN for schemes without a λ
     meanSurvivors: survivorSum / Double(decodes), failedWorkers: failed,
     encodeSeconds: encodeSeconds, computeSeconds: computeSeconds,
     decodeSeconds: decodeSeconds / Double(decodes), inputDimension: setup.inputs.columns,
@@ -344,13 +340,9 @@ func _runArrivalTrials(
     let decodeStart = clock.now
     let estimates: Matrix
     do {
-      if let spline = scheme as? SplineCode {
-        let decoded = try spline.decodeReportingLambda(received, survivors: outcome.survivors)
-        estimates = decoded.estimates
-        lambdaSum += decoded.lambda
-      } else {
-        estimates = try scheme.decode(received, survivors: outcome.survivors)
-      }
+      let decoded = try scheme.decodeReportingLambda(received, survivors: outcome.survivors)
+      estimates = decoded.estimates
+      lambdaSum += decoded.lambda ?? .nan
     } catch { throw .coding(error) }
     decodeSeconds += _seconds(clock.now - decodeStart)
     survivorSum += Double(outcome.survivors.count)
@@ -359,7 +351,7 @@ func _runArrivalTrials(
   }
   let trials = Double(setup.trials)
   return ExperimentResult(
-    trialMSE: trialMSE, decoderLambda: setup.scheme == .letcc ? lambdaSum / trials : .nan,
+    trialMSE: trialMSE, decoderLambda: lambdaSum / trials,
     meanSurvivors: survivorSum / trials, failedWorkers: failed.sorted(), encodeSeconds: encodeSeconds,
     computeSeconds: computeSeconds / trials, decodeSeconds: decodeSeconds / trials,
     inputDimension: setup.inputs.columns, outputDimension: truth.columns, lastDecoded: lastDecoded)
