@@ -75,23 +75,7 @@ extension _SplinePenalty {
       }
     }
     // g = y − √λ·W⁻¹Qz, then γ = z/√λ.
-    let g = [Double](unsafeUninitializedCapacity: n * columns) { gv, gCount in
-      y.storage.withUnsafeBufferPointer { yv in
-        second.withUnsafeBufferPointer { zb in
-          inverseSpacing.withUnsafeBufferPointer { ih in
-            weights.withUnsafeBufferPointer { w in
-              for c in 0..<columns {
-                let gb = c * n
-                _forEachQGamma(zb.baseAddress! + gb + 1, ih) { i, qz in
-                  gv[gb + i] = yv[gb + i] - root * qz / w[i]
-                }
-              }
-            }
-          }
-        }
-      }
-      gCount = n * columns
-    }
+    let g = fittedValues(data: y, secondBuffer: second, scale: root)
     second.withUnsafeMutableBufferPointer { zb in
       for c in 0..<columns {
         for i in 1..<(n - 1) { zb[c * n + i] /= root }

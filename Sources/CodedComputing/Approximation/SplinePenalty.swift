@@ -262,20 +262,31 @@ struct _SplinePenalty: Sendable {
         preconditionFailure("dpbtrs on a successful dpbtrf factor cannot fail: \(error)")
       }
     }
-    let g = [Double](unsafeUninitializedCapacity: n * columns) { gv, gCount in
+    let g = fittedValues(data: y, secondBuffer: second, scale: lambda)
+    return (
+      Matrix(rows: n, columns: columns, columnMajor: g),
+      Matrix(rows: n, columns: columns, columnMajor: second)
+    )
+  }
+
+  /// The fitted knot values g = y − scale·W⁻¹Q·v for every column, where `secondBuffer` holds
+  /// v in rows 1…n−2 of each n-row column (γ with scale λ on the Cholesky route; z = √λ·γ with
+  /// scale √λ on the Givens route).
+  func fittedValues(data y: Matrix, secondBuffer second: [Double], scale: Double) -> [Double] {
+    let n = count
+    let columns = y.columns
+    return [Double](unsafeUninitializedCapacity: n * columns) { gv, gCount in
       y.storage.withUnsafeBufferPointer { yv in
         second.withUnsafeBufferPointer { sv in
           inverseSpacing.withUnsafeBufferPointer { ih in
             weights.withUnsafeBufferPointer { w in
               for c in 0..<columns {
                 let gb = c * n
-                let gammaColumn = sv.baseAddress! + gb + 1
+                let column = sv.baseAddress! + gb + 1
                 if unitWeights {
-                  _forEachQGamma(gammaColumn, ih) { i, qg in gv[gb + i] = yv[gb + i] - lambda * qg }
+                  _forEachQGamma(column, ih) { i, qg in gv[gb + i] = yv[gb + i] - scale * qg }
                 } else {
-                  _forEachQGamma(gammaColumn, ih) { i, qg in
-                    gv[gb + i] = yv[gb + i] - lambda * qg / w[i]
-                  }
+                  _forEachQGamma(column, ih) { i, qg in gv[gb + i] = yv[gb + i] - scale * qg / w[i] }
                 }
               }
             }
@@ -284,10 +295,6 @@ struct _SplinePenalty: Sendable {
       }
       gCount = n * columns
     }
-    return (
-      Matrix(rows: n, columns: columns, columnMajor: g),
-      Matrix(rows: n, columns: columns, columnMajor: second)
-    )
   }
 }
 
