@@ -79,7 +79,7 @@ struct TrainCommand: AsyncParsableCommand {
     let clock = ContinuousClock()
     let start = clock.now
     let summaries = try network.train(on: train, options: options, seed: seed)
-    let seconds = (clock.now - start)._seconds
+    let seconds = (clock.now - start).inSeconds
     for s in summaries {
       FileHandle.standardError.write(
         Data("epoch \(s.epoch): loss \(s.loss), train accuracy \(s.accuracy)\n".utf8))
@@ -117,11 +117,4 @@ func _parseImageShape(_ text: String?, featureCount: Int) throws(NetworkError) -
   let side = Int(Double(featureCount).squareRoot().rounded())
   if side * side == featureCount { return FeatureShape(channels: 1, height: side, width: side) }
   return FeatureShape(flat: featureCount)
-}
-
-extension Duration {
-  var _seconds: Double {
-    let (s, attoseconds) = components
-    return Double(s) + Double(attoseconds) * 1e-18
-  }
 }

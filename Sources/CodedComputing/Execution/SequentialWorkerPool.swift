@@ -35,7 +35,7 @@ public struct SequentialWorkerPool: WorkerPool {
       } catch {
         failures[w] = "\(error)"
       }
-      durations[w] = _seconds(clock.now - start)
+      durations[w] = (clock.now - start).inSeconds
     }
     guard survivors.count >= quorum else {
       throw .quorumNotReached(quorum: quorum, answered: survivors.count, failures: failures.count)
@@ -46,10 +46,4 @@ public struct SequentialWorkerPool: WorkerPool {
     return PoolOutcome(
       survivors: survivors, outputs: outputs, durations: durations, failures: failures, cancelled: [])
   }
-}
-
-/// A Duration in seconds.
-func _seconds(_ d: Duration) -> Double {
-  let c = d.components
-  return Double(c.seconds) + Double(c.attoseconds) * 1e-18
 }

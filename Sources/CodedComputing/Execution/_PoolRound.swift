@@ -43,7 +43,7 @@ final class _PoolRound: Sendable {
   /// Records worker `n`'s result (ignored after the freeze), freezing the round when the quorum is
   /// reached or can no longer be reached.
   func record(worker n: Int, _ result: _WorkerResult) {
-    let elapsed = (ContinuousClock.now - start)._inSeconds
+    let elapsed = (ContinuousClock.now - start).inSeconds
     let master = state.withLock { state -> CheckedContinuation<Void, Never>? in
       guard !state.frozen else { return nil }
       state.durations[n] = elapsed
@@ -119,13 +119,5 @@ final class _PoolRound: Sendable {
     state.frozen = true
     defer { state.master = nil }
     return state.master
-  }
-}
-
-extension Duration {
-  /// The duration in seconds as a Double.
-  var _inSeconds: Double {
-    let (seconds, attoseconds) = components
-    return Double(seconds) + Double(attoseconds) * 1e-18
   }
 }

@@ -155,12 +155,12 @@ public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenc
       for w in 0..<n { coded[g * n + w, j] = block[w, j] }
     }
   }
-  let encodeSeconds = (clock.now - encodeStart)._inferenceSeconds
+  let encodeSeconds = (clock.now - encodeStart).inSeconds
 
   let computeStart = clock.now
   let codedLogits: Matrix
   do { codedLogits = try network.logits(coded) } catch { throw .network(error) }
-  let computeSeconds = (clock.now - computeStart)._inferenceSeconds
+  let computeSeconds = (clock.now - computeStart).inSeconds
 
   var logitSquares = 0.0
   for v in ownLogits.storage { logitSquares += v * v }
@@ -208,7 +208,7 @@ public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenc
         if predictions[i] == ownPredictions[g * k + i] { agree += 1 }
       }
     }
-    let decodeSeconds = (clock.now - decodeStart)._inferenceSeconds
+    let decodeSeconds = (clock.now - decodeStart).inSeconds
     let total = Double(groups * k)
     results.append(
       CodedInferenceResult(
@@ -221,11 +221,4 @@ public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenc
         encodeSeconds: encodeSeconds, computeSeconds: computeSeconds, decodeSeconds: decodeSeconds))
   }
   return results
-}
-
-extension Duration {
-  var _inferenceSeconds: Double {
-    let (s, attoseconds) = components
-    return Double(s) + Double(attoseconds) * 1e-18
-  }
 }

@@ -32,9 +32,9 @@ public func timeCoding(
     let decoded = try scheme.decode(results, survivors: survivors)
     let end = clock.now
     precondition(coded.rows == scheme.workerCount && decoded.rows == scheme.inputCount)
-    encodes.append(_seconds(middle - start))
-    decodes.append(_seconds(end - middle))
-    totals.append(_seconds(end - start))
+    encodes.append((middle - start).inSeconds)
+    decodes.append((end - middle).inSeconds)
+    totals.append((end - start).inSeconds)
   }
   func median(_ v: [Double]) -> Double {
     let sorted = v.sorted()
@@ -60,7 +60,7 @@ public func timeMemoryCopy(count: Int, repeats: Int) -> (median: Double, minimum
         if let to = t.baseAddress, let from = src.baseAddress { to.update(from: from, count: count) }
       }
     }
-    times.append(_seconds(clock.now - start))
+    times.append((clock.now - start).inSeconds)
   }
   precondition(target[count / 2] == 1)
   let sorted = times.sorted()

@@ -173,7 +173,7 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
   var start = clock.now
   let coded: Matrix
   do { coded = try scheme.encode(setup.inputs) } catch { throw .coding(error) }
-  let encodeSeconds = _seconds(clock.now - start)
+  let encodeSeconds = (clock.now - start).inSeconds
 
   var generator = SplitMix64(seed: setup.seed)
   if case .arrival(let latency) = setup.stragglerModel {
@@ -198,7 +198,7 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
         inputs: coded, workload: setup.workload, quorum: n - failures, deadline: nil)
     } catch { throw .pool(error) }
   }
-  let computeSeconds = _seconds(clock.now - start)
+  let computeSeconds = (clock.now - start).inSeconds
   let failed = Set(0..<n).subtracting(outcome.survivors).sorted()
   var rowOfWorker = [Int?](repeating: nil, count: n)
   for (row, w) in outcome.survivors.enumerated() { rowOfWorker[w] = row }
@@ -248,7 +248,7 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
         estimates = decoded.estimates
         lambdaSum += decoded.lambda ?? .nan
       } catch { throw .coding(error) }
-      decodeSeconds += _seconds(clock.now - decodeStart)
+      decodeSeconds += (clock.now - decodeStart).inSeconds
       decodes += 1
       survivorSum += Double(survivors.count)
       let error = meanSquaredError(estimates, truth)
@@ -328,7 +328,7 @@ func _runArrivalTrials(
       outcome = try await pool.run(
         inputs: coded, workload: setup.workload, quorum: n - setup.stragglers, deadline: nil)
     } catch { throw .pool(error) }
-    computeSeconds += _seconds(clock.now - start)
+    computeSeconds += (clock.now - start).inSeconds
     failed.formUnion(outcome.failures.keys)
     var received = outcome.outputs
     guard received.columns == truth.columns else {
@@ -344,7 +344,7 @@ func _runArrivalTrials(
       estimates = decoded.estimates
       lambdaSum += decoded.lambda ?? .nan
     } catch { throw .coding(error) }
-    decodeSeconds += _seconds(clock.now - decodeStart)
+    decodeSeconds += (clock.now - decodeStart).inSeconds
     survivorSum += Double(outcome.survivors.count)
     trialMSE.append(meanSquaredError(estimates, truth))
     lastDecoded = estimates
