@@ -38,6 +38,9 @@ struct TimingCommand: AsyncParsableCommand {
   @Option(name: .customLong("blas-threads"), help: "BLAS threads.")
   var blasThreads: Int = 1
 
+  @Option(help: "Threads of CodedComputing's own kernels (the LeTCC spline operator); 0: one per processor.")
+  var threads: Int = 1
+
   func run() async throws {
     try await reportingErrors {
       guard repeats >= 1 else { throw CLIFailure("--repeats must be at least 1, got \(repeats)") }
@@ -45,14 +48,18 @@ struct TimingCommand: AsyncParsableCommand {
       guard stragglers >= 0, stragglers < workers else {
         throw CLIFailure("--stragglers must be in 0..<N, got \(stragglers)")
       }
-      guard blasThreads >= 1 else { throw CLIFailure("--blas-threads must be at least 1") }
+      guard blasThreads >= 1 else { throw CLIFailure("--blas-threads must be at least 1, got \(blasThreads)") }
+      guard threads >= 0 else { throw CLIFailure("--threads must be at least 0, got \(threads)") }
       guard let layout = NodeLayout(rawValue: nodes) else { throw CLIFailure("unknown node layout '\(nodes)'") }
       setBLASThreadCount(blasThreads)
-      print("scheme,K,N,S,d,repeats,encode_seconds,decode_seconds,total_seconds,total_seconds_min")
-      func row(_ name: String, _ encode: Double, _ decode: Double, _ total: Double, _ minimum: Double) {
-        print(
-          "\(name),\(inputCount),\(workers),\(stragglers),\(dim),\(repeats),\(csvNumber(encode)),\(csvNumber(decode)),\(csvNumber(total)),\(csvNumber(minimum))"
-        )
+      setCodingThreadCount(threads)
+      print("scheme,K,N,S,d,repeats,encode_seconds,decode_seconds,total_seconds,total_seconds_min,encode_seconds_min,decode_seconds_min")
+      func row(
+        _ name: String, _ encode: Double, _ decode: Double, _ total: Double, _ minimum: Double,
+        _ encodeMinimum: Double = .nan, _ decodeMinimum: Double = .nan
+      ) {
+        let times = [encode, decode, total, minimum, encodeMinimum, decodeMinimum].map(csvNumber)
+        print("\(name),\(inputCount),\(workers),\(stragglers),\(dim),\(repeats),\(times.joined(separator: ","))")
       }
       for name in scheme.split(separator: ",") {
         let kind = try parseScheme(String(name))
@@ -60,7 +67,9 @@ struct TimingCommand: AsyncParsableCommand {
           inputCount: inputCount, workerCount: workers, layout: layout,
           decoderLambda: .fixed(decoderLambda), functionDegree: 1)
         let t = try timeCoding(scheme: code, dimension: dim, stragglers: stragglers, repeats: repeats)
-        row(kind.rawValue, t.encodeMedian, t.decodeMedian, t.totalMedian, t.totalMinimum)
+        row(
+          kind.rawValue, t.encodeMedian, t.decodeMedian, t.totalMedian, t.totalMinimum, t.encodeMinimum,
+          t.decodeMinimum)
       }
       let values = (2 * inputCount + workers + (workers - stragglers)) * dim
       let copy = timeMemoryCopy(count: values, repeats: repeats)

@@ -6,6 +6,8 @@ public struct CodingTiming: Sendable {
   public var decodeMedian: Double
   public var totalMedian: Double
   public var totalMinimum: Double
+  public var encodeMinimum: Double
+  public var decodeMinimum: Double
 }
 
 /// Times `repeats` rounds of encode (K × d → N × d) and decode (|T| × d → K × d) for one
@@ -43,7 +45,8 @@ public func timeCoding(
   }
   return CodingTiming(
     encodeMedian: median(encodes), decodeMedian: median(decodes), totalMedian: median(totals),
-    totalMinimum: totals.min() ?? .nan)
+    totalMinimum: totals.min() ?? .nan, encodeMinimum: encodes.min() ?? .nan,
+    decodeMinimum: decodes.min() ?? .nan)
 }
 
 /// Seconds for one plain copy of `count` doubles (the memory bound of a linear code that reads
