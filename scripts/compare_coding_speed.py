@@ -12,11 +12,16 @@ Shape (issue "coded computing core"): K = 100 inputs, N = 1000 workers, S = 100 
 * numpy-bacc-pipeline: a straightforward NumPy implementation that builds the decoder matrix for the
   survivor set every round, then multiplies.
 
-Also checks that the Swift and Python decoders agree numerically on the same inputs (via
-`coded run`-independent math: the Python side reproduces the nodes of DESIGN.md).
+* numpy-dgemm-2000: a 2000 x 2000 x 2000 product, the machine's attainable GEMM rate (GFLOP/s) in
+  the same run: BACC's two products cost 2(NK + K|T|)d flops, so no BACC can run faster than that
+  count divided by this rate.
 
-Writes notebooks-data/coding-speed.csv (tool,scheme,K,N,S,d,repeats,seconds_median,seconds_min,
-relative_to) and notebooks-data/coding-speed.png.
+The Swift side runs twice: single-threaded (`--threads 1 --blas-threads 1`) and with one thread per
+core for its own kernels and BLAS (`--threads 0 --blas-threads <cores>`), like NumPy's OpenBLAS.
+
+Writes notebooks-data/coding-speed.csv (tool,scheme,threads,K,N,S,d,repeats,seconds_median,
+seconds_min,gflops,coded_speedup_median: the peer's median over the single-threaded Swift median of
+the same scheme) and notebooks-data/coding-speed.png.
 """
 import argparse
 import csv
@@ -56,6 +61,16 @@ def berrut_matrix(nodes, points):
     return m
 
 
+def blas_threads():
+    """NumPy's BLAS thread count (threadpoolctl, installed with scikit-learn), or '' if unknown."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return ""
+    counts = [i["num_threads"] for i in threadpool_info() if i.get("user_api") == "blas"]
+    return counts[0] if counts else ""
+
+
 def timed(fn, repeats):
     fn()  # warm up
     times = []
@@ -87,19 +102,25 @@ def main():
     rng = np.random.default_rng(1)
     X = rng.uniform(-1, 1, (K, d))
 
+    cores = os.cpu_count() or 1
+    gemm_flops = 2.0 * (N * K + K * (N - S)) * d
+
     rows = []
-    print(f"[1/4] coded timing K={K} N={N} S={S} d={d}", file=sys.stderr)
-    out = subprocess.run(
-        [args.coded, "timing", "--scheme", "letcc,bacc", "--K", str(K), "--workers", str(N),
-         "--stragglers", str(S), "--dim", str(d), "--repeats", str(args.repeats),
-         "--decoder-lambda", repr(lam)],
-        check=True, capture_output=True, text=True).stdout
-    swift = {r["scheme"]: r for r in csv.DictReader(io.StringIO(out))}
-    for scheme, r in swift.items():
-        if scheme.startswith("limit-"):
-            continue
-        rows.append(["coded", scheme, K, N, S, d, args.repeats, float(r["total_seconds"]),
-                     float(r["total_seconds_min"])])
+    swift_runs = {}
+    for threads, blas in ((1, 1), (0, cores)):
+        label = 1 if threads == 1 else cores
+        print(f"[1/4] coded timing K={K} N={N} S={S} d={d} threads={label}", file=sys.stderr)
+        out = subprocess.run(
+            [args.coded, "timing", "--scheme", "letcc,bacc", "--K", str(K), "--workers", str(N),
+             "--stragglers", str(S), "--dim", str(d), "--repeats", str(args.repeats),
+             "--decoder-lambda", repr(lam), "--threads", str(threads), "--blas-threads", str(blas)],
+            check=True, capture_output=True, text=True).stdout
+        swift_runs[label] = {r["scheme"]: r for r in csv.DictReader(io.StringIO(out))}
+        for scheme, r in swift_runs[label].items():
+            flops = gemm_flops if scheme in ("bacc", "limit-gemm") else None
+            rows.append(["coded", scheme, label, K, N, S, d, args.repeats, float(r["total_seconds"]),
+                         float(r["total_seconds_min"]), flops])
+    swift = swift_runs[1]
 
     print("[2/4] scipy make_smoothing_spline pipeline", file=sys.stderr)
     coded_inputs = make_smoothing_spline(alpha, X, lam=0.0)(beta)
@@ -110,31 +131,32 @@ def main():
         dec = make_smoothing_spline(beta[survivors], Y, lam=lam)(alpha)
         return enc, dec
     med, mn = timed(scipy_letcc, max(3, args.repeats // 3))
-    rows.append(["scipy", "letcc", K, N, S, d, max(3, args.repeats // 3), med, mn])
+    rows.append(["scipy", "letcc", 1, K, N, S, d, max(3, args.repeats // 3), med, mn, None])
 
     print("[3/4] numpy BACC", file=sys.stderr)
     E = berrut_matrix(alpha, beta)
     D = berrut_matrix(beta[survivors], alpha)
     Yb = (E @ X)[survivors]
+    numpy_threads = blas_threads()
     med, mn = timed(lambda: (E @ X, D @ Yb), args.repeats)
-    rows.append(["numpy", "bacc-gemm", K, N, S, d, args.repeats, med, mn])
+    rows.append(["numpy", "bacc-gemm", numpy_threads, K, N, S, d, args.repeats, med, mn, gemm_flops])
     med, mn = timed(lambda: (E @ X, berrut_matrix(beta[survivors], alpha) @ Yb), args.repeats)
-    rows.append(["numpy", "bacc-pipeline", K, N, S, d, args.repeats, med, mn])
-
-    for name in ("limit-memcopy", "limit-gemm"):
-        r = swift[name]
-        rows.append(["coded", name, K, N, S, d, args.repeats, float(r["total_seconds"]),
-                     float(r["total_seconds_min"])])
+    rows.append(["numpy", "bacc-pipeline", numpy_threads, K, N, S, d, args.repeats, med, mn, gemm_flops])
+    big = rng.uniform(-1, 1, (2000, 2000))
+    med, mn = timed(lambda: big @ big, 5)
+    rows.append(["numpy", "dgemm-2000", numpy_threads, 2000, 2000, 0, 2000, 5, med, mn, 2.0 * 2000**3])
 
     ref = {"letcc": swift["letcc"], "bacc": swift["bacc"]}
     with open(args.output + ".tmp", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["tool", "scheme", "K", "N", "S", "d", "repeats", "seconds_median", "seconds_min",
-                    "coded_speedup_median"])
+        w.writerow(["tool", "scheme", "threads", "K", "N", "S", "d", "repeats", "seconds_median",
+                    "seconds_min", "gflops", "coded_speedup_median"])
         for r in rows:
-            base = ref.get("letcc" if "letcc" in r[1] else "bacc")
-            speedup = r[7] / float(base["total_seconds"]) if r[0] != "coded" and base else ""
-            w.writerow(r + [speedup])
+            flops = r.pop()
+            gflops = f"{flops / r[8] / 1e9:.1f}" if flops else ""
+            base = ref.get("letcc" if "letcc" in r[1] else "bacc" if "bacc" in r[1] else "")
+            speedup = r[8] / float(base["total_seconds"]) if r[0] != "coded" and base else ""
+            w.writerow(r + [gflops, speedup])
     os.replace(args.output + ".tmp", args.output)
     print(open(args.output).read())
 
@@ -143,8 +165,9 @@ def main():
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        labels = [f"{r[0]} {r[1]}" for r in rows]
-        values = [r[7] * 1e3 for r in rows]
+        rows = [r for r in rows if r[1] != "dgemm-2000"]
+        labels = [f"{r[0]} {r[1]} ({r[2]} thr.)" for r in rows]
+        values = [r[8] * 1e3 for r in rows]
         fig, ax = plt.subplots(figsize=(8, 4))
         ax.barh(labels, values, color=["C0" if r[0] == "coded" else "C1" for r in rows])
         ax.set_xscale("log")

@@ -17,16 +17,22 @@ let benchmarks: @Sendable () -> Void = {
     metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 200)
   setBLASThreadCount(1)
 
-  Benchmark("LeTCC encode+decode K=100 N=1000 S=100 d=784") { benchmark in
-    let code = try SplineCode(inputCount: k, workerCount: n, decoderLambda: .fixed(1e-6))
-    let x = inputs()
-    let results = try code.encode(x).selectingRows(survivors)
-    _ = try code.decode(results, survivors: survivors)  // warm the decoder cache
-    benchmark.startMeasurement()
-    for _ in benchmark.scaledIterations {
-      let coded = try code.encode(x)
-      blackHole(coded)
-      blackHole(try code.decode(results, survivors: survivors))
+  // LeTCC single-threaded, and with its blocks of columns shared among one thread per core.
+  for threads in [1, 0] {
+    let label = threads == 1 ? "1 thread" : "all cores"
+    Benchmark("LeTCC encode+decode K=100 N=1000 S=100 d=784 (\(label))") { benchmark in
+      setCodingThreadCount(threads)
+      defer { setCodingThreadCount(0) }
+      let code = try SplineCode(inputCount: k, workerCount: n, decoderLambda: .fixed(1e-6))
+      let x = inputs()
+      let results = try code.encode(x).selectingRows(survivors)
+      _ = try code.decode(results, survivors: survivors)  // warm the decoder cache
+      benchmark.startMeasurement()
+      for _ in benchmark.scaledIterations {
+        let coded = try code.encode(x)
+        blackHole(coded)
+        blackHole(try code.decode(results, survivors: survivors))
+      }
     }
   }
 

@@ -31,7 +31,9 @@ struct FusedSplineKernelTests {
     for lambda in [0, 1e-6, 1e-3, 0.3] {
       for w in [nil, weights] {
         let smoother = try SplineSmoother(knots: knots, weights: w, lambda: lambda)
-        #expect(!smoother._usesQR)
+        // 9λ/h³ stays below the Givens switch except at λ = 0.3 with n = 901, where the fused
+        // path falls back to the Givens fit (still checked: the same numbers as `fit`).
+        if lambda <= 1e-3 || n < 200 { #expect(!smoother._usesQR) }
         let fused = smoother._applyFused(data, at: plan)
         let spline = try smoother.fit(data)
         let unfused = plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
@@ -83,7 +85,7 @@ struct FusedSplineKernelTests {
       return out
     }
     let one = run(1)
-    #expect(one.allSatisfy(\.isFinite))
+    #expect(one.allSatisfy { $0.isFinite })
     #expect(run(2) == one)
     #expect(run(3) == one)
   }
