@@ -53,7 +53,7 @@ class Case:
     N: int
     S: int
     model: str  # none | worst-window | list
-    encoder_lambda: float = 0.0
+    encoder_lambda: float | str = 0.0
     decoder_lambda: float | str = 0.0
     stragglers: tuple[int, ...] = ()
     input_range: tuple[float, float] = (-2.0, 2.0)
@@ -62,7 +62,10 @@ class Case:
     def label(self) -> str:
         extra = f" set={','.join(map(str, self.stragglers))}" if self.model == "list" else ""
         return (f"{self.scheme:7s} {self.function:7s} {self.layout:10s} K={self.K} d={self.d} N={self.N} "
-                f"S={self.S} {self.model}{extra} λe={self.encoder_lambda:g} λd={self.decoder_lambda}")
+                f"S={self.S} {self.model}{extra} λe={self.encoder_lambda} λd={self.decoder_lambda}")
+
+    def uses_gcv(self) -> bool:
+        return "gcv" in (self.encoder_lambda, self.decoder_lambda)
 
 
 def default_grid(seed: int = 0) -> list[Case]:
@@ -101,6 +104,15 @@ def default_grid(seed: int = 0) -> list[Case]:
     cases.append(Case("replication", "sin", "equispaced", 4, 2, 9, 2, "worst-window", seed=seed))
     cases.append(Case("letcc", "xsinx", "chebyshev", 8, 2, 40, 5, "worst-window", 0.0, "gcv", seed=seed))
     cases.append(Case("letcc", "sigmoid", "equispaced", 8, 1, 40, 0, "none", 1e-4, "gcv", seed=seed))
+    # Encoder λ choices: the `optimal` schedule K·h³/24 (planned for the experiment's S) and GCV
+    # on the inputs.
+    for layout in ("equispaced", "chebyshev", "midpoints"):
+        cases.append(Case("letcc", "xsinx", layout, 8, 2, 30, 4, "worst-window", "optimal", 0.0, seed=seed))
+        cases.append(Case("letcc", "sigmoid", layout, 8, 1, 30, 3, "list", "optimal", 1e-5, (0, 7, 20),
+                          seed=seed))
+    cases.append(Case("letcc", "xsinx", "chebyshev", 10, 2, 40, 5, "worst-window", "gcv", 0.0, seed=seed))
+    cases.append(Case("letcc", "sin", "midpoints", 12, 1, 40, 0, "none", "gcv", 1e-6,
+                      input_range=(-1, 1), seed=seed))
     return cases
 
 
@@ -111,7 +123,7 @@ def inputs_for(case: Case) -> np.ndarray:
 
 def reference(case: Case, x: np.ndarray) -> tuple[float, np.ndarray | None]:
     scheme = rc.Scheme(case.scheme, case.K, case.N, case.layout, case.encoder_lambda,
-                       case.decoder_lambda, case.function)
+                       case.decoder_lambda, case.function, planned_stragglers=case.S)
     r = rc.run(scheme, x, case.S, case.model, straggler_list=list(case.stragglers) or None)
     return r.mse, r.decoded
 
@@ -139,7 +151,7 @@ def binary_features(binary: str) -> set[str]:
 def run_binary(binary: str, case: Case, inputs_path: str, decoded_path: str | None) -> tuple[float, str]:
     args = [binary, "run", "--scheme", case.scheme, "--function", case.function, "--inputs", inputs_path,
             "--workers", str(case.N), "--stragglers", str(case.S), "--nodes", case.layout,
-            "--encoder-lambda", repr(case.encoder_lambda), "--decoder-lambda", str(case.decoder_lambda),
+            "--encoder-lambda", str(case.encoder_lambda), "--decoder-lambda", str(case.decoder_lambda),
             "--trials", "1", "--seed", str(case.seed)]
     if case.model == "list":
         args += ["--straggler-model", "fixed", "--straggler-set", ",".join(map(str, case.stragglers))]
@@ -223,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"FAIL {case.label()}: {error}")
                 failures += 1
                 continue
-            tol = a.gcv_tolerance if case.decoder_lambda == "gcv" else a.tolerance
+            tol = a.gcv_tolerance if case.uses_gcv() else a.tolerance
             diff = relative_difference(swift_mse, ref_mse)
             value_diff = 0.0
             if decoded_path and ref_decoded is not None and os.path.exists(decoded_path):
@@ -231,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                 scale = max(float(np.max(np.abs(ref_decoded))), 1e-300)
                 value_diff = float(np.max(np.abs(got - ref_decoded))) / scale if got.shape == ref_decoded.shape else np.inf
             compared += 1
-            if case.decoder_lambda != "gcv":
+            if not case.uses_gcv():
                 worst = max(worst, diff, value_diff)
             ok = diff <= tol and value_diff <= tol
             if not ok:

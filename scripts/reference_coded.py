@@ -236,6 +236,18 @@ def gcv_lambda(knots: np.ndarray, values: np.ndarray) -> float:
     return float(10.0 ** res.x)
 
 
+def optimal_encoder_lambda(K: int, beta: np.ndarray, stragglers: int) -> float:
+    """The plug-in "optimal" λ_enc of Guides/LeTCC.md, re-derived here: K·h³/24.
+
+    h is the widest gap a window of S consecutive stragglers opens among the worker points,
+    max over n of β[n + S + 1] − β[n] (the span clamped to N − 1).
+    """
+    beta = np.asarray(beta, dtype=float)
+    span = min(max(int(stragglers), 0) + 1, beta.size - 1)
+    h = float(np.max(beta[span:] - beta[:-span]))
+    return K * h ** 3 / 24.0
+
+
 def optimal_lambda(knots: np.ndarray, values: np.ndarray, noise: float, stragglers: int) -> float:
     """The plug-in "optimal" λ_dec of the Swift SplineCode (Guides/LeTCC.md), re-derived here.
 
@@ -300,7 +312,7 @@ class Scheme:
     K: int
     N: int
     layout: str = "equispaced"
-    encoder_lambda: float = 0.0
+    encoder_lambda: float | str = 0.0
     decoder_lambda: float | str = 0.0
     function: str = "xsinx"
     noise_level: float = 0.0
@@ -335,10 +347,21 @@ class Scheme:
         if self.name in ("uncoded", "replication"):
             return x[np.arange(self.N) % self.K].copy()
         if self.name == "letcc":
-            return NaturalSmoothingSpline(self.alpha, x, self.encoder_lambda)(self.beta)
+            return NaturalSmoothingSpline(self.alpha, x, self.encoder_lambda_for(x))(self.beta)
         if self.name == "bacc":
             return berrut(self.alpha, x, self.beta)
         return lagrange(self.alpha, x, self.beta)
+
+    def encoder_lambda_for(self, x: np.ndarray) -> float:
+        """λ_enc for the inputs x: a number, GCV on (α, x), or the `optimal` schedule."""
+        lam = self.encoder_lambda
+        if lam == "gcv":
+            return gcv_lambda(self.alpha, x)
+        if lam == "optimal":
+            return optimal_encoder_lambda(self.K, self.beta, self.planned_stragglers)
+        if isinstance(lam, str):
+            raise ValueError(f"encoder lambda '{lam}' is not supported by the reference")
+        return float(lam)
 
     def decode(self, results: np.ndarray, survivors: np.ndarray) -> np.ndarray:
         """Y_T (|T| × m, ascending workers) ↦ F̂ (K × m)."""
@@ -611,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise ValueError("give --inputs FILE or --K")
             lo, hi = (float(v) for v in a.input_range.split(":"))
             x = generated_inputs(a.K, a.dim, lo, hi, a.seed)
-        scheme = Scheme(a.scheme, x.shape[0], a.workers, a.nodes, float(a.encoder_lambda),
+        scheme = Scheme(a.scheme, x.shape[0], a.workers, a.nodes, parse_lambda(a.encoder_lambda),
                         parse_lambda(a.decoder_lambda), a.function, a.noise,
                         len(a.straggler_set.split(",")) if a.straggler_set else a.stragglers)
         model, strag_list, S = a.straggler_model, None, a.stragglers

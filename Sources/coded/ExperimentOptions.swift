@@ -34,8 +34,8 @@ struct ExperimentOptions: ParsableArguments {
   @Option(help: "Node layout: equispaced, chebyshev or midpoints.")
   var nodes: String = "chebyshev"
 
-  @Option(name: .customLong("encoder-lambda"), parsing: .unconditional, help: "LeTCC encoder smoothing parameter (>= 0).")
-  var encoderLambda: Double = 0
+  @Option(name: .customLong("encoder-lambda"), parsing: .unconditional, help: "LeTCC encoder smoothing parameter: a number >= 0, gcv or optimal.")
+  var encoderLambda: String = "0"
 
   @Option(name: .customLong("decoder-lambda"), parsing: .unconditional, help: "LeTCC decoder smoothing parameter: a number >= 0, gcv or optimal.")
   var decoderLambda: String = "optimal"
@@ -124,19 +124,24 @@ struct ExperimentOptions: ParsableArguments {
   func validateNumbers() throws {
     guard noise.isFinite, noise >= 0 else { throw CLIFailure("--noise must be a finite number >= 0, got \(noise)") }
     guard trials >= 1 else { throw CLIFailure("--trials must be at least 1, got \(trials)") }
-    guard encoderLambda.isFinite, encoderLambda >= 0 else {
-      throw CLIFailure("--encoder-lambda must be a finite number >= 0, got \(encoderLambda)")
-    }
+    _ = try encoderChoice()
     guard adversaries >= 0 else { throw CLIFailure("--adversaries must be >= 0, got \(adversaries)") }
     guard adversaryMagnitude.isFinite, adversaryMagnitude > 0 else {
       throw CLIFailure("--adversary-magnitude must be a finite number > 0, got \(adversaryMagnitude)")
     }
   }
 
+  /// `--encoder-lambda` parsed: a number >= 0, gcv or optimal.
+  func encoderChoice() throws -> SmoothingChoice {
+    do { return try SmoothingChoice(parsing: encoderLambda, what: "--encoder-lambda") } catch {
+      throw CLIFailure(error.description)
+    }
+  }
+
   func setup(scheme: SchemeKind, workers: Int, stragglers: Int, inputs: Matrix) throws -> ExperimentSetup {
     ExperimentSetup(
       scheme: scheme, workload: try workload(), inputs: inputs, workers: workers, stragglers: stragglers,
-      stragglerModel: try model(), layout: try layout(), encoderLambda: encoderLambda,
+      stragglerModel: try model(), layout: try layout(), encoderLambda: try encoderChoice(),
       decoderLambda: try SmoothingChoice(parsing: decoderLambda), noise: noise,
       adversaries: adversaries, adversaryMagnitude: adversaryMagnitude, trials: trials, seed: seed)
   }
@@ -154,7 +159,7 @@ func parseScheme(_ text: String) throws -> SchemeKind {
 let experimentHeader = [
   "scheme", "function", "K", "N", "S", "straggler_model", "noise", "trials", "mse",
   "mse_std", "mse_min", "mse_max", "nodes", "encoder_lambda", "decoder_lambda", "decoder_lambda_used",
-  "d", "m", "mean_survivors", "failed_workers", "adversaries", "seed",
+  "encoder_lambda_used", "d", "m", "mean_survivors", "failed_workers", "adversaries", "seed",
   "encode_seconds", "compute_seconds", "decode_seconds",
 ].joined(separator: ",")
 
@@ -163,10 +168,17 @@ func experimentRow(_ setup: ExperimentSetup, _ options: ExperimentOptions, _ res
     setup.scheme.rawValue, setup.workload.name, "\(setup.inputs.rows)", "\(setup.workers)",
     "\(setup.stragglers)", setup.stragglerModel.description, csvNumber(setup.noise), "\(setup.trials)",
     csvNumber(result.mse), csvNumber(result.mseStandardDeviation), csvNumber(result.mseMin),
-    csvNumber(result.mseMax), setup.layout.rawValue, csvNumber(setup.encoderLambda),
-    setup.decoderLambda.description, csvNumber(result.decoderLambda), "\(result.inputDimension)",
+    csvNumber(result.mseMax), setup.layout.rawValue, _choiceText(setup.encoderLambda),
+    setup.decoderLambda.description, csvNumber(result.decoderLambda), csvNumber(result.encoderLambda),
+    "\(result.inputDimension)",
     "\(result.outputDimension)", csvNumber(result.meanSurvivors), "\(result.failedWorkers.count)",
     "\(setup.adversaries)", "\(setup.seed)", csvNumber(result.encodeSeconds),
     csvNumber(result.computeSeconds), csvNumber(result.decodeSeconds),
   ].joined(separator: ",")
+}
+
+/// A λ choice for the CSV: numbers as ``csvNumber(_:)`` prints them, else `gcv` / `optimal`.
+func _choiceText(_ choice: SmoothingChoice) -> String {
+  if case .fixed(let value) = choice { return csvNumber(value) }
+  return choice.description
 }

@@ -32,8 +32,9 @@ struct InferCommand: AsyncParsableCommand {
   @Option(name: .customLong("straggler-model"), help: "random or worst-window.") var stragglerModel:
     String = "random"
   @Option(help: "Node layout: equispaced, chebyshev or midpoints.") var nodes: String = "chebyshev"
-  @Option(name: .customLong("encoder-lambda"), help: "LeTCC encoder smoothing parameter (>= 0).")
-  var encoderLambda: Double = 0
+  @Option(
+    name: .customLong("encoder-lambda"), help: "LeTCC encoder λ: a number >= 0, gcv or optimal.")
+  var encoderLambda: String = "0"
   @Option(
     name: .customLong("decoder-lambda"), help: "LeTCC decoder λ: a number >= 0, gcv or optimal.")
   var decoderLambda: String = "optimal"
@@ -76,9 +77,7 @@ struct InferCommand: AsyncParsableCommand {
     guard let layout = NodeLayout(rawValue: nodes) else {
       throw CLIFailure("unknown node layout '\(nodes)' (known: equispaced, chebyshev, midpoints)")
     }
-    guard encoderLambda.isFinite, encoderLambda >= 0 else {
-      throw CLIFailure("--encoder-lambda must be a finite number >= 0, got \(encoderLambda)")
-    }
+    let encoderChoice = try SmoothingChoice(parsing: encoderLambda, what: "--encoder-lambda")
     let lambda = try SmoothingChoice(parsing: decoderLambda)
     let fractions = try _doubleList(stragglerFractions, option: "--straggler-fractions")
     guard fractions.allSatisfy({ $0 >= 0 && $0 < 1 }) else {
@@ -119,7 +118,7 @@ struct InferCommand: AsyncParsableCommand {
               CodedInferenceSetup(
                 network: network, data: test, scheme: kind, inputCount: k, workerCount: n,
                 stragglerCounts: ss,
-                stragglerModel: model, layout: layout, encoderLambda: encoderLambda,
+                stragglerModel: model, layout: layout, encoderLambda: encoderChoice,
                 decoderLambda: lambda, seed: seed))
             for r in rows {
               lines.append(
@@ -128,7 +127,7 @@ struct InferCommand: AsyncParsableCommand {
                   smooth ? "1" : "0",
                   csvNumber(testAccuracy), kind.rawValue, "\(r.inputCount)", "\(r.workerCount)",
                   "\(r.stragglers)",
-                  model.description, layout.rawValue, csvNumber(encoderLambda), lambda.description,
+                  model.description, layout.rawValue, _choiceText(encoderChoice), lambda.description,
                   csvNumber(r.decoderLambdaUsed), "\(r.groups)", "\(r.images)", csvNumber(r.rmse),
                   csvNumber(r.logitRMS),
                   csvNumber(r.decodedAccuracy), csvNumber(r.ownAccuracy),

@@ -130,6 +130,39 @@ struct CLIRunTests {
   @Test("bad decoder lambda") func badLambda() throws {
     try expectError(replacing("--decoder-lambda", with: "smooth"), mentions: "decoder lambda must be a number >= 0, 'gcv' or 'optimal'")
   }
+  @Test("bad encoder lambda, and gcv with too few inputs") func badEncoderLambda() throws {
+    try expectError(
+      replacing("--encoder-lambda", with: "-1"),
+      mentions: "--encoder-lambda must be a number >= 0, 'gcv' or 'optimal', got '-1'")
+    try expectError(replacing("--encoder-lambda", with: "rough"), mentions: "got 'rough'")
+    try expectError(
+      replacing("--K", with: "2", in: replacing("--encoder-lambda", with: "gcv")),
+      mentions: "encoder lambda 'gcv' needs K >= 3 inputs, got K = 2")
+  }
+  @Test("encoder lambda choices are reported: the choice and the λ used")
+  func encoderLambdaColumns() throws {
+    for (choice, expected) in [("0", 0.0), ("0.25", 0.25), ("optimal", Double.nan), ("gcv", Double.nan)] {
+      let run = try cli.coded(replacing("--encoder-lambda", with: choice) + ["--nodes", "equispaced"])
+      #expect(run.status == 0, "\(run.stderr)")
+      let lines = run.stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+      let header = lines[0]
+      let row = lines[1]
+      let given = try #require(header.firstIndex(of: "encoder_lambda"))
+      let used = try #require(header.firstIndex(of: "encoder_lambda_used"))
+      // Numbers as the CSV prints them (0 → 0.0); gcv and optimal by name.
+      #expect(row[given] == choice || Double(row[given]) == Double(choice))
+      let value = try #require(Double(row[used]))
+      if expected.isNaN {
+        #expect(value > 0)
+      } else {
+        #expect(value == expected)
+      }
+      if choice == "optimal" {
+        // K·h³/24 with K = 6, N = 30 equispaced (spacing 2/29) and S = 3: h = 4·2/29.
+        #expect(abs(value - 6 * pow(8.0 / 29, 3) / 24) < 1e-15)
+      }
+    }
+  }
   @Test("LCC above its threshold") func lccThreshold() throws {
     try expectError(
       ["run", "--scheme", "lcc", "--function", "cube", "--K", "4", "--workers", "12", "--stragglers", "3"],

@@ -66,9 +66,52 @@ struct CodingSchemeTests {
     arguments: [0.0, 0.01, 1.0])
   func letccEncoderIsSpline(lambda: Double) throws {
     let x = randomInputs(8, 2, seed: 4)
-    let code = try SplineCode(inputCount: 8, workerCount: 30, layout: .midpoints, encoderLambda: lambda)
+    let code = try SplineCode(inputCount: 8, workerCount: 30, layout: .midpoints, encoderLambda: .fixed(lambda))
     let spline = try SmoothingSpline(knots: code.alpha, data: x, lambda: lambda)
     #expect(maxAbsDifference(try code.encode(x), spline.evaluate(at: code.beta)) < 1e-13)
+  }
+
+  @Test(
+    "LeTCC optimal encoder λ is K·h³/24 for the widest gap of S + 1 worker spacings",
+    arguments: [(8, 30, 0), (8, 30, 4), (5, 12, 11), (20, 200, 10)])
+  func letccOptimalEncoderLambda(k: Int, n: Int, s: Int) throws {
+    // Equispaced β: every gap of s + 1 spacings is (s + 1)·2/(N − 1), clamped to the whole of Ω.
+    let code = try SplineCode(
+      inputCount: k, workerCount: n, layout: .equispaced, encoderLambda: .optimal, plannedStragglers: s)
+    let h = min(Double(s + 1), Double(n - 1)) * 2 / Double(n - 1)
+    let expected = Double(k) * h * h * h / 24
+    let value = try #require(code.encoderLambdaValue)
+    #expect(abs(value - expected) <= 1e-14 * expected)
+    // Chebyshev β: the widest window sits in the middle, where the spacing is largest.
+    let beta = NodeLayout.chebyshev.beta(n)
+    let span = min(s + 1, n - 1)
+    let widest = (0..<(n - span)).map { beta[$0 + span] - beta[$0] }.max() ?? 0
+    #expect(
+      SplineCode.optimalEncoderLambda(alpha: NodeLayout.chebyshev.alpha(k), beta: beta, stragglers: s)
+        == Double(k) * widest * widest * widest / 24)
+    // And the encoder is the smoothing spline with that λ.
+    let x = randomInputs(k, 2, seed: 11)
+    let spline = try SmoothingSpline(knots: code.alpha, data: x, lambda: value)
+    let (coded, used) = try code.encodeReportingLambda(x)
+    #expect(used == value)
+    #expect(maxAbsDifference(coded, spline.evaluate(at: code.beta)) < 1e-13)
+  }
+
+  @Test("LeTCC GCV encoder: the spline through (α, x) with the GCV λ of the inputs")
+  func letccGCVEncoder() throws {
+    let x = randomInputs(12, 3, seed: 5)
+    let code = try SplineCode(inputCount: 12, workerCount: 50, encoderLambda: .gcv)
+    #expect(code.encoderLambdaValue == nil)
+    let (chosen, _) = try SplineSmoother.byGCV(knots: code.alpha, data: x)
+    let (coded, used) = try code.encodeReportingLambda(x)
+    #expect(used == chosen.lambda)
+    let spline = try SmoothingSpline(knots: code.alpha, data: x, lambda: chosen.lambda)
+    #expect(maxAbsDifference(coded, spline.evaluate(at: code.beta)) < 1e-12)
+    #expect(maxAbsDifference(try code.encode(x), coded) == 0)
+    // A number literal is a fixed λ.
+    let literal: SmoothingChoice = 0.5
+    #expect(literal == .fixed(0.5))
+    #expect((3 as SmoothingChoice) == .fixed(3))
   }
 
   @Test("LeTCC decoder equals the smoothing spline through the survivors evaluated at α",
@@ -136,6 +179,10 @@ struct CodingSchemeTests {
     #expect(throws: CodingError.self) { try code.encode(Matrix(rows: 4, columns: 1)) }
     #expect(throws: CodingError.self) { try SplineCode(inputCount: 1, workerCount: 6) }
     #expect(throws: CodingError.self) { try SplineCode(inputCount: 3, workerCount: 6, encoderLambda: -1) }
+    #expect(throws: CodingError.self) {
+      try SplineCode(inputCount: 3, workerCount: 6, encoderLambda: .fixed(.infinity))
+    }
+    #expect(throws: CodingError.self) { try SplineCode(inputCount: 2, workerCount: 6, encoderLambda: .gcv) }
     #expect(throws: CodingError.self) { try SchemeKind.uncoded.make(inputCount: 3, workerCount: 6, layout: .chebyshev) }
   }
 

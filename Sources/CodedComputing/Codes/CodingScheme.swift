@@ -21,6 +21,9 @@ public protocol CodingScheme: Sendable {
   /// (LeTCC: the λ_dec used, chosen per decode for `gcv`/`optimal`); nil otherwise.
   func decodeReportingLambda(_ results: Matrix, survivors: [Int]) throws(CodingError)
     -> (estimates: Matrix, lambda: Double?)
+  /// ``encode(_:)`` plus the encoder's smoothing parameter where the scheme has one (LeTCC: the
+  /// λ_enc used, chosen per encode for `gcv`); nil otherwise.
+  func encodeReportingLambda(_ inputs: Matrix) throws(CodingError) -> (coded: Matrix, lambda: Double?)
 }
 
 extension CodingScheme {
@@ -29,6 +32,11 @@ extension CodingScheme {
     -> (estimates: Matrix, lambda: Double?)
   {
     (try decode(results, survivors: survivors), nil)
+  }
+
+  /// Schemes without a smoothing parameter report nil.
+  public func encodeReportingLambda(_ inputs: Matrix) throws(CodingError) -> (coded: Matrix, lambda: Double?) {
+    (try encode(inputs), nil)
   }
 }
 

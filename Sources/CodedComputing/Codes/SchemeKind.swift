@@ -8,7 +8,8 @@ public enum SchemeKind: String, CaseIterable, Sendable {
   ///   - noiseLevel, plannedStragglers: what LeTCC's `optimal` λ schedule assumes.
   /// - Throws: ``CodingError`` for sizes the scheme cannot take.
   public func make(
-    inputCount: Int, workerCount: Int, layout: NodeLayout, encoderLambda: Double = 0,
+    inputCount: Int, workerCount: Int, layout: NodeLayout,
+    encoderLambda: SmoothingChoice = .fixed(0),
     decoderLambda: SmoothingChoice = .optimal, noiseLevel: Double = 0, plannedStragglers: Int = 0,
     functionDegree: Int? = nil
   ) throws(CodingError) -> any CodingScheme {

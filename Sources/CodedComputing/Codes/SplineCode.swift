@@ -25,14 +25,19 @@ public struct SplineCode: CodingScheme {
   public let alpha: [Double]
   /// The worker points β (N, ascending).
   public let beta: [Double]
-  public let encoderLambda: Double
+  /// How λ_enc is chosen.
+  public let encoderLambda: SmoothingChoice
+  /// λ_enc when it does not depend on the inputs (a number, or the `optimal` schedule); nil for
+  /// `gcv`, which chooses it per encode (see ``encodeReportingLambda(_:)``).
+  public let encoderLambdaValue: Double?
   public let decoderLambda: SmoothingChoice
   /// σ, the workers' noise level the `optimal` schedule assumes.
   public let noiseLevel: Double
   /// S, the number of stragglers the `optimal` schedule plans for.
   public let plannedStragglers: Int
 
-  let _encoder: SplineSmoother
+  /// The fixed encoder operator (nil for `gcv`, which fits per encode).
+  let _encoder: SplineSmoother?
   let _encoderPlan: SplineEvaluationPlan
   let _decoders: _OperatorCache<SplineSmoother>
 
@@ -47,18 +52,24 @@ public struct SplineCode: CodingScheme {
   ///   - inputCount: K ≥ 2.
   ///   - workerCount: N ≥ 2.
   ///   - layout: where α and β sit on [−1, 1].
-  ///   - encoderLambda: λ_enc ≥ 0 (0 interpolates the inputs).
+  ///   - encoderLambda: λ_enc: a number ≥ 0 (0 interpolates the inputs), `gcv` (chosen on the
+  ///     inputs at every encode; needs K ≥ 3), or `optimal` (K·h³/24, see
+  ///     ``optimalEncoderLambda(alpha:beta:stragglers:)``).
   ///   - decoderLambda: λ_dec: a number, `gcv`, or `optimal`.
   ///   - noiseLevel: σ ≥ 0 for the `optimal` schedule.
-  ///   - plannedStragglers: S for the `optimal` schedule.
+  ///   - plannedStragglers: S for the `optimal` schedules.
   /// - Throws: ``CodingError/invalidParameter(_:)`` for bad sizes or λ.
   public init(
-    inputCount: Int, workerCount: Int, layout: NodeLayout = .chebyshev, encoderLambda: Double = 0,
-    decoderLambda: SmoothingChoice = .fixed(0), noiseLevel: Double = 0, plannedStragglers: Int = 0
+    inputCount: Int, workerCount: Int, layout: NodeLayout = .chebyshev,
+    encoderLambda: SmoothingChoice = .fixed(0), decoderLambda: SmoothingChoice = .fixed(0),
+    noiseLevel: Double = 0, plannedStragglers: Int = 0
   ) throws(CodingError) {
     try _checkSizes(inputCount: inputCount, workerCount: workerCount, minimumWorkers: 2, scheme: "letcc")
-    guard encoderLambda.isFinite, encoderLambda >= 0 else {
-      throw .invalidParameter("encoder lambda must be a finite number >= 0, got \(encoderLambda)")
+    if case .fixed(let value) = encoderLambda, !(value.isFinite && value >= 0) {
+      throw .invalidParameter("encoder lambda must be a finite number >= 0, got \(value)")
+    }
+    if encoderLambda == .gcv && inputCount < 3 {
+      throw .invalidParameter("encoder lambda 'gcv' needs K >= 3 inputs, got K = \(inputCount)")
     }
     if case .fixed(let value) = decoderLambda, !(value.isFinite && value >= 0) {
       throw .invalidParameter("decoder lambda must be a finite number >= 0, got \(value)")
@@ -74,18 +85,60 @@ public struct SplineCode: CodingScheme {
     self.decoderLambda = decoderLambda
     self.noiseLevel = noiseLevel
     self.plannedStragglers = plannedStragglers
-    do {
-      _encoder = try SplineSmoother(knots: alpha, lambda: encoderLambda)
-    } catch {
-      throw .approximation(error)
+    switch encoderLambda {
+    case .fixed(let value): encoderLambdaValue = value
+    case .optimal:
+      encoderLambdaValue = Self.optimalEncoderLambda(
+        alpha: alpha, beta: beta, stragglers: plannedStragglers)
+    case .gcv: encoderLambdaValue = nil
+    }
+    if let value = encoderLambdaValue {
+      do {
+        _encoder = try SplineSmoother(knots: alpha, lambda: value)
+      } catch {
+        throw .approximation(error)
+      }
+    } else {
+      _encoder = nil
     }
     _encoderPlan = SplineEvaluationPlan(knots: alpha, points: beta)
     _decoders = _OperatorCache()
   }
 
   public func encode(_ inputs: Matrix) throws(CodingError) -> Matrix {
+    try encodeReportingLambda(inputs).coded
+  }
+
+  /// Encodes and reports the λ_enc used (the chosen one for `gcv`).
+  public func encodeReportingLambda(_ inputs: Matrix) throws(CodingError)
+    -> (coded: Matrix, lambda: Double?)
+  {
     try _checkInputs(inputs, count: inputCount)
-    return _encoder._applyFused(inputs, at: _encoderPlan)
+    if let encoder = _encoder { return (encoder._applyFused(inputs, at: _encoderPlan), encoder.lambda) }
+    let encoder = try _approximating { () throws(ApproximationError) in
+      try SplineSmoother.byGCV(knots: alpha, data: inputs).0
+    }
+    return (encoder._applyFused(inputs, at: _encoderPlan), encoder.lambda)
+  }
+
+  /// The plug-in λ_enc of the `optimal` encoder schedule (scipy convention): K·h³/24.
+  ///
+  /// The LeTCC loss is bounded by the encoder's training error plus the decoder's error
+  /// (Moradi et al. 2024). Without noise the decoder interpolates, and on a gap of width h
+  /// between survivors a natural cubic spline interpolant of g misses it by at most
+  /// √(h³/48)·‖g″‖₂ (the Green's function of g″ on the gap), so the decoder term is at most
+  /// (h³/48)·∫(f∘u)″². With ∫(f∘u)″² ≤ 2·Lip(f)²·∫u″² + (a term in f″), the u-dependent part of
+  /// the bound is Lip(f)²·[(1/K)·Σ‖u(αₖ) − xₖ‖² + (h³/24)·∫u″²]: a smoothing-spline objective
+  /// with the paper's averaged-loss parameter λ_p = h³/24, i.e. λ = K·h³/24. The widest gap h
+  /// is planned for the worst window of S stragglers: h = maxₙ (β_{n+S+1} − βₙ), with the
+  /// window's end clamped to the last worker. See Guides/LeTCC.md.
+  /// - Complexity: O(N).
+  public static func optimalEncoderLambda(alpha: [Double], beta: [Double], stragglers: Int) -> Double {
+    precondition(beta.count >= 2, "need at least two worker points")
+    let span = min(max(stragglers, 0) + 1, beta.count - 1)
+    var widest = 0.0
+    for n in 0..<(beta.count - span) { widest = max(widest, beta[n + span] - beta[n]) }
+    return Double(alpha.count) * widest * widest * widest / 24
   }
 
   public func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix {

@@ -23,7 +23,7 @@ public struct CodedInferenceSetup: Sendable {
   /// consecutive workers whose loss gives the largest squared logit error).
   public var stragglerModel: StragglerModel
   public var layout: NodeLayout
-  public var encoderLambda: Double
+  public var encoderLambda: SmoothingChoice
   public var decoderLambda: SmoothingChoice
   public var seed: UInt64
 
@@ -32,7 +32,8 @@ public struct CodedInferenceSetup: Sendable {
     workerCount: Int,
     stragglerCounts: [Int], stragglerModel: StragglerModel = .random,
     layout: NodeLayout = .chebyshev,
-    encoderLambda: Double = 0, decoderLambda: SmoothingChoice = .optimal, seed: UInt64 = 0
+    encoderLambda: SmoothingChoice = .fixed(0), decoderLambda: SmoothingChoice = .optimal,
+    seed: UInt64 = 0
   ) {
     self.network = network
     self.data = data

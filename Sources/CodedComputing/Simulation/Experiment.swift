@@ -10,7 +10,7 @@ public struct ExperimentSetup: Sendable {
   public var stragglers: Int
   public var stragglerModel: StragglerModel
   public var layout: NodeLayout
-  public var encoderLambda: Double
+  public var encoderLambda: SmoothingChoice
   public var decoderLambda: SmoothingChoice
   /// σ: workers add N(0, σ²) to every output coordinate.
   public var noise: Double
@@ -23,7 +23,8 @@ public struct ExperimentSetup: Sendable {
 
   public init(
     scheme: SchemeKind, workload: any Workload, inputs: Matrix, workers: Int, stragglers: Int,
-    stragglerModel: StragglerModel, layout: NodeLayout = .chebyshev, encoderLambda: Double = 0,
+    stragglerModel: StragglerModel, layout: NodeLayout = .chebyshev,
+    encoderLambda: SmoothingChoice = .fixed(0),
     decoderLambda: SmoothingChoice = .optimal, noise: Double = 0, adversaries: Int = 0,
     adversaryMagnitude: Double = 100, trials: Int = 1, seed: UInt64 = 0
   ) {
@@ -61,6 +62,8 @@ public struct ExperimentResult: Sendable {
   public var mseMax: Double { trialMSE.max() ?? .nan }
   /// The mean decoder λ LeTCC used (NaN for other schemes).
   public var decoderLambda: Double
+  /// The encoder λ LeTCC used (NaN for other schemes).
+  public var encoderLambda: Double = .nan
   /// The mean number of surviving workers per decode.
   public var meanSurvivors: Double
   /// Workers whose computation failed (they count as stragglers in every trial).
@@ -172,14 +175,21 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
   let clock = ContinuousClock()
   var start = clock.now
   let coded: Matrix
-  do { coded = try scheme.encode(setup.inputs) } catch { throw .coding(error) }
+  let encoderLambda: Double
+  do {
+    let encoded = try scheme.encodeReportingLambda(setup.inputs)
+    coded = encoded.coded
+    encoderLambda = encoded.lambda ?? .nan
+  } catch { throw .coding(error) }
   let encodeSeconds = (clock.now - start).inSeconds
 
   var generator = SplitMix64(seed: setup.seed)
   if case .arrival(let latency) = setup.stragglerModel {
-    return try await _runArrivalTrials(
+    var result = try await _runArrivalTrials(
       setup, scheme: scheme, coded: coded, truth: truth, latency: latency,
       encodeSeconds: encodeSeconds, generator: &generator)
+    result.encoderLambda = encoderLambda
+    return result
   }
 
   // Every worker's result: the straggler model decides afterwards who is missing. Failing
@@ -262,6 +272,7 @@ public func runExperiment(_ setup: ExperimentSetup, pool: any WorkerPool = InPro
   return ExperimentResult(
     trialMSE: trialMSE,
     decoderLambda: lambdaSum / Double(decodes),  // NaN for schemes without a λ
+    encoderLambda: encoderLambda,
     meanSurvivors: survivorSum / Double(decodes), failedWorkers: failed,
     encodeSeconds: encodeSeconds, computeSeconds: computeSeconds,
     decodeSeconds: decodeSeconds / Double(decodes), inputDimension: setup.inputs.columns,
