@@ -21,7 +21,9 @@ fixes the inputs, the random stragglers and the noise):
 - ``byzantine``: q = ⌈N^a⌉ adversarial workers return +M (a block), λ_dec scanned, best λ kept
   (arXiv 2502.08058);
 - ``lambda``: MSE vs λ_dec at N = 200, S = 10 (random), σ = 1e-2, with GCV (and the CLI's
-  ``optimal``) marked.
+  ``optimal``) marked;
+- ``encoder``: MSE vs N for the encoder λ choices (0, the ``optimal`` schedule K·h³/24, GCV on the
+  inputs), noiseless worst-window (λ_dec = 0) and noisy random (σ = 1e-2, λ_dec = optimal).
 
     python3 scripts/decay_study.py                 # the default study (< 10 min on 2 cores with Swift)
     python3 scripts/decay_study.py --quick --out /tmp/study   # a tiny grid (CI, schema tests)
@@ -56,7 +58,7 @@ COLUMNS = ["experiment", "engine", "scheme", "function", "dim", "nodes", "K", "N
 """The tidy schema shared by every experiment CSV (one row per point and seed)."""
 
 SLOPE_COLUMNS = ["experiment", "scheme", "function", "dim", "straggler_model", "noise", "p",
-                 "adversary_exponent", "decoder_lambda", "x", "x_range", "log_power", "slope", "ci_low", "ci_high", "seeds", "points",
+                 "adversary_exponent", "decoder_lambda", "encoder_lambda", "x", "x_range", "log_power", "slope", "ci_low", "ci_high", "seeds", "points",
                  "r2", "method", "claimed", "claim_source", "claim_inside_ci", "consistent_with_bound", "engine"]
 
 FUNCTIONS = [("xsinx", 1), ("sigmoid", 1), ("sin", 4)]
@@ -71,6 +73,11 @@ def log(msg: str) -> None:
 # One sweep = one curve for one seed
 
 
+def _lam(value: float | str) -> str:
+    """A λ as the CLIs take it: numbers in %g, gcv/optimal by name."""
+    return value if isinstance(value, str) else f"{value:g}"
+
+
 @dataclass
 class Sweep:
     experiment: str
@@ -83,7 +90,7 @@ class Sweep:
     nodes: str = "chebyshev"
     K: int = 10
     input_range: tuple[float, float] = (-1.0, 1.0)
-    encoder_lambda: float = 0.0
+    encoder_lambda: float | str = 0.0
     decoder_lambda: float | str = 0.0
     noise: float = 0.0
     trials: int = 1
@@ -108,7 +115,7 @@ class Sweep:
         return [binary, "sweep", "--scheme", self.scheme, "--function", self.function, "--K", str(self.K),
                 "--dim", str(self.dim), f"--input-range={lo:g}:{hi:g}",
                 "--workers", ",".join(map(str, self.workers)), "--stragglers", ",".join(map(str, self.stragglers)),
-                "--straggler-model", self.model, "--nodes", self.nodes, "--encoder-lambda", f"{self.encoder_lambda:g}",
+                "--straggler-model", self.model, "--nodes", self.nodes, "--encoder-lambda", _lam(self.encoder_lambda),
                 "--decoder-lambda", str(self.decoder_lambda), "--noise", f"{self.noise:g}",
                 "--trials", str(self.trials), "--seed", str(self.seed), "--output", output] + self._extra_swift()
 
@@ -128,7 +135,7 @@ class Sweep:
         parts = ["python3 scripts/reference_coded.py", f"--scheme {self.scheme}", f"--function {self.function}",
                  f"--K {self.K}", f"--dim {self.dim}", f"--input-range={lo:g}:{hi:g}", f"--workers <N>",
                  f"--stragglers <S>", f"--straggler-model {self.model}", f"--nodes {self.nodes}",
-                 f"--encoder-lambda {self.encoder_lambda:g}", f"--decoder-lambda {self.decoder_lambda}",
+                 f"--encoder-lambda {_lam(self.encoder_lambda)}", f"--decoder-lambda {self.decoder_lambda}",
                  f"--noise {self.noise:g}", f"--trials {self.trials}", f"--seed {self.seed}"]
         if self.model == "probabilistic":
             parts.append(f"--straggler-probability {self.probability:g}")
@@ -251,7 +258,7 @@ def experiments(grid: Grid, reference_only: bool) -> dict[str, list[Sweep]]:
     nv = grid.n_values_reference if reference_only else grid.n_values
     out: dict[str, list[Sweep]] = {k: [] for k in
                                    ("n-sweep-noiseless", "n-sweep-noisy", "s-sweep", "probabilistic",
-                                    "byzantine", "lambda")}
+                                    "byzantine", "lambda", "encoder")}
     for seed in range(grid.seeds):
         for fn, d in grid.functions:
             for model, trials in (("worst-window", 1), ("random", grid.trials)):
@@ -274,6 +281,12 @@ def experiments(grid: Grid, reference_only: bool) -> dict[str, list[Sweep]]:
                     out["byzantine"].append(Sweep("byzantine", "letcc", "xsinx", 1, [n], [0], "none",
                                                   decoder_lambda=lam, trials=grid.trials, seed=seed,
                                                   adversary_exponent=a))
+        for lam_e in (0.0, "optimal", "gcv"):
+            out["encoder"].append(Sweep("encoder", "letcc", "xsinx", 1, nv, [5], "worst-window",
+                                        encoder_lambda=lam_e, seed=seed))
+        for lam_e in (0.0, "optimal"):
+            out["encoder"].append(Sweep("encoder", "letcc", "xsinx", 1, nv, [5], "random", encoder_lambda=lam_e,
+                                        decoder_lambda="optimal", noise=1e-2, trials=grid.trials, seed=seed))
         for lam in grid.lambda_grid + ["gcv", "optimal"]:
             out["lambda"].append(Sweep("lambda", "letcc", "xsinx", 1, [grid.lambda_n], [10], "random",
                                        decoder_lambda=lam, noise=1e-2, trials=grid.trials, seed=seed))
@@ -349,7 +362,7 @@ def curve_key(r: dict) -> tuple:
 
 
 GROUP = ["scheme", "function", "dim", "straggler_model", "noise", "p", "adversary_exponent", "decoder_lambda",
-         "engine"]
+         "encoder_lambda", "engine"]
 TAIL_POINTS = 4
 
 
@@ -455,7 +468,8 @@ def plot(name: str, rows: list[dict], path: str) -> None:
         line_key = lambda r: r["scheme"]  # noqa: E731
     else:
         panel_key = lambda r: f"{r['function']} (d={r['dim']}), {r['straggler_model']}"  # noqa: E731
-        line_key = (lambda r: r["scheme"] + (f" λ={r.get('decoder_lambda', '')}" if r["scheme"] == "letcc" and "decoder_lambda" in r else ""))  # noqa: E731
+        line_key = (lambda r: r["scheme"] + (f" λ={r.get('decoder_lambda', '')}" if r["scheme"] == "letcc" and "decoder_lambda" in r else "")
+                    + (f" λ_enc={r['encoder_lambda']}" if name == "encoder" else ""))  # noqa: E731
     panels = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for r in use:
         panels[panel_key(r)][line_key(r)][float(r[x])].append(float(r["mse"]))
@@ -570,7 +584,7 @@ def readme(out_dir: str, grid_name: str, runner: Runner, files: dict[str, int], 
              f"{seconds:.0f} s wall clock; seeds 0..{max(1, _seeds(slope_rows)) - 1}). Every CSV row names the "
              "engine that produced it: `swift` = `coded sweep`, `reference` = scripts/reference_coded.py "
              "(NumPy/SciPy). Inputs: K = 10 uniform on [−1, 1] from the seed; Chebyshev layout (α 1st kind, "
-             "β 2nd kind); encoder λ = 0.", "",
+             "β 2nd kind); encoder λ = 0 except in the `encoder` experiment.", "",
              "Schema of every experiment CSV: `" + ",".join(COLUMNS) + "` (one row per point and seed; "
              "`mse` is the mean over `trials` trials, worst-window: max over windows).", "",
              "| file | what | rows |", "|---|---|---|"]
@@ -581,6 +595,7 @@ def readme(out_dir: str, grid_name: str, runner: Runner, files: dict[str, int], 
         "probabilistic": "MSE vs N, each worker straggles independently with probability p",
         "byzantine": "MSE vs N with q = ⌈N^a⌉ Byzantine workers returning uniform values in ±10, λ_dec scanned; curve = best λ per N",
         "lambda": "MSE vs λ_dec at N = 200, S = 10 (random), σ = 1e-2, xsinx; GCV and the optimal schedule marked at their chosen λ",
+        "encoder": "MSE vs N at S = 5, xsinx, LeTCC with λ_enc = 0, the optimal schedule K·h³/24 and GCV on the inputs; noiseless worst-window (λ_dec = 0) and σ = 1e-2 random (λ_dec = optimal)",
     }
     for name, n in files.items():
         engines = ", ".join(sorted(runner.engines.get(name, set())))
@@ -594,11 +609,11 @@ def readme(out_dir: str, grid_name: str, runner: Runner, files: dict[str, int], 
               "Claims are upper-bound rates (worst case over a function class); a steeper measured decay is "
               "consistent with a bound, a shallower one is not. `log_power` a means the slope of "
               "MSE/log^a N.", "",
-              "| experiment | scheme | λ_dec | function | stragglers | noise/p/a | x range | log_power | slope [95 % CI] | claimed | inside CI | consistent with bound |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| experiment | scheme | λ_dec | λ_enc | function | stragglers | noise/p/a | x range | log_power | slope [95 % CI] | claimed | inside CI | consistent with bound |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in slope_rows:
-        extra = r["noise"] if r["experiment"].startswith("n-sweep") else (r["p"] or r["adversary_exponent"] or r["noise"])
-        lines.append(f"| {r['experiment']} | {r['scheme']} | {r['decoder_lambda']} | {r['function']} (d={r['dim']}) | "
+        extra = r["noise"] if r["experiment"].startswith("n-sweep") or r["experiment"] == "encoder" else (r["p"] or r["adversary_exponent"] or r["noise"])
+        lines.append(f"| {r['experiment']} | {r['scheme']} | {r['decoder_lambda']} | {r['encoder_lambda']} | {r['function']} (d={r['dim']}) | "
                      f"{r['straggler_model']} | {extra} | {r['x']} {r['x_range']} | {r['log_power']} | {r['slope']} [{r['ci_low']}, {r['ci_high']}] | "
                      f"{r['claimed']} | {r['claim_inside_ci']} | {r['consistent_with_bound']} |")
     if "byzantine-lambda" in extras:

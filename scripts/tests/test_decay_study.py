@@ -8,7 +8,7 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(os.path.dirname(HERE), "decay_study.py")
-EXPERIMENTS = ["n-sweep-noiseless", "n-sweep-noisy", "s-sweep", "probabilistic", "byzantine", "lambda"]
+EXPERIMENTS = ["n-sweep-noiseless", "n-sweep-noisy", "s-sweep", "probabilistic", "byzantine", "lambda", "encoder"]
 
 
 @pytest.fixture(scope="module")
