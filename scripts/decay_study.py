@@ -466,6 +466,9 @@ def plot(name: str, rows: list[dict], path: str) -> None:
     elif name == "probabilistic":
         panel_key = lambda r: f"{r['function']}, p = {r['p']}"  # noqa: E731
         line_key = lambda r: r["scheme"]  # noqa: E731
+    elif name == "encoder":
+        panel_key = lambda r: f"{r['function']} (d={r['dim']}), {r['straggler_model']}, σ = {r['noise']}"  # noqa: E731
+        line_key = lambda r: f"λ_enc = {r['encoder_lambda']} (λ_dec = {r['decoder_lambda']})"  # noqa: E731
     else:
         panel_key = lambda r: f"{r['function']} (d={r['dim']}), {r['straggler_model']}"  # noqa: E731
         line_key = (lambda r: r["scheme"] + (f" λ={r.get('decoder_lambda', '')}" if r["scheme"] == "letcc" and "decoder_lambda" in r else "")
@@ -576,6 +579,18 @@ def speed_comparison(grid: Grid, binary: str | None, out_dir: str, quick: bool =
 # README
 
 
+OTHER_RESULTS = [
+    '## Other results in this folder',
+    '',
+    '| file | what | made by |',
+    '|---|---|---|',
+    "| [coding-speed.csv](coding-speed.csv), [coding-speed.png](coding-speed.png) | encode + decode time of LeTCC and BACC (K = 100, N = 1000, S = 100, d = m = 784) on 1 thread and on all cores, beside one memory copy, BACC's two GEMMs, scipy's vectorised `make_smoothing_spline` pipeline, NumPy and the machine's GEMM rate (NumPy, 2000³) | `python3 scripts/compare_coding_speed.py --repeats 60` (release `coded timing`) |",
+    '| [spline-speed.csv](spline-speed.csv), [spline-speed.png](spline-speed.png) | smoothing-spline fit and GCV time, n = 10³…10⁶, 1 and 100 columns: library compute, CSV parsing, `coded spline` end to end, scipy, csaps, the one-pass memory bound (`what_is_timed` column) | `python3 scripts/compare_spline_speed.py` |',
+    '| coded inference (`coded-inference*.csv/png/md`, `digits/`, `wine/`, `models/`, `nn-forward-speed.csv`) | neural networks trained here, coded inference Table-1 style, forward-pass speed vs NumPy | see [README-coded-inference.md](README-coded-inference.md) |',
+]
+"""The index rows of the results in notebooks-data/ that other scripts make (kept when the study rewrites the README)."""
+
+
 def readme(out_dir: str, grid_name: str, runner: Runner, files: dict[str, int], slope_rows: list[dict],
            speed: list[dict], argv: list[str], seconds: float, extras: dict | None = None) -> str:
     extras = extras or {}
@@ -605,6 +620,7 @@ def readme(out_dir: str, grid_name: str, runner: Runner, files: dict[str, int], 
     if speed:
         lines += ["| [study-speed.csv](study-speed.csv) | wall-clock of the same sweep: coded sweep vs reference_coded.py | "
                   f"{len(speed)} |"]
+    lines += [""] + OTHER_RESULTS
     lines += ["", "## Measured exponents vs the papers' claims", "",
               "Claims are upper-bound rates (worst case over a function class); a steeper measured decay is "
               "consistent with a bound, a shallower one is not. `log_power` a means the slope of "
