@@ -36,6 +36,50 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  // Steady state of a master that runs rounds in a loop: the output buffers are reused
+  // (`encode(_:into:)`, `decode(_:survivors:into:)`), so a round allocates only small scratch.
+  // The allocating API above can pay page faults for a fresh 6.3 MB output every round when the
+  // allocator hands the memory back to the kernel between rounds.
+  for threads in [1, 0] {
+    let label = threads == 1 ? "1 thread" : "all cores"
+    Benchmark("LeTCC encode+decode into reused buffers K=100 N=1000 S=100 d=784 (\(label))") { benchmark in
+      setCodingThreadCount(threads)
+      defer { setCodingThreadCount(0) }
+      let code = try SplineCode(inputCount: k, workerCount: n, decoderLambda: .fixed(1e-6))
+      let x = inputs()
+      let results = try code.encode(x).selectingRows(survivors)
+      var coded = Matrix(rows: n, columns: d)
+      var decoded = Matrix(rows: k, columns: d)
+      try code.decode(results, survivors: survivors, into: &decoded)
+      benchmark.startMeasurement()
+      for _ in benchmark.scaledIterations {
+        try code.encode(x, into: &coded)
+        try code.decode(results, survivors: survivors, into: &decoded)
+        blackHole(coded)
+        blackHole(decoded)
+      }
+    }
+  }
+
+  // The two halves on one thread: the encoder writes N × d values, the decoder reads |T| × m.
+  Benchmark("LeTCC encode only K=100 N=1000 d=784 (1 thread)") { benchmark in
+    setCodingThreadCount(1)
+    defer { setCodingThreadCount(0) }
+    let code = try SplineCode(inputCount: k, workerCount: n, decoderLambda: .fixed(1e-6))
+    let x = inputs()
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations { blackHole(try code.encode(x)) }
+  }
+  Benchmark("LeTCC decode only K=100 N=1000 S=100 m=784 (1 thread)") { benchmark in
+    setCodingThreadCount(1)
+    defer { setCodingThreadCount(0) }
+    let code = try SplineCode(inputCount: k, workerCount: n, decoderLambda: .fixed(1e-6))
+    let results = try code.encode(inputs()).selectingRows(survivors)
+    _ = try code.decode(results, survivors: survivors)
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations { blackHole(try code.decode(results, survivors: survivors)) }
+  }
+
   Benchmark("BACC encode+decode K=100 N=1000 S=100 d=784") { benchmark in
     let code = try BerrutCode(inputCount: k, workerCount: n)
     let x = inputs()
@@ -45,6 +89,22 @@ let benchmarks: @Sendable () -> Void = {
     for _ in benchmark.scaledIterations {
       blackHole(try code.encode(x))
       blackHole(try code.decode(results, survivors: survivors))
+    }
+  }
+
+  Benchmark("BACC encode+decode into reused buffers K=100 N=1000 S=100 d=784") { benchmark in
+    let code = try BerrutCode(inputCount: k, workerCount: n)
+    let x = inputs()
+    let results = try code.encode(x).selectingRows(survivors)
+    var coded = Matrix(rows: n, columns: d)
+    var decoded = Matrix(rows: k, columns: d)
+    try code.decode(results, survivors: survivors, into: &decoded)
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      try code.encode(x, into: &coded)
+      try code.decode(results, survivors: survivors, into: &decoded)
+      blackHole(coded)
+      blackHole(decoded)
     }
   }
 

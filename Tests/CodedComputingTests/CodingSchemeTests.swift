@@ -97,6 +97,33 @@ struct CodingSchemeTests {
     #expect(maxAbsDifference(coded, spline.evaluate(at: code.beta)) < 1e-13)
   }
 
+  @Test(
+    "encode(into:) and decode(into:) give the allocating results, reusing a buffer of the right shape",
+    arguments: [SchemeKind.letcc, .bacc, .lcc, .replication])
+  func intoVariants(kind: SchemeKind) throws {
+    let code = try kind.make(
+      inputCount: 6, workerCount: 40, layout: .chebyshev, decoderLambda: .fixed(1e-5),
+      functionDegree: 1)
+    let x = randomInputs(6, 11, seed: 21)
+    let survivors = Array(3..<40)
+    // A buffer of the right shape full of stale NaNs: every element must be overwritten.
+    var coded = Matrix(rows: 40, columns: 11, repeating: .nan)
+    try code.encode(x, into: &coded)
+    let expected = try code.encode(x)
+    #expect(coded == expected)
+    let results = expected.selectingRows(survivors)
+    var decoded = Matrix(rows: 6, columns: 11, repeating: .nan)
+    try code.decode(results, survivors: survivors, into: &decoded)
+    #expect(decoded == (try code.decode(results, survivors: survivors)))
+    // A buffer of the wrong shape is replaced.
+    var small = Matrix(rows: 1, columns: 1)
+    try code.encode(x, into: &small)
+    #expect(small == expected)
+    // Errors are the allocating calls' errors.
+    #expect(throws: CodingError.self) { try code.encode(Matrix(rows: 5, columns: 11), into: &coded) }
+    #expect(throws: CodingError.self) { try code.decode(results, survivors: [1, 2], into: &decoded) }
+  }
+
   @Test("LeTCC GCV encoder: the spline through (α, x) with the GCV λ of the inputs")
   func letccGCVEncoder() throws {
     let x = randomInputs(12, 3, seed: 5)

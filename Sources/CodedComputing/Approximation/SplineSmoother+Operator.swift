@@ -11,29 +11,45 @@ extension SplineSmoother {
   ///
   /// - Complexity: O((n + p)·c) for n knots, p points and c columns.
   func _applyFused(_ data: Matrix, at plan: SplineEvaluationPlan) -> Matrix {
+    var out = Matrix(rows: 0, columns: 0)
+    _applyFused(data, at: plan, into: &out)
+    return out
+  }
+
+  /// ``_applyFused(_:at:)`` writing into `out`: its storage is reused when it already has the
+  /// result's shape (p × c), so rounds in a loop allocate nothing for the output; otherwise `out`
+  /// is replaced. Every element is overwritten.
+  func _applyFused(_ data: Matrix, at plan: SplineEvaluationPlan, into out: inout Matrix) {
     let n = knots.count
     let columns = data.columns
     let p = plan.points.count
     precondition(data.rows == n && plan.knotCount == n, "Data, plan and knots disagree")
     guard n > 2 else {
       // Two knots: the fit is the line through both points.
-      return plan.apply(values: data, secondDerivatives: Matrix(rows: n, columns: columns))
+      out = plan.apply(values: data, secondDerivatives: Matrix(rows: n, columns: columns))
+      return
     }
     guard !_usesQR, let factor = _factor else {
       // R + λM too ill-conditioned for the normal equations: the Givens route of `fit`.
       let spline = _fitUnchecked(data)
-      return plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
+      out = plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
+      return
     }
+    if out.rows != p || out.columns != columns {
+      // Every element is written by the kernel below, so the new storage is not zero-filled.
+      out = Matrix(
+        rows: p, columns: columns,
+        columnMajor: [Double](unsafeUninitializedCapacity: p * columns) { _, count in count = p * columns })
+    }
+    guard p > 0, columns > 0 else { return }
     let kernel = _FusedSplineKernel(
       penalty: _penalty, factor: factor, lambda: lambda, plan: plan)
-    let out = [Double](unsafeUninitializedCapacity: p * columns) { buffer, count in
+    out.storage.withUnsafeMutableBufferPointer { buffer in
       data.storage.withUnsafeBufferPointer { y in
         kernel.run(
           data: y.baseAddress!, output: buffer.baseAddress!, columns: columns,
           threads: _codingThreadCount(work: (n + p) * columns))
       }
-      count = p * columns
     }
-    return Matrix(rows: p, columns: columns, columnMajor: out)
   }
 }

@@ -41,4 +41,17 @@ public struct BerrutCode: CodingScheme {
   public func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix {
     try _code.decode(results, survivors: survivors, minimum: minimumSurvivors, scheme: name)
   }
+
+  /// E·X into `coded`, reusing its storage when it is already N × d.
+  public func encode(_ inputs: Matrix, into coded: inout Matrix) throws(CodingError) {
+    try _code.encode(inputs, inputCount: inputCount, into: &coded)
+  }
+
+  /// D_T·Y_T into `estimates`, reusing its storage when it is already K × m.
+  public func decode(_ results: Matrix, survivors: [Int], into estimates: inout Matrix)
+    throws(CodingError)
+  {
+    try _code.decode(
+      results, survivors: survivors, minimum: minimumSurvivors, scheme: name, into: &estimates)
+  }
 }

@@ -21,6 +21,12 @@ public protocol CodingScheme: Sendable {
   /// (LeTCC: the λ_dec used, chosen per decode for `gcv`/`optimal`); nil otherwise.
   func decodeReportingLambda(_ results: Matrix, survivors: [Int]) throws(CodingError)
     -> (estimates: Matrix, lambda: Double?)
+  /// ``encode(_:)`` into `coded`, reusing its storage when it already has the result's shape
+  /// (N × d): a master running rounds in a loop then allocates nothing for the coded inputs.
+  /// Otherwise `coded` is replaced. The values are those of ``encode(_:)``.
+  func encode(_ inputs: Matrix, into coded: inout Matrix) throws(CodingError)
+  /// ``decode(_:survivors:)`` into `estimates`, reusing its storage when it is already K × m.
+  func decode(_ results: Matrix, survivors: [Int], into estimates: inout Matrix) throws(CodingError)
   /// ``encode(_:)`` plus the encoder's smoothing parameter where the scheme has one (LeTCC: the
   /// λ_enc used, chosen per encode for `gcv`); nil otherwise.
   func encodeReportingLambda(_ inputs: Matrix) throws(CodingError) -> (coded: Matrix, lambda: Double?)
@@ -32,6 +38,18 @@ extension CodingScheme {
     -> (estimates: Matrix, lambda: Double?)
   {
     (try decode(results, survivors: survivors), nil)
+  }
+
+  /// The allocating ``encode(_:)``, assigned.
+  public func encode(_ inputs: Matrix, into coded: inout Matrix) throws(CodingError) {
+    coded = try encode(inputs)
+  }
+
+  /// The allocating ``decode(_:survivors:)``, assigned.
+  public func decode(_ results: Matrix, survivors: [Int], into estimates: inout Matrix)
+    throws(CodingError)
+  {
+    estimates = try decode(results, survivors: survivors)
   }
 
   /// Schemes without a smoothing parameter report nil.

@@ -109,16 +109,32 @@ public struct SplineCode: CodingScheme {
     try encodeReportingLambda(inputs).coded
   }
 
+  /// Encodes into `coded`, reusing its storage when it is already N × d (see
+  /// ``CodingScheme/encode(_:into:)``).
+  public func encode(_ inputs: Matrix, into coded: inout Matrix) throws(CodingError) {
+    _ = try _encode(inputs, into: &coded)
+  }
+
   /// Encodes and reports the λ_enc used (the chosen one for `gcv`).
   public func encodeReportingLambda(_ inputs: Matrix) throws(CodingError)
     -> (coded: Matrix, lambda: Double?)
   {
+    var coded = Matrix(rows: 0, columns: 0)
+    let lambda = try _encode(inputs, into: &coded)
+    return (coded, lambda)
+  }
+
+  func _encode(_ inputs: Matrix, into coded: inout Matrix) throws(CodingError) -> Double {
     try _checkInputs(inputs, count: inputCount)
-    if let encoder = _encoder { return (encoder._applyFused(inputs, at: _encoderPlan), encoder.lambda) }
+    if let encoder = _encoder {
+      encoder._applyFused(inputs, at: _encoderPlan, into: &coded)
+      return encoder.lambda
+    }
     let encoder = try _approximating { () throws(ApproximationError) in
       try SplineSmoother.byGCV(knots: alpha, data: inputs).0
     }
-    return (encoder._applyFused(inputs, at: _encoderPlan), encoder.lambda)
+    encoder._applyFused(inputs, at: _encoderPlan, into: &coded)
+    return encoder.lambda
   }
 
   /// The plug-in λ_enc of the `optimal` encoder schedule (scipy convention): K·h³/24.
@@ -145,9 +161,25 @@ public struct SplineCode: CodingScheme {
     try decodeReportingLambda(results, survivors: survivors).estimates
   }
 
+  /// Decodes into `estimates`, reusing its storage when it is already K × m (see
+  /// ``CodingScheme/decode(_:survivors:into:)``).
+  public func decode(_ results: Matrix, survivors: [Int], into estimates: inout Matrix)
+    throws(CodingError)
+  {
+    _ = try _decode(results, survivors: survivors, into: &estimates)
+  }
+
   /// Decodes and reports the λ_dec used (the chosen one for `gcv` and `optimal`).
   public func decodeReportingLambda(_ results: Matrix, survivors: [Int]) throws(CodingError)
     -> (estimates: Matrix, lambda: Double?)
+  {
+    var estimates = Matrix(rows: 0, columns: 0)
+    let lambda = try _decode(results, survivors: survivors, into: &estimates)
+    return (estimates, lambda)
+  }
+
+  func _decode(_ results: Matrix, survivors: [Int], into estimates: inout Matrix) throws(CodingError)
+    -> Double
   {
     try _checkSurvivors(
       survivors, results: results, workers: workerCount, minimum: minimumSurvivors, scheme: name)
@@ -170,9 +202,9 @@ public struct SplineCode: CodingScheme {
       }
     }
     let plan = SplineEvaluationPlan(knots: knots, points: alpha)
-    let estimates = smoother._applyFused(results, at: plan)
+    smoother._applyFused(results, at: plan, into: &estimates)
     try _checkDecoded(estimates, results: results, survivors: survivors)
-    return (estimates, smoother.lambda)
+    return smoother.lambda
   }
 
   /// The plug-in rate-optimal λ_dec for the survivors' results (scipy convention).

@@ -24,8 +24,18 @@ struct _DenseInterpolationCode: Sendable {
   }
 
   func encode(_ inputs: Matrix, inputCount: Int) throws(CodingError) -> Matrix {
+    var coded = Matrix(rows: 0, columns: 0)
+    try encode(inputs, inputCount: inputCount, into: &coded)
+    return coded
+  }
+
+  /// E·X by GEMM into `coded` (its storage reused when it is already N × d).
+  func encode(_ inputs: Matrix, inputCount: Int, into coded: inout Matrix) throws(CodingError) {
     try _checkInputs(inputs, count: inputCount)
-    do { return try Matrix.multiply(encoder, inputs) } catch { throw .linearAlgebra(error) }
+    if coded.rows != encoder.rows || coded.columns != inputs.columns {
+      coded = Matrix(rows: encoder.rows, columns: inputs.columns)
+    }
+    do { try Matrix.multiply(encoder, inputs, into: &coded) } catch { throw .linearAlgebra(error) }
   }
 
   func decoder(survivors: [Int]) throws(CodingError) -> Matrix {
@@ -39,11 +49,21 @@ struct _DenseInterpolationCode: Sendable {
   func decode(_ results: Matrix, survivors: [Int], minimum: Int, scheme: String) throws(CodingError)
     -> Matrix
   {
+    var estimates = Matrix(rows: 0, columns: 0)
+    try decode(results, survivors: survivors, minimum: minimum, scheme: scheme, into: &estimates)
+    return estimates
+  }
+
+  /// D_T·Y_T by GEMM into `estimates` (its storage reused when it is already K × m).
+  func decode(
+    _ results: Matrix, survivors: [Int], minimum: Int, scheme: String, into estimates: inout Matrix
+  ) throws(CodingError) {
     try _checkSurvivors(survivors, results: results, workers: beta.count, minimum: minimum, scheme: scheme)
     let d = try decoder(survivors: survivors)
-    let estimates: Matrix
-    do { estimates = try Matrix.multiply(d, results) } catch { throw .linearAlgebra(error) }
+    if estimates.rows != d.rows || estimates.columns != results.columns {
+      estimates = Matrix(rows: d.rows, columns: results.columns)
+    }
+    do { try Matrix.multiply(d, results, into: &estimates) } catch { throw .linearAlgebra(error) }
     try _checkDecoded(estimates, results: results, survivors: survivors)
-    return estimates
   }
 }
