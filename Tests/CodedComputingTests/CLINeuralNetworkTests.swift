@@ -77,6 +77,20 @@ struct CLINeuralNetworkTests {
     #expect(speed.stdout.split(separator: "\n").count == 3)
   }
 
+  @Test("infer takes the encoder λ choices and reports them")
+  func inferEncoderLambda() throws {
+    for choice in ["optimal", "gcv"] {
+      let result = try cli.coded([
+        "infer", "--model", Self.mlpTanh, "--data", Self.digits, "--K", "10", "--workers", "20",
+        "--stragglers", "2", "--schemes", "letcc", "--encoder-lambda", choice,
+      ])
+      #expect(result.status == 0, "\(result.stderr)")
+      let rows = result.stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+      let column = try #require(rows[0].firstIndex(of: "encoder_lambda"))
+      #expect(rows.count > 1 && rows.dropFirst().allSatisfy { $0[column] == choice })
+    }
+  }
+
   @Test("infer on digits reports the network's own test accuracy beside every row")
   func inferDigits() throws {
     let result = try cli.coded([
@@ -148,6 +162,9 @@ struct CLINeuralNetworkTests {
         "infer", "--model", Self.mlpTanh, "--data", Self.digits, "--K", "10", "--workers", "20",
         "--stragglers", "20",
       ], mentions: "S = 20 must be in 0..<N = 20")
+    try run.expectError(
+      ["infer", "--model", Self.mlpTanh, "--data", Self.digits, "--encoder-lambda", "smooth"],
+      mentions: "--encoder-lambda must be a number >= 0, 'gcv' or 'optimal', got 'smooth'")
     try run.expectError(
       ["forward-speed", "--model", Self.mlpTanh, "--data", data], mentions: "64 features, got 3")
   }
