@@ -38,7 +38,9 @@ struct FusedSplineKernelTests {
         let spline = try smoother.fit(data)
         let unfused = plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
         #expect(fused.rows == points.count && fused.columns == columns)
-        #expect(relativeGap(fused, unfused) < 1e-12, "n \(n) c \(columns) λ \(lambda) weighted \(w != nil)")
+        #expect(
+          relativeGap(fused, unfused) < 1e-12,
+          "n \(n) c \(columns) λ \(lambda) weighted \(w != nil)")
       }
     }
   }
@@ -79,7 +81,8 @@ struct FusedSplineKernelTests {
       var out = [Double](repeating: .nan, count: points.count * columns)
       data.storage.withUnsafeBufferPointer { y in
         out.withUnsafeMutableBufferPointer { o in
-          kernel.run(data: y.baseAddress!, output: o.baseAddress!, columns: columns, threads: threads)
+          kernel.run(
+            data: y.baseAddress!, output: o.baseAddress!, columns: columns, threads: threads)
         }
       }
       return out

@@ -39,15 +39,18 @@ extension SplineSmoother {
       // Every element is written by the kernel below, so the new storage is not zero-filled.
       out = Matrix(
         rows: p, columns: columns,
-        columnMajor: [Double](unsafeUninitializedCapacity: p * columns) { _, count in count = p * columns })
+        columnMajor: [Double](unsafeUninitializedCapacity: p * columns) { _, count in
+          count = p * columns
+        })
     }
     guard p > 0, columns > 0 else { return }
     let kernel = _FusedSplineKernel(
       penalty: _penalty, factor: factor, lambda: lambda, plan: plan)
     out.storage.withUnsafeMutableBufferPointer { buffer in
       data.storage.withUnsafeBufferPointer { y in
+        guard let source = y.baseAddress, let target = buffer.baseAddress else { return }
         kernel.run(
-          data: y.baseAddress!, output: buffer.baseAddress!, columns: columns,
+          data: source, output: target, columns: columns,
           threads: _codingThreadCount(work: (n + p) * columns))
       }
     }

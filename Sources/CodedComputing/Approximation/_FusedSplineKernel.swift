@@ -39,11 +39,13 @@ struct _FusedSplineKernel: Sendable {
   init(penalty: _SplinePenalty, factor: BandCholesky, lambda: Double, plan: SplineEvaluationPlan) {
     let n = penalty.count
     let m = n - 2
-    precondition(m >= 1 && factor.order == m && factor.bandwidth == 2, "Factor does not match the knots")
+    precondition(
+      m >= 1 && factor.order == m && factor.bandwidth == 2, "Factor does not match the knots")
     knotCount = n
     pointCount = plan.points.count
     let ih = penalty.inverseSpacing
-    let u = factor.factor  // upper band storage, ld = 3: U(i,i) at 2+3i, U(i−1,i) at 1+3i, U(i−2,i) at 3i
+    // Upper band storage, ld = 3: U(i, i) at 2 + 3i, U(i − 1, i) at 1 + 3i, U(i − 2, i) at 3i.
+    let u = factor.factor
     func diagonal(_ i: Int) -> Double { u[2 + 3 * i] }
     func upper1(_ i: Int) -> Double { i >= 1 && i < m ? u[1 + 3 * i] : 0 }  // U(i−1, i)
     func upper2(_ i: Int) -> Double { i >= 2 && i < m ? u[3 * i] : 0 }  // U(i−2, i)
@@ -66,7 +68,10 @@ struct _FusedSplineKernel: Sendable {
     var weights = [SIMD8<Double>](repeating: .zero, count: p)
     for q in 0..<p {
       let i = plan._interval[q]
-      let pw = (plan._weights[4 * q], plan._weights[4 * q + 1], plan._weights[4 * q + 2], plan._weights[4 * q + 3])
+      let pw = (
+        plan._weights[4 * q], plan._weights[4 * q + 1], plan._weights[4 * q + 2],
+        plan._weights[4 * q + 3]
+      )
       // slots: 0 y_i, 1 y_{i+1}, 2 S_{i−1}, 3 S_i, 4 S_{i+1}, 5 S_{i+2}; S row k is slot k − i + 3.
       var w = SIMD8<Double>(pw.0, pw.1, 0, pw.2, pw.3, 0, 0, 0)
       if lambda != 0 {
@@ -86,7 +91,9 @@ struct _FusedSplineKernel: Sendable {
 
   /// Applies the operator to `columns` columns of `data` (n × c, column-major) into `output`
   /// (p × c, column-major), sharing the blocks of eight columns among `threads` threads.
-  func run(data: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>, columns: Int, threads: Int) {
+  func run(
+    data: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>, columns: Int, threads: Int
+  ) {
     let blocks = (columns + 7) / 8
     let parts = max(1, min(threads, blocks))
     guard parts > 1 else {
@@ -103,7 +110,8 @@ struct _FusedSplineKernel: Sendable {
   }
 
   private func _runBlocks(
-    _ blocks: Range<Int>, data: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>, columns: Int
+    _ blocks: Range<Int>, data: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>,
+    columns: Int
   ) {
     let n = knotCount
     let yTile = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: n)
@@ -117,7 +125,9 @@ struct _FusedSplineKernel: Sendable {
     for block in blocks {
       let first = block * 8
       let width = min(8, columns - first)
-      _block(data: data + first * n, output: output + first * pointCount, width: width, y: yTile, s: sTile)
+      _block(
+        data: data + first * n, output: output + first * pointCount, width: width, y: yTile,
+        s: sTile)
     }
   }
 
@@ -131,8 +141,8 @@ struct _FusedSplineKernel: Sendable {
     let m = n - 2
     @inline(__always) func load(_ i: Int) -> SIMD8<Double> {
       SIMD8(
-          data[i], data[n + i], data[2 * n + i], data[3 * n + i], data[4 * n + i], data[5 * n + i],
-          data[6 * n + i], data[7 * n + i])
+        data[i], data[n + i], data[2 * n + i], data[3 * n + i], data[4 * n + i], data[5 * n + i],
+        data[6 * n + i], data[7 * n + i])
     }
     // Transpose the block into Y (eight scalar loads per knot, one SIMD store).
     if width == 8 {

@@ -64,7 +64,8 @@ public struct SplineCode: CodingScheme {
     encoderLambda: SmoothingChoice = .fixed(0), decoderLambda: SmoothingChoice = .fixed(0),
     noiseLevel: Double = 0, plannedStragglers: Int = 0
   ) throws(CodingError) {
-    try _checkSizes(inputCount: inputCount, workerCount: workerCount, minimumWorkers: 2, scheme: "letcc")
+    try _checkSizes(
+      inputCount: inputCount, workerCount: workerCount, minimumWorkers: 2, scheme: "letcc")
     if case .fixed(let value) = encoderLambda, !(value.isFinite && value >= 0) {
       throw .invalidParameter("encoder lambda must be a finite number >= 0, got \(value)")
     }
@@ -149,7 +150,9 @@ public struct SplineCode: CodingScheme {
   /// is planned for the worst window of S stragglers: h = maxₙ (β_{n+S+1} − βₙ), with the
   /// window's end clamped to the last worker. See Guides/LeTCC.md.
   /// - Complexity: O(N).
-  public static func optimalEncoderLambda(alpha: [Double], beta: [Double], stragglers: Int) -> Double {
+  public static func optimalEncoderLambda(alpha: [Double], beta: [Double], stragglers: Int)
+    -> Double
+  {
     precondition(beta.count >= 2, "need at least two worker points")
     let span = min(max(stragglers, 0) + 1, beta.count - 1)
     var widest = 0.0
@@ -178,7 +181,8 @@ public struct SplineCode: CodingScheme {
     return (estimates, lambda)
   }
 
-  func _decode(_ results: Matrix, survivors: [Int], into estimates: inout Matrix) throws(CodingError)
+  func _decode(_ results: Matrix, survivors: [Int], into estimates: inout Matrix)
+    throws(CodingError)
     -> Double
   {
     try _checkSurvivors(

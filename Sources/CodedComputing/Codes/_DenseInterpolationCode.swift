@@ -14,13 +14,16 @@ struct _DenseInterpolationCode: Sendable {
 
   init(
     inputCount: Int, workerCount: Int, layout: NodeLayout,
-    interpolationMatrix: @escaping @Sendable ([Double], [Double]) throws(ApproximationError) -> Matrix
+    interpolationMatrix:
+      @escaping @Sendable ([Double], [Double]) throws(ApproximationError) -> Matrix
   ) throws(CodingError) {
     alpha = layout.alpha(inputCount)
     beta = layout.beta(workerCount)
     self.interpolationMatrix = interpolationMatrix
     let (alpha, beta) = (alpha, beta)
-    encoder = try _approximating { () throws(ApproximationError) in try interpolationMatrix(alpha, beta) }
+    encoder = try _approximating { () throws(ApproximationError) in
+      try interpolationMatrix(alpha, beta)
+    }
   }
 
   func encode(_ inputs: Matrix, inputCount: Int) throws(CodingError) -> Matrix {
@@ -58,7 +61,8 @@ struct _DenseInterpolationCode: Sendable {
   func decode(
     _ results: Matrix, survivors: [Int], minimum: Int, scheme: String, into estimates: inout Matrix
   ) throws(CodingError) {
-    try _checkSurvivors(survivors, results: results, workers: beta.count, minimum: minimum, scheme: scheme)
+    try _checkSurvivors(
+      survivors, results: results, workers: beta.count, minimum: minimum, scheme: scheme)
     let d = try decoder(survivors: survivors)
     if estimates.rows != d.rows || estimates.columns != results.columns {
       estimates = Matrix(rows: d.rows, columns: results.columns)
