@@ -95,7 +95,8 @@ public struct SplineSmoother: Sendable {
   /// The fitted splines of every column of `data`, evaluated at `plan`'s points: p × c.
   ///
   /// This is the operator form used by coded computing: one call smooths and resamples all
-  /// columns without forming a dense matrix.
+  /// columns without forming a dense matrix, eight columns at a time in cache (and on several
+  /// threads for large calls, see ``setCodingThreadCount(_:)``).
   public func apply(_ data: Matrix, at plan: SplineEvaluationPlan) throws(ApproximationError)
     -> Matrix
   {
@@ -103,8 +104,11 @@ public struct SplineSmoother: Sendable {
       throw .lengthMismatch(
         what: "evaluation plan knots", expected: knots.count, actual: plan.knotCount)
     }
-    let spline = try fit(data)
-    return plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
+    guard data.rows == knots.count else {
+      throw .lengthMismatch(what: "data rows", expected: knots.count, actual: data.rows)
+    }
+    try _validateFinite(data.storage, what: "data")
+    return _applyFused(data, at: plan)
   }
 
   /// The explicit smoother matrix S (p × n) with S·y = fitted values at `points`.
