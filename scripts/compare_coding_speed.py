@@ -92,7 +92,11 @@ def main():
     ap.add_argument("--repeats", type=int, default=30)
     ap.add_argument("--output", default=os.path.join(ROOT, "notebooks-data/coding-speed.csv"))
     ap.add_argument("--no-plot", action="store_true")
+    ap.add_argument("--plot-from", metavar="CSV", help="only redraw the PNG of an existing coding-speed CSV")
     args = ap.parse_args()
+    if args.plot_from:
+        plot(args.plot_from, os.path.splitext(args.plot_from)[0] + ".png")
+        return
     if not os.path.exists(args.coded):
         sys.exit(f"error: coded binary not found at {args.coded} (swift build -c release --product coded)")
 
@@ -162,21 +166,31 @@ def main():
 
     if not args.no_plot:
         print("[4/4] plot", file=sys.stderr)
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        rows = [r for r in rows if r[1] != "dgemm-2000"]
-        labels = [f"{r[0]} {r[1]} ({r[2]} thr.)" for r in rows]
-        values = [r[8] * 1e3 for r in rows]
-        fig, ax = plt.subplots(figsize=(8, 4))
-        ax.barh(labels, values, color=["C0" if r[0] == "coded" else "C1" for r in rows])
-        ax.set_xscale("log")
-        ax.set_xlabel("median seconds per encode + decode round (ms, log scale)")
-        ax.set_title(f"Encode + decode, K={K}, N={N}, S={S}, d=m={d}")
-        fig.tight_layout()
-        png = os.path.splitext(args.output)[0] + ".png"
-        fig.savefig(png + ".tmp.png", dpi=120)
-        os.replace(png + ".tmp.png", png)
+        plot(args.output, os.path.splitext(args.output)[0] + ".png")
+
+
+def plot(csv_path, png_path):
+    """Bar chart of the median round time of every row of a coding-speed CSV (log scale, ms)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    with open(csv_path, newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["scheme"] != "dgemm-2000"]
+    labels = [f"{r['tool']} {r['scheme']} ({r['threads']} thr.)" for r in rows]
+    values = [float(r["seconds_median"]) * 1e3 for r in rows]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.barh(labels, values, color=["C0" if r["tool"] == "coded" else "C1" for r in rows])
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("median milliseconds per encode + decode round (log scale)")
+    r0 = rows[0]
+    ax.set_title(f"Encode + decode, K={r0['K']}, N={r0['N']}, S={r0['S']}, d=m={r0['d']}")
+    fig.tight_layout()
+    fig.savefig(png_path + ".tmp.png", dpi=120)
+    os.replace(png_path + ".tmp.png", png_path)
 
 
 if __name__ == "__main__":
