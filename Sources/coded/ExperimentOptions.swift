@@ -133,9 +133,7 @@ struct ExperimentOptions: ParsableArguments {
 
   /// `--encoder-lambda` parsed: a number >= 0, gcv or optimal.
   func encoderChoice() throws -> SmoothingChoice {
-    do { return try SmoothingChoice(parsing: encoderLambda, what: "--encoder-lambda") } catch {
-      throw CLIFailure(error.description)
-    }
+    try SmoothingChoice(parsing: encoderLambda, what: "--encoder-lambda")
   }
 
   func setup(scheme: SchemeKind, workers: Int, stragglers: Int, inputs: Matrix) throws -> ExperimentSetup {
@@ -168,17 +166,11 @@ func experimentRow(_ setup: ExperimentSetup, _ options: ExperimentOptions, _ res
     setup.scheme.rawValue, setup.workload.name, "\(setup.inputs.rows)", "\(setup.workers)",
     "\(setup.stragglers)", setup.stragglerModel.description, csvNumber(setup.noise), "\(setup.trials)",
     csvNumber(result.mse), csvNumber(result.mseStandardDeviation), csvNumber(result.mseMin),
-    csvNumber(result.mseMax), setup.layout.rawValue, _choiceText(setup.encoderLambda),
+    csvNumber(result.mseMax), setup.layout.rawValue, setup.encoderLambda.description,
     setup.decoderLambda.description, csvNumber(result.decoderLambda), csvNumber(result.encoderLambda),
     "\(result.inputDimension)",
     "\(result.outputDimension)", csvNumber(result.meanSurvivors), "\(result.failedWorkers.count)",
     "\(setup.adversaries)", "\(setup.seed)", csvNumber(result.encodeSeconds),
     csvNumber(result.computeSeconds), csvNumber(result.decodeSeconds),
   ].joined(separator: ",")
-}
-
-/// A λ choice for the CSV: numbers as ``csvNumber(_:)`` prints them, else `gcv` / `optimal`.
-func _choiceText(_ choice: SmoothingChoice) -> String {
-  if case .fixed(let value) = choice { return csvNumber(value) }
-  return choice.description
 }

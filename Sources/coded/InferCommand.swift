@@ -127,7 +127,7 @@ struct InferCommand: AsyncParsableCommand {
                   smooth ? "1" : "0",
                   csvNumber(testAccuracy), kind.rawValue, "\(r.inputCount)", "\(r.workerCount)",
                   "\(r.stragglers)",
-                  model.description, layout.rawValue, _choiceText(encoderChoice), lambda.description,
+                  model.description, layout.rawValue, encoderChoice.description, lambda.description,
                   csvNumber(r.decoderLambdaUsed), "\(r.groups)", "\(r.images)", csvNumber(r.rmse),
                   csvNumber(r.logitRMS),
                   csvNumber(r.decodedAccuracy), csvNumber(r.ownAccuracy),

@@ -101,7 +101,7 @@ struct _FusedSplineKernel: Sendable {
       return
     }
     let source = _SendablePointer(data)
-    let target = _SendableMutablePointer(output)
+    let target = _SendablePointer(output)
     DispatchQueue.concurrentPerform(iterations: parts) { part in
       let low = blocks * part / parts
       let high = blocks * (part + 1) / parts
@@ -220,12 +220,7 @@ struct _FusedSplineKernel: Sendable {
 
 /// A pointer handed to the threads of one parallel loop, each of which reads or writes its own
 /// disjoint part.
-struct _SendablePointer: @unchecked Sendable {
-  let pointer: UnsafePointer<Double>
-  init(_ pointer: UnsafePointer<Double>) { self.pointer = pointer }
-}
-
-struct _SendableMutablePointer: @unchecked Sendable {
-  let pointer: UnsafeMutablePointer<Double>
-  init(_ pointer: UnsafeMutablePointer<Double>) { self.pointer = pointer }
+struct _SendablePointer<Pointer>: @unchecked Sendable {
+  let pointer: Pointer
+  init(_ pointer: Pointer) { self.pointer = pointer }
 }

@@ -127,12 +127,14 @@ public struct SplineCode: CodingScheme {
 
   func _encode(_ inputs: Matrix, into coded: inout Matrix) throws(CodingError) -> Double {
     try _checkInputs(inputs, count: inputCount)
-    if let encoder = _encoder {
-      encoder._applyFused(inputs, at: _encoderPlan, into: &coded)
-      return encoder.lambda
-    }
-    let encoder = try _approximating { () throws(ApproximationError) in
-      try SplineSmoother.byGCV(knots: alpha, data: inputs).0
+    // A fixed operator, or for `gcv` one chosen on these inputs.
+    let encoder: SplineSmoother
+    if let fixed = _encoder {
+      encoder = fixed
+    } else {
+      encoder = try _approximating { () throws(ApproximationError) in
+        try SplineSmoother.byGCV(knots: alpha, data: inputs).0
+      }
     }
     encoder._applyFused(inputs, at: _encoderPlan, into: &coded)
     return encoder.lambda
