@@ -15,7 +15,7 @@ public struct BerrutCode: CodingScheme {
   public var minimumSurvivors: Int { 1 }
   /// The N × K encoding matrix.
   public var encoder: Matrix { _code.encoder }
-  let _code: _DenseInterpolationCode
+  let _code: _DenseInterpolationCode<BerrutInterpolant>
 
   /// - Throws: ``CodingError/invalidParameter(_:)`` for K < 2 or N < 2.
   public init(inputCount: Int, workerCount: Int, layout: NodeLayout = .chebyshev) throws(CodingError) {
@@ -23,10 +23,7 @@ public struct BerrutCode: CodingScheme {
     self.inputCount = inputCount
     self.workerCount = workerCount
     _code = try _DenseInterpolationCode(
-      inputCount: inputCount, workerCount: workerCount, layout: layout,
-      interpolationMatrix: { (nodes, points) throws(ApproximationError) in
-        try BerrutInterpolant.matrix(nodes: nodes, at: points)
-      })
+      inputCount: inputCount, workerCount: workerCount, layout: layout)
   }
 
   public func encode(_ inputs: Matrix) throws(CodingError) -> Matrix {

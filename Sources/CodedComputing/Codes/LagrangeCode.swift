@@ -20,7 +20,7 @@ public struct LagrangeCode: CodingScheme {
   public let minimumSurvivors: Int
   /// The N × K encoding matrix.
   public var encoder: Matrix { _code.encoder }
-  let _code: _DenseInterpolationCode
+  let _code: _DenseInterpolationCode<BarycentricLagrange>
 
   /// The recovery threshold (K − 1)·D + 1 for degree D, or K when f is not a polynomial.
   public static func recoveryThreshold(inputCount: Int, functionDegree: Int?) -> Int {
@@ -43,10 +43,7 @@ public struct LagrangeCode: CodingScheme {
     self.functionDegree = functionDegree
     minimumSurvivors = threshold
     _code = try _DenseInterpolationCode(
-      inputCount: inputCount, workerCount: workerCount, layout: layout,
-      interpolationMatrix: { (nodes, points) throws(ApproximationError) in
-        try BarycentricLagrange.matrix(nodes: nodes, at: points)
-      })
+      inputCount: inputCount, workerCount: workerCount, layout: layout)
   }
 
   public func encode(_ inputs: Matrix) throws(CodingError) -> Matrix {

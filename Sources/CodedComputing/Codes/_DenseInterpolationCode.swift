@@ -1,28 +1,23 @@
 /// The machinery BACC and LCC share: a code whose encoder and decoders are dense interpolation
 /// matrices, applied with GEMM.
 ///
-/// `interpolationMatrix(nodes, points)` returns the p × n matrix mapping data at `nodes` to the
-/// interpolant's values at `points` (Berrut's or Lagrange's). The encoder (N × K, nodes α →
+/// Generic over the interpolant: `Interpolant.matrix(nodes:at:)` is the p × n matrix mapping data
+/// at `nodes` to the interpolant's values at `points` (``BerrutInterpolant`` for BACC,
+/// ``BarycentricLagrange`` for LCC). The encoder (N × K, nodes α →
 /// points β) is built once; each survivor set's decoder (K × |T|, nodes β_T → points α) is built
 /// on first use and cached.
-struct _DenseInterpolationCode: Sendable {
+struct _DenseInterpolationCode<Interpolant: BarycentricInterpolant>: Sendable {
   let alpha: [Double]
   let beta: [Double]
   let encoder: Matrix
-  let interpolationMatrix: @Sendable ([Double], [Double]) throws(ApproximationError) -> Matrix
   let decoders = _OperatorCache<Matrix>()
 
-  init(
-    inputCount: Int, workerCount: Int, layout: NodeLayout,
-    interpolationMatrix:
-      @escaping @Sendable ([Double], [Double]) throws(ApproximationError) -> Matrix
-  ) throws(CodingError) {
+  init(inputCount: Int, workerCount: Int, layout: NodeLayout) throws(CodingError) {
     alpha = layout.alpha(inputCount)
     beta = layout.beta(workerCount)
-    self.interpolationMatrix = interpolationMatrix
     let (alpha, beta) = (alpha, beta)
     encoder = try _approximating { () throws(ApproximationError) in
-      try interpolationMatrix(alpha, beta)
+      try Interpolant.matrix(nodes: alpha, at: beta)
     }
   }
 
@@ -44,7 +39,7 @@ struct _DenseInterpolationCode: Sendable {
   func decoder(survivors: [Int]) throws(CodingError) -> Matrix {
     try decoders.value(for: survivors) { () throws(CodingError) in
       try _approximating { () throws(ApproximationError) in
-        try interpolationMatrix(survivors.map { beta[$0] }, alpha)
+        try Interpolant.matrix(nodes: survivors.map { beta[$0] }, at: alpha)
       }
     }
   }
