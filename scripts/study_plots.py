@@ -13,7 +13,9 @@ import numpy as np
 
 from study_fits import CLAIMS, best_lambda_rows, byzantine_claim
 
+
 def plot(name: str, rows: list[dict], path: str) -> None:
+    """Write the PNG of experiment ``name`` (its tidy rows) to ``path``, atomically."""
     import matplotlib
 
     matplotlib.use("Agg")
