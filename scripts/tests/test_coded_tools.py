@@ -75,3 +75,11 @@ def test_reference_flags_and_defaults_are_codeds():
         assert flag in reference, f"the reference has no {flag}"
         if flag not in ("--scheme", "--workers"):  # a single value in `coded run`, a list in sweep
             assert _same(coded[flag], reference[flag]), f"{flag}: coded {coded[flag]} reference {reference[flag]}"
+
+
+def test_reference_defaults_without_a_binary():
+    # The defaults of Sources/coded/ExperimentOptions.swift, pinned here for machines without `coded`.
+    a = rc.parser().parse_args(["--scheme", "letcc", "--function", "xsinx", "--workers", "20"])
+    assert (a.nodes, a.decoder_lambda, a.encoder_lambda, a.straggler_model) == ("chebyshev", "optimal", "0", "random")
+    assert (a.stragglers, a.adversary_magnitude, a.straggle_probability, a.dim, a.input_range) == ("0", 100.0, None, 1, "-1:1")
+    assert rc.HEADER[9] == "mse_std"
