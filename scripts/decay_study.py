@@ -7,7 +7,7 @@ notebooks-data/, fits every curve's log-log slope with a confidence interval ove
 sweep (notebooks-data/study-speed.csv), and writes the index notebooks-data/README.md with the
 exact commands, seeds and the measured exponents beside the papers' claims.
 
-Engines. ``swift`` drives ``coded sweep`` (DESIGN.md, "The CLI"); ``reference`` runs
+Engines. ``swift`` drives ``coded sweep`` (README.md, "The `coded` CLI"); ``reference`` runs
 scripts/reference_coded.py. ``--engine auto`` (default) uses the binary when it exists and
 supports the experiment, and the reference otherwise; every CSV row says which engine made it.
 ``coded sweep`` has every straggler model the study uses (probabilistic and Byzantine included).

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An independent NumPy/SciPy implementation of CodedComputing's coded schemes.
 
-It follows the definitions of DESIGN.md ("Mathematical conventions") without sharing any code
+It follows the definitions of Guides/Conventions.md without sharing any code
 with the Swift package, so that the two can be checked against each other on identical inputs
 (scripts/cross_check.py) and timed side by side (scripts/decay_study.py).
 
@@ -25,8 +25,8 @@ with the Swift package, so that the two can be checked against each other on ide
   tolerance) or ``optimal`` (the Swift plug-in schedule, re-derived in :func:`optimal_lambda`).
 - MSE = (1/(K·m)) Σ_k ‖f̂(x_k) − f(x_k)‖². Straggler models ``none``, ``random`` (uniform
   S-subset), ``worst-window`` (all N−S+1 windows of S consecutive workers; MSE = max over
-  windows), ``list`` (an explicit straggler set, for cross-checks), and two models beyond
-  DESIGN.md used by the decay study: ``probabilistic`` (each worker straggles independently with
+  windows), ``fixed`` (an explicit straggler set, for cross-checks), and two models used by the
+  decay study: ``probabilistic`` (each worker straggles independently with
   probability p; Moradi & Maddah-Ali 2025, arXiv 2502.00645) and Byzantine adversaries
   (q workers return bounded arbitrary values; Moradi, Akbarinodehi & Maddah-Ali 2025,
   arXiv 2502.08058).

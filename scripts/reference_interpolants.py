@@ -1,5 +1,5 @@
-"""Nodes, smoothers and interpolants of the NumPy/SciPy reference (DESIGN.md, "Mathematical
-conventions"), all mapping n × c data to p × c values.
+"""Nodes, smoothers and interpolants of the NumPy/SciPy reference (Guides/Conventions.md, "Nodes"
+and "The smoothing spline and λ"), all mapping n × c data to p × c values.
 
 - Node families on Ω = [−1, 1], ascending, and the ``--nodes`` layouts (α, β).
 - :class:`NaturalSmoothingSpline`: scipy's ``make_smoothing_spline`` continued linearly beyond
@@ -26,7 +26,7 @@ from scipy.optimize import minimize_scalar
 
 
 def node_family(family: str, count: int) -> np.ndarray:
-    """``count`` ascending nodes of ``family`` on [−1, 1] (DESIGN.md formulas)."""
+    """``count`` ascending nodes of ``family`` on [−1, 1] (Guides/Conventions.md formulas)."""
     k = np.arange(count, dtype=float)
     if family == "equispaced":
         if count < 2:

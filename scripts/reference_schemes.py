@@ -1,6 +1,6 @@
 """The coded schemes of the NumPy/SciPy reference and one experiment (``coded run``'s loop).
 
-- The built-in coordinate-wise functions f (DESIGN.md).
+- The built-in coordinate-wise functions f (Guides/Conventions.md).
 - :class:`Scheme`: LeTCC, BACC, LCC, uncoded and replication built for K inputs, N workers and a
   node layout; ``encode`` (K × d → N × d) and ``decode`` (survivors' results → K × m).
 - Straggler models (none, random, worst-window, list, probabilistic), Byzantine adversaries,
@@ -29,7 +29,7 @@ FUNCTIONS = {
     "cube": lambda x: x * x * x,
     "identity": lambda x: np.array(x, dtype=float, copy=True),
 }
-"""The built-in coordinate-wise functions of DESIGN.md (m = d)."""
+"""The built-in coordinate-wise functions of Guides/Conventions.md (m = d)."""
 
 POLYNOMIAL_DEGREE = {"square": 2, "cube": 3, "identity": 1}
 

@@ -2,7 +2,8 @@ import ArgumentParser
 import CodedComputing
 import Foundation
 
-/// The options shared by `coded run` and `coded sweep` (DESIGN.md, "The CLI").
+/// The options shared by `coded run` and `coded sweep` (README.md, "The `coded` CLI"; the
+/// columns and models are defined in Guides/Conventions.md).
 struct ExperimentOptions: ParsableArguments {
   @Option(help: "Built-in function (xsinx, sin, sigmoid, square, cube, identity coordinate-wise; softmax, sumsquares on the whole vector) or model:PATH, a trained network's weight file.")
   var function: String

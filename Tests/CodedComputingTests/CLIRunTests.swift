@@ -29,7 +29,7 @@ struct CLIRunTests {
     return a
   }
 
-  @Test("run prints the DESIGN.md header and one row; the same seed gives the same CSV")
+  @Test("run prints the Guides/Conventions.md header and one row; the same seed gives the same CSV")
   func runRow() throws {
     let args = Self.base + ["--noise", "0.01", "--trials", "3", "--seed", "7", "--decoder-lambda", "gcv"]
     let first = try cli.coded(args)

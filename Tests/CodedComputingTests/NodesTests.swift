@@ -2,7 +2,7 @@ import CodedComputing
 import Foundation
 import Testing
 
-/// Node families exactly as DESIGN.md defines them.
+/// Node families exactly as Guides/Conventions.md ("Nodes") defines them.
 @Suite("Nodes")
 struct NodesTests {
   @Test("formulas", arguments: [1, 2, 3, 7, 16])
@@ -42,7 +42,7 @@ struct NodesTests {
     }
   }
 
-  @Test("layouts pick the families of DESIGN.md")
+  @Test("layouts pick the families of Guides/Conventions.md")
   func layouts() {
     #expect(NodeLayout.equispaced.alphaFamily == .equispaced)
     #expect(NodeLayout.equispaced.betaFamily == .equispaced)

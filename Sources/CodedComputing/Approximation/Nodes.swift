@@ -2,7 +2,7 @@ import Foundation
 
 /// Interpolation nodes on Ω = [−1, 1], always in ascending order.
 ///
-/// The families follow DESIGN.md exactly:
+/// The families are those of Guides/Conventions.md ("Nodes"):
 /// - equispaced: tₖ = −1 + 2k/(K−1), k = 0…K−1 (both ends included);
 /// - Chebyshev 1st kind: tₖ = −cos((2k+1)π/(2K)) (strictly inside Ω);
 /// - Chebyshev 2nd kind: tₙ = −cos(nπ/(N−1)) (both ends included);

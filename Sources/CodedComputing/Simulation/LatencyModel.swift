@@ -4,7 +4,7 @@ import Foundation
 /// slow workers in a real pool.
 ///
 /// Each round draws one run time per worker, independently (except ``fixedSlowSet(slowWorkers:fast:slow:)``,
-/// which is deterministic). The "latency-driven" straggler model of DESIGN.md takes the S workers
+/// which is deterministic). The `latency` straggler model (Guides/Conventions.md) takes the S workers
 /// with the largest draws as the stragglers (``slowest(_:of:)``). The shifted exponential is the
 /// usual model of coded-computing papers (Lee et al. 2018); the Pareto gives heavy tails.
 ///

@@ -104,7 +104,8 @@ public struct ClosureWorkload: Workload {
   public func evaluate(_ input: [Double]) throws -> [Double] { try _body(input) }
 }
 
-/// The built-in functions of DESIGN.md: coordinate-wise unless stated.
+/// The built-in functions (Guides/Conventions.md, "Built-in functions"): coordinate-wise unless
+/// stated.
 public enum BuiltinFunction: String, CaseIterable, Workload {
   /// x·sin x
   case xsinx
