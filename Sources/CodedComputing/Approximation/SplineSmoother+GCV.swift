@@ -29,16 +29,15 @@ extension SplineSmoother {
   /// roughness penalty and the data term balance) from λ₀/10³ up to λ₀·n⁴ (where the fit is
   /// essentially the least-squares line), with steps of 0.5 in log₁₀ λ up to n = 10⁵ and 2 above,
   /// then Brent's method (Brent 1973) on the bracket around the best grid point, to about 10⁻³
-  /// in log₁₀ λ. When R + λM is too ill-conditioned to form (λ/h³ above about 10⁸) each
-  /// evaluation goes through a Givens factorisation of the equivalent least-squares problem
-  /// instead of dpbtrf (see `SplinePenalty+QR.swift`), so the search works at n = 10⁶.
+  /// in log₁₀ λ. Every evaluation goes through the Givens factorisation (never dpbtrf), so the
+  /// search also works where R + λM is too ill-conditioned to form, as at n = 10⁶.
   ///
   /// ```swift
   /// let (smoother, gcv) = try SplineSmoother.byGCV(knots: t, data: Matrix(column: y))
   /// print(gcv.lambda, gcv.degreesOfFreedom)
   /// ```
   /// - Throws: ``ApproximationError`` for bad knots, weights or data, or fewer than 3 points.
-  /// - Complexity: O(n·c) per evaluation, about 25–50 evaluations.
+  /// - Complexity: O(n·c) per evaluation, about 25–55 evaluations.
   public static func byGCV(knots: [Double], data: Matrix, weights: [Double]? = nil)
     throws(ApproximationError) -> (SplineSmoother, GCVResult)
   {

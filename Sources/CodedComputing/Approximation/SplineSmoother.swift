@@ -20,7 +20,7 @@
 /// let atMidpoints = spline.evaluate(at: [0.5, 1.5, 2.5])
 /// ```
 ///
-/// - Complexity: init O(n); ``fit(_:)`` O(n·c) for c columns; ``apply(_:at:)`` O((n + p)·c)
+/// - Complexity: init O(n); ``fit(_:)-(Matrix)`` O(n·c) for c columns; ``apply(_:at:)`` O((n + p)·c)
 ///   for p evaluation points; ``matrix(at:)`` O(n·(n + p)) and is meant for small n.
 public struct SplineSmoother: Sendable {
   /// The knots, strictly increasing.

@@ -30,8 +30,14 @@ public enum SchemeKind: String, CaseIterable, Sendable {
 
   /// Builds the scheme for K inputs and N workers.
   /// - Parameters:
+  ///   - inputCount: K.
+  ///   - workerCount: N.
+  ///   - layout: where the data points α and the worker points β sit on [−1, 1].
+  ///   - encoderLambda: LeTCC's λ_enc (ignored by the other schemes).
+  ///   - decoderLambda: LeTCC's λ_dec (ignored by the other schemes).
+  ///   - noiseLevel: σ, what LeTCC's `optimal` λ schedule assumes.
+  ///   - plannedStragglers: S, what LeTCC's `optimal` λ schedules assume.
   ///   - functionDegree: the polynomial degree of f if it is one (LCC's threshold).
-  ///   - noiseLevel, plannedStragglers: what LeTCC's `optimal` λ schedule assumes.
   /// - Throws: ``CodingError`` for sizes the scheme cannot take.
   public func make(
     inputCount: Int, workerCount: Int, layout: NodeLayout,

@@ -106,7 +106,7 @@ public struct InProcessWorkerPool: WorkerPool {
   /// let pool = InProcessWorkerPool(latencies: latencies)
   /// ```
   /// - Parameters:
-  ///   - maxConcurrentWorkers: as in ``init(maxConcurrentWorkers:injectedDelays:)``.
+  ///   - maxConcurrentWorkers: as in ``init(maxConcurrentWorkers:injectedDelays:requiresDescriptors:)``.
   ///   - latencies: seconds, ≥ 0 and not NaN; values above 10⁹ s (including +∞, which a
   ///     heavy-tailed model can produce) are clamped to 10⁹ s, i.e. "never".
   public init(maxConcurrentWorkers: Int? = nil, latencies: [Double]) {

@@ -88,8 +88,11 @@ public struct ClosureWorkload: Workload {
   let _body: @Sendable ([Double]) throws -> [Double]
 
   /// - Parameters:
+  ///   - name: what the CSV's `function` column and error messages call it.
   ///   - outputDimension: m as a function of d; nil means m = d.
   ///   - polynomialDegree: D when the closure computes a polynomial of degree D; nil otherwise.
+  ///   - body: f on one input vector (d values), returning m values; may throw (the worker is
+  ///     then a straggler).
   public init(
     name: String, outputDimension: (@Sendable (Int) -> Int)? = nil, polynomialDegree: Int? = nil,
     _ body: @escaping @Sendable ([Double]) throws -> [Double]

@@ -32,7 +32,13 @@ extension SequentialNetwork {
   /// A freshly initialised network of a standard architecture (Glorot-uniform dense weights,
   /// He-uniform convolutions, zero biases), every weight drawn from `generator`.
   /// - Parameters:
+  ///   - architecture: `mlp` or `lenet`.
+  ///   - inputShape: the shape of one input (channels × height × width, or flat).
+  ///   - classes: the number of outputs (logits).
+  ///   - activation: the activation of every hidden layer.
   ///   - hidden: the MLP's hidden widths (ignored by LeNet).
+  ///   - generator: the source of every initial weight (a seeded ``SplitMix64`` for
+  ///     reproducible training).
   /// - Throws: ``NetworkError/wrongShape(_:)`` when LeNet cannot take `inputShape`.
   public static func make(
     _ architecture: NetworkArchitecture, inputShape: FeatureShape, classes: Int,

@@ -109,7 +109,7 @@ extension SequentialNetwork {
 
   /// Reads a weight file.
   /// - Throws: ``NetworkError/unreadableFile(path:reason:)`` when it cannot be read, otherwise as
-  ///   ``init(weightFileText:)``.
+  ///   ``init(weightFileData:)``.
   public static func load(from path: String) throws(NetworkError) -> SequentialNetwork {
     guard let data = FileManager.default.contents(atPath: path) else {
       let exists = FileManager.default.fileExists(atPath: path)
