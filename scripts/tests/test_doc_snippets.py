@@ -1,0 +1,131 @@
+"""Every ```swift block of README.md, Guides/*.md and the DocC catalog's articles compiles against
+the library as built by `swift build` / `swift test` (.build/debug/Modules).
+
+Each block becomes one file of a throw-away module that `swiftc -typecheck` checks in Swift 6
+mode (type-checking is the whole of compilation short of code generation; nothing is linked or
+run — Tests/CodedComputingTests/ReadmeExampleTests runs the README's example). A block that
+declares types or functions at column 0 stays at file scope (so later blocks of the same Guide
+can use them, as Guides/Architecture.md's second block uses the first); any other block becomes
+the body of an `async throws` function. Names a fragment uses without defining them — `x`,
+`results`, `survivors`, … — are the placeholders below, declared in an outer scope so that a
+block may shadow them. A block keeps its own `import` lines; fragments without any get
+`import CodedComputing` and `import Foundation`.
+"""
+import glob
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULES = os.path.join(ROOT, ".build", "debug", "Modules")
+
+# What the prose around each fragment says these names are.
+PLACEHOLDERS = {
+    "x": "let x = uniformInputs(count: 4, dimension: 2, range: -1...1, seed: 0)  // K × d",
+    "inputs": "let inputs = uniformInputs(count: 4, dimension: 2, range: -1...1, seed: 0)",
+    "coded": "let coded = Matrix(rows: 8, columns: 2)  // N × d",
+    "results": "let results = Matrix(rows: 6, columns: 2)  // |T| × m",
+    "survivors": "let survivors = Array(2..<8)",
+    "n": "let n = 8",
+    "s": "let s = 2",
+    "m": "let m = 2",
+    "sigma": "let sigma = 0.1",
+    "t": "let t = (0..<10).map { Double($0) }",
+    "w": "let w = [Double](repeating: 1, count: 10)",
+    "y": "let y = Matrix(rows: 10, columns: 2)",
+    "points": "let points = [0.5, 1.5]",
+    "net": "let net = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 4), "
+           "classes: 3, activation: .tanh, seed: 0)",
+    "test": "let test = LabeledDataset(features: Matrix(rows: 20, columns: 4), labels: "
+            "[Int](repeating: 0, count: 20))",
+}
+
+DOCUMENTS = (["README.md"] + sorted(glob.glob(os.path.join(ROOT, "Guides", "*.md")))
+             + sorted(glob.glob(os.path.join(ROOT, "Sources", "*", "*.docc", "*.md"))))
+
+
+def swift_blocks():
+    """(document, index, code) for every ```swift block."""
+    blocks = []
+    for path in DOCUMENTS:
+        path = os.path.join(ROOT, path)
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        for index, match in enumerate(re.finditer(r"```swift\n(.*?)\n```", text, re.S)):
+            blocks.append((os.path.relpath(path, ROOT), index, match.group(1)))
+    return blocks
+
+
+DECLARATION = re.compile(r"^(public |private |fileprivate |final )*(struct|class|enum|protocol|"
+                         r"extension|func|actor|typealias)\b", re.M)
+
+
+def _identifiers(code):
+    without_strings = re.sub(r'"(?:\\.|[^"\\])*"', '""', code)
+    without_comments = re.sub(r"//[^\n]*", "", without_strings)
+    return set(re.findall(r"(?<![.\w])([A-Za-z_]\w*)", without_comments))
+
+
+def render(document, index, code):
+    """The Swift file for one block."""
+    lines = code.split("\n")
+    imports = [line for line in lines if line.startswith("import ")]
+    body = "\n".join(line for line in lines if not line.startswith("import "))
+    header = "\n".join(imports) if imports else "import CodedComputing\nimport Foundation"
+    label = f"// {document}, swift block {index}\n"
+    if DECLARATION.search(body):
+        return f"{label}{header}\n\n{body}\n"
+    used = _identifiers(body)
+    placeholders = [decl for name, decl in PLACEHOLDERS.items() if name in used]
+    name = re.sub(r"\W", "_", f"{document}_{index}")
+    inner = "\n".join("    " + line if line else "" for line in body.split("\n"))
+    outer = "\n".join("  " + p for p in placeholders)
+    return (f"{label}{header}\n\nfunc _snippet_{name}() async throws {{\n{outer}\n  do {{\n"
+            f"{inner}\n  }}\n}}\n")
+
+
+def test_every_document_has_its_blocks_found():
+    found = {doc for doc, _, _ in swift_blocks()}
+    assert "README.md" in found
+    assert os.path.join("Guides", "Architecture.md") in found
+    assert len(swift_blocks()) >= 9
+
+
+def typecheck(tmp_path, blocks):
+    """Writes one file per block and type-checks them as one module; returns swiftc's result."""
+    swiftc = shutil.which("swiftc") or "/opt/swift/usr/bin/swiftc"
+    module = os.path.join(MODULES, "CodedComputing.swiftmodule")
+    assert os.path.exists(module), f"{module} not found: run `swift build` (or `swift test`) first"
+    files = []
+    for document, index, code in blocks:
+        path = tmp_path / f"block_{len(files):02d}.swift"
+        path.write_text(render(document, index, code))
+        files.append(str(path))
+    return subprocess.run(
+        [swiftc, "-typecheck", "-swift-version", "6", "-parse-as-library",
+         "-module-name", "DocSnippets", "-I", MODULES,
+         "-I", os.path.join(ROOT, "Sources", "CLAPACK"), *files],
+        capture_output=True, text=True, timeout=600)
+
+
+def test_the_check_catches_a_wrong_snippet(tmp_path):
+    # The README's old prose: ClosureWorkload without its name does not compile.
+    proc = typecheck(tmp_path, [("README.md", 0, "let f = ClosureWorkload { x in [x[0]] }")])
+    assert proc.returncode != 0
+    assert "missing argument for parameter 'name'" in proc.stderr
+
+
+def test_every_swift_block_compiles(tmp_path):
+    proc = typecheck(tmp_path, swift_blocks())
+    errors = [line for line in proc.stderr.splitlines() if re.match(r"^/\S+\.swift:\d+:\d+: error:", line)]
+    if proc.returncode != 0:
+        # Name the document and block of every error.
+        report = []
+        for line in errors:
+            file = line.split(":", 1)[0]
+            with open(file) as handle:
+                report.append(handle.readline().strip() + ": " + line)
+        pytest.fail("\n".join(report) or proc.stderr)
