@@ -36,6 +36,21 @@ def test_uniform_unit_and_normal_match_the_swift_tests():
         0.4284879007349292, 0.007685698515048663, -1.858684499989007]
 
 
+def test_the_guides_worked_examples():
+    # Guides/Conventions.md: seed 0's first outputs, the Fisher–Yates steps and subset for
+    # N = 30, S = 6, the inputs of `--K 3 --dim 1 --seed 0`, and t for u = 2⁵³ + 1.
+    g = rd.SplitMix64(0)
+    assert [g.next() for _ in range(4)] == [
+        0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F, 0xF88BB8A8724C81EC]
+    g = rd.SplitMix64(0)
+    assert [rd.int_in(g, i, 30) for i in range(6)] == [26, 13, 2, 29, 6, 13]
+    assert rd.random_subset(rd.SplitMix64(0), 30, 6) == [1, 2, 6, 13, 26, 29]
+    assert [row[0] for row in rd.uniform_inputs(3, 1, -1.0, 1.0, 0)] == [
+        -0.22368650742120288, -0.640112487858461, -0.1303849204173384]
+    u = (1 << 53) + 1
+    assert ((1 << 64) - u) % u == 9007199254738945
+
+
 def test_bounded_draw_rejects_below_the_threshold():
     # upper = 3·2⁶²: t = 2⁶⁴ mod upper = 2⁶², so a draw r with low64(r·upper) < 2⁶² is rejected.
     upper = 3 << 62
