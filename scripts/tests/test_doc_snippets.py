@@ -1,5 +1,6 @@
-"""Every ```swift block of README.md, Guides/*.md and the DocC catalog's articles compiles against
-the library as built by `swift build` / `swift test` (.build/debug/Modules).
+"""Every ```swift block of README.md, Guides/*.md and the DocC catalog's articles, and every
+```swift example in the library's doc comments, compiles against the library as built by
+`swift build` / `swift test` (.build/debug/Modules).
 
 Each block becomes one file of a throw-away module that `swiftc -typecheck` checks in Swift 6
 mode (type-checking is the whole of compilation short of code generation; nothing is linked or
@@ -37,10 +38,23 @@ PLACEHOLDERS = {
     "w": "let w = [Double](repeating: 1, count: 10)",
     "y": "let y = Matrix(rows: 10, columns: 2)",
     "points": "let points = [0.5, 1.5]",
+    "f": "let f = BuiltinFunction.xsinx",
+    "code": "let code = try SplineCode(inputCount: 4, workerCount: 8)",
+    "pool": "let pool = InProcessWorkerPool()",
+    "fitted": "let fitted = Matrix(rows: 10, columns: 2)",
+    "a": "let a = Matrix(rows: 3, columns: 3)",
+    "b": "let b = Matrix(rows: 3, columns: 2)",
+    "images": "let images = Matrix(rows: 5, columns: 64)  // B × pixels",
     "net": "let net = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 4), "
            "classes: 3, activation: .tanh, seed: 0)",
     "test": "let test = LabeledDataset(features: Matrix(rows: 20, columns: 4), labels: "
             "[Int](repeating: 0, count: 20))",
+}
+
+# Where a document's prose gives a name another type.
+OVERRIDES = {
+    "SplineSmoother+GCV.swift": {"y": "let y = (0..<10).map { Double($0 * $0) }  // one column"},
+    "BandCholesky.swift": {"a": "let a = SymmetricBandMatrix(order: 5, bandwidth: 2)"},
 }
 
 DOCUMENTS = (["README.md"] + sorted(glob.glob(os.path.join(ROOT, "Guides", "*.md")))
@@ -56,6 +70,25 @@ def swift_blocks():
             text = handle.read()
         for index, match in enumerate(re.finditer(r"```swift\n(.*?)\n```", text, re.S)):
             blocks.append((os.path.relpath(path, ROOT), index, match.group(1)))
+    return blocks
+
+
+def doc_comment_blocks():
+    """(file, line, code) for every ```swift example in the library's doc comments."""
+    blocks = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "Sources", "CodedComputing", "**", "*.swift"),
+                              recursive=True)):
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+        start = None
+        for number, line in enumerate(lines, start=1):
+            if start is None and re.match(r"^\s*/// ```swift\s*$", line):
+                start, body = number, []
+            elif start is not None and re.match(r"^\s*/// ```\s*$", line):
+                blocks.append((os.path.relpath(path, ROOT), f"line {start}", "\n".join(body)))
+                start = None
+            elif start is not None:
+                body.append(re.sub(r"^\s*/// ?", "", line))
     return blocks
 
 
@@ -75,11 +108,16 @@ def render(document, index, code):
     imports = [line for line in lines if line.startswith("import ")]
     body = "\n".join(line for line in lines if not line.startswith("import "))
     header = "\n".join(imports) if imports else "import CodedComputing\nimport Foundation"
-    label = f"// {document}, swift block {index}\n"
+    where = index if isinstance(index, str) else f"swift block {index}"
+    label = f"// {document}, {where}\n"
     if DECLARATION.search(body):
         return f"{label}{header}\n\n{body}\n"
     used = _identifiers(body)
-    placeholders = [decl for name, decl in PLACEHOLDERS.items() if name in used]
+    declarations = dict(PLACEHOLDERS)
+    for suffix, names in OVERRIDES.items():
+        if document.endswith(suffix):
+            declarations.update(names)
+    placeholders = [decl for name, decl in declarations.items() if name in used]
     name = re.sub(r"\W", "_", f"{document}_{index}")
     inner = "\n".join("    " + line if line else "" for line in body.split("\n"))
     outer = "\n".join("  " + p for p in placeholders)
@@ -105,7 +143,8 @@ def typecheck(tmp_path, blocks):
         path.write_text(render(document, index, code))
         files.append(str(path))
     return subprocess.run(
-        [swiftc, "-typecheck", "-swift-version", "6", "-parse-as-library",
+        [swiftc, "-typecheck", "-continue-building-after-errors", "-swift-version", "6",
+         "-parse-as-library",
          "-module-name", "DocSnippets", "-I", MODULES,
          "-I", os.path.join(ROOT, "Sources", "CLAPACK"), *files],
         capture_output=True, text=True, timeout=600)
@@ -119,7 +158,16 @@ def test_the_check_catches_a_wrong_snippet(tmp_path):
 
 
 def test_every_swift_block_compiles(tmp_path):
-    proc = typecheck(tmp_path, swift_blocks())
+    _expect_compiles(typecheck(tmp_path, swift_blocks()))
+
+
+def test_every_doc_comment_example_compiles(tmp_path):
+    blocks = doc_comment_blocks()
+    assert len(blocks) >= 30
+    _expect_compiles(typecheck(tmp_path, blocks))
+
+
+def _expect_compiles(proc):
     errors = [line for line in proc.stderr.splitlines() if re.match(r"^/\S+\.swift:\d+:\d+: error:", line)]
     if proc.returncode != 0:
         # Name the document and block of every error.

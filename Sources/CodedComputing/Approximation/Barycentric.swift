@@ -65,7 +65,7 @@ func _checkInterpolationData(nodes: [Double], values: Matrix, minimum: Int) thro
 ///
 /// ```swift
 /// let r = try BerrutInterpolant(nodes: [-1, 0, 1], values: Matrix(column: [1, 0, 1]))
-/// let y = r.evaluate(at: [0.5])
+/// let y = try r.evaluate(at: [0.5])
 /// ```
 /// - Complexity: O(n) per point and column; ``matrix(nodes:at:)`` O(p·n).
 public struct BerrutInterpolant: BarycentricInterpolant {
@@ -104,7 +104,7 @@ public struct BerrutInterpolant: BarycentricInterpolant {
 ///
 /// ```swift
 /// let p = try BarycentricLagrange(nodes: [-1, 0, 1], values: Matrix(column: [1, 0, 1]))
-/// let y = p.evaluate(at: [0.5])   // 0.25: x² is reproduced exactly
+/// let y = try p.evaluate(at: [0.5])   // 0.25: x² is reproduced exactly
 /// ```
 /// - Complexity: weights O(n²); O(n) per point and column.
 public struct BarycentricLagrange: BarycentricInterpolant {

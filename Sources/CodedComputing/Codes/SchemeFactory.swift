@@ -41,10 +41,10 @@ public struct SchemeRequest: Sendable {
 /// code — the library's or a user's — runs through the same harness.
 ///
 /// ```swift
-/// let toy = SchemeFactory(name: "toy") { request throws(CodingError) in
-///   try ToyCode(inputCount: request.inputCount, workerCount: request.workerCount)
+/// let copies = SchemeFactory(name: "copies") { request throws(CodingError) in
+///   try ReplicationCode(inputCount: request.inputCount, workerCount: request.workerCount)
 /// }
-/// let result = try await runExperiment(ExperimentSetup(scheme: toy, workload: f, inputs: x,
+/// let result = try await runExperiment(ExperimentSetup(scheme: copies, workload: f, inputs: x,
 ///                                                      workers: 8, stragglers: 2, stragglerModel: .random))
 /// ```
 public struct SchemeFactory: Sendable, CustomStringConvertible {

@@ -9,9 +9,12 @@
 /// one of `deadline` and `maximumResultsPerWorker` must be set.
 ///
 /// ```swift
+/// let symbols = ClosureStreamProducer { worker, index in [Double(worker), Double(index)] }
 /// let round = StreamingRound(workers: 8, producer: symbols, maximumResultsPerWorker: 500)
-/// let (outcome, decoder) = try await pool.stream(round, initialState: PeelingDecoder(m)) {
-///   decoder, result in decoder.add(result) ? .stop : .continue
+/// let (outcome, received) = try await pool.stream(round, initialState: [StreamedResult]()) {
+///   received, result in
+///   received.append(result)  // a rateless decoder would add the symbol and stop once it decodes
+///   return received.count >= 20 ? .stop : .continue
 /// }
 /// ```
 public struct StreamingRound: Sendable {

@@ -10,7 +10,7 @@
 /// product *is* the B × (F·Ho·Wo) output in the network's feature order, with no transpose.
 ///
 /// ```swift
-/// var rng = SomeSeededGenerator()
+/// var rng = SplitMix64(seed: 0)
 /// let conv = ConvolutionLayer(inputChannels: 1, outputChannels: 6, kernel: 3, padding: 1, using: &rng)
 /// let y = conv.forward(images, shape: FeatureShape(channels: 1, height: 8, width: 8))
 /// ```

@@ -7,9 +7,9 @@
 /// coded inference (Moradi et al. 2024, Table 1) the rows are coded images.
 ///
 /// ```swift
-/// var rng = SomeSeededGenerator()
-/// var net = SequentialNetwork.make(.lenet, inputShape: FeatureShape(channels: 1, height: 8, width: 8),
-///                                  classes: 10, activation: .tanh, using: &rng)
+/// var rng = SplitMix64(seed: 0)
+/// let net = try SequentialNetwork.make(.lenet, inputShape: FeatureShape(channels: 1, height: 8, width: 8),
+///                                      classes: 10, activation: .tanh, using: &rng)
 /// let logits = try net.evaluate(batch: images)      // B × 10
 /// ```
 public struct SequentialNetwork: Equatable, Sendable {
