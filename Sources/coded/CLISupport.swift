@@ -24,9 +24,15 @@ func printError(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// Writes `text` to `path` atomically (the library's temporary-file-then-rename).
+/// Writes `text` to `path`: atomically for regular files, through links, streamed to devices and
+/// FIFOs (``OutputFile``).
 func writeAtomically(_ text: String, to path: String) throws {
-  try CSVTable.writeAtomically(text, to: path)
+  try OutputFile.write(text, to: path)
+}
+
+/// Checks an output destination before any work, so a long run cannot fail at the end.
+func checkOutput(_ path: String?) throws {
+  if let path { _ = try OutputFile.check(path) }
 }
 
 /// Parses a comma-separated list of integers, naming the option on failure.

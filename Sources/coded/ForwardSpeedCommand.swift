@@ -34,6 +34,7 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
     guard seconds > 0, seconds.isFinite else {
       throw CLIFailure("--seconds must be positive, got \(seconds)")
     }
+    try checkOutput(logitsOutput)
     setBLASThreadCount(blasThreads)
     var isDirectory: ObjCBool = false
     let path =

@@ -46,6 +46,7 @@ struct InferCommand: AsyncParsableCommand {
   }
 
   private func _run() throws {
+    try checkOutput(output)
     setBLASThreadCount(1)
     let modelPaths = model.split(separator: ",").map {
       String($0).trimmingCharacters(in: .whitespaces)

@@ -22,6 +22,7 @@ struct RunCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
+      try checkOutput(decodedOutput)
       try options.validateNumbers()
       let setup = try options.setup(
         scheme: try parseScheme(scheme), workers: workers, stragglers: stragglers,

@@ -26,6 +26,7 @@ struct SweepCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
+      try checkOutput(output)
       try options.validateNumbers()
       let schemes = try scheme.split(separator: ",").map { try parseScheme(String($0)) }
       let ns = try parseIntegerList(workers, option: "--workers")

@@ -43,6 +43,7 @@ struct TrainCommand: AsyncParsableCommand {
   }
 
   private func _run() throws {
+    try checkOutput(output)
     setBLASThreadCount(1)
     let architecture = try NetworkArchitecture(named: model)
     let function = try Activation(named: activation)

@@ -179,30 +179,18 @@ public struct CSVTable: Sendable, Equatable {
     return text
   }
 
-  /// Writes ``formatted()`` to `path` atomically: into a temporary file in the same directory,
-  /// then renamed over `path`, so readers see the old file or the complete new one.
+  /// Writes ``formatted()`` to `path` as ``OutputFile`` does: regular files atomically
+  /// (temporary file in the same directory, then renamed over `path`, keeping its mode), links
+  /// through to their target, character devices and FIFOs as streams.
   /// - Throws: ``CSVError/cannotWrite(file:reason:)``.
   public func write(to path: String) throws(CSVError) {
-    try CSVTable.writeAtomically(formatted(), to: path)
+    try OutputFile.write(formatted(), to: path)
   }
 
-  /// Writes `text` to `path` atomically (temporary file in the same directory, then `rename`).
+  /// Writes `text` to `path`; see ``OutputFile/write(_:to:)``.
   /// - Throws: ``CSVError/cannotWrite(file:reason:)``.
   public static func writeAtomically(_ text: String, to path: String) throws(CSVError) {
-    let url = URL(fileURLWithPath: path)
-    let directory = url.deletingLastPathComponent()
-    let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(unique)")
-    do {
-      try Data(text.utf8).write(to: temporary)
-    } catch {
-      throw .cannotWrite(file: path, reason: _reason(error))
-    }
-    if rename(temporary.path, url.path) != 0 {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw .cannotWrite(file: path, reason: reason)
-    }
+    try OutputFile.write(text, to: path)
   }
 }
 
