@@ -6,7 +6,7 @@ struct RunCommand: AsyncParsableCommand {
     commandName: "run",
     abstract: "One coded computation experiment: prints one CSV row (with a header) of its MSE.")
 
-  @Option(help: "letcc, bacc, lcc, uncoded or replication.")
+  @Option(parsing: .unconditional, help: "letcc, bacc, lcc, uncoded or replication.")
   var scheme: String
 
   @Option(parsing: .unconditional, help: "Number of workers N.")
@@ -15,7 +15,7 @@ struct RunCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Number of stragglers S.")
   var stragglers: Int = 0
 
-  @Option(name: .customLong("decoded-output"), help: "Also write the decoded K × m estimates (last trial; worst window for worst-window) to this CSV.")
+  @Option(name: .customLong("decoded-output"), parsing: .unconditional, help: "Also write the decoded K × m estimates (last trial; worst window for worst-window) to this CSV.")
   var decodedOutput: String?
 
   @OptionGroup var options: ExperimentOptions
@@ -24,9 +24,11 @@ struct RunCommand: AsyncParsableCommand {
     try await reportingErrors {
       try checkOutput(decodedOutput)
       try options.validateNumbers()
+      let inputs = try options.inputMatrix()
+      try checkSizes(
+        inputCount: inputs.rows, workers: workers, dimension: inputs.columns, stragglers: stragglers)
       let setup = try options.setup(
-        scheme: try parseScheme(scheme), workers: workers, stragglers: stragglers,
-        inputs: try options.inputMatrix())
+        scheme: try parseScheme(scheme), workers: workers, stragglers: stragglers, inputs: inputs)
       let result = try await runExperiment(setup)
       if let path = decodedOutput, let decoded = result.lastDecoded {
         let header = (0..<decoded.columns).map { "y\($0)" }

@@ -23,13 +23,13 @@ struct SplineCommand: ParsableCommand {
       """)
 
   @Option(
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "CSV with a header: first column t (strictly increasing), then one or more y columns.",
       valueName: "file"))
   var data: String
 
   @Option(
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "CSV with a header and one column: the points to evaluate the splines at.", valueName: "file"))
   var at: String
 
@@ -41,7 +41,7 @@ struct SplineCommand: ParsableCommand {
   var lambda: String = "gcv"
 
   @Option(
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "CSV with a header and one column: a positive weight per data row.", valueName: "file"))
   var weights: String?
 

@@ -7,16 +7,16 @@ struct SweepCommand: AsyncParsableCommand {
     commandName: "sweep",
     abstract: "Experiments over lists of schemes, N and S: one CSV row per point.")
 
-  @Option(help: "Comma-separated schemes: letcc, bacc, lcc, uncoded, replication.")
+  @Option(parsing: .unconditional, help: "Comma-separated schemes: letcc, bacc, lcc, uncoded, replication.")
   var scheme: String
 
-  @Option(help: "Comma-separated worker counts N.")
+  @Option(parsing: .unconditional, help: "Comma-separated worker counts N.")
   var workers: String
 
-  @Option(help: "Comma-separated straggler counts S.")
+  @Option(parsing: .unconditional, help: "Comma-separated straggler counts S.")
   var stragglers: String = "0"
 
-  @Option(help: "Write the CSV here (atomically) instead of stdout.")
+  @Option(parsing: .unconditional, help: "Write the CSV here (atomically) instead of stdout.")
   var output: String?
 
   @Flag(help: "Skip (scheme, N, S) points the scheme cannot run (e.g. S >= N, LCC below its threshold) instead of failing.")
@@ -37,6 +37,8 @@ struct SweepCommand: AsyncParsableCommand {
       var points = schemes.flatMap { s in ns.flatMap { n in ss.map { (s, n, $0) } } }
       // Check every point before running any, so a bad grid fails before printing anything.
       points = try points.filter { point in
+        try checkSizes(
+          inputCount: inputs.rows, workers: point.1, dimension: inputs.columns, stragglers: point.2)
         let setup = try options.setup(scheme: point.0, workers: point.1, stragglers: point.2, inputs: inputs)
         do {
           _ = try validateExperiment(setup)
@@ -68,6 +70,10 @@ struct SweepCommand: AsyncParsableCommand {
         let elapsed = clock.now - start
         printError(
           "[\(index + 1)/\(points.count)] \(point.0.rawValue) N=\(point.1) S=\(point.2) mse=\(csvNumber(result.mse)) (\(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))))")
+      }
+      guard lines.count > 1 else {
+        throw CLIFailure(
+          "no point of the sweep could run (all \(schemes.count * ns.count * ss.count) skipped; see above)\(output.map { ": '\($0)' left unchanged" } ?? "")")
       }
       if let path = output {
         try writeAtomically(lines.joined(separator: "\n") + "\n", to: path)
