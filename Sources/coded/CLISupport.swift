@@ -54,3 +54,31 @@ func csvNumber(_ x: Double) -> String {
   if x.isNaN { return "nan" }
   return "\(x)"
 }
+
+/// What to change when numbers outgrow a Double in an experiment.
+let overflowAdvice =
+  "values outgrew a Double (about ±1.8e308): lower --noise, --input-range (or the --inputs values) or --adversary-magnitude"
+
+/// An experiment's error, with the options to change when it comes from numbers that overflowed
+/// (a non-finite value met by a decoder, a failed factorisation, every worker answering a
+/// non-finite value).
+func explainExperimentError(_ error: any Error) -> any Error {
+  guard let failure = error as? ExperimentError else { return error }
+  switch failure {
+  case .coding(.approximation(.nonFinite)), .coding(.approximation(.linearAlgebra)),
+    .coding(.approximation(.outOfRange)), .coding(.linearAlgebra), .pool(.quorumNotReached):
+    return CLIFailure("\(failure); \(overflowAdvice)")
+  default:
+    return error
+  }
+}
+
+/// Refuses a result whose MSE statistics are not finite instead of printing them.
+func checkFinite(_ result: ExperimentResult) throws {
+  for (name, value) in [
+    ("mse", result.mse), ("mse_std", result.mseStandardDeviation), ("mse_min", result.mseMin),
+    ("mse_max", result.mseMax),
+  ] where !value.isFinite {
+    throw CLIFailure("the \(name) is \(value), not a finite number: \(overflowAdvice)")
+  }
+}

@@ -119,6 +119,10 @@ struct ExperimentOptions: ParsableArguments {
     else {
       throw CLIFailure("--input-range must be A:B with finite A < B, got '\(inputRange)'")
     }
+    guard (high - low).isFinite else {
+      throw CLIFailure(
+        "--input-range \(inputRange): the width B - A overflows a Double; keep it below 1.8e308")
+    }
     return uniformInputs(count: k, dimension: dim, range: low...high, seed: seed)
   }
 

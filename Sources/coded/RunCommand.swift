@@ -29,7 +29,9 @@ struct RunCommand: AsyncParsableCommand {
         inputCount: inputs.rows, workers: workers, dimension: inputs.columns, stragglers: stragglers)
       let setup = try options.setup(
         scheme: try parseScheme(scheme), workers: workers, stragglers: stragglers, inputs: inputs)
-      let result = try await runExperiment(setup)
+      let result: ExperimentResult
+      do { result = try await runExperiment(setup) } catch { throw explainExperimentError(error) }
+      try checkFinite(result)
       if let path = decodedOutput, let decoded = result.lastDecoded {
         let header = (0..<decoded.columns).map { "y\($0)" }
         try CSVTable(header: header, values: decoded).write(to: path)

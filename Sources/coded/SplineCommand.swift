@@ -116,6 +116,12 @@ struct SplineCommand: ParsableCommand {
       throw explain(error, gcv: choice == .gcv, tName: table.header[0])
     }
     let fitted = try smoother.fit(y).evaluate(at: points)
+    for p in 0..<fitted.rows {
+      for c in 0..<fitted.columns where !fitted[p, c].isFinite {
+        throw CLIFailure(
+          "the spline of \(table.header[c + 1]) at \(points[p]) ('\(at)' line \(p + 2)) is \(fitted[p, c]): beyond a Double (about ±1.8e308); the spline continues as a straight line outside the knots, so evaluate nearer them or rescale the data")
+      }
+    }
     var out = Matrix(rows: points.count, columns: table.header.count)
     for (p, z) in points.enumerated() {
       out[p, 0] = z

@@ -57,7 +57,9 @@ struct SweepCommand: AsyncParsableCommand {
         let result: ExperimentResult
         do {
           result = try await runExperiment(setup)
+          try checkFinite(result)
         } catch {
+          let error = explainExperimentError(error)
           if skipInvalid {
             printError("[\(index + 1)/\(points.count)] skipped \(point.0.rawValue) N=\(point.1) S=\(point.2): \(error)")
             continue
