@@ -82,3 +82,32 @@ func checkFinite(_ result: ExperimentResult) throws {
     throw CLIFailure("the \(name) is \(value), not a finite number: \(overflowAdvice)")
   }
 }
+
+/// Runs `body`; when it lasts longer than a second, says so on stderr (`note:` lines, first after
+/// 1 s, then every 10 s) with `what` and the elapsed time, so a long run is never silent.
+func withProgress<T>(_ what: String, _ body: () async throws -> T) async rethrows -> T {
+  let clock = ContinuousClock()
+  let start = clock.now
+  let reporter = Task.detached {
+    var wait = Duration.seconds(1)
+    while !Task.isCancelled {
+      do { try await Task.sleep(for: wait) } catch { return }
+      if Task.isCancelled { return }
+      let seconds = Int((clock.now - start) / .seconds(1))
+      printError("note: still running \(what) (\(seconds) s)")
+      wait = .seconds(10)
+    }
+  }
+  defer { reporter.cancel() }
+  return try await body()
+}
+
+/// What one experiment costs, for progress notes: the decodes per trial of its straggler model.
+func experimentCost(_ setup: ExperimentSetup) -> String {
+  let base = "\(setup.scheme.rawValue) N=\(setup.workers) S=\(setup.stragglers)"
+  if case .worstWindow = setup.stragglerModel {
+    let windows = max(setup.workers - setup.stragglers + 1, 1)
+    return "\(base), worst-window: \(windows) windows × \(setup.trials) trials, one decode each"
+  }
+  return "\(base), \(setup.trials) trials"
+}

@@ -30,7 +30,9 @@ struct RunCommand: AsyncParsableCommand {
       let setup = try options.setup(
         scheme: try parseScheme(scheme), workers: workers, stragglers: stragglers, inputs: inputs)
       let result: ExperimentResult
-      do { result = try await runExperiment(setup) } catch { throw explainExperimentError(error) }
+      do {
+        result = try await withProgress(experimentCost(setup)) { try await runExperiment(setup) }
+      } catch { throw explainExperimentError(error) }
       try checkFinite(result)
       if let path = decodedOutput, let decoded = result.lastDecoded {
         let header = (0..<decoded.columns).map { "y\($0)" }

@@ -56,7 +56,7 @@ struct SweepCommand: AsyncParsableCommand {
         let setup = try options.setup(scheme: point.0, workers: point.1, stragglers: point.2, inputs: inputs)
         let result: ExperimentResult
         do {
-          result = try await runExperiment(setup)
+          result = try await withProgress(experimentCost(setup)) { try await runExperiment(setup) }
           try checkFinite(result)
         } catch {
           let error = explainExperimentError(error)
