@@ -89,7 +89,26 @@ public struct SmoothingSpline: Sendable {
     let scaled = _evaluateSplines(
       knots: _scaledKnots, points: points.map { _SplineScaling.scale($0, by: -_knotExponent) },
       values: _scaledValues, secondDerivatives: _scaledSecond)
-    return _scaledBack(scaled, by: _dataExponent)
+    var out = _scaledBack(scaled, by: _dataExponent)
+    // A point so far out that z·2^(−knotExponent) overflows: the straight continuation in the
+    // original units, end value + (z − t_end)·slope.
+    let n = knots.count
+    for (p, z) in points.enumerated() where z < knots[0] || z > knots[n - 1] {
+      for c in 0..<columns where !out[p, c].isFinite {
+        let left = z < knots[0]
+        let (i, end) = left ? (0, 0) : (n - 2, n - 1)
+        let h = _scaledKnots[i + 1] - _scaledKnots[i]
+        let g = { (k: Int) in self._scaledValues[k, c] }
+        let s = { (k: Int) in self._scaledSecond[k, c] }
+        let slope = left ? (g(1) - g(0)) / h - h * s(1) / 6 : (g(n - 1) - g(n - 2)) / h + h * s(n - 2) / 6
+        let endValue = _SplineScaling.scale(g(end), by: _dataExponent)
+        out[p, c] =
+          slope == 0
+          ? endValue
+          : endValue + (z - knots[end]) * _SplineScaling.scale(slope, by: _dataExponent - _knotExponent)
+      }
+    }
+    return out
   }
 
   /// The value of column `column` at `t`.

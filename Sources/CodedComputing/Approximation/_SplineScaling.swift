@@ -5,7 +5,8 @@
 /// the minimiser of Σ wᵢ(yᵢ − g(tᵢ))² + λ∫g″(t)²dt is g(t) = c·f(t/a), where f minimises
 /// Σ (wᵢ/ω)(vᵢ − f(sᵢ))² + λ_s∫f″(s)²ds with λ_s = λ/(a³·ω) (g″(t) = c·f″(s)/a², dt = a·ds).
 /// Scaling by powers of two is exact in binary floating point, and every operation of the fit is
-/// a product, quotient or sum of terms that all scale by the same power; so for knots, weights
+/// a product, quotient, sum or square root of terms that all scale by the same power (even
+/// exponents, so that square roots scale exactly too); so for knots, weights
 /// and data already in a moderate range (where the factors are 1) nothing changes, and elsewhere
 /// the scaled problem gives the same bits the unscaled one would have given with an unbounded
 /// exponent range. Knot spacings of 10⁻²⁰⁰ or 10²⁰⁰, subnormal weights and data of ±10³⁰⁸ then
@@ -14,9 +15,9 @@
 /// λ_s can overflow (λ far above the point where the fit is the least-squares line) or underflow
 /// (λ far below interpolation); ``SplineSmoother`` handles both ends.
 struct _SplineScaling: Sendable, Equatable {
-  /// log₂ a: the scaled knots are t·2^(−knotExponent).
+  /// log₂ a (even): the scaled knots are t·2^(−knotExponent), their span in [2, 8).
   let knotExponent: Int
-  /// log₂ ω: the scaled weights are w·2^(−weightExponent).
+  /// log₂ ω (even): the scaled weights are w·2^(−weightExponent).
   let weightExponent: Int
 
   /// The identity (knots and weights already in range).
@@ -30,13 +31,13 @@ struct _SplineScaling: Sendable, Equatable {
   /// The scaling for `knots` (finite, strictly increasing, at least two) and `weights`
   /// (positive and finite, or nil for ones).
   init(knots: [Double], weights: [Double]?) {
-    // The span, halved first so that ±1.7e308 knots do not overflow; scaled span in [2, 4).
+    // The span's exponent (halved first when ±1.7e308 knots overflow it); scaled span in [2, 8).
     let span = knots[knots.count - 1] - knots[0]
     let exponent = span.isFinite ? Int(span.exponent) - 1 : Int((knots[knots.count - 1] / 2 - knots[0] / 2).exponent)
-    knotExponent = abs(exponent) <= Self.moderate ? 0 : exponent
+    knotExponent = abs(exponent) <= Self.moderate ? 0 : Self.even(exponent)
     if let weights, let largest = weights.max(), largest.isFinite, largest > 0 {
       let e = Int(largest.exponent)
-      weightExponent = abs(e) <= Self.moderate ? 0 : e
+      weightExponent = abs(e) <= Self.moderate ? 0 : Self.even(e)
     } else {
       weightExponent = 0
     }
@@ -46,6 +47,10 @@ struct _SplineScaling: Sendable, Equatable {
     self.knotExponent = knotExponent
     self.weightExponent = weightExponent
   }
+
+  /// `e` rounded down to an even number: the fit takes square roots (Cholesky's pivots, √λ and
+  /// √w on the Givens route), and only an even power of two has an exact square root.
+  static func even(_ e: Int) -> Int { e & ~1 }
 
   var isIdentity: Bool { knotExponent == 0 && weightExponent == 0 }
 
