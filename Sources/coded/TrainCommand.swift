@@ -70,7 +70,7 @@ struct TrainCommand: AsyncParsableCommand {
     let distinct = Set(train.labels)
     guard distinct.count >= 2 else {
       throw NetworkError.invalidData(
-        "'\(trainPath)': every label is \(distinct.first.map(String.init) ?? "missing"); a classifier needs at least two classes")
+        "'\(trainPath)': every label is \(distinct.first.map(String.init) ?? "missing"), only one class; a classifier needs at least two")
     }
     // Weights (with their gradients and Adam's two moments), and one batch of activations.
     let layerWidths = [train.features.columns] + widths.compactMap { $0 } + [classes]
@@ -78,7 +78,7 @@ struct TrainCommand: AsyncParsableCommand {
     try checkMemory(
       SizeRequirement(
         what: "a network with layers \(layerWidths.map(String.init).joined(separator: " → ")) (the labels go up to \(classes - 1))",
-        options: "--hidden, or the labels (classes are 0 … largest label)",
+        options: "--hidden or --batch-size, or the labels (classes are 0 … largest label)",
         terms: weightTerms + layerWidths.map { [4, batchSize, $0] }))
     var network = try SequentialNetwork.make(
       architecture, inputShape: shape, classes: classes, activation: function,

@@ -207,7 +207,7 @@ struct CLIHardeningTests {
     Case(
       name: "train refuses a single class",
       arguments: ["train", "--data", "$D/oneClass", "--output", "$D/model.json"], status: 1,
-      firstLine: "every label is 3; a classifier needs at least two classes"),
+      firstLine: "every label is 3, only one class; a classifier needs at least two"),
   ]
 
   @Test("exit code, first stderr line, and no file changed", arguments: cases)
