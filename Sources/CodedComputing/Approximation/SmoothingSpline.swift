@@ -96,12 +96,11 @@ public struct SmoothingSpline: Sendable {
     for (p, z) in points.enumerated() where z < knots[0] || z > knots[n - 1] {
       for c in 0..<columns where !out[p, c].isFinite {
         let left = z < knots[0]
-        let (i, end) = left ? (0, 0) : (n - 2, n - 1)
-        let h = _scaledKnots[i + 1] - _scaledKnots[i]
-        let g = { (k: Int) in self._scaledValues[k, c] }
-        let s = { (k: Int) in self._scaledSecond[k, c] }
-        let slope = left ? (g(1) - g(0)) / h - h * s(1) / 6 : (g(n - 1) - g(n - 2)) / h + h * s(n - 2) / 6
-        let endValue = _SplineScaling.scale(g(end), by: _dataExponent)
+        let end = left ? 0 : n - 1
+        let slope = _endSlope(
+          count: n, left: left, knot: { _scaledKnots[$0] }, value: { _scaledValues[$0, c] },
+          second: { _scaledSecond[$0, c] })
+        let endValue = _SplineScaling.scale(_scaledValues[end, c], by: _dataExponent)
         out[p, c] =
           slope == 0
           ? endValue

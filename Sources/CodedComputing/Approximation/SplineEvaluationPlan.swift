@@ -219,11 +219,20 @@ func _extrapolate(
   _ t: UnsafeBufferPointer<Double>, _ g: UnsafePointer<Double>, _ s: UnsafePointer<Double>,
   _ z: Double
 ) -> Double {
-  let n = t.count
   let left = z < t[0]
-  let (i, end) = left ? (0, 0) : (n - 2, n - 1)
-  let h = t[i + 1] - t[i]
-  let slope = left ? (g[1] - g[0]) / h - h * s[1] / 6 : (g[n - 1] - g[n - 2]) / h + h * s[n - 2] / 6
+  let end = left ? 0 : t.count - 1
+  let slope = _endSlope(count: t.count, left: left, knot: { t[$0] }, value: { g[$0] }, second: { s[$0] })
   guard slope != 0 else { return g[end] }
   return g[end] + (z - t[end]) * slope
+}
+
+/// The slope of a natural cubic spline at its first (`left`) or last knot, from the knot values
+/// g and second derivatives γ: (g₁ − g₀)/h − h·γ₁/6, or (gₙ₋₁ − gₙ₋₂)/h + h·γₙ₋₂/6.
+func _endSlope(
+  count n: Int, left: Bool, knot t: (Int) -> Double, value g: (Int) -> Double,
+  second s: (Int) -> Double
+) -> Double {
+  let i = left ? 0 : n - 2
+  let h = t(i + 1) - t(i)
+  return left ? (g(1) - g(0)) / h - h * s(1) / 6 : (g(n - 1) - g(n - 2)) / h + h * s(n - 2) / 6
 }
