@@ -122,6 +122,12 @@ struct InferCommand: AsyncParsableCommand {
                 stragglerModel: model, layout: layout, encoderLambda: encoderChoice,
                 decoderLambda: lambda, seed: seed))
             for r in rows {
+              for (name, value) in [
+                ("rmse", r.rmse), ("logit_rms", r.logitRMS), ("decoded_accuracy", r.decodedAccuracy),
+              ] where !value.isFinite {
+                throw CLIFailure(
+                  "\(kind.rawValue) K=\(r.inputCount) N=\(r.workerCount) S=\(r.stragglers): the \(name) is \(value), not a finite number (the decoded logits overflowed)")
+              }
               lines.append(
                 [
                   path, network.name, activations.map(\.rawValue).joined(separator: "+"),

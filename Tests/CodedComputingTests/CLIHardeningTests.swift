@@ -36,6 +36,10 @@ struct CLIHardeningTests {
     "tiny-w.csv": "w\n5e-324\n5e-324\n5e-324\n5e-324\n",
     "big.csv": "t,y\n0,1e308\n1,-1e308\n2,1e308\n3,-1e308\n",
     "big-inputs.csv": "x\n1e308\n-1e308\n1e308\n-1e308\n",
+    "k103.csv": "t,y\n0,1\n1e103,2\n2e103,0\n3e103,5\n4e103,1\n",
+    "sub.csv": "t,y\n0,1\n1e-323,2\n2e-323,0\n3e-323,5\n",
+    "sub-at.csv": "t\n1e-323\n",
+    "k200-at.csv": "t\n1e-200\n",
     "cr.csv": "t,y\r0,1\r1,2\r2,0\r3,5\r",
     "nul.csv": "t,y\n0,1\n1,2\u{0}2\n2,0\n",
     "out.csv": "sentinel\n",
@@ -118,6 +122,34 @@ struct CLIHardeningTests {
       name: "data ±1e308 at λ = 0 interpolates",
       arguments: ["spline", "--data", "$D/big.csv", "--at", "$D/a.csv", "--lambda", "0"], status: 0,
       firstLine: "", stdout: "0.0,1e+308\n1.5,0.0\n"),
+    Case(
+      name: "data ±1e308 at λ = 1 stays finite",
+      arguments: ["spline", "--data", "$D/big.csv", "--at", "$D/a.csv", "--lambda", "1"], status: 0,
+      firstLine: "", stdout: "t,y\n0.0,6.19047619047619e+307\n"),
+    Case(
+      name: "knots 1e-200 apart at λ = 0 interpolate",
+      arguments: ["spline", "--data", "$D/k200.csv", "--at", "$D/k200-at.csv", "--lambda", "0"], status: 0,
+      firstLine: "", stdout: "1e-200,2.0\n"),
+    Case(
+      name: "subnormal knot spacing at λ = 0 interpolates",
+      arguments: ["spline", "--data", "$D/sub.csv", "--at", "$D/sub-at.csv", "--lambda", "0"], status: 0,
+      firstLine: "", stdout: "1e-323,2.0\n"),
+    Case(
+      name: "knots 1e110 apart at λ = 0 interpolate",
+      arguments: ["spline", "--data", "$D/kbig.csv", "--at", "$D/a.csv", "--lambda", "0"], status: 0,
+      firstLine: "", stdout: "0.0,1.0\n"),
+    Case(
+      name: "GCV on knots scaled by 1e103 says λ does not fit a Double",
+      arguments: ["spline", "--data", "$D/k103.csv", "--at", "$D/a.csv"], status: 1,
+      firstLine: "which is beyond the largest Double in the data's own units"),
+    Case(
+      name: "run --decoder-lambda 1e303 (the line) runs",
+      arguments: run + ["--workers", "30", "--stragglers", "3", "--decoder-lambda", "1e303"], status: 0,
+      firstLine: "", stdout: "letcc,xsinx,10,30,3,random"),
+    Case(
+      name: "run --encoder-lambda 1e306 (the line) runs",
+      arguments: run + ["--workers", "30", "--stragglers", "3", "--encoder-lambda", "1e306"], status: 0,
+      firstLine: "", stdout: "letcc,xsinx,10,30,3,random"),
     Case(
       name: "λ = 1e306 is the least-squares line",
       arguments: ["spline", "--data", "$D/n.csv", "--at", "$D/a.csv", "--lambda", "1e306"], status: 0,
@@ -247,6 +279,39 @@ struct CLIHardeningTests {
     }
     #expect(!run.stdout.contains("nan") && !run.stdout.contains("inf,"), "stdout: \(run.stdout)")
     #expect(try Self.snapshot(directory) == before, "a file in the scratch directory changed")
+  }
+
+  @Test("Huge λ is the least-squares line: --decoder-lambda 1e303 and 1e40 print the same MSE")
+  func hugeDecoderLambda() throws {
+    func mse(_ lambda: String) throws -> String {
+      let run = try Self.coded(Self.run + ["--workers", "30", "--stragglers", "3", "--decoder-lambda", lambda])
+      #expect(run.status == 0, "\(run.stderr)")
+      return String(run.stdout.split(separator: "\n").last?.split(separator: ",")[8] ?? "")
+    }
+    let line = try mse("1e303")
+    #expect(line == (try mse("1e40")))
+    #expect((Double(line) ?? 0) > 0.01, "the line cannot fit x·sin x: \(line)")
+  }
+
+  @Test("A FIFO and a 2 MB single-line file as --data")
+  func specialInputs() throws {
+    let scratch = try CLISplineTests.Scratch()
+    let at = try scratch.file("a.csv", "t\n0\n1.5\n")
+    let fifo = scratch.directory.appendingPathComponent("data").path
+    #expect(mkfifo(fifo, 0o644) == 0)
+    let writer = Thread {
+      FileHandle(forWritingAtPath: fifo)?.write(Data("t,y\n0,1\n1,2\n2,0\n3,5\n".utf8))
+    }
+    writer.start()
+    let run = try Self.coded(["spline", "--data", fifo, "--at", at, "--lambda", "0"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout == "t,y\n0.0,1.0\n1.5,0.7\n")
+    let long = try scratch.file("long.csv", "t,y\n" + String(repeating: "1", count: 2_000_000))
+    let start = Date()
+    let refused = try Self.coded(["spline", "--data", long, "--at", at])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.hasPrefix("error: '\(long)' line 2 is longer than 1048576 bytes"), "\(refused.stderr)")
+    #expect(Date().timeIntervalSince(start) < 10)
   }
 
   // MARK: Output destinations
