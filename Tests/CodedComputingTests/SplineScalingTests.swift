@@ -121,4 +121,39 @@ struct SplineScalingTests {
       try SplineSmoother.byGCV(knots: far, data: Matrix(column: data))
     }
   }
+
+  /// The least-squares line through (t, y) (unit weights) evaluated at `points`, in closed form.
+  static func line(_ t: [Double], _ y: [Double], at points: [Double]) -> [Double] {
+    let n = Double(t.count)
+    let tMean = t.reduce(0, +) / n
+    let yMean = y.reduce(0, +) / n
+    var cross = 0.0
+    var spread = 0.0
+    for (ti, yi) in zip(t, y) {
+      cross += (ti - tMean) * (yi - yMean)
+      spread += (ti - tMean) * (ti - tMean)
+    }
+    let slope = cross / spread
+    return points.map { yMean + slope * ($0 - tMean) }
+  }
+
+  @Test("LeTCC with λ_dec = 1e303 decodes to the survivors' least-squares line; λ_enc = 1e306 encodes the inputs' line")
+  func letccLineLimit() throws {
+    let x = Matrix(column: [0.3, -0.8, 0.5, 0.9, -0.2, 0.1])
+    let decoderLine = try SplineCode(
+      inputCount: 6, workerCount: 14, encoderLambda: .fixed(0), decoderLambda: .fixed(1e303))
+    let coded = try decoderLine.encode(x)
+    let survivors = Array(3..<14)
+    let results = coded.selectingRows(survivors)
+    let decoded = try decoderLine.decode(results, survivors: survivors)
+    let expected = Self.line(
+      survivors.map { decoderLine.beta[$0] }, results.column(0), at: decoderLine.alpha)
+    #expect(relativeGap(decoded.column(0), expected) < 1e-14)
+    let encoderLine = try SplineCode(
+      inputCount: 6, workerCount: 14, encoderLambda: .fixed(1e306), decoderLambda: .fixed(0))
+    let encoded = try encoderLine.encode(x)
+    #expect(
+      relativeGap(encoded.column(0), Self.line(encoderLine.alpha, x.column(0), at: encoderLine.beta))
+        < 1e-14)
+  }
 }
