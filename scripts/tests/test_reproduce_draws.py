@@ -101,7 +101,7 @@ def test_inputs_noise_and_adversaries_bit_for_bit(tmp_path):
     # the inputs, plus σ·N(0,1) noise, with q rows replaced by uniform values in [−A, A].
     k, d, seed, sigma, q, magnitude = 7, 3, 11, 0.25, 2, 7.5
     out = _coded("--scheme", "uncoded", "--function", "identity", "--K", str(k), "--dim", str(d),
-                 "--input-range=-2:5", "--workers", str(k), "--straggler-model", "none",
+                 "--input-range", "-2:5", "--workers", str(k), "--straggler-model", "none",
                  "--seed", str(seed), "--noise", str(sigma), "--adversaries", str(q),
                  "--adversary-magnitude", str(magnitude), tmp_path=tmp_path, decoded=True)
     x = rd.uniform_inputs(k, d, -2.0, 5.0, seed)

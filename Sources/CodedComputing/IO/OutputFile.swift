@@ -18,8 +18,8 @@ import Foundation
 /// can refuse a bad `--output` up front; ``write(_:to:)`` checks again and writes.
 ///
 /// ```swift
-/// try OutputFile.check("results.csv")          // fails now if the directory is missing
-/// … long computation …
+/// _ = try OutputFile.check("results.csv")      // fails now if the directory is missing
+/// let csvText = "n,mse\n20,0.49\n"              // … the long computation …
 /// try OutputFile.write(csvText, to: "results.csv")
 /// ```
 public enum OutputFile {
