@@ -187,7 +187,7 @@ public struct CSVTable: Sendable, Equatable {
     try OutputFile.write(formatted(), to: path)
   }
 
-  /// Writes `text` to `path`; see ``OutputFile/write(_:to:)``.
+  /// Writes `text` to `path`; see ``OutputFile/write(_:to:)-(String,_)``.
   /// - Throws: ``CSVError/cannotWrite(file:reason:)``.
   public static func writeAtomically(_ text: String, to path: String) throws(CSVError) {
     try OutputFile.write(text, to: path)

@@ -15,7 +15,7 @@ import Foundation
 /// - a directory, a block device or a socket: refused.
 ///
 /// ``check(_:)`` answers all of this before any work is done, so a command that runs for minutes
-/// can refuse a bad `--output` up front; ``write(_:to:)`` checks again and writes.
+/// can refuse a bad `--output` up front; ``write(_:to:)-(String,_)`` checks again and writes.
 ///
 /// ```swift
 /// _ = try OutputFile.check("results.csv")      // fails now if the directory is missing
