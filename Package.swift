@@ -13,11 +13,10 @@ let package = Package(
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
-    .systemLibrary(
-      name: "CLAPACK",
-      pkgConfig: "lapack",
-      providers: [.apt(["liblapack-dev", "liblapacke-dev", "libopenblas-dev"])]
-    ),
+    // BLAS and LAPACK are loaded at run time (LinearAlgebra/_BLASLibrary.swift), not linked: the
+    // C target holds the routines' types and a cpuid probe. Run-time packages: libopenblas0 (or
+    // libblas3 + liblapack3, or any BLAS/LAPACK pair named by CODEDCOMPUTING_BLAS/_LAPACK).
+    .target(name: "CLAPACK"),
     .target(
       name: "CodedComputing",
       dependencies: ["CLAPACK"],

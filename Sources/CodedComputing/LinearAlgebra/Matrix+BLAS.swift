@@ -44,9 +44,9 @@ extension Matrix {
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         c.storage.withUnsafeMutableBufferPointer { pc in
-          cblas_dgemm(
-            CblasColMajor, transposeA ? CblasTrans : CblasNoTrans,
-            transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha,
+          // CBLAS enums: CblasColMajor 102, CblasNoTrans 111, CblasTrans 112.
+          _BLASLibrary.shared.dgemm(
+            102, transposeA ? 112 : 111, transposeB ? 112 : 111, Int32(m), Int32(n), Int32(k), alpha,
             pa.baseAddress, Int32(max(1, a.rows)), pb.baseAddress, Int32(max(1, b.rows)), beta,
             pc.baseAddress, Int32(max(1, m)))
         }
@@ -78,7 +78,7 @@ extension Matrix {
     lu.withUnsafeMutableBufferPointer { pa in
       x.storage.withUnsafeMutableBufferPointer { pb in
         pivots.withUnsafeMutableBufferPointer { ipiv in
-          dgesv_(&n, &nrhs, pa.baseAddress, &lda, ipiv.baseAddress, pb.baseAddress, &ldb, &info)
+          _BLASLibrary.shared.dgesv(&n, &nrhs, pa.baseAddress, &lda, ipiv.baseAddress, pb.baseAddress, &ldb, &info)
         }
       }
     }
@@ -87,9 +87,10 @@ extension Matrix {
   }
 }
 
-/// Limits the BLAS library's own threads (OpenBLAS); CodedComputing runs its workers
-/// concurrently and small products gain nothing from more threads.
+/// Limits the BLAS library's own threads (OpenBLAS, BLIS; a no-op for a single-threaded BLAS);
+/// CodedComputing runs its workers concurrently and small products gain nothing from more
+/// threads. ``BLASInfo/threadCount`` reads it back.
 public func setBLASThreadCount(_ count: Int) {
   precondition(count >= 1, "BLAS thread count must be at least 1")
-  openblas_set_num_threads(Int32(count))
+  _BLASLibrary.shared.setThreadCount(count)
 }
