@@ -17,9 +17,11 @@ let package = Package(
     // C target holds the routines' types and a cpuid probe. Run-time packages: libopenblas0 (or
     // libblas3 + liblapack3, or any BLAS/LAPACK pair named by CODEDCOMPUTING_BLAS/_LAPACK).
     .target(name: "CLAPACK"),
+    // Element-wise kernels (tanh, sigmoid) compiled for AVX-512, AVX2 and the baseline.
+    .target(name: "CKernels"),
     .target(
       name: "CodedComputing",
-      dependencies: ["CLAPACK"],
+      dependencies: ["CLAPACK", "CKernels"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
     ),
     .executableTarget(

@@ -36,7 +36,7 @@ struct _DenseInterpolationCode: Sendable {
   func encode(_ inputs: Matrix, inputCount: Int, into coded: inout Matrix) throws(CodingError) {
     try _checkInputs(inputs, count: inputCount)
     if coded.rows != encoder.rows || coded.columns != inputs.columns {
-      coded = Matrix(rows: encoder.rows, columns: inputs.columns)
+      coded = Matrix(_uninitializedRows: encoder.rows, columns: inputs.columns)
     }
     do { try Matrix.multiply(encoder, inputs, into: &coded) } catch { throw .linearAlgebra(error) }
   }
@@ -65,7 +65,7 @@ struct _DenseInterpolationCode: Sendable {
       survivors, results: results, workers: beta.count, minimum: minimum, scheme: scheme)
     let d = try decoder(survivors: survivors)
     if estimates.rows != d.rows || estimates.columns != results.columns {
-      estimates = Matrix(rows: d.rows, columns: results.columns)
+      estimates = Matrix(_uninitializedRows: d.rows, columns: results.columns)
     }
     do { try Matrix.multiply(d, results, into: &estimates) } catch { throw .linearAlgebra(error) }
     try _checkDecoded(estimates, results: results, survivors: survivors)

@@ -14,12 +14,14 @@ extension Matrix {
   ) throws(LAPACKError) -> Matrix {
     let m = transposeA ? a.columns : a.rows
     let n = transposeB ? b.rows : b.columns
-    var c = Matrix(rows: m, columns: n)
+    // β = 0: every element of C is written, so C starts uninitialised.
+    var c = Matrix(_uninitializedRows: m, columns: n)
     try multiply(a, b, into: &c, transposeA: transposeA, transposeB: transposeB)
     return c
   }
 
-  /// C ← α·op(A)·op(B) + β·C in place; see ``multiply(_:_:transposeA:transposeB:)``.
+  /// C ← α·op(A)·op(B) + β·C in place; see ``multiply(_:_:transposeA:transposeB:)``. With
+  /// β = 0, C is only written (BLAS semantics: NaNs in it do not propagate).
   public static func multiply(
     _ a: Matrix, _ b: Matrix, into c: inout Matrix, transposeA: Bool = false,
     transposeB: Bool = false, alpha: Double = 1, beta: Double = 0
@@ -38,7 +40,8 @@ extension Matrix {
     }
     guard m > 0, n > 0 else { return }
     if k == 0 {
-      for i in c.storage.indices { c.storage[i] *= beta }
+      // BLAS semantics: β = 0 sets C to zero without reading it.
+      for i in c.storage.indices { c.storage[i] = beta == 0 ? 0 : c.storage[i] * beta }
       return
     }
     a.storage.withUnsafeBufferPointer { pa in
