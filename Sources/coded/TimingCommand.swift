@@ -53,13 +53,18 @@ struct TimingCommand: AsyncParsableCommand {
       guard let layout = NodeLayout(rawValue: nodes) else { throw CLIFailure("unknown node layout '\(nodes)'") }
       setBLASThreadCount(blasThreads)
       setCodingThreadCount(threads)
-      print("scheme,K,N,S,d,repeats,encode_seconds,decode_seconds,total_seconds,total_seconds_min,encode_seconds_min,decode_seconds_min")
+      // Every row names its machine: BLAS, core, threads, CPU and the GEMM rate (1000³) now.
+      let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate(size: 1000))
+      print(
+        "scheme,K,N,S,d,repeats,encode_seconds,decode_seconds,total_seconds,total_seconds_min,encode_seconds_min,decode_seconds_min,"
+          + BLASInfo.csvHeader)
       func row(
         _ name: String, _ encode: Double, _ decode: Double, _ total: Double, _ minimum: Double,
         _ encodeMinimum: Double = .nan, _ decodeMinimum: Double = .nan
       ) {
         let times = [encode, decode, total, minimum, encodeMinimum, decodeMinimum].map(csvNumber)
-        print("\(name),\(inputCount),\(workers),\(stragglers),\(dim),\(repeats),\(times.joined(separator: ","))")
+        print(
+          "\(name),\(inputCount),\(workers),\(stragglers),\(dim),\(repeats),\(times.joined(separator: ",")),\(machine)")
       }
       for name in scheme.split(separator: ",") {
         let kind = try parseScheme(String(name))

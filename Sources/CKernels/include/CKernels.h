@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-/// x[i] ← tanh(x[i]) for i < count, within 2 ulp of the correctly rounded value (tested against
-/// glibc's tanh in ActivationTests). NaN stays NaN; ±∞ → ±1.
+/// x[i] ← tanh(x[i]) for i < count, within 2 ulp of glibc's tanh (tested in
+/// ActivationKernelTests). NaN stays NaN; ±∞ → ±1.
 void cc_tanh_inplace(double *x, size_t count);
 
 /// x[i] ← 1/(1 + exp(−x[i])) for i < count, within 4 ulp for x ≥ −708 (tested); 0 below, where
