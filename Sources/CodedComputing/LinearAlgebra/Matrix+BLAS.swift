@@ -47,11 +47,10 @@ extension Matrix {
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         c.storage.withUnsafeMutableBufferPointer { pc in
-          // CBLAS enums: CblasColMajor 102, CblasNoTrans 111, CblasTrans 112.
-          _BLASLibrary.shared.dgemm(
-            102, transposeA ? 112 : 111, transposeB ? 112 : 111, Int32(m), Int32(n), Int32(k), alpha,
-            pa.baseAddress, Int32(max(1, a.rows)), pb.baseAddress, Int32(max(1, b.rows)), beta,
-            pc.baseAddress, Int32(max(1, m)))
+          _BLASLibrary.shared.gemm(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+            a: pa.baseAddress, lda: max(1, a.rows), b: pb.baseAddress, ldb: max(1, b.rows),
+            beta: beta, c: pc.baseAddress, ldc: max(1, m))
         }
       }
     }

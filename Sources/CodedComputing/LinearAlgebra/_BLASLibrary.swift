@@ -1,4 +1,5 @@
 internal import CLAPACK
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -45,6 +46,11 @@ final class _BLASLibrary: @unchecked Sendable {
   private let openblasGetThreads: cc_int_fn?
   private let blisSetThreads: cc_set_long_fn?
   private let blisGetThreads: cc_long_fn?
+  /// Whether ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` runs the
+  /// threads itself (OpenBLAS, kept on one thread) rather than the library.
+  let splitsGEMM: Bool
+  /// The thread count of the split (OpenBLAS).
+  private let gemmThreads: Atomic<Int>
 
   let libraryPath: String
   let lapackPath: String
@@ -138,6 +144,14 @@ final class _BLASLibrary: @unchecked Sendable {
       vendor = libraryPath.contains("/blas/") ? "reference" : "other"
       version = ""
     }
+    // OpenBLAS runs on one thread; CodedComputing splits its products over as many as OpenBLAS
+    // would have used (OPENBLAS_NUM_THREADS, else one per processor) — unless the host program
+    // loaded OpenBLAS first: its threads are its own business.
+    let getThreads = symbol(chosen.blas, "openblas_get_num_threads", as: cc_int_fn.self)
+    let setThreads = symbol(chosen.blas, "openblas_set_num_threads", as: cc_set_int_fn.self)
+    splitsGEMM = config != nil && !chosen.wasLoaded && getThreads != nil && setThreads != nil
+    gemmThreads = Atomic(splitsGEMM ? max(1, Int(getThreads?() ?? 1)) : 1)
+    if splitsGEMM { setThreads?(1) }
     guard let corename else {
       coreName = nil
       correctedFrom = nil
@@ -178,6 +192,7 @@ final class _BLASLibrary: @unchecked Sendable {
 
   /// The thread count the BLAS will use for its next call (1 for a single-threaded library).
   var threadCount: Int {
+    if splitsGEMM { return gemmThreads.load(ordering: .relaxed) }
     if let openblasGetThreads { return Int(openblasGetThreads()) }
     if let blisGetThreads { return Int(blisGetThreads()) }
     return 1
@@ -185,7 +200,9 @@ final class _BLASLibrary: @unchecked Sendable {
 
   /// Sets the BLAS's own thread count where the library has a knob (OpenBLAS, BLIS).
   func setThreadCount(_ count: Int) {
-    if let openblasSetThreads {
+    if splitsGEMM {
+      gemmThreads.store(count, ordering: .relaxed)
+    } else if let openblasSetThreads {
       openblasSetThreads(Int32(count))
     } else if let blisSetThreads {
       blisSetThreads(count)
