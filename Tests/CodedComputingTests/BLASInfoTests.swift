@@ -60,21 +60,8 @@ struct BLASInfoTests {
       CLISplineTests.executable, "the coded executable was not found; run `swift build` first")
     var environment = ProcessInfo.processInfo.environment
     for (key, value) in changes { environment[key] = value }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+    let (status, stdout, stderr) = try runProcess(executable, arguments, environment: environment)
+    return Run(status: status, stdout: stdout, stderr: stderr)
   }
 
   /// `coded blas --check` values by case.
@@ -87,6 +74,16 @@ struct BLASInfoTests {
       values[String(fields[0]), default: []].append(Double(String(fields[2])) ?? .nan)
     }
     return values
+  }
+
+  /// Every case of `other` within 1e-12 of the largest entry of the same case in `values`.
+  func expectClose(_ values: [String: [Double]], _ other: [String: [Double]]) throws {
+    for (name, value) in values {
+      let second = try #require(other[name])
+      let scale = value.map(abs).max() ?? 1
+      let difference = zip(value, second).map { abs($0 - $1) }.max() ?? 0
+      #expect(difference <= 1e-12 * scale, "\(name): \(difference / scale)")
+    }
   }
 
   static var runsOpenBLASOnAVX2: Bool {
@@ -134,13 +131,7 @@ struct BLASInfoTests {
     // Against the Prescott kernels themselves: not the same bits (FMA, other blocking), the same
     // numbers to rounding (measured: ≤ 1.4e-15 of the largest entry for GEMM, 6e-14 for an
     // unconditioned 40 × 40 dgesv, 1.1e-13 for the spline).
-    let prescott = try checkValues(["OPENBLAS_CORETYPE": "Prescott"])
-    for (name, values) in switched {
-      let other = try #require(prescott[name])
-      let scale = values.map(abs).max() ?? 1
-      let difference = zip(values, other).map { abs($0 - $1) }.max() ?? 0
-      #expect(difference <= 1e-12 * scale, "\(name): \(difference / scale)")
-    }
+    try expectClose(switched, try checkValues(["OPENBLAS_CORETYPE": "Prescott"]))
   }
 
   @Test(
@@ -172,13 +163,7 @@ struct BLASInfoTests {
     #expect(run.report["blas_core"] == "")
     #expect(run.report["library"]?.hasPrefix("/usr/lib/x86_64-linux-gnu/blas/") == true)
     let reference = try checkValues(environment)
-    let ours = try checkValues([:])
     #expect(reference.count == 9)
-    for (name, values) in reference {
-      let other = try #require(ours[name])
-      let scale = values.map(abs).max() ?? 1
-      let difference = zip(values, other).map { abs($0 - $1) }.max() ?? 0
-      #expect(difference <= 1e-12 * scale, "\(name): \(difference / scale)")
-    }
+    try expectClose(reference, try checkValues([:]))
   }
 }
