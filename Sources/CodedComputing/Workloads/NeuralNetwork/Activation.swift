@@ -72,6 +72,12 @@ public enum Activation: String, CaseIterable, Sendable, Equatable {
   /// - Complexity: O(rows · columns).
   public func forward(_ input: Matrix) -> Matrix {
     var output = input
+    _applyInPlace(&output)
+    return output
+  }
+
+  /// ``forward(_:)`` in place (no copy when `values` holds the only reference to its storage).
+  func _applyInPlace(_ output: inout Matrix) {
     output.storage.withUnsafeMutableBufferPointer { values in
       // One loop per case, so the switch is hoisted and ReLU's loop vectorises.
       switch self {
@@ -82,7 +88,6 @@ public enum Activation: String, CaseIterable, Sendable, Equatable {
       case .gelu, .softplus: for i in values.indices { values[i] = apply(values[i]) }
       }
     }
-    return output
   }
 
   /// ∂L/∂input = ∂L/∂output ⊙ σ′(input).
