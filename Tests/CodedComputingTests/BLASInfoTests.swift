@@ -65,8 +65,8 @@ struct BLASInfoTests {
   }
 
   /// `coded blas --check` values by case.
-  func checkValues(_ environment: [String: String?]) throws -> [String: [Double]] {
-    let run = try coded(["blas", "--check"], environment: environment)
+  func checkValues(_ environment: [String: String?], threads: Int = 1) throws -> [String: [Double]] {
+    let run = try coded(["blas", "--check", "--blas-threads", "\(threads)"], environment: environment)
     #expect(run.status == 0, "\(run.stderr)")
     var values: [String: [Double]] = [:]
     for line in run.stdout.split(separator: "\n").dropFirst() {
@@ -144,6 +144,28 @@ struct BLASInfoTests {
     #expect(run.report["blas_core"] == "Nehalem")
     #expect(run.report["corrected_from"] == "")
     #expect(run.stderr.contains("OPENBLAS_CORETYPE=Nehalem is set and kept"))
+  }
+
+  @Test(
+    "GEMM split over 2 and 3 threads: bit for bit one thread's result on Haswell kernels, within 1e-15 on others",
+    .enabled(if: BLASInfo.current.vendor == "OpenBLAS"))
+  func threadSplitKeepsResults() throws {
+    let one = try checkValues([:])
+    let core = BLASInfo.current.coreName ?? ""
+    for threads in [2, 3] {
+      let split = try checkValues([:], threads: threads)
+      #expect(split.count == 9)
+      for (name, values) in one {
+        let other = try #require(split[name])
+        if core.lowercased() == "haswell" {
+          #expect(values.map(\.bitPattern) == other.map(\.bitPattern), "\(name), \(threads) threads")
+        } else {
+          let scale = values.map(abs).max() ?? 1
+          let difference = zip(values, other).map { abs($0 - $1) }.max() ?? 0
+          #expect(difference <= 1e-15 * scale, "\(name), \(threads) threads")
+        }
+      }
+    }
   }
 
   static let referenceBLAS = "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"
