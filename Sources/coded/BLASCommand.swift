@@ -31,7 +31,9 @@ struct BLASCommand: AsyncParsableCommand {
       guard blasThreads >= 1 else {
         throw CLIFailure("--blas-threads must be at least 1, got \(blasThreads)")
       }
-      guard gemmSize >= 0 else { throw CLIFailure("--gemm-size must be at least 0, got \(gemmSize)") }
+      guard gemmSize >= 0 else {
+        throw CLIFailure("--gemm-size must be at least 0, got \(gemmSize)")
+      }
       setBLASThreadCount(blasThreads)
       if check {
         print("case,index,value")
@@ -72,7 +74,8 @@ func blasCheckCases() throws -> [(String, [Double])] {
   cases.append(("dgemm-nn-301x257x173", try Matrix.multiply(a, b).storage))
   cases.append(("dgemm-tn-257x301x257", try Matrix.multiply(a, a, transposeA: true).storage))
   let c = random(40, 90)
-  cases.append(("dgemm-nt-301x257x40", try Matrix.multiply(a, random(40, 257), transposeB: true).storage))
+  cases.append(
+    ("dgemm-nt-301x257x40", try Matrix.multiply(a, random(40, 257), transposeB: true).storage))
   var square = random(60, 60)
   for i in 0..<60 { square[i, i] += 8 }
   cases.append(("dgesv-60x3", try Matrix.solve(square, random(60, 3)).storage))
@@ -91,7 +94,11 @@ func blasCheckCases() throws -> [(String, [Double])] {
   let bacc = try BerrutCode(inputCount: 20, workerCount: 60)
   let inputs = random(20, 30)
   let survivors = Array(5..<60)
-  cases.append(("bacc-20-60-5", try bacc.decode(bacc.encode(inputs).selectingRows(survivors), survivors: survivors).storage))
+  cases.append(
+    (
+      "bacc-20-60-5",
+      try bacc.decode(bacc.encode(inputs).selectingRows(survivors), survivors: survivors).storage
+    ))
   let knots = (0..<200).map { Double($0) / 199 + 0.001 * Double($0 % 3) }
   let spline = try SmoothingSpline(knots: knots, data: random(200, 3), lambda: 1e-4)
   cases.append(("spline-200x3", spline.evaluate(at: knots).storage))

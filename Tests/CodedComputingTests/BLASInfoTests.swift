@@ -1,6 +1,7 @@
-@testable import CodedComputing
 import Foundation
 import Testing
+
+@testable import CodedComputing
 
 /// The BLAS loader: core classification, and the built `coded blas` run in subprocesses with the
 /// environment each case needs (OPENBLAS_CORETYPE unset, set to a fallback, or another library).
@@ -14,7 +15,9 @@ struct BLASInfoTests {
     #expect(["OpenBLAS", "BLIS", "reference", "other"].contains(info.vendor))
     if info.vendor == "OpenBLAS" { #expect(info.coreName != nil) }
     #expect(BLASInfo.csvHeader.split(separator: ",").count == 7)
-    #expect(info.csvFields(gemmRate: 12.34).split(separator: ",", omittingEmptySubsequences: false).count == 7)
+    #expect(
+      info.csvFields(gemmRate: 12.34).split(separator: ",", omittingEmptySubsequences: false).count
+        == 7)
     #expect(info.csvFields(gemmRate: 12.34).hasSuffix(",12.3"))
   }
 
@@ -65,8 +68,10 @@ struct BLASInfoTests {
   }
 
   /// `coded blas --check` values by case.
-  func checkValues(_ environment: [String: String?], threads: Int = 1) throws -> [String: [Double]] {
-    let run = try coded(["blas", "--check", "--blas-threads", "\(threads)"], environment: environment)
+  func checkValues(_ environment: [String: String?], threads: Int = 1) throws -> [String: [Double]]
+  {
+    let run = try coded(
+      ["blas", "--check", "--blas-threads", "\(threads)"], environment: environment)
     #expect(run.status == 0, "\(run.stderr)")
     var values: [String: [Double]] = [:]
     for line in run.stdout.split(separator: "\n").dropFirst() {
@@ -98,7 +103,9 @@ struct BLASInfoTests {
   func fallbackIsCorrected() throws {
     let corrected = try coded(
       ["blas", "--gemm-size", "800"],
-      environment: ["OPENBLAS_CORETYPE": nil, "CODEDCOMPUTING_SIMULATE_OPENBLAS_FALLBACK": "Prescott"])
+      environment: [
+        "OPENBLAS_CORETYPE": nil, "CODEDCOMPUTING_SIMULATE_OPENBLAS_FALLBACK": "Prescott",
+      ])
     #expect(corrected.status == 0)
     #expect(corrected.stderr.isEmpty, "\(corrected.stderr)")
     let report = corrected.report
@@ -140,7 +147,9 @@ struct BLASInfoTests {
   func userCoreTypeIsKept() throws {
     let run = try coded(
       ["blas", "--gemm-size", "0"],
-      environment: ["OPENBLAS_CORETYPE": "Nehalem", "CODEDCOMPUTING_SIMULATE_OPENBLAS_FALLBACK": "Prescott"])
+      environment: [
+        "OPENBLAS_CORETYPE": "Nehalem", "CODEDCOMPUTING_SIMULATE_OPENBLAS_FALLBACK": "Prescott",
+      ])
     #expect(run.report["blas_core"] == "Nehalem")
     #expect(run.report["corrected_from"] == "")
     #expect(run.stderr.contains("OPENBLAS_CORETYPE=Nehalem is set and kept"))
@@ -158,7 +167,8 @@ struct BLASInfoTests {
       for (name, values) in one {
         let other = try #require(split[name])
         if core.lowercased() == "haswell" {
-          #expect(values.map(\.bitPattern) == other.map(\.bitPattern), "\(name), \(threads) threads")
+          #expect(
+            values.map(\.bitPattern) == other.map(\.bitPattern), "\(name), \(threads) threads")
         } else {
           let scale = values.map(abs).max() ?? 1
           let difference = zip(values, other).map { abs($0 - $1) }.max() ?? 0
@@ -173,8 +183,9 @@ struct BLASInfoTests {
 
   @Test(
     "Netlib's reference BLAS + LAPACK (not OpenBLAS) load and agree with the default BLAS",
-    .enabled(if: FileManager.default.fileExists(atPath: referenceBLAS)
-      && FileManager.default.fileExists(atPath: referenceLAPACK)))
+    .enabled(
+      if: FileManager.default.fileExists(atPath: referenceBLAS)
+        && FileManager.default.fileExists(atPath: referenceLAPACK)))
   func referenceBLASWorks() throws {
     let environment: [String: String?] = [
       "CODEDCOMPUTING_BLAS": Self.referenceBLAS, "CODEDCOMPUTING_LAPACK": Self.referenceLAPACK,

@@ -108,7 +108,8 @@ public struct BandCholesky: Sendable {
     var info: Int32 = 0
     factor.withUnsafeBufferPointer { ab in
       rhs.withUnsafeMutableBufferPointer { b in
-        _BLASLibrary.shared.dpbtrs(&uplo, &n, &kd, &nrhs, ab.baseAddress, &ldab, b.baseAddress, &ldb, &info, 1)
+        _BLASLibrary.shared.dpbtrs(
+          &uplo, &n, &kd, &nrhs, ab.baseAddress, &ldab, b.baseAddress, &ldb, &info, 1)
       }
     }
     try LAPACKError.check(info, routine: "dpbtrs", reason: "unexpected positive info")

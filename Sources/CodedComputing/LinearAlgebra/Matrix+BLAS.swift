@@ -80,7 +80,8 @@ extension Matrix {
     lu.withUnsafeMutableBufferPointer { pa in
       x.storage.withUnsafeMutableBufferPointer { pb in
         pivots.withUnsafeMutableBufferPointer { ipiv in
-          _BLASLibrary.shared.dgesv(&n, &nrhs, pa.baseAddress, &lda, ipiv.baseAddress, pb.baseAddress, &ldb, &info)
+          _BLASLibrary.shared.dgesv(
+            &n, &nrhs, pa.baseAddress, &lda, ipiv.baseAddress, pb.baseAddress, &ldb, &info)
         }
       }
     }

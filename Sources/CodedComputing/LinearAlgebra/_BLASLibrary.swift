@@ -78,8 +78,12 @@ final class _BLASLibrary: @unchecked Sendable {
     let cpu = Processor(
       level: features.avx512 != 0 ? 4 : features.avx2_fma != 0 ? 3 : features.avx != 0 ? 2 : 1,
       hasBF16: features.avx512_bf16 != 0,
-      vendor: withUnsafeBytes(of: features.vendor) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) },
-      model: withUnsafeBytes(of: features.brand) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
+      vendor: withUnsafeBytes(of: features.vendor) {
+        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+      },
+      model: withUnsafeBytes(of: features.brand) {
+        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+      })
     self.cpu = cpu
 
     func symbol<T>(_ handle: UnsafeMutableRawPointer, _ name: String, as type: T.Type) -> T? {
