@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The BLAS/LAPACK CodedComputing runs on, its kernels and the processor's.
 ///
 /// Every dense product (BACC, LCC, the networks, coded inference) and every solve goes through
