@@ -41,7 +41,7 @@ struct HostileInputFuzzTests {
 
   @Test("The CSV reader returns a consistent table or throws CSVError", arguments: [1, 2, 3])
   func csvReader(seed: UInt64) throws {
-    let cases = Self.fuzz(seed: seed, limit: 3000) { cases, generator in
+    let cases = Self.fuzz(seed: seed, limit: 3000) { number, generator in
       var text = ["t,y", "a", "x,y,z", "\"n\",m", ""].randomElement(using: &generator)!
       for _ in 0..<Int.random(in: 0..<30, using: &generator) {
         text += Self.tokens.randomElement(using: &generator)!
@@ -55,16 +55,16 @@ struct HostileInputFuzzTests {
       }
       do {
         let table = try CSVTable.parse(text, source: "fuzz")
-        #expect(table.values.columns == table.header.count, "seed \(seed) case \(cases): \(text.debugDescription)")
+        #expect(table.values.columns == table.header.count, "seed \(seed) case \(number): \(text.debugDescription)")
         #expect(table.values.rows >= 1)
         let finite = table.values.storage.allSatisfy { $0.isFinite }
-        #expect(finite, "seed \(seed) case \(cases)")
+        #expect(finite, "seed \(seed) case \(number)")
         let again = try CSVTable.parse(table.formatted(), source: "again")
-        #expect(again == table, "seed \(seed) case \(cases): \(text.debugDescription)")
+        #expect(again == table, "seed \(seed) case \(number): \(text.debugDescription)")
       } catch {
         // A CSVError with a one-line message that names the source.
-        #expect(error is CSVError, "seed \(seed) case \(cases): \(error)")
-        #expect(!"\(error)".contains("\n"), "seed \(seed) case \(cases): \(error)")
+        #expect(error is CSVError, "seed \(seed) case \(number): \(error)")
+        #expect(!"\(error)".contains("\n"), "seed \(seed) case \(number): \(error)")
       }
     }
     #expect(cases >= 100)
@@ -80,7 +80,7 @@ struct HostileInputFuzzTests {
   @Test("Splines: throw or give finite, interpolating, scale-equivariant fits", arguments: [7, 8, 9])
   func splines(seed: UInt64) throws {
     var fitted = 0
-    let cases = Self.fuzz(seed: seed, limit: 2000) { cases, generator in
+    let cases = Self.fuzz(seed: seed, limit: 2000) { number, generator in
       let n = Int.random(in: 2...12, using: &generator)
       // Spacings within a factor 10³ of each other, at a global scale anywhere in 2^±1000.
       let unit = Self.anyScale(1000, using: &generator)
@@ -93,7 +93,7 @@ struct HostileInputFuzzTests {
         ? nil : (0..<n).map { _ in Self.anyScale(40, using: &generator) * Self.anyScale(1, using: &generator) }
       let lambdaKind = Int.random(in: 0..<4, using: &generator)
       let lambda = [0, Self.anyScale(1000, using: &generator), .greatestFiniteMagnitude, 1e-3][lambdaKind]
-      let label = "seed \(seed) case \(cases): n \(n), unit \(unit), data \(dataScale), λ \(lambda)"
+      let label = "seed \(seed) case \(number): n \(n), unit \(unit), data \(dataScale), λ \(lambda)"
       do {
         let spline = try SmoothingSpline(knots: knots, data: data, weights: weights, lambda: lambda)
         fitted += 1
@@ -127,7 +127,7 @@ struct HostileInputFuzzTests {
 
   @Test("GCV ends and either chooses a finite λ > 0 or throws", arguments: [21, 22])
   func gcv(seed: UInt64) throws {
-    let cases = Self.fuzz(seed: seed, limit: 300) { cases, generator in
+    let cases = Self.fuzz(seed: seed, limit: 300) { number, generator in
       let n = Int.random(in: 3...30, using: &generator)
       let unit = Self.anyScale(1020, using: &generator)
       var knots = [0.0]
@@ -137,10 +137,10 @@ struct HostileInputFuzzTests {
       let data = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) * dataScale }
       do {
         let (_, result) = try SplineSmoother.byGCV(knots: knots, data: Matrix(column: data))
-        #expect(result.lambda.isFinite && result.lambda >= 0, "seed \(seed) case \(cases)")
+        #expect(result.lambda.isFinite && result.lambda >= 0, "seed \(seed) case \(number)")
         #expect(result.evaluations < 200)
       } catch {
-        #expect(error is ApproximationError, "seed \(seed) case \(cases): \(error)")
+        #expect(error is ApproximationError, "seed \(seed) case \(number): \(error)")
       }
     }
   }
