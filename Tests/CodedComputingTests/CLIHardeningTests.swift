@@ -339,6 +339,30 @@ struct CLIHardeningTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.directory.path).sorted() == ["link.csv", "target.csv"])
   }
 
+  @Test("--output onto a character device node streams into it (root only: mknod)")
+  func deviceNode() throws {
+    guard getuid() == 0 else { return }
+    let scratch = try CLISplineTests.Scratch()
+    let node = scratch.directory.appendingPathComponent("node").path
+    #expect(mknod(node, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0)  // major 1, minor 3: a second /dev/null
+    let run = try Self.coded(Self.sweep + ["--output", node])
+    #expect(run.status == 0, "\(run.stderr)")
+    var info = stat()
+    #expect(lstat(node, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+  }
+
+  @Test("--output in a read-only directory fails before the sweep runs (non-root only)")
+  func readOnlyDirectory() throws {
+    guard getuid() != 0 else { return }
+    let scratch = try CLISplineTests.Scratch()
+    chmod(scratch.directory.path, 0o500)
+    defer { chmod(scratch.directory.path, 0o700) }
+    let run = try Self.coded(Self.sweep + ["--output", scratch.directory.path + "/x.csv"])
+    #expect(run.status == 1)
+    #expect(run.stderr.hasPrefix("error: cannot write"), "\(run.stderr)")
+    #expect(!run.stderr.contains("[1/1]"), "the sweep ran before the check: \(run.stderr)")
+  }
+
   @Test("--output onto a FIFO streams into it (the FIFO stays a FIFO)")
   func fifo() throws {
     let scratch = try CLISplineTests.Scratch()
