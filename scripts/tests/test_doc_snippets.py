@@ -132,6 +132,22 @@ def test_every_document_has_its_blocks_found():
     assert len(swift_blocks()) >= 9
 
 
+def c_module_search_paths():
+    """-I flags for the library's module and the C modules it imports: system-library targets
+    keep a module.modulemap in Sources/<Target>, C targets get one generated beside their objects
+    (.build/debug/<Target>.build)."""
+    flags = ["-I", MODULES]
+    for target in sorted(glob.glob(os.path.join(ROOT, "Sources", "*"))):
+        name = os.path.basename(target)
+        for directory in (target, os.path.join(ROOT, ".build", "debug", f"{name}.build")):
+            if os.path.exists(os.path.join(directory, "module.modulemap")):
+                flags += ["-I", directory]
+        include = os.path.join(target, "include")
+        if os.path.isdir(include):
+            flags += ["-I", include]
+    return flags
+
+
 def typecheck(tmp_path, blocks):
     """Writes one file per block and type-checks them as one module; returns swiftc's result."""
     swiftc = shutil.which("swiftc") or "/opt/swift/usr/bin/swiftc"
@@ -144,9 +160,7 @@ def typecheck(tmp_path, blocks):
         files.append(str(path))
     return subprocess.run(
         [swiftc, "-typecheck", "-continue-building-after-errors", "-swift-version", "6",
-         "-parse-as-library",
-         "-module-name", "DocSnippets", "-I", MODULES,
-         "-I", os.path.join(ROOT, "Sources", "CLAPACK"), *files],
+         "-parse-as-library", "-module-name", "DocSnippets", *c_module_search_paths(), *files],
         capture_output=True, text=True, timeout=600)
 
 
