@@ -41,6 +41,8 @@ struct TimingCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Threads of CodedComputing's own kernels (the LeTCC spline operator); 0: one per processor.")
   var threads: Int = 1
 
+  @OptionGroup var format: FormatOptions
+
   func run() async throws {
     try await reportingErrors { try await withProgress("coded timing") { try await timeSchemes() } }
   }
@@ -69,16 +71,23 @@ struct TimingCommand: AsyncParsableCommand {
     }
     // Every row names its machine: BLAS, core, threads, CPU and the GEMM rate (1000³) now.
     let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate(size: 1000))
-    print(
-      "scheme,K,N,S,d,repeats,encode_seconds,decode_seconds,total_seconds,total_seconds_min,encode_seconds_min,decode_seconds_min,"
-        + BLASInfo.csvHeader)
+    var table = ResultTable(
+      header: (
+        "scheme,K,N,S,d,repeats,encode_seconds,decode_seconds,total_seconds,total_seconds_min,encode_seconds_min,decode_seconds_min,"
+          + BLASInfo.csvHeader
+      ).split(separator: ",").map(String.init),
+      keyColumns: [
+        "scheme", "K", "N", "S", "d", "encode_seconds", "decode_seconds", "total_seconds",
+        "total_seconds_min", "blas_core",
+      ])
     func row(
       _ name: String, _ encode: Double, _ decode: Double, _ total: Double, _ minimum: Double,
       _ encodeMinimum: Double = .nan, _ decodeMinimum: Double = .nan
     ) {
       let times = [encode, decode, total, minimum, encodeMinimum, decodeMinimum].map(csvNumber)
-      print(
-        "\(name),\(inputCount),\(workers),\(stragglers),\(dim),\(repeats),\(times.joined(separator: ",")),\(machine)")
+      table.rows.append(
+        [name, "\(inputCount)", "\(workers)", "\(stragglers)", "\(dim)", "\(repeats)"] + times
+          + machine.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
     }
     for (kind, code) in codes {
       let t = try timeCoding(scheme: code, dimension: dim, stragglers: stragglers, repeats: repeats)
@@ -106,5 +115,6 @@ struct TimingCommand: AsyncParsableCommand {
     }
     times.sort()
     row("limit-gemm", .nan, .nan, times[times.count / 2], times[0])
+    print(table.text(format.resolved), terminator: "")
   }
 }
