@@ -4,6 +4,7 @@ the random, probabilistic and latency models (checked by running `coded run` wit
 with `--straggler-model fixed` at the Python sets: identical MSE and decoded values). The debug
 binary is the one `swift test` builds (or $CODED_EXECUTABLE); a missing binary is a failure."""
 import csv
+import io
 import os
 import subprocess
 import sys
@@ -87,8 +88,8 @@ def _coded(*args: str, tmp_path=None, decoded: bool = False):
         command += ["--decoded-output", path]
     proc = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    header, row = proc.stdout.strip().splitlines()
-    result = dict(zip(header.split(","), row.split(",")))
+    header, row = list(csv.reader(io.StringIO(proc.stdout)))
+    result = dict(zip(header, row))
     if decoded:
         with open(path, newline="") as handle:
             rows = list(csv.reader(handle))[1:]
@@ -229,6 +230,6 @@ def test_independent_reference_scores_the_python_sets(tmp_path):
          "--straggler-model", "fixed", "--straggler-set", ",".join(map(str, trial["sets"][0])),
          "--decoder-lambda", "0"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    header, row = proc.stdout.strip().splitlines()[:2]
-    reference = dict(zip(header.split(","), row.split(",")))
+    header, row = list(csv.reader(io.StringIO(proc.stdout)))[:2]
+    reference = dict(zip(header, row))
     assert float(reference["mse"]) == pytest.approx(float(drawn["mse"]), rel=1e-6)
