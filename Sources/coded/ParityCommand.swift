@@ -34,6 +34,52 @@ func _parityData(_ directory: String, base: SequentialNetwork, path: String) thr
   return (train, test)
 }
 
+/// The training options shared by `parity train` and `parity learn`.
+struct ParityTrainingFlags: ParsableArguments {
+  @Option(help: "Training epochs.") var epochs: Int = 30
+  @Option(help: "Queries per epoch (default: the training-set size).") var queriesPerEpoch: Int?
+  @Option(help: "Mini-batch size.") var batchSize: Int = 32
+  @Option(help: "Learning rate.") var learningRate: Double = 1e-3
+  @Option(help: "Seed for initialisation and the k-subsets.") var seed: UInt64 = 0
+  @Option(help: "Directory with train.csv and test.csv (default: the base model's metadata).")
+  var data: String?
+
+  func validate() throws {
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    guard batchSize >= 1 else {
+      throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
+    }
+    guard learningRate > 0, learningRate.isFinite else {
+      throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
+    }
+    if let queriesPerEpoch, queriesPerEpoch < 1 {
+      throw ValidationError("--queries-per-epoch must be at least 1, got \(queriesPerEpoch)")
+    }
+  }
+
+  var options: ParityTrainingOptions {
+    ParityTrainingOptions(
+      epochs: epochs, batchSize: batchSize, learningRate: learningRate,
+      queriesPerEpoch: queriesPerEpoch)
+  }
+
+  /// The base model's data: train.csv and test.csv, checked against its input size.
+  func load(base: SequentialNetwork, path: String) throws -> (
+    directory: String, train: LabeledDataset, test: LabeledDataset
+  ) {
+    let directory = try _parityDataDirectory(data, base: base, path: path)
+    let (train, test) = try _parityData(directory, base: base, path: path)
+    return (directory, train, test)
+  }
+
+  /// Prints each epoch's mean loss on stderr.
+  func log(_ losses: [Double]) {
+    for (epoch, loss) in losses.enumerated() {
+      FileHandle.standardError.write(Data("epoch \(epoch + 1): mse \(loss)\n".utf8))
+    }
+  }
+}
+
 func _checkQueryCount(_ k: Int) throws {
   guard (2...4).contains(k) else {
     throw CLIFailure("--k must be 2, 3 or 4 (r = 1 parity models), got \(k)")
@@ -55,24 +101,8 @@ struct ParityTrainCommand: AsyncParsableCommand {
   @Option(help: "The base model's weight file.") var model: String
   @Option(help: "Queries per parity query: 2, 3 or 4.") var k: Int
   @Option(help: "Encoder: sum or concat (concat: k = 2 or 4).") var encoder: String = "sum"
-  @Option(help: "Training epochs.") var epochs: Int = 30
-  @Option(help: "Parity queries per epoch (default: the training-set size).") var queriesPerEpoch: Int?
-  @Option(help: "Mini-batch size.") var batchSize: Int = 32
-  @Option(help: "Learning rate.") var learningRate: Double = 1e-3
-  @Option(help: "Seed for the k-subsets.") var seed: UInt64 = 0
-  @Option(help: "Directory with train.csv and test.csv (default: the base model's metadata).") var data: String?
+  @OptionGroup var training: ParityTrainingFlags
   @Option(help: "Where to write the parity model's weight file.") var output: String
-
-  func validate() throws {
-    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-    guard learningRate > 0, learningRate.isFinite else {
-      throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
-    }
-    if let queriesPerEpoch, queriesPerEpoch < 1 {
-      throw ValidationError("--queries-per-epoch must be at least 1, got \(queriesPerEpoch)")
-    }
-  }
 
   func run() async throws { try await reportingErrors { try _run() } }
 
@@ -82,21 +112,15 @@ struct ParityTrainCommand: AsyncParsableCommand {
     let kind = try parseChoice(encoder, what: "encoder", as: ParityEncoder.self)
     let base = try SequentialNetwork.load(from: model)
     let code = try ParityModelCode(queryCount: k, encoder: kind, inputShape: base.inputShape)
-    let directory = try _parityDataDirectory(data, base: base, path: model)
-    let (train, test) = try _parityData(directory, base: base, path: model)
+    let (directory, train, test) = try training.load(base: base, path: model)
+    let (epochs, seed) = (training.epochs, training.seed)
     let clock = ContinuousClock()
     let start = clock.now
     var generator = SplitMix64(seed: seed)
     var (parity, losses) = try code.trainParityModel(
-      base: base, data: train,
-      options: ParityTrainingOptions(
-        epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-        queriesPerEpoch: queriesPerEpoch),
-      using: &generator)
+      base: base, data: train, options: training.options, using: &generator)
     let seconds = (clock.now - start).inSeconds
-    for (epoch, loss) in losses.enumerated() {
-      FileHandle.standardError.write(Data("epoch \(epoch + 1): mse \(loss)\n".utf8))
-    }
+    training.log(losses)
     let groups = test.count / k
     let used = test.features.selectingRows(Array(0..<(groups * k)))
     let score = ParityModelCode.degradedMode(
@@ -108,8 +132,9 @@ struct ParityTrainCommand: AsyncParsableCommand {
     parity.metadata = [
       "role": "parity model", "base_model": model, "base_name": base.name,
       "base_checksum": base.parameterChecksum, "k": "\(k)", "encoder": kind.rawValue,
-      "epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)",
-      "queries_per_epoch": "\(queriesPerEpoch ?? train.count)", "optimizer": "adam",
+      "epochs": "\(epochs)", "batch_size": "\(training.batchSize)",
+      "learning_rate": "\(training.learningRate)",
+      "queries_per_epoch": "\(training.queriesPerEpoch ?? train.count)", "optimizer": "adam",
       "loss": "mse", "seed": "\(seed)", "data": directory, "final_mse": "\(losses.last ?? .nan)",
       "degraded_accuracy": "\(score.accuracy)", "degraded_rmse": "\(score.rmse)",
       "base_test_accuracy": "\(try base.accuracy(on: test.prefix(groups * k)))",
@@ -147,24 +172,15 @@ struct ParityLearnCommand: AsyncParsableCommand {
 
   @Option(help: "The base model's weight file.") var model: String
   @Option(help: "Queries per parity query (the learned code is studied at k = 2).") var k: Int = 2
-  @Option(help: "Training epochs.") var epochs: Int = 30
-  @Option(help: "Queries per epoch (default: the training-set size).") var queriesPerEpoch: Int?
-  @Option(help: "Mini-batch size.") var batchSize: Int = 32
-  @Option(help: "Learning rate.") var learningRate: Double = 1e-3
+  @OptionGroup var training: ParityTrainingFlags
   @Option(help: "Encoder hidden width.") var encoderHidden: Int = 128
   @Option(help: "Decoder hidden width.") var decoderHidden: Int = 64
-  @Option(help: "Seed for initialisation and the k-subsets.") var seed: UInt64 = 0
-  @Option(help: "Directory with train.csv and test.csv (default: the base model's metadata).") var data: String?
   @Option(help: "Where to write the encoder's weight file.") var outputEncoder: String
   @Option(help: "Where to write the decoder's weight file.") var outputDecoder: String
 
   func validate() throws {
-    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    guard batchSize >= 1, encoderHidden >= 1, decoderHidden >= 1 else {
-      throw ValidationError("--batch-size and the hidden widths must be at least 1")
-    }
-    guard learningRate > 0, learningRate.isFinite else {
-      throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
+    guard encoderHidden >= 1, decoderHidden >= 1 else {
+      throw ValidationError("the hidden widths must be at least 1")
     }
   }
 
@@ -174,8 +190,8 @@ struct ParityLearnCommand: AsyncParsableCommand {
     setBLASThreadCount(1)
     try _checkQueryCount(k)
     let base = try SequentialNetwork.load(from: model)
-    let directory = try _parityDataDirectory(data, base: base, path: model)
-    let (train, test) = try _parityData(directory, base: base, path: model)
+    let (directory, train, test) = try training.load(base: base, path: model)
+    let (epochs, seed) = (training.epochs, training.seed)
     var generator = SplitMix64(seed: seed)
     let clock = ContinuousClock()
     let start = clock.now
@@ -183,21 +199,15 @@ struct ParityLearnCommand: AsyncParsableCommand {
       base: base, queryCount: k, encoderHidden: encoderHidden, decoderHidden: decoderHidden,
       using: &generator)
     let losses = try code.train(
-      base: base, data: train,
-      options: ParityTrainingOptions(
-        epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-        queriesPerEpoch: queriesPerEpoch),
-      using: &generator)
+      base: base, data: train, options: training.options, using: &generator)
     let seconds = (clock.now - start).inSeconds
-    for (epoch, loss) in losses.enumerated() {
-      FileHandle.standardError.write(Data("epoch \(epoch + 1): mse \(loss)\n".utf8))
-    }
+    training.log(losses)
     let score = try code.degradedMode(base: base, data: test)
     let baseName = ((model as NSString).lastPathComponent as NSString).deletingPathExtension
     let common = [
       "base_model": model, "base_name": base.name, "base_checksum": base.parameterChecksum,
-      "k": "\(k)", "epochs": "\(epochs)", "batch_size": "\(batchSize)",
-      "learning_rate": "\(learningRate)", "seed": "\(seed)", "data": directory,
+      "k": "\(k)", "epochs": "\(epochs)", "batch_size": "\(training.batchSize)",
+      "learning_rate": "\(training.learningRate)", "seed": "\(seed)", "data": directory,
       "final_mse": "\(losses.last ?? .nan)", "degraded_accuracy": "\(score.accuracy)",
       "degraded_rmse": "\(score.rmse)", "train_seconds": "\(seconds)",
       "trained_by": "coded parity learn",

@@ -136,48 +136,38 @@ public struct LearnedCode: Sendable, Equatable {
     let encoderCount = encoder.parameterCount
     var parameters = encoder.flatParameters + decoder.flatParameters
     var adam = _AdamState(parameterCount: parameters.count)
-    var losses: [Double] = []
-    let perEpoch = options.queriesPerEpoch ?? data.count
-    for _ in 0..<options.epochs {
-      var lossSum = 0.0
-      var drawn = 0
-      while drawn < perEpoch {
-        let size = min(options.batchSize, perEpoch - drawn)
-        drawn += size
-        let groups = (0..<size).map { _ in _distinctIndices(k, below: data.count, using: &generator) }
-        let missing = (0..<size).map { _ in Int.random(in: 0..<k, using: &generator) }
-        let encoderInput = _encoderInput(samples, groups: groups)
-        let parityQueries = encoder._layerInputs(encoderInput)[encoder.layers.count]
-        let parityOutputs = base._layerInputs(parityQueries)[base.layers.count]
-        var decoderInput = Matrix(rows: size, columns: (k + 1) * m)
-        var targets = Matrix(rows: size, columns: m)
-        for b in 0..<size {
-          _decoderRow(
-            b, of: &decoderInput, outputs: groups[b].map { outputs[$0] }, parity: parityOutputs,
-            parityRow: b, missing: missing[b])
-          for c in 0..<m { targets[b, c] = outputs[groups[b][missing[b]]][c] }
-        }
-        let (loss, decoderGradient, decoderInputGradient) = decoder.backpropagate(decoderInput) {
-          _meanSquaredError($0, targets: targets)
-        }
-        var parityGradient = Matrix(rows: size, columns: m)
-        for b in 0..<size {
-          for c in 0..<m { parityGradient[b, c] = decoderInputGradient[b, k * m + c] }
-        }
-        let queryGradient = base.backpropagate(parityQueries) { _ in (0, parityGradient) }
-          .inputGradient
-        let encoderGradient = encoder.backpropagate(encoderInput) { _ in (0, queryGradient) }
-          .gradient
-        lossSum += loss * Double(size)
-        adam.update(
-          &parameters, gradient: encoderGradient + decoderGradient,
-          learningRate: options.learningRate)
-        encoder.setFlatParameters(Array(parameters[0..<encoderCount]))
-        decoder.setFlatParameters(Array(parameters[encoderCount...]))
+    return _epochs(of: options, samples: data.count) { size in
+      let groups = (0..<size).map { _ in _distinctIndices(k, below: data.count, using: &generator) }
+      let missing = (0..<size).map { _ in Int.random(in: 0..<k, using: &generator) }
+      let encoderInput = _encoderInput(samples, groups: groups)
+      let parityQueries = encoder._layerInputs(encoderInput)[encoder.layers.count]
+      let parityOutputs = base._layerInputs(parityQueries)[base.layers.count]
+      var decoderInput = Matrix(rows: size, columns: (k + 1) * m)
+      var targets = Matrix(rows: size, columns: m)
+      for b in 0..<size {
+        _decoderRow(
+          b, of: &decoderInput, outputs: groups[b].map { outputs[$0] }, parity: parityOutputs,
+          parityRow: b, missing: missing[b])
+        for c in 0..<m { targets[b, c] = outputs[groups[b][missing[b]]][c] }
       }
-      losses.append(lossSum / Double(perEpoch))
+      let (loss, decoderGradient, decoderInputGradient) = decoder.backpropagate(decoderInput) {
+        _meanSquaredError($0, targets: targets)
+      }
+      var parityGradient = Matrix(rows: size, columns: m)
+      for b in 0..<size {
+        for c in 0..<m { parityGradient[b, c] = decoderInputGradient[b, k * m + c] }
+      }
+      let queryGradient = base.backpropagate(parityQueries) { _ in (0, parityGradient) }
+        .inputGradient
+      let encoderGradient = encoder.backpropagate(encoderInput) { _ in (0, queryGradient) }
+        .gradient
+      adam.update(
+        &parameters, gradient: encoderGradient + decoderGradient,
+        learningRate: options.learningRate)
+      encoder.setFlatParameters(Array(parameters[0..<encoderCount]))
+      decoder.setFlatParameters(Array(parameters[encoderCount...]))
+      return loss
     }
-    return losses
   }
 
   /// Degraded-mode accuracy and RMSE on `data` exactly as for parity models

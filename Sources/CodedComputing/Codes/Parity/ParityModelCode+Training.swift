@@ -93,30 +93,21 @@ extension ParityModelCode {
     var model = base
     var parameters = model.flatParameters
     var adam = _AdamState(parameterCount: parameters.count)
-    var losses: [Double] = []
-    let perEpoch = options.queriesPerEpoch ?? n
-    for _ in 0..<options.epochs {
-      var lossSum = 0.0
-      var drawn = 0
-      while drawn < perEpoch {
-        let size = min(options.batchSize, perEpoch - drawn)
-        drawn += size
-        var queries = Matrix(rows: size, columns: d)
-        var targets = Matrix(rows: size, columns: m)
-        for b in 0..<size {
-          let chosen = _distinctIndices(k, below: n, using: &generator)
-          let parity = encoder._encode(rows: chosen.map { samples[$0] }, shape: shape)
-          for j in 0..<d { queries[b, j] = parity[j] }
-          for i in chosen { for j in 0..<m { targets[b, j] += baseLogits[i, j] } }
-        }
-        let (loss, gradient, _) = model.backpropagate(queries) {
-          _meanSquaredError($0, targets: targets)
-        }
-        lossSum += loss * Double(size)
-        adam.update(&parameters, gradient: gradient, learningRate: options.learningRate)
-        model.setFlatParameters(parameters)
+    let losses = _epochs(of: options, samples: n) { size in
+      var queries = Matrix(rows: size, columns: d)
+      var targets = Matrix(rows: size, columns: m)
+      for b in 0..<size {
+        let chosen = _distinctIndices(k, below: n, using: &generator)
+        let parity = encoder._encode(rows: chosen.map { samples[$0] }, shape: shape)
+        for j in 0..<d { queries[b, j] = parity[j] }
+        for i in chosen { for j in 0..<m { targets[b, j] += baseLogits[i, j] } }
       }
-      losses.append(lossSum / Double(perEpoch))
+      let (loss, gradient, _) = model.backpropagate(queries) {
+        _meanSquaredError($0, targets: targets)
+      }
+      adam.update(&parameters, gradient: gradient, learningRate: options.learningRate)
+      model.setFlatParameters(parameters)
+      return loss
     }
     model.sourcePath = nil
     return (model, losses)
@@ -135,4 +126,23 @@ func _distinctIndices(
     if !chosen.contains(candidate) { chosen.append(candidate) }
   }
   return chosen
+}
+
+/// Runs `options.epochs` epochs of mini-batches: `step(size)` trains on one batch of `size`
+/// queries and returns its mean loss; an epoch is `queriesPerEpoch` queries (default `samples`).
+/// - Returns: the mean loss of each epoch.
+func _epochs(of options: ParityTrainingOptions, samples: Int, step: (Int) -> Double) -> [Double] {
+  let perEpoch = options.queriesPerEpoch ?? samples
+  var losses: [Double] = []
+  for _ in 0..<options.epochs {
+    var lossSum = 0.0
+    var drawn = 0
+    while drawn < perEpoch {
+      let size = min(options.batchSize, perEpoch - drawn)
+      drawn += size
+      lossSum += step(size) * Double(size)
+    }
+    losses.append(lossSum / Double(perEpoch))
+  }
+  return losses
 }
