@@ -40,5 +40,6 @@ for base in notebooks-data/models/digits-*.json; do
   done
 done
 mv "$TMP" "$OUT"
+chmod 644 "$OUT"
 trap - EXIT
 echo "wrote $OUT" >&2
