@@ -11,7 +11,8 @@ struct ParityCommand: AsyncParsableCommand {
 }
 
 /// The data directory: --data, else the base model's `data` metadata.
-func _parityDataDirectory(_ option: String?, base: SequentialNetwork, path: String) throws -> String {
+func _parityDataDirectory(_ option: String?, base: SequentialNetwork, path: String) throws -> String
+{
   if let option { return option }
   guard let recorded = base.metadata["data"], !recorded.isEmpty else {
     throw CLIFailure("'\(path)' records no training data in its metadata; pass --data DIR")
@@ -23,8 +24,10 @@ func _parityDataDirectory(_ option: String?, base: SequentialNetwork, path: Stri
 func _parityData(_ directory: String, base: SequentialNetwork, path: String) throws -> (
   train: LabeledDataset, test: LabeledDataset
 ) {
-  let train = try LabeledDataset.load(csv: (directory as NSString).appendingPathComponent("train.csv"))
-  let test = try LabeledDataset.load(csv: (directory as NSString).appendingPathComponent("test.csv"))
+  let train = try LabeledDataset.load(
+    csv: (directory as NSString).appendingPathComponent("train.csv"))
+  let test = try LabeledDataset.load(
+    csv: (directory as NSString).appendingPathComponent("test.csv"))
   for (name, set) in [("train.csv", train), ("test.csv", test)]
   where set.features.columns != base.inputShape.count {
     throw CLIFailure(
@@ -90,7 +93,8 @@ func _checkQueryCount(_ k: Int) throws {
 struct ParityTrainCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train a parity model F_P with F_P(encode(X₁…X_k)) ≈ Σ F(Xᵢ), initialised from the base model.",
+    abstract:
+      "Train a parity model F_P with F_P(encode(X₁…X_k)) ≈ Σ F(Xᵢ), initialised from the base model.",
     discussion: """
       Parity queries come from random k-subsets of DIR/train.csv (DIR: --data, else the base model's
       "data" metadata); targets are the sums of the frozen base model's logits; MSE loss, Adam, seeded
@@ -141,7 +145,8 @@ struct ParityTrainCommand: AsyncParsableCommand {
       "train_seconds": "\(seconds)", "trained_by": "coded parity train",
     ]
     try parity.save(to: output)
-    print("model,k,encoder,epochs,seed,final_mse,degraded_accuracy,degraded_rmse,train_seconds,output")
+    print(
+      "model,k,encoder,epochs,seed,final_mse,degraded_accuracy,degraded_rmse,train_seconds,output")
     print(
       "\(model),\(k),\(kind.rawValue),\(epochs),\(seed),\(csvNumber(losses.last ?? .nan)),\(csvNumber(score.accuracy)),\(csvNumber(score.rmse)),\(csvNumber(seconds)),\(output)"
     )
@@ -164,7 +169,8 @@ func _parityQueries(_ images: Matrix, code: ParityModelCode) throws -> Matrix {
 struct ParityLearnCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "learn",
-    abstract: "Train a learned code (MLP encoder k·d → d, MLP decoder) end to end through the frozen base model.",
+    abstract:
+      "Train a learned code (MLP encoder k·d → d, MLP decoder) end to end through the frozen base model.",
     discussion: """
       Writes two weight files (atomically): the encoder and the decoder, each recording the base model,
       k, its partner's checksum, the training time and the degraded-mode accuracy on DIR/test.csv.
@@ -220,7 +226,8 @@ struct ParityLearnCommand: AsyncParsableCommand {
       ["role": "learned decoder", "partner_checksum": code.encoder.parameterChecksum]) { $1 }
     try code.encoder.save(to: outputEncoder)
     try code.decoder.save(to: outputDecoder)
-    print("model,k,epochs,seed,final_mse,degraded_accuracy,degraded_rmse,train_seconds,encoder,decoder")
+    print(
+      "model,k,epochs,seed,final_mse,degraded_accuracy,degraded_rmse,train_seconds,encoder,decoder")
     print(
       "\(model),\(k),\(epochs),\(seed),\(csvNumber(losses.last ?? .nan)),\(csvNumber(score.accuracy)),\(csvNumber(score.rmse)),\(csvNumber(seconds)),\(outputEncoder),\(outputDecoder)"
     )
@@ -231,7 +238,8 @@ struct ParityLearnCommand: AsyncParsableCommand {
 struct ParityEvaluateCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
-    abstract: "Degraded-mode accuracy of parity models against LeTCC, BACC, replication and a default.",
+    abstract:
+      "Degraded-mode accuracy of parity models against LeTCC, BACC, replication and a default.",
     discussion: """
       The test set in file order is cut into ⌊n/k⌋ groups of k; every (group, position) is rebuilt in
       turn (parity, learned); LeTCC and BACC use K = k, N = k + 1 and lose every single worker in turn;
@@ -242,10 +250,13 @@ struct ParityEvaluateCommand: AsyncParsableCommand {
   @Option(help: "The base model's weight file.") var model: String
   @Option(help: "The parity model's weight file.") var parity: String
   @Option(help: "Queries per parity query: 2, 3 or 4.") var k: Int
-  @Option(help: "Encoder: sum or concat (default: the parity model's metadata, else sum).") var encoder: String?
-  @Option(help: "A learned code's encoder weight file (adds the `learned` row).") var learnedEncoder: String?
+  @Option(help: "Encoder: sum or concat (default: the parity model's metadata, else sum).")
+  var encoder: String?
+  @Option(help: "A learned code's encoder weight file (adds the `learned` row).")
+  var learnedEncoder: String?
   @Option(help: "A learned code's decoder weight file.") var learnedDecoder: String?
-  @Option(help: "Directory with train.csv and test.csv (default: the base model's metadata).") var data: String?
+  @Option(help: "Directory with train.csv and test.csv (default: the base model's metadata).")
+  var data: String?
   @Option(help: "Write the CSV here (atomically) instead of stdout.") var output: String?
 
   func run() async throws { try await reportingErrors { try _run() } }
@@ -256,21 +267,27 @@ struct ParityEvaluateCommand: AsyncParsableCommand {
     let base = try SequentialNetwork.load(from: model)
     let parityModel = try SequentialNetwork.load(from: parity)
     try ParityModelCode.checkCompatible(parity: parityModel, base: base)
+    try _checkTrainedFor(base, parityModel, path: parity)
     if let recorded = parityModel.metadata["k"], recorded != "\(k)" {
       throw CLIFailure("'\(parity)' is a parity model for k = \(recorded), not --k \(k)")
     }
     let encoderName = encoder ?? parityModel.metadata["encoder"] ?? "sum"
     let kind = try parseChoice(encoderName, what: "encoder", as: ParityEncoder.self)
     if let recorded = parityModel.metadata["encoder"], recorded != kind.rawValue {
-      throw CLIFailure("'\(parity)' was trained with the \(recorded) encoder, not --encoder \(kind.rawValue)")
+      throw CLIFailure(
+        "'\(parity)' was trained with the \(recorded) encoder, not --encoder \(kind.rawValue)")
     }
     var learned: LearnedCode? = nil
     switch (learnedEncoder, learnedDecoder) {
     case (nil, nil): break
     case (let e?, let d?):
+      let (encoderNetwork, decoderNetwork) = (
+        try SequentialNetwork.load(from: e), try SequentialNetwork.load(from: d)
+      )
+      try _checkTrainedFor(base, encoderNetwork, path: e)
+      try _checkTrainedFor(base, decoderNetwork, path: d)
       learned = try LearnedCode(
-        encoder: try SequentialNetwork.load(from: e), decoder: try SequentialNetwork.load(from: d),
-        queryCount: k, base: base)
+        encoder: encoderNetwork, decoder: decoderNetwork, queryCount: k, base: base)
     default:
       throw CLIFailure("--learned-encoder and --learned-decoder go together")
     }
@@ -289,5 +306,14 @@ struct ParityEvaluateCommand: AsyncParsableCommand {
     }
     let text = lines.joined(separator: "\n") + "\n"
     if let output { try writeAtomically(text, to: output) } else { print(text, terminator: "") }
+  }
+}
+
+/// Refuses a network whose metadata says it was trained for another base model (`base_checksum`).
+func _checkTrainedFor(_ base: SequentialNetwork, _ network: SequentialNetwork, path: String) throws {
+  if let recorded = network.metadata["base_checksum"], recorded != base.parameterChecksum {
+    throw CLIFailure(
+      "'\(path)' was trained for the base model with checksum \(recorded), not this one (\(base.parameterChecksum))"
+    )
   }
 }

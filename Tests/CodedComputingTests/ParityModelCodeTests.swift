@@ -14,7 +14,9 @@ struct ParityModelCodeTests {
       layers: [.dense(DenseLayer(weight: weight, bias: Array(repeating: 0, count: m)))])
   }
 
-  @Test("the subtraction decoder is exact for a linear base model that is its own parity model", arguments: [2, 3, 4])
+  @Test(
+    "the subtraction decoder is exact for a linear base model that is its own parity model",
+    arguments: [2, 3, 4])
   func subtractionExactForLinear(k: Int) throws {
     let base = try linearBase(inputs: 6, outputs: 4, seed: UInt64(k))
     let code = try ParityModelCode(queryCount: k, encoder: .sum)
@@ -101,8 +103,12 @@ struct ParityModelCodeTests {
     let a = try linearBase(inputs: 6, outputs: 4, seed: 1)
     let b = try linearBase(inputs: 6, outputs: 3, seed: 1)
     let c = try linearBase(inputs: 5, outputs: 4, seed: 1)
-    #expect(throws: ParityModelError.self) { try ParityModelCode.checkCompatible(parity: b, base: a) }
-    #expect(throws: ParityModelError.self) { try ParityModelCode.checkCompatible(parity: c, base: a) }
+    #expect(throws: ParityModelError.self) {
+      try ParityModelCode.checkCompatible(parity: b, base: a)
+    }
+    #expect(throws: ParityModelError.self) {
+      try ParityModelCode.checkCompatible(parity: c, base: a)
+    }
     try ParityModelCode.checkCompatible(parity: a, base: a)
   }
 
@@ -117,24 +123,29 @@ struct ParityModelCodeTests {
     return (base, LabeledDataset(features: features, labels: labels))
   }
 
-  @Test("parity training is seeded, bit-for-bit reproducible, and lowers the loss", arguments: [ParityEncoder.sum, .concat])
+  @Test(
+    "parity training is seeded, bit-for-bit reproducible, and lowers the loss",
+    arguments: [ParityEncoder.sum, .concat])
   func parityTraining(encoder: ParityEncoder) throws {
     let (base, data) = try tinyProblem()
     let code = try ParityModelCode(queryCount: 2, encoder: encoder, inputShape: base.inputShape)
     let options = ParityTrainingOptions(epochs: 60, batchSize: 8, learningRate: 0.01)
     var first = SplitMix64(seed: 5)
     var second = SplitMix64(seed: 5)
-    let (a, lossesA) = try code.trainParityModel(base: base, data: data, options: options, using: &first)
-    let (b, lossesB) = try code.trainParityModel(base: base, data: data, options: options, using: &second)
+    let (a, lossesA) = try code.trainParityModel(
+      base: base, data: data, options: options, using: &first)
+    let (b, lossesB) = try code.trainParityModel(
+      base: base, data: data, options: options, using: &second)
     #expect(a.flatParameters == b.flatParameters)
     #expect(lossesA == lossesB)
     #expect(lossesA.count == 60)
     // On the fixed queries (0, 1), (2, 3), …: the trained parity model beats its starting point,
     // the base model itself.
     func parityError(_ model: SequentialNetwork) throws -> Double {
-      let queries = Matrix(rows: (0..<20).map { g in
-        try! code.encode(data.features.selectingRows([2 * g, 2 * g + 1])).row(2)
-      })
+      let queries = Matrix(
+        rows: (0..<20).map { g in
+          try! code.encode(data.features.selectingRows([2 * g, 2 * g + 1])).row(2)
+        })
       let out = try model.logits(queries)
       let own = try base.logits(data.features)
       var total = 0.0
@@ -161,12 +172,16 @@ struct ParityModelCodeTests {
     func loss(_ batch: Matrix) throws -> Double {
       let out = try base.logits(batch)
       var total = 0.0
-      for i in out.storage.indices { total += (out.storage[i] - targets.storage[i]) * (out.storage[i] - targets.storage[i]) }
+      for i in out.storage.indices {
+        total += (out.storage[i] - targets.storage[i]) * (out.storage[i] - targets.storage[i])
+      }
       return total / Double(out.storage.count)
     }
     let gradient = base.backpropagate(x) { output in
       var g = Matrix(rows: output.rows, columns: output.columns)
-      for i in g.storage.indices { g.storage[i] = 2 * (output.storage[i] - targets.storage[i]) / Double(g.storage.count) }
+      for i in g.storage.indices {
+        g.storage[i] = 2 * (output.storage[i] - targets.storage[i]) / Double(g.storage.count)
+      }
       return (0, g)
     }.inputGradient
     let h = 1e-6
@@ -187,9 +202,11 @@ struct ParityModelCodeTests {
     let (base, data) = try tinyProblem()
     func trained() throws -> (LearnedCode, [Double]) {
       var rng = SplitMix64(seed: 8)
-      var code = try LearnedCode.make(base: base, queryCount: 2, encoderHidden: 8, decoderHidden: 8, using: &rng)
+      var code = try LearnedCode.make(
+        base: base, queryCount: 2, encoderHidden: 8, decoderHidden: 8, using: &rng)
       let losses = try code.train(
-        base: base, data: data, options: ParityTrainingOptions(epochs: 20, batchSize: 8, learningRate: 0.01),
+        base: base, data: data,
+        options: ParityTrainingOptions(epochs: 20, batchSize: 8, learningRate: 0.01),
         using: &rng)
       return (code, losses)
     }

@@ -56,7 +56,8 @@ public struct DegradedModeSetup: Sendable {
   /// The `default` constants from a training set: its most frequent class (smallest on ties) and
   /// the base model's mean logits on it.
   /// - Throws: ``ParityModelError/invalidInput(_:)`` when the training data do not fit the base model.
-  public static func defaults(base: SequentialNetwork, train: LabeledDataset) throws(ParityModelError)
+  public static func defaults(base: SequentialNetwork, train: LabeledDataset)
+    throws(ParityModelError)
     -> (defaultClass: Int, defaultLogits: [Double])
   {
     guard train.features.columns == base.inputShape.count, train.count >= 1 else {
@@ -66,7 +67,8 @@ public struct DegradedModeSetup: Sendable {
     }
     var counts = [Int](repeating: 0, count: max(train.classCount, 1))
     for label in train.labels { counts[label] += 1 }
-    let mostFrequent = counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) } ?? 0
+    let mostFrequent =
+      counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) } ?? 0
     let logits: Matrix
     do { logits = try base.logits(train.features) } catch { throw .network(error) }
     let mean = (0..<logits.columns).map { c in logits.column(c).reduce(0, +) / Double(logits.rows) }
@@ -119,7 +121,10 @@ public func runDegradedModeComparison(_ setup: DegradedModeSetup) throws(ParityM
   let baseSeconds = (clock.now - baseStart).inSeconds
   let basePredictions = baseLogits._rowArgmax()
   let baseAccuracy = _accuracy(basePredictions, labels)
-  func row(_ scheme: String, workers: Int, _ score: (accuracy: Double, rmse: Double, cases: Int), seconds: Double)
+  func row(
+    _ scheme: String, workers: Int, _ score: (accuracy: Double, rmse: Double, cases: Int),
+    seconds: Double
+  )
     -> DegradedModeResult
   {
     DegradedModeResult(
@@ -134,7 +139,8 @@ public func runDegradedModeComparison(_ setup: DegradedModeSetup) throws(ParityM
     let samples = (0..<used.rows).map { used.row($0) }
     var parityQueries = Matrix(rows: groups, columns: used.columns)
     for g in 0..<groups {
-      let p = code.encoder._encode(rows: Array(samples[(g * k)..<((g + 1) * k)]), shape: base.inputShape)
+      let p = code.encoder._encode(
+        rows: Array(samples[(g * k)..<((g + 1) * k)]), shape: base.inputShape)
       for j in 0..<used.columns { parityQueries[g, j] = p[j] }
     }
     let parityLogits: Matrix
@@ -207,7 +213,8 @@ public func runDegradedModeComparison(_ setup: DegradedModeSetup) throws(ParityM
     } catch { throw .coding(error) }
     let decodeSeconds = (clock.now - decodeStart).inSeconds
     let score = _scoreRebuilt(
-      rebuilt, baseLogits: baseLogits.selectingRows(truthRows), labels: truthRows.map { labels[$0] })
+      rebuilt, baseLogits: baseLogits.selectingRows(truthRows), labels: truthRows.map { labels[$0] }
+    )
     let seconds = (decodeStart - start).inSeconds + decodeSeconds / Double(n)
     results.append(row(factory.name, workers: n, score, seconds: seconds))
   }
@@ -217,7 +224,9 @@ public func runDegradedModeComparison(_ setup: DegradedModeSetup) throws(ParityM
     let copies: Matrix
     do { copies = try base.logits(used) } catch { throw .network(error) }
     let score = _scoreRebuilt(copies, baseLogits: baseLogits, labels: labels)
-    results.append(row("replication", workers: 2 * k, score, seconds: baseSeconds + (clock.now - start).inSeconds))
+    results.append(
+      row(
+        "replication", workers: 2 * k, score, seconds: baseSeconds + (clock.now - start).inSeconds))
   }
 
   do {
@@ -229,7 +238,8 @@ public func runDegradedModeComparison(_ setup: DegradedModeSetup) throws(ParityM
     let correct = labels.filter { $0 == setup.defaultClass }.count
     var score = _scoreRebuilt(constant, baseLogits: baseLogits, labels: labels)
     score.accuracy = Double(correct) / queries
-    results.append(row("default", workers: k, score, seconds: baseSeconds + (clock.now - start).inSeconds))
+    results.append(
+      row("default", workers: k, score, seconds: baseSeconds + (clock.now - start).inSeconds))
   }
   return results
 }

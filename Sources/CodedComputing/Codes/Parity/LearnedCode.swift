@@ -190,7 +190,8 @@ public struct LearnedCode: Sendable, Equatable {
     let used = data.features.selectingRows(Array(0..<(groups * k)))
     do {
       let baseLogits = try base.logits(used)
-      let (decoderInput, _) = try _degradedDecoderInput(base: base, images: used, baseLogits: baseLogits)
+      let (decoderInput, _) = try _degradedDecoderInput(
+        base: base, images: used, baseLogits: baseLogits)
       let rebuilt = try decoder.logits(decoderInput)
       return _scoreRebuilt(rebuilt, baseLogits: baseLogits, labels: data.labels)
     } catch { throw .network(error) }

@@ -30,16 +30,19 @@ public enum ParityEncoder: String, Sendable, CaseIterable, CustomStringConvertib
     case 2:
       guard shape.width % 2 == 0, shape.width >= 2 else {
         throw .unsupportedQueryCount(
-          "the concat encoder tiles k = 2 images side by side and needs an even image width, got \(shape)")
+          "the concat encoder tiles k = 2 images side by side and needs an even image width, got \(shape)"
+        )
       }
     case 4:
       guard shape.width % 2 == 0, shape.height % 2 == 0, shape.width >= 2, shape.height >= 2 else {
         throw .unsupportedQueryCount(
-          "the concat encoder tiles k = 4 images 2 × 2 and needs even height and width, got \(shape)")
+          "the concat encoder tiles k = 4 images 2 × 2 and needs even height and width, got \(shape)"
+        )
       }
     default:
       throw .unsupportedQueryCount(
-        "the concat encoder cannot tile k = \(k) images into one (use k = 2 or 4, or --encoder sum)")
+        "the concat encoder cannot tile k = \(k) images into one (use k = 2 or 4, or --encoder sum)"
+      )
     }
   }
 

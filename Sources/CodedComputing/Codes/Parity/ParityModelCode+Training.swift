@@ -43,7 +43,8 @@ extension ParityModelCode {
         )
       }
       if case .activation(let pa) = p, case .activation(let ba) = b, pa != ba {
-        throw .mismatchedArchitecture("layer \(index) is \(pa.rawValue), the base model's is \(ba.rawValue)")
+        throw .mismatchedArchitecture(
+          "layer \(index) is \(pa.rawValue), the base model's is \(ba.rawValue)")
       }
     }
   }

@@ -82,7 +82,8 @@ public struct ParityModelCode: CodingScheme {
       throw .wrongShape(
         what: "results", expected: "\(survivors.count) rows", actual: "\(results.rows) rows")
     }
-    guard Set(survivors).count == survivors.count, survivors.allSatisfy({ (0...inputCount).contains($0) })
+    guard Set(survivors).count == survivors.count,
+      survivors.allSatisfy({ (0...inputCount).contains($0) })
     else { throw .invalidSurvivors("indices must be distinct and in 0...\(inputCount)") }
     guard survivors.count >= inputCount else {
       throw .tooFewSurvivors(scheme: name, survivors: survivors.count, minimum: inputCount)
@@ -135,7 +136,8 @@ extension SchemeFactory {
     SchemeFactory(name: "parity") { request throws(CodingError) in
       guard request.workerCount == request.inputCount + 1 else {
         throw .invalidParameter(
-          "a parity-model code has N = K + 1 workers (r = 1), got K = \(request.inputCount), N = \(request.workerCount)")
+          "a parity-model code has N = K + 1 workers (r = 1), got K = \(request.inputCount), N = \(request.workerCount)"
+        )
       }
       let encoderName = request.options["encoder"] ?? "sum"
       guard let encoder = ParityEncoder(rawValue: encoderName) else {
@@ -145,12 +147,14 @@ extension SchemeFactory {
       if let text = request.options["shape"] {
         let dims = text.split(separator: ",").compactMap { Int($0) }
         guard dims.count == 3, dims.allSatisfy({ $0 > 0 }) else {
-          throw .invalidParameter("parity shape must be C,H,W with positive integers, got '\(text)'")
+          throw .invalidParameter(
+            "parity shape must be C,H,W with positive integers, got '\(text)'")
         }
         shape = FeatureShape(channels: dims[0], height: dims[1], width: dims[2])
       }
       do {
-        return try ParityModelCode(queryCount: request.inputCount, encoder: encoder, inputShape: shape)
+        return try ParityModelCode(
+          queryCount: request.inputCount, encoder: encoder, inputShape: shape)
       } catch {
         throw .invalidParameter("\(error)")
       }
