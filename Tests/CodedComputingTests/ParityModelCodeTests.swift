@@ -52,6 +52,32 @@ struct ParityModelCodeTests {
     #expect(relativeGap(decoded, try base.evaluate(batch: x)) < 1e-13)
   }
 
+  @Test("the experiment harness runs SchemeFactory.parity: exact for a linear f, not for sigmoid")
+  func experimentHarness() async throws {
+    var rng = SplitMix64(seed: 11)
+    let x = randomMatrix(rows: 3, columns: 5, using: &rng)
+    func mse(_ workload: BuiltinFunction) async throws -> (Double, Int) {
+      let result = try await runExperiment(
+        ExperimentSetup(
+          scheme: .parity, workload: workload, inputs: x, workers: 4, stragglers: 1,
+          stragglerModel: .random, trials: 12, seed: 2))
+      return (result.mse, result.failedTrials)
+    }
+    // The harness runs one workload everywhere, so the parity worker computes f itself (no
+    // learned parity model): subtraction is exact only when f is linear.
+    let (linear, failed) = try await mse(.identity)
+    #expect(linear < 1e-28)
+    #expect(failed == 0)
+    let (sigmoid, _) = try await mse(.sigmoid)
+    #expect(sigmoid > 1e-3)
+    await #expect(throws: ExperimentError.self) {
+      _ = try await runExperiment(
+        ExperimentSetup(
+          scheme: .parity, workload: BuiltinFunction.identity, inputs: x, workers: 5,
+          stragglers: 1, stragglerModel: .random))
+    }
+  }
+
   @Test("concat tiles k = 2 side by side (width halved) and k = 4 as 2 × 2 (both halved)")
   func concatLayout() throws {
     let shape = FeatureShape(channels: 1, height: 2, width: 4)
