@@ -75,7 +75,8 @@ struct ParityTrainingFlags: ParsableArguments {
     return (directory, train, test)
   }
 
-  /// Prints each epoch's mean loss on stderr.
+  /// Prints each epoch's mean loss on stderr (after the weights are written, so that a failure
+  /// prints nothing but its `error:` line).
   func log(_ losses: [Double]) {
     for (epoch, loss) in losses.enumerated() {
       FileHandle.standardError.write(Data("epoch \(epoch + 1): mse \(loss)\n".utf8))
@@ -124,7 +125,6 @@ struct ParityTrainCommand: AsyncParsableCommand {
     var (parity, losses) = try code.trainParityModel(
       base: base, data: train, options: training.options, using: &generator)
     let seconds = (clock.now - start).inSeconds
-    training.log(losses)
     let groups = test.count / k
     let used = test.features.selectingRows(Array(0..<(groups * k)))
     let score = ParityModelCode.degradedMode(
@@ -145,6 +145,7 @@ struct ParityTrainCommand: AsyncParsableCommand {
       "train_seconds": "\(seconds)", "trained_by": "coded parity train",
     ]
     try parity.save(to: output)
+    training.log(losses)
     print(
       "model,k,encoder,epochs,seed,final_mse,degraded_accuracy,degraded_rmse,train_seconds,output")
     print(
@@ -207,7 +208,6 @@ struct ParityLearnCommand: AsyncParsableCommand {
     let losses = try code.train(
       base: base, data: train, options: training.options, using: &generator)
     let seconds = (clock.now - start).inSeconds
-    training.log(losses)
     let score = try code.degradedMode(base: base, data: test)
     let baseName = ((model as NSString).lastPathComponent as NSString).deletingPathExtension
     let common = [
@@ -226,6 +226,7 @@ struct ParityLearnCommand: AsyncParsableCommand {
       ["role": "learned decoder", "partner_checksum": code.encoder.parameterChecksum]) { $1 }
     try code.encoder.save(to: outputEncoder)
     try code.decoder.save(to: outputDecoder)
+    training.log(losses)
     print(
       "model,k,epochs,seed,final_mse,degraded_accuracy,degraded_rmse,train_seconds,encoder,decoder")
     print(

@@ -111,6 +111,11 @@ struct CLIParityTests {
       trainArgs + ["--k", "2", "--encoder", "xor", "--output", output], mentions: "xor")
     #expect(!FileManager.default.fileExists(atPath: output))
 
+    // An output that cannot be written: the error after training, and nothing else on stderr.
+    try expectFailure(
+      trainArgs + ["--k", "2", "--queries-per-epoch", "40", "--output", "/nonexistent/dir/p.json"],
+      mentions: "/nonexistent/dir/p.json")
+
     // Missing, truncated and checksum-failing weight files.
     let text = try String(contentsOfFile: Self.mlp, encoding: .utf8)
     let truncated = try scratch.file("truncated.json", String(text.prefix(text.count / 2)))
