@@ -116,6 +116,12 @@ struct CLIParityTests {
       trainArgs + ["--k", "2", "--queries-per-epoch", "40", "--output", "/nonexistent/dir/p.json"],
       mentions: "/nonexistent/dir/p.json")
 
+    // A learning rate that makes the weights overflow.
+    try expectFailure(
+      trainArgs + ["--k", "2", "--queries-per-epoch", "40", "--learning-rate", "1e300", "--output", output],
+      mentions: "diverged")
+    #expect(!FileManager.default.fileExists(atPath: output))
+
     // Missing, truncated and checksum-failing weight files.
     let text = try String(contentsOfFile: Self.mlp, encoding: .utf8)
     let truncated = try scratch.file("truncated.json", String(text.prefix(text.count / 2)))

@@ -116,7 +116,9 @@ public struct LearnedCode: Sendable, Equatable {
   /// model (its input gradient) into the encoder; Adam updates encoder and decoder together.
   /// Seeded and bit-for-bit reproducible with one BLAS thread.
   /// - Returns: the mean training loss of each epoch.
-  /// - Throws: ``ParityModelError/invalidInput(_:)`` when the data do not fit the base model.
+  /// - Throws: ``ParityModelError/invalidInput(_:)`` when the data do not fit the base model;
+  ///   ``ParityModelError/network(_:)`` with ``NetworkError/diverged(_:)`` when the loss or a
+  ///   weight stops being finite.
   /// - Complexity: O(epochs · queriesPerEpoch · (encoder + 2 base + decoder) forward-and-backward).
   @discardableResult
   public mutating func train(
@@ -136,7 +138,7 @@ public struct LearnedCode: Sendable, Equatable {
     let encoderCount = encoder.parameterCount
     var parameters = encoder.flatParameters + decoder.flatParameters
     var adam = _AdamState(parameterCount: parameters.count)
-    return _epochs(of: options, samples: data.count) { size in
+    return try _epochs(of: options, samples: data.count) { size throws(ParityModelError) in
       let groups = (0..<size).map { _ in _distinctIndices(k, below: data.count, using: &generator) }
       let missing = (0..<size).map { _ in Int.random(in: 0..<k, using: &generator) }
       let encoderInput = _encoderInput(samples, groups: groups)
@@ -164,9 +166,12 @@ public struct LearnedCode: Sendable, Equatable {
       adam.update(
         &parameters, gradient: encoderGradient + decoderGradient,
         learningRate: options.learningRate)
-      encoder.setFlatParameters(Array(parameters[0..<encoderCount]))
-      decoder.setFlatParameters(Array(parameters[encoderCount...]))
-      return loss
+      let finite = parameters.allSatisfy(\.isFinite)
+      if finite {
+        encoder.setFlatParameters(Array(parameters[0..<encoderCount]))
+        decoder.setFlatParameters(Array(parameters[encoderCount...]))
+      }
+      return (loss, finite)
     }
   }
 

@@ -67,7 +67,8 @@ extension ParityModelCode {
   /// - Returns: the parity model and the mean training loss of each epoch.
   /// - Throws: ``ParityModelError/invalidInput(_:)`` when the data do not fit the base model or
   ///   hold fewer than k samples, ``ParityModelError/mismatchedArchitecture(_:)`` when the code's
-  ///   query shape is not the base model's.
+  ///   query shape is not the base model's, ``ParityModelError/network(_:)`` with
+  ///   ``NetworkError/diverged(_:)`` when the loss or a weight stops being finite.
   /// - Complexity: O(epochs · queriesPerEpoch · (k·d + 3 · forward cost)).
   public func trainParityModel(
     base: SequentialNetwork, data: LabeledDataset, options: ParityTrainingOptions,
@@ -94,7 +95,7 @@ extension ParityModelCode {
     var model = base
     var parameters = model.flatParameters
     var adam = _AdamState(parameterCount: parameters.count)
-    let losses = _epochs(of: options, samples: n) { size in
+    let losses = try _epochs(of: options, samples: n) { size throws(ParityModelError) in
       var queries = Matrix(rows: size, columns: d)
       var targets = Matrix(rows: size, columns: m)
       for b in 0..<size {
@@ -107,8 +108,9 @@ extension ParityModelCode {
         _meanSquaredError($0, targets: targets)
       }
       adam.update(&parameters, gradient: gradient, learningRate: options.learningRate)
-      model.setFlatParameters(parameters)
-      return loss
+      let finite = parameters.allSatisfy(\.isFinite)
+      if finite { model.setFlatParameters(parameters) }
+      return (loss, finite)
     }
     model.sourcePath = nil
     return (model, losses)
@@ -132,7 +134,12 @@ func _distinctIndices(
 /// Runs `options.epochs` epochs of mini-batches: `step(size)` trains on one batch of `size`
 /// queries and returns its mean loss; an epoch is `queriesPerEpoch` queries (default `samples`).
 /// - Returns: the mean loss of each epoch.
-func _epochs(of options: ParityTrainingOptions, samples: Int, step: (Int) -> Double) -> [Double] {
+/// - Throws: ``ParityModelError/network(_:)`` with ``NetworkError/diverged(_:)`` when a batch's
+///   loss is not finite.
+func _epochs(
+  of options: ParityTrainingOptions, samples: Int,
+  step: (Int) throws(ParityModelError) -> (loss: Double, finite: Bool)
+) throws(ParityModelError) -> [Double] {
   let perEpoch = options.queriesPerEpoch ?? samples
   var losses: [Double] = []
   for _ in 0..<options.epochs {
@@ -141,7 +148,14 @@ func _epochs(of options: ParityTrainingOptions, samples: Int, step: (Int) -> Dou
     while drawn < perEpoch {
       let size = min(options.batchSize, perEpoch - drawn)
       drawn += size
-      lossSum += step(size) * Double(size)
+      let (loss, finite) = try step(size)
+      guard loss.isFinite, finite else {
+        throw .network(
+          .diverged(
+            "training diverged at epoch \(losses.count + 1): the loss, a gradient or a weight is not finite (learning rate \(options.learningRate); try a smaller --learning-rate)"
+          ))
+      }
+      lossSum += loss * Double(size)
     }
     losses.append(lossSum / Double(perEpoch))
   }
