@@ -20,20 +20,24 @@ struct RunCommand: AsyncParsableCommand {
 
   @OptionGroup var options: ExperimentOptions
 
+  @OptionGroup var backend: BackendOptions
+
   func run() async throws {
     try await reportingErrors {
-      let kind = try parseChoice(scheme, what: "scheme", as: SchemeKind.self)
-      let inputs = try options.inputMatrix()
-      guard let setup = try options.setups(points: [(kind, workers, stragglers)], inputs: inputs).first
-      else { return }
-      let result = try await runExperiment(setup)
-      if let path = decodedOutput, let decoded = result.lastDecoded {
-        let header = (0..<decoded.columns).map { "y\($0)" }
-        try CSVTable(header: header, values: decoded).write(to: path)
+      try await backend.withPool(workers: workers) { pool in
+        let kind = try parseChoice(scheme, what: "scheme", as: SchemeKind.self)
+        let inputs = try options.inputMatrix()
+        guard let setup = try options.setups(points: [(kind, workers, stragglers)], inputs: inputs).first
+        else { return }
+        let result = try await runExperiment(setup, pool: pool)
+        if let path = decodedOutput, let decoded = result.lastDecoded {
+          let header = (0..<decoded.columns).map { "y\($0)" }
+          try CSVTable(header: header, values: decoded).write(to: path)
+        }
+        let columns = experimentColumns(setup, result)
+        print(columns.map(\.0).joined(separator: ","))
+        print(columns.map(\.1).joined(separator: ","))
       }
-      let columns = experimentColumns(setup, result)
-      print(columns.map(\.0).joined(separator: ","))
-      print(columns.map(\.1).joined(separator: ","))
     }
   }
 }

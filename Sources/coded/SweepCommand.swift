@@ -24,6 +24,8 @@ struct SweepCommand: AsyncParsableCommand {
 
   @OptionGroup var options: ExperimentOptions
 
+  @OptionGroup var backend: BackendOptions
+
   func run() async throws {
     try await reportingErrors {
       let schemes = try scheme.split(separator: ",").map {
@@ -32,51 +34,53 @@ struct SweepCommand: AsyncParsableCommand {
       let ns = try parseIntegerList(workers, option: "--workers")
       let ss = try parseIntegerList(stragglers, option: "--stragglers")
       guard !schemes.isEmpty else { throw CLIFailure("--scheme lists no scheme") }
-      let inputs = try options.inputMatrix()
-      let grid = schemes.flatMap { s in ns.flatMap { n in ss.map { (s, n, $0) } } }
-      // Validate every point once before running any, so a bad grid fails before printing
-      // anything; the points then run the schemes built here.
-      var points: [(setup: ExperimentSetup, scheme: any CodingScheme, label: String)] = []
-      for setup in try options.setups(points: grid, inputs: inputs) {
-        let label = "\(setup.scheme.name) N=\(setup.workers) S=\(setup.stragglers)"
-        do {
-          points.append((setup, try validateExperiment(setup), label))
-        } catch {
-          guard skipInvalid else { throw CLIFailure("\(label): \(error)") }
-          printError("skipped \(label): \(error)")
-        }
-      }
-      var lines: [String] = []
-      let clock = ContinuousClock()
-      let start = clock.now
-      for (index, point) in points.enumerated() {
-        let result: ExperimentResult
-        do {
-          result = try await runExperiment(point.setup, scheme: point.scheme)
-        } catch {
-          if skipInvalid {
-            printError("[\(index + 1)/\(points.count)] skipped \(point.label): \(error)")
-            continue
+      try await backend.withPool(workers: ns.max() ?? 0) { pool in
+        let inputs = try options.inputMatrix()
+        let grid = schemes.flatMap { s in ns.flatMap { n in ss.map { (s, n, $0) } } }
+        // Validate every point once before running any, so a bad grid fails before printing
+        // anything; the points then run the schemes built here.
+        var points: [(setup: ExperimentSetup, scheme: any CodingScheme, label: String)] = []
+        for setup in try options.setups(points: grid, inputs: inputs) {
+          let label = "\(setup.scheme.name) N=\(setup.workers) S=\(setup.stragglers)"
+          do {
+            points.append((setup, try validateExperiment(setup), label))
+          } catch {
+            guard skipInvalid else { throw CLIFailure("\(label): \(error)") }
+            printError("skipped \(label): \(error)")
           }
-          throw CLIFailure("\(point.label): \(error)")
         }
-        let columns = experimentColumns(point.setup, result)
-        if lines.isEmpty {
-          lines.append(columns.map(\.0).joined(separator: ","))
-          if output == nil { print(lines[0]) }
+        var lines: [String] = []
+        let clock = ContinuousClock()
+        let start = clock.now
+        for (index, point) in points.enumerated() {
+          let result: ExperimentResult
+          do {
+            result = try await runExperiment(point.setup, scheme: point.scheme, pool: pool)
+          } catch {
+            if skipInvalid {
+              printError("[\(index + 1)/\(points.count)] skipped \(point.label): \(error)")
+              continue
+            }
+            throw CLIFailure("\(point.label): \(error)")
+          }
+          let columns = experimentColumns(point.setup, result)
+          if lines.isEmpty {
+            lines.append(columns.map(\.0).joined(separator: ","))
+            if output == nil { print(lines[0]) }
+          }
+          let row = columns.map(\.1).joined(separator: ",")
+          if output == nil { print(row) }
+          lines.append(row)
+          let elapsed = clock.now - start
+          printError(
+            "[\(index + 1)/\(points.count)] \(point.label) mse=\(csvNumber(result.mse)) (\(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))))")
         }
-        let row = columns.map(\.1).joined(separator: ",")
-        if output == nil { print(row) }
-        lines.append(row)
-        let elapsed = clock.now - start
-        printError(
-          "[\(index + 1)/\(points.count)] \(point.label) mse=\(csvNumber(result.mse)) (\(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))))")
-      }
-      guard !lines.isEmpty else {
-        throw CLIFailure("no point of the sweep could run (\(grid.count) points, every one skipped)")
-      }
-      if let path = output {
-        try writeAtomically(lines.joined(separator: "\n") + "\n", to: path)
+        guard !lines.isEmpty else {
+          throw CLIFailure("no point of the sweep could run (\(grid.count) points, every one skipped)")
+        }
+        if let path = output {
+          try writeAtomically(lines.joined(separator: "\n") + "\n", to: path)
+        }
       }
     }
   }

@@ -1,0 +1,85 @@
+import ArgumentParser
+import CodedComputing
+import CodedComputingMPI
+import Foundation
+
+/// Where `coded run` and `coded sweep` run their workers: `--backend inprocess|mpi` and the
+/// fault injection of the MPI backend, `--kill-workers I,J`.
+struct BackendOptions: ParsableArguments {
+  enum Backend: String, CaseIterable {
+    case inprocess
+    case mpi
+  }
+
+  @Option(help: "Where workers run: inprocess (threads of this process) or mpi (the ranks of `mpirun -np N+1 coded …`: rank 0 is the master and prints, ranks 1…N are the workers).")
+  var backend: String = "inprocess"
+
+  @Option(name: .customLong("kill-workers"), help: "With --backend mpi: comma-separated workers (0-based) that kill themselves with SIGKILL when their work arrives (fault injection; run under `mpirun --enable-recovery`).")
+  var killWorkers: String?
+
+  /// Runs `body` with the chosen pool. Under `--backend mpi`, only rank 0 runs `body`; the other
+  /// ranks serve as workers until rank 0 stops them, and return without running it. Every rank
+  /// is stopped and MPI finalised before this returns or throws.
+  /// - Parameter workers: the largest N the command will use (the world needs N + 1 ranks).
+  func withPool(workers: Int, _ body: (any WorkerPool) async throws -> Void) async throws {
+    let choice = try parseChoice(backend, what: "backend", as: Backend.self)
+    let kills = try killWorkers.map { try parseIntegerList($0, option: "--kill-workers") } ?? []
+    guard choice == .mpi else {
+      guard kills.isEmpty else { throw CLIFailure("--kill-workers needs --backend mpi") }
+      try await body(InProcessWorkerPool())
+      return
+    }
+    let launch = "mpirun -np \(workers + 1) \(CommandLine.arguments.joined(separator: " "))"
+    guard MPIWorld.isLaunched else {
+      throw CLIFailure("--backend mpi needs an MPI launcher; run: \(launch)")
+    }
+    let world: MPIWorld
+    do { world = try MPIWorld.initialize() } catch {
+      throw CLIFailure("--backend mpi: \(error)")
+    }
+    guard world.rank == 0 else {
+      MPIWorker(world: world, diesOnWork: kills.contains(world.rank - 1)).run()
+      MPIWorld.finalize()
+      return
+    }
+    let pool: MPIWorkerPool
+    do { pool = try MPIWorkerPool(world: world) } catch {
+      MPIWorld.finalize()
+      throw CLIFailure("--backend mpi needs worker ranks; run: \(launch)")
+    }
+    do {
+      guard workers <= pool.workerCount else {
+        throw CLIFailure(
+          "N = \(workers) workers need \(workers + 1) MPI ranks but the world has \(world.size); run: \(launch)")
+      }
+      if let bad = kills.first(where: { $0 < 0 || $0 >= workers }) {
+        throw CLIFailure("--kill-workers: worker \(bad) is not in 0..<\(workers)")
+      }
+      try await body(pool)
+    } catch {
+      let detail = Self.diagnosis(pool)
+      pool.shutdown()
+      MPIWorld.finalize()
+      if error is ExitCode || detail.isEmpty { throw error }
+      throw CLIFailure("\(error)\(detail)")
+    }
+    pool.shutdown()
+    MPIWorld.finalize()
+  }
+
+  /// What the MPI pool knows about failed workers, to append to an error line.
+  static func diagnosis(_ pool: MPIWorkerPool) -> String {
+    var parts: [String] = []
+    let dead = pool.deadWorkers
+    if !dead.isEmpty {
+      parts.append(
+        "dead workers: \(dead.map(String.init).joined(separator: ", ")) (ranks \(dead.map { String($0 + 1) }.joined(separator: ", ")))")
+    }
+    let failures = pool.lastFailures.filter { !dead.contains($0.key) }
+    if let first = failures.min(by: { $0.key < $1.key }) {
+      let message = first.value.replacingOccurrences(of: "\n", with: " ")
+      parts.append("\(failures.count) failed worker(s), first: \(message)")
+    }
+    return parts.isEmpty ? "" : "; " + parts.joined(separator: "; ")
+  }
+}
