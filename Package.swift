@@ -50,7 +50,7 @@ let package = Package(
     ),
     .testTarget(
       name: "CodedComputingTests",
-      dependencies: ["CodedComputing"]
+      dependencies: ["CodedComputing", "CodedComputingMPI"]
     ),
   ]
 )

@@ -10,7 +10,7 @@ final class _MPIMaster: @unchecked Sendable {
   let workers: Int
   let lock = NSLock()
   let transport = _Transport()
-  let host = MPIWorld.processorName
+  lazy var host = MPIWorld.processorName
   var roundID: Int64 = 0
   /// Descriptor hashes each worker has received.
   var sent: [Set<Int64>]

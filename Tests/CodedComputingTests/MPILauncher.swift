@@ -1,0 +1,92 @@
+import Foundation
+
+/// Runs the built `coded` under `mpirun` for the MPI tests, bounded in time.
+///
+/// Every job is started through coreutils `timeout` (SIGTERM after `limit`, which `mpirun`
+/// forwards to its ranks, then SIGKILL 5 s later), so a hang fails the test instead of stalling
+/// the suite. When `mpirun` is not on PATH the MPI suites are skipped with a visible message
+/// (CI installs Open MPI, so there they run).
+struct MPILauncher {
+  struct Run {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    let seconds: Double
+
+    /// The `error:` lines (Open MPI's own diagnostics, e.g. its PMIx notices, are other lines).
+    var errorLines: [Substring] { stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") } }
+  }
+
+  static let mpirun: String? = {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    return path.split(separator: ":").map { "\($0)/mpirun" }
+      .first { FileManager.default.isExecutableFile(atPath: $0) }
+  }()
+
+  static var isAvailable: Bool { mpirun != nil && CLISplineTests.executable != nil }
+
+  /// The options every job gets: root is allowed, more ranks than cores, idle ranks yield.
+  static let common = [
+    "--allow-run-as-root", "--oversubscribe", "--mca", "mpi_yield_when_idle", "1",
+  ]
+
+  /// `mpirun [--enable-recovery] -np ranks coded arguments…`.
+  static func coded(
+    ranks: Int, _ arguments: [String], recovery: Bool = false, limit: Int = 90
+  ) throws -> Run {
+    let coded = try executable()
+    return try launch(
+      common + (recovery ? ["--enable-recovery"] : []) + ["-np", "\(ranks)", coded] + arguments,
+      limit: limit)
+  }
+
+  /// Like ``coded(ranks:_:recovery:limit:)``, but rank 0 runs under `sh`, which prints its exit
+  /// status on stderr as `rank0-exit=CODE`: under `--enable-recovery` `mpirun` itself exits 0
+  /// whatever the ranks return (Open MPI 4.1.4), so the master's status is read from there.
+  static func codedReportingRankZero(
+    ranks: Int, _ arguments: [String], recovery: Bool = true, limit: Int = 90
+  ) throws -> (run: Run, rankZeroStatus: Int32?) {
+    let coded = try executable()
+    let wrapper = ["sh", "-c", "\"$0\" \"$@\"; echo rank0-exit=$? >&2", coded] + arguments
+    let run = try launch(
+      common + (recovery ? ["--enable-recovery"] : []) + ["-np", "1"] + wrapper + [":"]
+        + ["-np", "\(ranks - 1)", coded] + arguments,
+      limit: limit)
+    let status = run.stderr.split(separator: "\n").first { $0.hasPrefix("rank0-exit=") }
+      .flatMap { Int32($0.dropFirst("rank0-exit=".count)) }
+    return (run, status)
+  }
+
+  static func executable() throws -> String {
+    guard let url = CLISplineTests.executable else {
+      throw LaunchError("the coded executable was not found; run `swift build` first")
+    }
+    return url.path
+  }
+
+  static func launch(_ arguments: [String], limit: Int) throws -> Run {
+    guard let mpirun else { throw LaunchError("mpirun not found") }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+    process.arguments = ["-k", "5", "\(limit)", mpirun] + arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let start = ContinuousClock.now
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let elapsed = ContinuousClock.now - start
+    return Run(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self),
+      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+  }
+
+  struct LaunchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+  }
+}

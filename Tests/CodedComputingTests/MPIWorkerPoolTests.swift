@@ -1,0 +1,276 @@
+import CodedComputing
+import Foundation
+import Testing
+
+/// The MPI backend end to end: the built `coded` under `mpirun` (each job bounded by
+/// ``MPILauncher``), against the in-process pool on the same flags. Serialized: each job starts
+/// up to 17 ranks on a small machine.
+@Suite(
+  "MPI: coded run --backend mpi", .serialized,
+  .enabled(if: MPILauncher.isAvailable, "mpirun (Open MPI) not found: the MPI tests are skipped"))
+struct MPIWorkerPoolTests {
+  let cli = CLISplineTests()
+
+  /// The CSV row of `coded run` as column → value.
+  static func columns(_ stdout: String) -> [String: String] {
+    let lines = stdout.split(separator: "\n").map(String.init)
+    guard lines.count >= 2 else { return [:] }
+    let header = lines[0].split(separator: ",").map(String.init)
+    let row = lines[1].split(separator: ",").map(String.init)
+    return Dictionary(uniqueKeysWithValues: zip(header, row))
+  }
+
+  static func number(_ row: [String: String], _ column: String) -> Double {
+    row[column].flatMap(Double.init) ?? .nan
+  }
+
+  /// The columns that do not depend on timing.
+  static func stable(_ row: [String: String]) -> [String: String] {
+    row.filter { !$0.key.hasSuffix("_seconds") }
+  }
+
+  struct Case: Sendable, CustomTestStringConvertible {
+    let scheme: String
+    let function: String
+    let k: Int
+    let workers: Int
+    let stragglerSet: [Int]
+    var testDescription: String { "\(scheme) \(function) K=\(k) N=\(workers) missing \(stragglerSet)" }
+  }
+
+  static let schemes: [Case] = [
+    Case(scheme: "letcc", function: "xsinx", k: 5, workers: 10, stragglerSet: [2, 7]),
+    Case(scheme: "bacc", function: "sigmoid", k: 5, workers: 10, stragglerSet: [0, 9]),
+    Case(scheme: "lcc", function: "square", k: 3, workers: 8, stragglerSet: [1, 4]),
+    Case(scheme: "uncoded", function: "sin", k: 6, workers: 6, stragglerSet: []),
+    Case(scheme: "replication", function: "cube", k: 4, workers: 8, stragglerSet: [3, 6]),
+  ]
+
+  func arguments(_ c: Case, decoded: String, model: String = "fixed") -> [String] {
+    var a = [
+      "run", "--scheme", c.scheme, "--function", c.function, "--K", "\(c.k)", "--dim", "3",
+      "--workers", "\(c.workers)", "--stragglers", "\(c.stragglerSet.count)", "--seed", "5",
+      "--decoded-output", decoded,
+    ]
+    if c.stragglerSet.isEmpty {
+      a += ["--straggler-model", "none"]
+    } else {
+      a += ["--straggler-model", model, "--straggler-set", c.stragglerSet.map(String.init).joined(separator: ",")]
+    }
+    return a
+  }
+
+  @Test("every scheme decodes the same estimates on MPI ranks as in-process (≤ 1e-12 relative)", arguments: schemes)
+  func sameEstimates(_ c: Case) throws {
+    let scratch = try CLISplineTests.Scratch()
+    let mpiPath = scratch.directory.appendingPathComponent("mpi.csv").path
+    let localPath = scratch.directory.appendingPathComponent("local.csv").path
+    let mpi = try MPILauncher.coded(
+      ranks: c.workers + 1, arguments(c, decoded: mpiPath) + ["--backend", "mpi"])
+    #expect(mpi.status == 0, "\(mpi.stderr)")
+    let local = try cli.coded(arguments(c, decoded: localPath))
+    #expect(local.status == 0, "\(local.stderr)")
+    let mpiRow = Self.columns(mpi.stdout)
+    #expect(Self.stable(mpiRow) == Self.stable(Self.columns(local.stdout)))
+    #expect(mpi.stdout.split(separator: "\n").count == 2, "only rank 0 prints: \(mpi.stdout)")
+    let a = try CSVTable.read(contentsOf: mpiPath).values
+    let b = try CSVTable.read(contentsOf: localPath).values
+    #expect(a.rows == c.k)
+    #expect(relativeGap(a, b) <= 1e-12)
+    #expect(Self.number(mpiRow, "mean_survivors") == Double(c.workers - c.stragglerSet.count))
+  }
+
+  @Test("a sweep on MPI ranks prints the in-process CSV")
+  func sweep() throws {
+    let arguments = [
+      "sweep", "--scheme", "letcc,bacc", "--function", "sin", "--K", "4", "--workers", "6,8",
+      "--stragglers", "0,1", "--straggler-model", "worst-window",
+    ]
+    let mpi = try MPILauncher.coded(ranks: 9, arguments + ["--backend", "mpi"])
+    #expect(mpi.status == 0, "\(mpi.stderr)")
+    let local = try cli.coded(arguments)
+    let drop = { (text: String) in
+      text.split(separator: "\n").map { $0.split(separator: ",").dropLast(3).joined(separator: ",") }
+    }
+    #expect(drop(mpi.stdout).count == 9)
+    #expect(drop(mpi.stdout) == drop(local.stdout))
+  }
+
+  @Test("two workers sleeping 2 s: every round ends at the first N − S arrivals, late results never leak into later rounds")
+  func realStragglers() throws {
+    let base = [
+      "run", "--scheme", "letcc", "--function", "xsinx", "--K", "6", "--workers", "12",
+      "--stragglers", "2", "--seed", "3",
+    ]
+    let mpi = try MPILauncher.coded(
+      ranks: 13,
+      base + [
+        "--straggler-model", "arrival", "--latency", "slow-set:3,8@0,2", "--trials", "4",
+        "--backend", "mpi",
+      ])
+    #expect(mpi.status == 0, "\(mpi.stderr)")
+    let row = Self.columns(mpi.stdout)
+    // compute_seconds is the mean wall time of one round on the master.
+    let round = Self.number(row, "compute_seconds")
+    #expect(round < 0.4, "a round took \(round) s with 2 s stragglers")
+    #expect(mpi.seconds < 8, "4 rounds of which none waits for the 2 s workers took \(mpi.seconds) s")
+    // Every round decoded from the same 10 fast workers: the in-process fixed-set numbers.
+    let local = try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "3,8"])
+    let expected = Self.columns(local.stdout)
+    #expect(Self.number(row, "mse") == Self.number(expected, "mse"))
+    #expect(Self.number(row, "mse_std") == 0)
+    #expect(Self.number(row, "mean_survivors") == 10)
+  }
+
+  @Test("random latencies: late results of abandoned rounds are dropped (same MSE as the survivors decode)")
+  func lateResultsDropped() throws {
+    // Exponential delays with a mean of 20 ms: each round abandons 3 workers, whose results may
+    // still arrive during later rounds; every trial must decode from exactly N − S = 9 workers.
+    let mpi = try MPILauncher.coded(
+      ranks: 13,
+      [
+        "run", "--scheme", "bacc", "--function", "sigmoid", "--K", "5", "--workers", "12",
+        "--stragglers", "3", "--straggler-model", "arrival", "--latency", "exponential:50",
+        "--trials", "20", "--backend", "mpi",
+      ])
+    #expect(mpi.status == 0, "\(mpi.stderr)")
+    let row = Self.columns(mpi.stdout)
+    #expect(Self.number(row, "mean_survivors") == 9)
+    #expect(Self.number(row, "mse") < 1e-2)
+    #expect(row["failed_workers"] == "0")
+  }
+
+  @Test("killed workers (at most S) are permanent stragglers: same estimates as those workers straggling in-process")
+  func killedWorkers() throws {
+    let scratch = try CLISplineTests.Scratch()
+    let mpiPath = scratch.directory.appendingPathComponent("mpi.csv").path
+    let localPath = scratch.directory.appendingPathComponent("local.csv").path
+    let base = [
+      "run", "--scheme", "letcc", "--function", "xsinx", "--K", "5", "--workers", "10",
+      "--stragglers", "2", "--seed", "9",
+    ]
+    let mpi = try MPILauncher.coded(
+      ranks: 11,
+      base + [
+        "--straggler-model", "none", "--kill-workers", "2,6", "--backend", "mpi",
+        "--decoded-output", mpiPath,
+      ], recovery: true, limit: 60)
+    #expect(mpi.status == 0, "\(mpi.stderr)")
+    #expect(mpi.seconds < 30)
+    let row = Self.columns(mpi.stdout)
+    #expect(row["failed_workers"] == "2")
+    #expect(Self.number(row, "mean_survivors") == 8)
+    let local = try cli.coded(
+      base + ["--straggler-model", "fixed", "--straggler-set", "2,6", "--decoded-output", localPath])
+    #expect(local.status == 0, "\(local.stderr)")
+    let a = try CSVTable.read(contentsOf: mpiPath).values
+    let b = try CSVTable.read(contentsOf: localPath).values
+    #expect(relativeGap(a, b) <= 1e-12)
+    #expect(Self.number(row, "mse") == Self.number(Self.columns(local.stdout), "mse"))
+  }
+
+  @Test("killed workers on the arrival path: rounds finish from the live workers")
+  func killedWorkersArrival() throws {
+    let mpi = try MPILauncher.coded(
+      ranks: 9,
+      [
+        "run", "--scheme", "bacc", "--function", "sin", "--K", "4", "--workers", "8",
+        "--stragglers", "2", "--straggler-model", "arrival", "--latency", "constant:0.001",
+        "--trials", "5", "--kill-workers", "0,7", "--backend", "mpi",
+      ], recovery: true, limit: 60)
+    #expect(mpi.status == 0, "\(mpi.stderr)")
+    let row = Self.columns(mpi.stdout)
+    #expect(Self.number(row, "mean_survivors") == 6)
+    #expect(row["failed_workers"] == "2")
+  }
+
+  @Test("more deaths than the code tolerates: one error line naming the dead workers, exit 1, no hang")
+  func tooManyDeaths() throws {
+    // LCC on x² with K = 3 needs (K − 1)·2 + 1 = 5 of the 8 workers; three die and one straggles.
+    let (run, status) = try MPILauncher.codedReportingRankZero(
+      ranks: 9,
+      [
+        "run", "--scheme", "lcc", "--function", "square", "--K", "3", "--workers", "8",
+        "--stragglers", "1", "--straggler-model", "random", "--kill-workers", "1,5,6",
+        "--backend", "mpi",
+      ], limit: 60)
+    #expect(status == 1, "\(run.stderr)")
+    #expect(run.seconds < 30)
+    #expect(run.stdout.isEmpty, "\(run.stdout)")
+    #expect(run.errorLines.count == 1, "\(run.stderr)")
+    #expect(run.errorLines.first?.contains("dead workers: 1, 5, 6") == true, "\(run.stderr)")
+  }
+
+  @Test("more deaths than the arrival rule allows: the round's error names the dead workers")
+  func tooManyDeathsArrival() throws {
+    let (run, status) = try MPILauncher.codedReportingRankZero(
+      ranks: 7,
+      [
+        "run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "6",
+        "--stragglers", "1", "--straggler-model", "arrival", "--latency", "constant:0",
+        "--kill-workers", "0,3", "--backend", "mpi",
+      ], limit: 60)
+    #expect(status == 1, "\(run.stderr)")
+    #expect(run.errorLines.count == 1, "\(run.stderr)")
+    #expect(run.errorLines.first?.contains("workers answered") == true, "\(run.stderr)")
+    #expect(run.errorLines.first?.contains("dead workers: 0, 3") == true, "\(run.stderr)")
+  }
+
+  @Test("N larger than the world: one error line with the mpirun command, every rank stops, exit 1")
+  func worldTooSmall() throws {
+    let run = try MPILauncher.coded(
+      ranks: 4,
+      ["run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "8", "--backend", "mpi"],
+      limit: 60)
+    #expect(run.status == 1)
+    #expect(run.seconds < 30)
+    #expect(run.errorLines.count == 1, "\(run.stderr)")
+    #expect(run.errorLines.first?.contains("need 9 MPI ranks but the world has 4") == true, "\(run.stderr)")
+    #expect(run.errorLines.first?.contains("mpirun -np 9") == true)
+  }
+
+  @Test("--backend mpi outside mpirun fails with the mpirun command to use")
+  func outsideMPIRun() throws {
+    let run = try cli.coded([
+      "run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "8", "--backend", "mpi",
+    ])
+    #expect(run.status == 1)
+    #expect(run.stdout.isEmpty)
+    #expect(run.stderr.hasPrefix("error: --backend mpi needs an MPI launcher; run: mpirun -np 9 "), "\(run.stderr)")
+    #expect(run.stderr.split(separator: "\n").count == 1)
+    let single = try MPILauncher.coded(
+      ranks: 1,
+      ["run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "8", "--backend", "mpi"],
+      limit: 60)
+    #expect(single.status == 1)
+    #expect(single.errorLines.count == 1, "\(single.stderr)")
+    #expect(single.errorLines.first?.contains("mpirun -np 9") == true, "\(single.stderr)")
+  }
+
+  @Test("a model file missing on the worker ranks: one error line with the workers' reason, exit 1")
+  func modelMissingOnWorkers() throws {
+    // MPMD: rank 0 starts in a directory holding the model, the workers in one that does not.
+    let scratch = try CLISplineTests.Scratch()
+    let master = scratch.directory.appendingPathComponent("master")
+    let workers = scratch.directory.appendingPathComponent("workers")
+    try FileManager.default.createDirectory(at: master, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: workers, withIntermediateDirectories: true)
+    var generator = SplitMix64(seed: 1)
+    let network = try SequentialNetwork(
+      inputShape: FeatureShape(flat: 3),
+      layers: [.dense(DenseLayer(inputs: 3, outputs: 2, using: &generator))])
+    try network.save(to: master.appendingPathComponent("net.json").path)
+    let coded = try MPILauncher.executable()
+    let arguments = [
+      "run", "--scheme", "bacc", "--function", "model:net.json", "--K", "3", "--dim", "3",
+      "--workers", "4", "--straggler-model", "none", "--backend", "mpi",
+    ]
+    let run = try MPILauncher.launch(
+      MPILauncher.common + ["-np", "1", "-wdir", master.path, coded] + arguments + [":"]
+        + ["-np", "4", "-wdir", workers.path, coded] + arguments,
+      limit: 60)
+    #expect(run.status == 1, "\(run.stderr)")
+    #expect(run.errorLines.count == 1, "\(run.stderr)")
+    #expect(run.errorLines.first?.contains("could not build the workload") == true, "\(run.stderr)")
+  }
+}
