@@ -48,6 +48,12 @@ let package = Package(
       dependencies: ["CodedComputing"],
       path: "Benchmarks/SplineTiming"
     ),
+    // MPI pool soak, overhead and streaming checks, run under mpirun (not a product).
+    .executableTarget(
+      name: "mpi-bench",
+      dependencies: ["CodedComputing", "CodedComputingMPI"],
+      path: "Benchmarks/MPIBench"
+    ),
     .testTarget(
       name: "CodedComputingTests",
       dependencies: ["CodedComputing", "CodedComputingMPI"]

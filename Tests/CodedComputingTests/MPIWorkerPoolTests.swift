@@ -247,6 +247,15 @@ struct MPIWorkerPoolTests {
     #expect(single.errorLines.first?.contains("mpirun -np 9") == true, "\(single.stderr)")
   }
 
+  @Test("streaming rounds on MPI ranks: the consumer's stop ends the stream; exhausted producers end it too")
+  func streaming() throws {
+    // mpi-bench stream checks the delivered results itself and exits 1 when they are wrong.
+    let run = try MPILauncher.bench(ranks: 5, ["stream"], limit: 60)
+    #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+    #expect(run.stdout.contains("stop: ending=stopped delivered=30 consistent=true"), "\(run.stdout)")
+    #expect(run.stdout.contains("exhaust: ending=exhausted delivered=20 per-worker=[5, 5, 5, 5]"), "\(run.stdout)")
+  }
+
   @Test("a model file missing on the worker ranks: one error line with the workers' reason, exit 1")
   func modelMissingOnWorkers() throws {
     // MPMD: rank 0 starts in a directory holding the model, the workers in one that does not.
