@@ -50,8 +50,9 @@ extension _MPIMaster {
       return rule.isSatisfied(by: state.failed.map { !$0 }, count: possible)
     }
 
+    // Known deaths only: the processes are checked while polling, not on the send path.
     for w in 0..<n {
-      if checkDeath(of: w) {
+      if dead[w] {
         fail(w, "worker \(w) (rank \(w + 1)) is dead")
         continue
       }

@@ -29,7 +29,7 @@ extension _MPIMaster {
     }
 
     for w in 0..<n {
-      if checkDeath(of: w) {
+      if dead[w] {
         finish(w, failure: "worker \(w) (rank \(w + 1)) is dead")
         continue
       }
