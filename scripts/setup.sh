@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what CodedComputing needs on a Debian machine that has Swift: LAPACK/BLAS headers and
+# Installs what CodedComputing needs on a Debian machine that has Swift: LAPACK/BLAS and Open MPI headers and
 # libraries, and the Python packages of the comparison scripts. Idempotent; run as root (or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -22,8 +22,16 @@ struct BackendOptions: ParsableArguments {
   /// is stopped and MPI finalised before this returns or throws.
   /// - Parameter workers: the largest N the command will use (the world needs N + 1 ranks).
   func withPool(workers: Int, _ body: (any WorkerPool) async throws -> Void) async throws {
-    let choice = try parseChoice(backend, what: "backend", as: Backend.self)
-    let kills = try killWorkers.map { try parseIntegerList($0, option: "--kill-workers") } ?? []
+    let choice: Backend
+    let kills: [Int]
+    do {
+      choice = try parseChoice(backend, what: "backend", as: Backend.self)
+      kills = try killWorkers.map { try parseIntegerList($0, option: "--kill-workers") } ?? []
+    } catch {
+      // Every rank of an MPI job parses the same flags: only rank 0 reports.
+      if let rank = MPIWorld.launchedRank, rank != 0 { throw ExitCode(1) }
+      throw error
+    }
     guard choice == .mpi else {
       guard kills.isEmpty else { throw CLIFailure("--kill-workers needs --backend mpi") }
       try await body(InProcessWorkerPool())

@@ -117,8 +117,9 @@ struct MPIWorkerPoolTests {
     // Every round decoded from the same 10 fast workers: the in-process fixed-set numbers.
     let local = try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "3,8"])
     let expected = Self.columns(local.stdout)
-    #expect(Self.number(row, "mse") == Self.number(expected, "mse"))
-    #expect(Self.number(row, "mse_std") == 0)
+    let mse = Self.number(expected, "mse")
+    #expect(abs(Self.number(row, "mse") - mse) <= 1e-12 * mse)
+    #expect(Self.number(row, "mse_std") <= 1e-12 * mse)
     #expect(Self.number(row, "mean_survivors") == 10)
   }
 
@@ -166,22 +167,33 @@ struct MPIWorkerPoolTests {
     let a = try CSVTable.read(contentsOf: mpiPath).values
     let b = try CSVTable.read(contentsOf: localPath).values
     #expect(relativeGap(a, b) <= 1e-12)
-    #expect(Self.number(row, "mse") == Self.number(Self.columns(local.stdout), "mse"))
+    let expected = Self.number(Self.columns(local.stdout), "mse")
+    #expect(abs(Self.number(row, "mse") - expected) <= 1e-12 * expected)
   }
 
-  @Test("killed workers on the arrival path: rounds finish from the live workers")
+  @Test("killed workers on the arrival path: every round decodes from the six live workers")
   func killedWorkersArrival() throws {
+    let base = [
+      "run", "--scheme", "bacc", "--function", "sin", "--K", "4", "--workers", "8",
+      "--stragglers", "2",
+    ]
     let mpi = try MPILauncher.coded(
       ranks: 9,
-      [
-        "run", "--scheme", "bacc", "--function", "sin", "--K", "4", "--workers", "8",
-        "--stragglers", "2", "--straggler-model", "arrival", "--latency", "constant:0.001",
-        "--trials", "5", "--kill-workers", "0,7", "--backend", "mpi",
+      base + [
+        "--straggler-model", "arrival", "--latency", "constant:0.001", "--trials", "5",
+        "--kill-workers", "0,7", "--backend", "mpi",
       ], recovery: true, limit: 60)
     #expect(mpi.status == 0, "\(mpi.stderr)")
     let row = Self.columns(mpi.stdout)
     #expect(Self.number(row, "mean_survivors") == 6)
-    #expect(row["failed_workers"] == "2")
+    // Same survivors every round: the trials agree up to rounding (the decoder's GEMM).
+    #expect(Self.number(row, "mse_std") <= 1e-12 * Self.number(row, "mse"))
+    // A dead worker is a straggler from the start; whether a round ended before its death was
+    // noticed (failed_workers counts only noticed ones) does not change who answered.
+    #expect((0...2).contains(Int(row["failed_workers"] ?? "") ?? -1))
+    let local = try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "0,7"])
+    let expected = Self.number(Self.columns(local.stdout), "mse")
+    #expect(abs(Self.number(row, "mse") - expected) <= 1e-12 * expected)
   }
 
   @Test("more deaths than the code tolerates: one error line naming the dead workers, exit 1, no hang")
