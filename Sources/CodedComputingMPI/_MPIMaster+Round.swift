@@ -68,26 +68,18 @@ extension _MPIMaster {
     var backoff = _Backoff()
     var lastCheck = start
     polling: while !satisfied, reachable() {
-      transport.progress()
-      if let (source, message) = transport.receive(tag: _Message.toMasterTag) {
-        backoff.reset()
-        let w = source - 1
-        guard w >= 0, w < n else { continue }
-        guard let message else {
-          fail(w, "worker \(w) (rank \(source)) sent a malformed message")
-          continue
-        }
-        if noteHello(message, from: source) { continue }
-        guard message.round == roundID, message.worker == Int64(w) else { continue }  // late
+      switch nextReply(workers: n, backoff: &backoff) {
+      case .nothing, .ignored: break
+      case .malformed(let w): fail(w, "worker \(w) (rank \(w + 1)) sent a malformed message")
+      case .current(let w, let message):
         switch message.kind {
         case .ack:
           state.acknowledged[w] = true
         case .failure:
           fail(w, String(decoding: message.bytes, as: UTF8.self))
-        case .result:
-          guard !state.received[w], !state.failed[w] else { continue }
+        case .result where !state.received[w] && !state.failed[w]:
           if let problem = _problem(message.values, expected: m) {
-            fail(w, "worker \(w) (rank \(source)) \(problem)")
+            fail(w, "worker \(w) (rank \(w + 1)) \(problem)")
             continue
           }
           let elapsed = seconds()
@@ -98,10 +90,10 @@ extension _MPIMaster {
           state.arrivals.append(Arrival(worker: w, seconds: elapsed))
           satisfied = rule.isSatisfied(by: state.received, count: state.answered)
         default:
-          continue
+          break
         }
-        continue
       }
+      if satisfied { break polling }
       let now = ContinuousClock.now
       if let deadline = round.deadline, now - start >= deadline { break polling }
       if now - lastCheck >= .milliseconds(20) {

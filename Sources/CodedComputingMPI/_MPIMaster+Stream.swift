@@ -51,17 +51,11 @@ extension _MPIMaster {
         ending = .exhausted
         break
       }
-      transport.progress()
-      if let (source, message) = transport.receive(tag: _Message.toMasterTag) {
-        backoff.reset()
-        let w = source - 1
-        guard w >= 0, w < n else { continue }
-        guard let message else {
-          finish(w, failure: "worker \(w) (rank \(source)) sent a malformed message")
-          continue
-        }
-        if noteHello(message, from: source) { continue }
-        guard message.round == roundID, message.worker == Int64(w), !finished[w] else { continue }
+      switch nextReply(workers: n, backoff: &backoff) {
+      case .nothing, .ignored: break
+      case .malformed(let w): finish(w, failure: "worker \(w) (rank \(w + 1)) sent a malformed message")
+      case .current(let w, let message):
+        guard !finished[w] else { continue }
         switch message.kind {
         case .failure:
           finish(w, failure: String(decoding: message.bytes, as: UTF8.self))
@@ -70,7 +64,7 @@ extension _MPIMaster {
         case .result:
           let expected = dimension ?? message.values.count
           if let problem = _problem(message.values, expected: expected) {
-            finish(w, failure: "worker \(w) (rank \(source)) \(problem)")
+            finish(w, failure: "worker \(w) (rank \(w + 1)) \(problem)")
             continue
           }
           dimension = expected
@@ -81,10 +75,10 @@ extension _MPIMaster {
           if consume(&state, result) == .stop { ending = .stopped }
           if let limit = round.maximumResultsPerWorker, counts[w] >= limit { finish(w) }
         default:
-          continue
+          break
         }
-        continue
       }
+      if ending != nil { break }
       let now = ContinuousClock.now
       if let deadline = round.deadline, now - start >= deadline {
         ending = .deadline

@@ -41,6 +41,32 @@ final class _MPIMaster: @unchecked Sendable {
     return true
   }
 
+  /// What one poll of the workers' messages gave.
+  enum Reply {
+    /// Nothing has arrived.
+    case nothing
+    /// A hello, a message of an earlier round (late), or from a rank outside the round: handled.
+    case ignored
+    case malformed(worker: Int)
+    /// A message of the current round from worker `worker`.
+    case current(worker: Int, _Message)
+  }
+
+  /// Progresses the pending sends and receives at most one message for the current round of
+  /// `workers` workers, recording hellos and dropping late messages; resets `backoff` when
+  /// something arrived.
+  func nextReply(workers: Int, backoff: inout _Backoff) -> Reply {
+    transport.progress()
+    guard let (source, message) = transport.receive(tag: _Message.toMasterTag) else { return .nothing }
+    backoff.reset()
+    let w = source - 1
+    guard w >= 0, w < workers else { return .ignored }
+    guard let message else { return .malformed(worker: w) }
+    if noteHello(message, from: source) { return .ignored }
+    guard message.round == roundID, message.worker == Int64(w) else { return .ignored }
+    return .current(worker: w, message)
+  }
+
   /// Whether worker `w`'s process is gone (known only for workers on this host that said hello);
   /// marks it dead when so.
   func checkDeath(of w: Int) -> Bool {

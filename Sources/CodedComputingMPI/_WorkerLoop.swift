@@ -71,15 +71,7 @@ struct _WorkerLoop {
   /// Acknowledges, rebuilds the workload, waits the delay (interruptibly), computes and replies.
   mutating func compute(_ task: _Message) {
     let worker = task.worker
-    reply(.ack, task)
-    let workload: any Workload
-    switch resolve(task) {
-    case .success(let resolved): workload = resolved
-    case .failure(let failure):
-      reply(.failure, task, bytes: Array(failure.message.utf8))
-      return
-    }
-    guard sleep(nanoseconds: task.a, round: task.round) else { return }
+    guard let workload = start(task) else { return }
     do {
       let values = try workload.evaluate(task.values)
       transport.send(
@@ -94,15 +86,7 @@ struct _WorkerLoop {
   /// returns no values (exhausted), the limit, or the master ends the round. At most eight
   /// results are in flight, so a fast worker cannot flood the master.
   mutating func stream(_ task: _Message) {
-    reply(.ack, task)
-    let workload: any Workload
-    switch resolve(task) {
-    case .success(let resolved): workload = resolved
-    case .failure(let failure):
-      reply(.failure, task, bytes: Array(failure.message.utf8))
-      return
-    }
-    guard sleep(nanoseconds: task.a, round: task.round) else { return }
+    guard let workload = start(task) else { return }
     var index: Int64 = 0
     while task.c == 0 || index < task.c {
       while transport.pendingCount() >= 8 {
@@ -125,6 +109,19 @@ struct _WorkerLoop {
       index += 1
     }
     reply(.exhausted, task)
+  }
+
+  /// The start of every task: acknowledge it, rebuild its workload (replying the failure when
+  /// that fails) and sleep its injected delay. Nil when there is nothing more to do.
+  mutating func start(_ task: _Message) -> (any Workload)? {
+    reply(.ack, task)
+    switch resolve(task) {
+    case .success(let workload):
+      return sleep(nanoseconds: task.a, round: task.round) ? workload : nil
+    case .failure(let failure):
+      reply(.failure, task, bytes: Array(failure.message.utf8))
+      return nil
+    }
   }
 
   /// The task's workload: from the cache by hash, else built from the descriptor it carries.

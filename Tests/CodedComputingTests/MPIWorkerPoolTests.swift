@@ -29,6 +29,17 @@ struct MPIWorkerPoolTests {
     row.filter { !$0.key.hasSuffix("_seconds") }
   }
 
+  /// Expects the MPI row's MSE (and its spread over trials) within 1e-12 relative of the
+  /// in-process run's MSE: the same survivors decode the same values up to rounding.
+  static func expectMSE(
+    _ row: [String: String], matches local: CLISplineTests.Run, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let expected = number(columns(local.stdout), "mse")
+    #expect(expected > 0, "\(local.stderr)", sourceLocation: sourceLocation)
+    #expect(abs(number(row, "mse") - expected) <= 1e-12 * expected, sourceLocation: sourceLocation)
+    #expect(number(row, "mse_std") <= 1e-12 * expected, sourceLocation: sourceLocation)
+  }
+
   struct Case: Sendable, CustomTestStringConvertible {
     let scheme: String
     let function: String
@@ -115,11 +126,7 @@ struct MPIWorkerPoolTests {
     #expect(round < 0.4, "a round took \(round) s with 2 s stragglers")
     #expect(mpi.seconds < 8, "4 rounds of which none waits for the 2 s workers took \(mpi.seconds) s")
     // Every round decoded from the same 10 fast workers: the in-process fixed-set numbers.
-    let local = try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "3,8"])
-    let expected = Self.columns(local.stdout)
-    let mse = Self.number(expected, "mse")
-    #expect(abs(Self.number(row, "mse") - mse) <= 1e-12 * mse)
-    #expect(Self.number(row, "mse_std") <= 1e-12 * mse)
+    Self.expectMSE(row, matches: try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "3,8"]))
     #expect(Self.number(row, "mean_survivors") == 10)
   }
 
@@ -167,8 +174,7 @@ struct MPIWorkerPoolTests {
     let a = try CSVTable.read(contentsOf: mpiPath).values
     let b = try CSVTable.read(contentsOf: localPath).values
     #expect(relativeGap(a, b) <= 1e-12)
-    let expected = Self.number(Self.columns(local.stdout), "mse")
-    #expect(abs(Self.number(row, "mse") - expected) <= 1e-12 * expected)
+    Self.expectMSE(row, matches: local)
   }
 
   @Test("killed workers on the arrival path: every round decodes from the six live workers")
@@ -186,14 +192,11 @@ struct MPIWorkerPoolTests {
     #expect(mpi.status == 0, "\(mpi.stderr)")
     let row = Self.columns(mpi.stdout)
     #expect(Self.number(row, "mean_survivors") == 6)
-    // Same survivors every round: the trials agree up to rounding (the decoder's GEMM).
-    #expect(Self.number(row, "mse_std") <= 1e-12 * Self.number(row, "mse"))
     // A dead worker is a straggler from the start; whether a round ended before its death was
     // noticed (failed_workers counts only noticed ones) does not change who answered.
     #expect((0...2).contains(Int(row["failed_workers"] ?? "") ?? -1))
-    let local = try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "0,7"])
-    let expected = Self.number(Self.columns(local.stdout), "mse")
-    #expect(abs(Self.number(row, "mse") - expected) <= 1e-12 * expected)
+    // Same survivors every round: the trials agree up to rounding (the decoder's GEMM).
+    Self.expectMSE(row, matches: try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "0,7"]))
   }
 
   @Test("more deaths than the code tolerates: one error line naming the dead workers, exit 1, no hang")
