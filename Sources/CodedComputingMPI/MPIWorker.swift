@@ -9,27 +9,36 @@ import Foundation
 /// waking early when the master abandons the round — computes f on its input row and sends the
 /// result, or the error's message when f throws or the workload cannot be rebuilt (the master
 /// then counts this worker as a straggler). A streaming task produces results until the master
-/// abandons the round or the producer is exhausted.
+/// abandons the round or the producer is exhausted. Faults can be injected (``Fault``).
 ///
 /// ```swift
 /// let world = try MPIWorld.initialize()
 /// if world.rank > 0 { MPIWorker(world: world).run() }
 /// ```
 public struct MPIWorker {
-  public let world: MPIWorld
-  /// Fault injection: when true, the rank kills itself with SIGKILL as soon as work arrives
-  /// (`coded … --kill-workers`). Run the job under `mpirun --enable-recovery`, or Open MPI
-  /// aborts every rank when one dies.
-  public var diesOnWork: Bool
+  /// A fault to inject into one worker rank (tests and demonstrations of failure handling).
+  public enum Fault: Sendable, Equatable {
+    /// The rank kills itself with SIGKILL as soon as work arrives (`coded … --kill-workers`). Run
+    /// the job under `mpirun --enable-recovery`, or Open MPI aborts every rank when one dies.
+    case dies
+    /// Every answer is NaN in every coordinate (`--garble-workers I`).
+    case answersNonFinite
+    /// Every answer misses its last value (`--garble-workers I:short`).
+    case answersWrongLength
+  }
 
-  public init(world: MPIWorld, diesOnWork: Bool = false) {
+  public let world: MPIWorld
+  /// The injected fault of this rank, or nil for an honest worker.
+  public var fault: Fault?
+
+  public init(world: MPIWorld, fault: Fault? = nil) {
     self.world = world
-    self.diesOnWork = diesOnWork
+    self.fault = fault
   }
 
   /// Runs until the master's stop message, then returns (the caller finalises MPI).
   public func run() {
-    var loop = _WorkerLoop(rank: world.rank, diesOnWork: diesOnWork)
+    var loop = _WorkerLoop(rank: world.rank, fault: fault)
     loop.run()
   }
 }

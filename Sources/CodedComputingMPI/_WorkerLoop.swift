@@ -5,7 +5,7 @@ import Foundation
 /// message that arrived while it was busy and still has to be handled.
 struct _WorkerLoop {
   let rank: Int
-  let diesOnWork: Bool
+  let fault: MPIWorker.Fault?
   let transport = _Transport()
   /// Workloads (or why they could not be built) by descriptor hash.
   var workloads: [Int64: Result<any Workload, _WorkerFailure>] = [:]
@@ -13,9 +13,9 @@ struct _WorkerLoop {
   var held: _Message? = nil
   var idle = _Backoff()
 
-  init(rank: Int, diesOnWork: Bool) {
+  init(rank: Int, fault: MPIWorker.Fault?) {
     self.rank = rank
-    self.diesOnWork = diesOnWork
+    self.fault = fault
   }
 
   mutating func run() {
@@ -37,12 +37,9 @@ struct _WorkerLoop {
         transport.send(_Message(kind: .bye, worker: Int64(rank - 1)), to: 0, tag: _Message.toMasterTag)
         drainSends(for: .seconds(5))
         return
-      case .task:
-        if diesOnWork { raise(SIGKILL) }
-        compute(message)
-      case .streamTask:
-        if diesOnWork { raise(SIGKILL) }
-        stream(message)
+      case .task, .streamTask:
+        if fault == .dies { raise(SIGKILL) }
+        if message.kind == .task { compute(message) } else { stream(message) }
       default:
         continue  // an abandon of a round this worker has finished, or noise
       }
@@ -73,7 +70,7 @@ struct _WorkerLoop {
     let worker = task.worker
     guard let workload = start(task) else { return }
     do {
-      let values = try workload.evaluate(task.values)
+      let values = garbled(try workload.evaluate(task.values))
       transport.send(
         _Message(kind: .result, round: task.round, worker: worker, values: values), to: 0,
         tag: _Message.toMasterTag)
@@ -96,12 +93,13 @@ struct _WorkerLoop {
       }
       idle.reset()
       if isInterrupted(round: task.round) { return }
-      let values: [Double]
+      var values: [Double]
       do { values = try workload.evaluate([Double(task.worker), Double(index)]) } catch {
         reply(.failure, task, bytes: Array(String(describing: error).utf8))
         return
       }
       guard !values.isEmpty else { break }
+      values = garbled(values)
       transport.send(
         _Message(kind: .result, round: task.round, worker: task.worker, a: index, values: values),
         to: 0, tag: _Message.toMasterTag)
@@ -121,6 +119,15 @@ struct _WorkerLoop {
     case .failure(let failure):
       reply(.failure, task, bytes: Array(failure.message.utf8))
       return nil
+    }
+  }
+
+  /// An answer as this worker's injected fault makes it.
+  func garbled(_ values: [Double]) -> [Double] {
+    switch fault {
+    case .answersNonFinite: return values.map { _ in .nan }
+    case .answersWrongLength: return Array(values.dropLast())
+    case .dies, nil: return values
     }
   }
 

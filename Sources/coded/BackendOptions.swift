@@ -17,6 +17,9 @@ struct BackendOptions: ParsableArguments {
   @Option(name: .customLong("kill-workers"), help: "With --backend mpi: comma-separated workers (0-based) that kill themselves with SIGKILL when their work arrives (fault injection; run under `mpirun --enable-recovery`).")
   var killWorkers: String?
 
+  @Option(name: .customLong("garble-workers"), help: "With --backend mpi: comma-separated workers (0-based) that answer garbage: I answers NaN, I:short one value too few (fault injection).")
+  var garbleWorkers: String?
+
   /// Runs `body` with the chosen pool. Under `--backend mpi`, only rank 0 runs `body`; the other
   /// ranks serve as workers until rank 0 stops them, and return without running it. Every rank
   /// is stopped and MPI finalised before this returns or throws.
@@ -24,16 +27,18 @@ struct BackendOptions: ParsableArguments {
   func withPool(workers: Int, _ body: (any WorkerPool) async throws -> Void) async throws {
     let choice: Backend
     let kills: [Int]
+    let faults: [Int: MPIWorker.Fault]
     do {
       choice = try parseChoice(backend, what: "backend", as: Backend.self)
       kills = try killWorkers.map { try parseIntegerList($0, option: "--kill-workers") } ?? []
+      faults = try Self.faults(kills: kills, garbled: garbleWorkers)
     } catch {
       // Every rank of an MPI job parses the same flags: only rank 0 reports.
       if let rank = MPIWorld.launchedRank, rank != 0 { throw ExitCode(1) }
       throw error
     }
     guard choice == .mpi else {
-      guard kills.isEmpty else { throw CLIFailure("--kill-workers needs --backend mpi") }
+      guard faults.isEmpty else { throw CLIFailure("--kill-workers and --garble-workers need --backend mpi") }
       try await body(InProcessWorkerPool())
       return
     }
@@ -46,7 +51,7 @@ struct BackendOptions: ParsableArguments {
       throw CLIFailure("--backend mpi: \(error)")
     }
     guard world.rank == 0 else {
-      MPIWorker(world: world, diesOnWork: kills.contains(world.rank - 1)).run()
+      MPIWorker(world: world, fault: faults[world.rank - 1]).run()
       MPIWorld.finalize()
       return
     }
@@ -60,8 +65,8 @@ struct BackendOptions: ParsableArguments {
         throw CLIFailure(
           "N = \(workers) workers need \(workers + 1) MPI ranks but the world has \(world.size); run: \(launch)")
       }
-      if let bad = kills.first(where: { $0 < 0 || $0 >= workers }) {
-        throw CLIFailure("--kill-workers: worker \(bad) is not in 0..<\(workers)")
+      if let bad = faults.keys.sorted().first(where: { $0 < 0 || $0 >= workers }) {
+        throw CLIFailure("--kill-workers/--garble-workers: worker \(bad) is not in 0..<\(workers)")
       }
       try await body(pool)
     } catch {
@@ -75,6 +80,23 @@ struct BackendOptions: ParsableArguments {
     MPIWorld.finalize()
   }
 
+  /// The injected faults by worker: `--kill-workers I,J` and `--garble-workers I,J:short`.
+  static func faults(kills: [Int], garbled: String?) throws -> [Int: MPIWorker.Fault] {
+    var faults = Dictionary(kills.map { ($0, MPIWorker.Fault.dies) }, uniquingKeysWith: { a, _ in a })
+    for item in garbled?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
+      let parts = item.split(separator: ":", omittingEmptySubsequences: false)
+      guard let worker = Int(parts[0]), parts.count <= 2 else {
+        throw CLIFailure("--garble-workers: '\(item)' is not I or I:short")
+      }
+      switch parts.count == 2 ? String(parts[1]) : "nan" {
+      case "nan": faults[worker] = .answersNonFinite
+      case "short": faults[worker] = .answersWrongLength
+      default: throw CLIFailure("--garble-workers: '\(item)' is not I or I:short")
+      }
+    }
+    return faults
+  }
+
   /// What the MPI pool knows about failed workers, to append to an error line.
   static func diagnosis(_ pool: MPIWorkerPool) -> String {
     var parts: [String] = []
@@ -86,7 +108,8 @@ struct BackendOptions: ParsableArguments {
     let failures = pool.lastFailures.filter { !dead.contains($0.key) }
     if let first = failures.min(by: { $0.key < $1.key }) {
       let message = first.value.replacingOccurrences(of: "\n", with: " ")
-      parts.append("\(failures.count) failed worker(s), first: \(message)")
+      let workers = failures.keys.sorted().map(String.init).joined(separator: ", ")
+      parts.append("failed workers: \(workers) (first: \(message))")
     }
     return parts.isEmpty ? "" : "; " + parts.joined(separator: "; ")
   }

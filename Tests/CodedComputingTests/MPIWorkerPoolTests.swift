@@ -231,6 +231,48 @@ struct MPIWorkerPoolTests {
     #expect(run.errorLines.first?.contains("dead workers: 0, 3") == true, "\(run.stderr)")
   }
 
+  @Test("garbage answers (NaN, one value short) within the tolerance: the estimates of those workers straggling")
+  func garbledWithinTolerance() throws {
+    let scratch = try CLISplineTests.Scratch()
+    let mpiPath = scratch.directory.appendingPathComponent("mpi.csv").path
+    let localPath = scratch.directory.appendingPathComponent("local.csv").path
+    let base = [
+      "run", "--scheme", "lcc", "--function", "square", "--K", "3", "--dim", "2", "--workers", "8",
+      "--stragglers", "1", "--straggler-model", "fixed",
+    ]
+    let mpi = try MPILauncher.coded(
+      ranks: 9,
+      base + [
+        "--straggler-set", "2", "--garble-workers", "1,5:short", "--backend", "mpi",
+        "--decoded-output", mpiPath,
+      ], limit: 60)
+    #expect(mpi.status == 0, "\(mpi.stderr)")
+    let row = Self.columns(mpi.stdout)
+    #expect(row["failed_workers"] == "2")
+    let local = try cli.coded(base + ["--straggler-set", "1,2,5", "--decoded-output", localPath])
+    #expect(local.status == 0, "\(local.stderr)")
+    let a = try CSVTable.read(contentsOf: mpiPath).values
+    let b = try CSVTable.read(contentsOf: localPath).values
+    #expect(relativeGap(a, b) <= 1e-12)
+  }
+
+  @Test("more garbage answers than the code tolerates: one error line naming the failed workers and why, exit 1")
+  func garbledBeyondTolerance() throws {
+    let run = try MPILauncher.coded(
+      ranks: 9,
+      [
+        "run", "--scheme", "lcc", "--function", "square", "--K", "3", "--workers", "8",
+        "--stragglers", "1", "--straggler-model", "random", "--garble-workers", "1,5:short,6",
+        "--backend", "mpi",
+      ], limit: 60)
+    #expect(run.status == 1)
+    #expect(run.stdout.isEmpty)
+    #expect(run.errorLines.count == 1, "\(run.stderr)")
+    let line = String(run.errorLines.first ?? "")
+    #expect(line.contains("failed workers: 1, 5, 6"), "\(line)")
+    #expect(line.contains("returned a non-finite value"), "\(line)")
+  }
+
   @Test("N larger than the world: one error line with the mpirun command, every rank stops, exit 1")
   func worldTooSmall() throws {
     let run = try MPILauncher.coded(
