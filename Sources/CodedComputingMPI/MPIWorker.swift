@@ -25,6 +25,9 @@ public struct MPIWorker {
     case answersNonFinite
     /// Every answer misses its last value (`--garble-workers I:short`).
     case answersWrongLength
+    /// The worker sleeps its injected delay without watching for the master's `abandon`, so its
+    /// results of abandoned rounds arrive during later rounds (`--garble-workers I:late`).
+    case answersLate
   }
 
   public let world: MPIWorld

@@ -17,7 +17,7 @@ struct BackendOptions: ParsableArguments {
   @Option(name: .customLong("kill-workers"), help: "With --backend mpi: comma-separated workers (0-based) that kill themselves with SIGKILL when their work arrives (fault injection; run under `mpirun --enable-recovery`).")
   var killWorkers: String?
 
-  @Option(name: .customLong("garble-workers"), help: "With --backend mpi: comma-separated workers (0-based) that answer garbage: I answers NaN, I:short one value too few (fault injection).")
+  @Option(name: .customLong("garble-workers"), help: "With --backend mpi: comma-separated workers (0-based) that misbehave: I answers NaN, I:short one value too few, I:late ignores the master's abandon and answers after its delay, during later rounds (fault injection).")
   var garbleWorkers: String?
 
   /// Runs `body` with the chosen pool. Under `--backend mpi`, only rank 0 runs `body`; the other
@@ -86,12 +86,13 @@ struct BackendOptions: ParsableArguments {
     for item in garbled?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
       let parts = item.split(separator: ":", omittingEmptySubsequences: false)
       guard let worker = Int(parts[0]), parts.count <= 2 else {
-        throw CLIFailure("--garble-workers: '\(item)' is not I or I:short")
+        throw CLIFailure("--garble-workers: '\(item)' is not I, I:short or I:late")
       }
       switch parts.count == 2 ? String(parts[1]) : "nan" {
       case "nan": faults[worker] = .answersNonFinite
       case "short": faults[worker] = .answersWrongLength
-      default: throw CLIFailure("--garble-workers: '\(item)' is not I or I:short")
+      case "late": faults[worker] = .answersLate
+      default: throw CLIFailure("--garble-workers: '\(item)' is not I, I:short or I:late")
       }
     }
     return faults

@@ -130,6 +130,30 @@ struct MPIWorkerPoolTests {
     #expect(Self.number(row, "mean_survivors") == 10)
   }
 
+  @Test("results of abandoned rounds arriving during later rounds are dropped")
+  func lateResultsOfEarlierRounds() throws {
+    // The others answer after 0.1 s; workers 3 and 8 sleep 0.3 s without watching for the
+    // abandon: each round (~0.1 s) ends without them, and their answers reach the master during
+    // the next rounds. Taken as answers of the
+    // current round they would change the survivors; dropped, every round decodes from the ten
+    // fast workers — the in-process numbers for workers 3 and 8 straggling.
+    let base = [
+      "run", "--scheme", "letcc", "--function", "xsinx", "--K", "6", "--workers", "12",
+      "--stragglers", "2", "--seed", "4",
+    ]
+    let mpi = try MPILauncher.coded(
+      ranks: 13,
+      base + [
+        "--straggler-model", "arrival", "--latency", "slow-set:3,8@0.1,0.3", "--trials", "6",
+        "--garble-workers", "3:late,8:late", "--backend", "mpi",
+      ])
+    #expect(mpi.status == 0, "\(mpi.stderr)")
+    let row = Self.columns(mpi.stdout)
+    #expect(Self.number(row, "mean_survivors") == 10)
+    #expect(row["failed_workers"] == "0")
+    Self.expectMSE(row, matches: try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "3,8"]))
+  }
+
   @Test("random latencies: late results of abandoned rounds are dropped (same MSE as the survivors decode)")
   func lateResultsDropped() throws {
     // Exponential delays with a mean of 20 ms: each round abandons 3 workers, whose results may
