@@ -110,8 +110,9 @@ func overhead(_ pool: MPIWorkerPool) async throws {
   print(lines.joined(separator: "\n"))
 }
 
-/// Streaming rounds on the worker ranks: a consumer that stops after 30 results, then producers
-/// that run out after 5 results each. Prints what arrived; exits 1 when it is not what it must be.
+/// Streaming rounds on the worker ranks — a consumer that stops after 30 results, producers that
+/// run out after 5 results each, endless producers stopped by a 0.3 s deadline — then
+/// ``roundChecks(_:)``. Prints what arrived; exits 1 when it is not what it must be.
 func streamCheck(_ pool: MPIWorkerPool) async throws {
   let n = pool.workerCount
   let (stopped, seen) = try await pool.stream(
@@ -132,7 +133,45 @@ func streamCheck(_ pool: MPIWorkerPool) async throws {
     return .continue
   }
   print("exhaust: ending=\(exhausted.ending) delivered=\(count) per-worker=\(exhausted.resultsPerWorker)")
+  let (endless, _) = try await pool.stream(
+    StreamingRound(workers: n, producer: CounterProducer(workload: CounterWorkload(limit: 1 << 40)),
+                   deadline: .milliseconds(300)),
+    initialState: 0
+  ) { count, _ in
+    count += 1
+    return .continue
+  }
+  print("deadline: ending=\(endless.ending) seconds-under-1=\(endless.seconds < 1)")
   guard stopped.ending == .stopped, stopped.delivered == 30, consistent, exhausted.ending == .exhausted,
-    count == 5 * n, exhausted.resultsPerWorker == Array(repeating: 5, count: n)
+    count == 5 * n, exhausted.resultsPerWorker == Array(repeating: 5, count: n),
+    endless.ending == .deadline, endless.seconds < 1
   else { fail("the streaming rounds did not deliver what the producers made") }
+  try await roundChecks(pool)
+}
+
+/// Plain rounds: per-worker times and arrivals are reported; a deadline ends a round of workers
+/// that all sleep 5 s within a fraction of a second.
+func roundChecks(_ pool: MPIWorkerPool) async throws {
+  let n = pool.workerCount
+  let inputs = uniformInputs(count: n, dimension: 3, range: -1...1, seed: 3)
+  // Worker n sleeps n·20 ms: the arrivals come in worker order.
+  let outcome = try await pool.run(
+    Round(inputs: inputs, workload: BuiltinFunction.sin, stoppingRule: .count(n),
+          injectedDelays: (0..<n).map { .milliseconds(20 * $0) }))
+  let order = outcome.arrivals.map(\.worker)
+  let timed = outcome.durations.allSatisfy { $0 != nil }
+  let late = outcome.durations.last.flatMap { $0 }.map { $0 >= 0.02 * Double(n - 1) } ?? false
+  print("times: arrival-order=\(order) all-timed=\(timed) last-waited-its-delay=\(late)")
+  let start = ContinuousClock.now
+  var deadlineError = ""
+  do {
+    _ = try await pool.run(
+      Round(inputs: inputs, workload: BuiltinFunction.sin, stoppingRule: .count(1),
+            deadline: .milliseconds(300), injectedDelays: Array(repeating: .seconds(5), count: n)))
+  } catch { deadlineError = "\(error)" }
+  let waited = (ContinuousClock.now - start).inSeconds
+  print("deadline-round: error=\(deadlineError) under-1s=\(waited < 1)")
+  guard order == Array(0..<n), timed, late, !deadlineError.isEmpty, waited < 1 else {
+    fail("round timing checks failed")
+  }
 }

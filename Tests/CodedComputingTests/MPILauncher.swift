@@ -25,9 +25,12 @@ struct MPILauncher {
 
   static var isAvailable: Bool { mpirun != nil && CLISplineTests.executable != nil }
 
-  /// The options every job gets: root is allowed, more ranks than cores, idle ranks yield.
+  /// The options every job gets: root is allowed, more ranks than cores, idle ranks yield, and no
+  /// cross-memory-attach copies (containers often forbid the ptrace they need; the messages here
+  /// are small).
   static let common = [
     "--allow-run-as-root", "--oversubscribe", "--mca", "mpi_yield_when_idle", "1",
+    "--mca", "btl_vader_single_copy_mechanism", "none",
   ]
 
   /// `mpirun [--enable-recovery] -np ranks coded arguments…`.

@@ -328,13 +328,16 @@ struct MPIWorkerPoolTests {
     #expect(single.errorLines.first?.contains("mpirun -np 9") == true, "\(single.stderr)")
   }
 
-  @Test("streaming rounds on MPI ranks: the consumer's stop ends the stream; exhausted producers end it too")
+  @Test("streaming rounds and round timing on MPI ranks: stop, exhaustion, deadlines, per-worker times")
   func streaming() throws {
     // mpi-bench stream checks the delivered results itself and exits 1 when they are wrong.
     let run = try MPILauncher.bench(ranks: 5, ["stream"], limit: 60)
     #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
     #expect(run.stdout.contains("stop: ending=stopped delivered=30 consistent=true"), "\(run.stdout)")
     #expect(run.stdout.contains("exhaust: ending=exhausted delivered=20 per-worker=[5, 5, 5, 5]"), "\(run.stdout)")
+    #expect(run.stdout.contains("deadline: ending=deadline seconds-under-1=true"), "\(run.stdout)")
+    #expect(run.stdout.contains("times: arrival-order=[0, 1, 2, 3] all-timed=true last-waited-its-delay=true"), "\(run.stdout)")
+    #expect(run.stdout.contains("deadline-round: error=only 0 workers answered (0 failed); 1 were needed under-1s=true"), "\(run.stdout)")
   }
 
   @Test("a model file missing on the worker ranks: one error line with the workers' reason, exit 1")
