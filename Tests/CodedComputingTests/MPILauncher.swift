@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Every job is started through coreutils `timeout` (SIGTERM after `limit`, which `mpirun`
 /// forwards to its ranks, then SIGKILL 5 s later), so a hang fails the test instead of stalling
-/// the suite. When `mpirun` is not on PATH the MPI suites are skipped with a visible message
-/// (CI installs Open MPI, so there they run).
+/// the suite. When `mpirun` is not on PATH (or `CODED_MPIRUN` is set empty) the MPI suite is
+/// skipped with a visible message (CI installs Open MPI, so there it runs).
 struct MPILauncher {
   struct Run {
     let status: Int32
@@ -17,7 +17,11 @@ struct MPILauncher {
     var errorLines: [Substring] { stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") } }
   }
 
+  /// `mpirun` on PATH, or `CODED_MPIRUN` (a path; empty: pretend there is none).
   static let mpirun: String? = {
+    if let override = ProcessInfo.processInfo.environment["CODED_MPIRUN"] {
+      return override.isEmpty ? nil : override
+    }
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     return path.split(separator: ":").map { "\($0)/mpirun" }
       .first { FileManager.default.isExecutableFile(atPath: $0) }
