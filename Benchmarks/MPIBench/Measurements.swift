@@ -4,7 +4,9 @@ import Foundation
 
 /// Resident set size of this process in KiB (/proc/self/status VmRSS).
 func residentKiB() -> Int {
-  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+    return -1
+  }
   for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
   }
@@ -13,9 +15,14 @@ func residentKiB() -> Int {
 
 /// The CPU model (`lscpu`'s "Model name").
 func cpuModel() -> String {
-  guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+  guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
+    return "unknown"
+  }
   let line = info.split(separator: "\n").first { $0.hasPrefix("model name") }
-  return line.map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown"
+  return line.map {
+    $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
+      ?? ""
+  } ?? "unknown"
 }
 
 func percentile(_ values: [Double], _ p: Double) -> Double {
@@ -26,7 +33,8 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 }
 
 func write(_ lines: [String], to name: String) throws {
-  try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+  try FileManager.default.createDirectory(
+    atPath: outputDirectory, withIntermediateDirectories: true)
   let path = "\(outputDirectory)/\(name)"
   try CSVTable.writeAtomically(lines.joined(separator: "\n") + "\n", to: path)
   print("wrote \(path)")
@@ -39,7 +47,8 @@ func soak(_ pool: MPIWorkerPool) async throws {
   let rounds = option("rounds", 500)
   let n = pool.workerCount
   let (k, d, s) = (8, 32, 2)
-  let code = try SplineCode(inputCount: k, workerCount: n, decoderLambda: .optimal, plannedStragglers: s)
+  let code = try SplineCode(
+    inputCount: k, workerCount: n, decoderLambda: .optimal, plannedStragglers: s)
   let inputs = uniformInputs(count: k, dimension: d, range: -1...1, seed: 1)
   let truth = BuiltinFunction.sigmoid.evaluate(batch: inputs)
   var generator = SplitMix64(seed: 2)
@@ -53,8 +62,9 @@ func soak(_ pool: MPIWorkerPool) async throws {
     let coded = try code.encode(inputs)
     let delays = latency.sample(count: n, using: &generator).map { Duration.seconds($0) }
     let outcome = try await pool.run(
-      Round(inputs: coded, workload: BuiltinFunction.sigmoid, stoppingRule: .count(n - s),
-            deadline: .seconds(10), injectedDelays: delays))
+      Round(
+        inputs: coded, workload: BuiltinFunction.sigmoid, stoppingRule: .count(n - s),
+        deadline: .seconds(10), injectedDelays: delays))
     let estimates = try code.decode(outcome.outputs, survivors: outcome.survivors)
     let elapsed = (ContinuousClock.now - start).inSeconds
     worstError = max(worstError, meanSquaredError(estimates, truth))
@@ -82,8 +92,12 @@ func overhead(_ pool: MPIWorkerPool) async throws {
   let n = pool.workerCount
   let code = try SplineCode(inputCount: k, workerCount: n)
   let inputs = uniformInputs(count: k, dimension: d, range: -1...1, seed: 1)
-  var lines = ["backend,K,N,d,rounds,encode_ms_p50,round_ms_p50,round_ms_p99,decode_ms_p50,total_ms_p50,total_ms_mean,cpu"]
-  for (name, backend) in [("inprocess", InProcessWorkerPool() as any WorkerPool), ("mpi", pool as any WorkerPool)] {
+  var lines = [
+    "backend,K,N,d,rounds,encode_ms_p50,round_ms_p50,round_ms_p99,decode_ms_p50,total_ms_p50,total_ms_mean,cpu"
+  ]
+  for (name, backend) in [
+    ("inprocess", InProcessWorkerPool() as any WorkerPool), ("mpi", pool as any WorkerPool),
+  ] {
     var encode: [Double] = []
     var round: [Double] = []
     var decode: [Double] = []
@@ -93,7 +107,9 @@ func overhead(_ pool: MPIWorkerPool) async throws {
       let coded = try code.encode(inputs)
       let t1 = ContinuousClock.now
       let outcome = try await backend.run(
-        Round(inputs: coded, workload: BuiltinFunction.sigmoid, stoppingRule: .count(n), deadline: .seconds(60)))
+        Round(
+          inputs: coded, workload: BuiltinFunction.sigmoid, stoppingRule: .count(n),
+          deadline: .seconds(60)))
       let t2 = ContinuousClock.now
       _ = try code.decode(outcome.outputs, survivors: outcome.survivors)
       let t3 = ContinuousClock.now
@@ -104,7 +120,8 @@ func overhead(_ pool: MPIWorkerPool) async throws {
       total.append((t3 - t0).inSeconds * 1000)
     }
     lines.append(
-      "\(name),\(k),\(n),\(d),\(rounds),\(percentile(encode, 50)),\(percentile(round, 50)),\(percentile(round, 99)),\(percentile(decode, 50)),\(percentile(total, 50)),\(total.reduce(0, +) / Double(total.count)),\"\(cpuModel())\"")
+      "\(name),\(k),\(n),\(d),\(rounds),\(percentile(encode, 50)),\(percentile(round, 50)),\(percentile(round, 99)),\(percentile(decode, 50)),\(percentile(total, 50)),\(total.reduce(0, +) / Double(total.count)),\"\(cpuModel())\""
+    )
   }
   try write(lines, to: "overhead.csv")
   print(lines.joined(separator: "\n"))
@@ -116,33 +133,44 @@ func overhead(_ pool: MPIWorkerPool) async throws {
 func streamCheck(_ pool: MPIWorkerPool) async throws {
   let n = pool.workerCount
   let (stopped, seen) = try await pool.stream(
-    StreamingRound(workers: n, producer: CounterProducer(workload: CounterWorkload(limit: 1000)),
-                   deadline: .seconds(30), maximumResultsPerWorker: 1000),
+    StreamingRound(
+      workers: n, producer: CounterProducer(workload: CounterWorkload(limit: 1000)),
+      deadline: .seconds(30), maximumResultsPerWorker: 1000),
     initialState: [StreamedResult]()
   ) { seen, result in
     seen.append(result)
     return seen.count == 30 ? .stop : .continue
   }
-  let consistent = seen.allSatisfy { $0.values == [Double($0.worker), Double($0.index), Double($0.index * $0.index)] }
-  print("stop: ending=\(stopped.ending) delivered=\(stopped.delivered) consistent=\(consistent) workers=\(Set(seen.map(\.worker)).count)")
+  let consistent = seen.allSatisfy {
+    $0.values == [Double($0.worker), Double($0.index), Double($0.index * $0.index)]
+  }
+  print(
+    "stop: ending=\(stopped.ending) delivered=\(stopped.delivered) consistent=\(consistent) workers=\(Set(seen.map(\.worker)).count)"
+  )
   let (exhausted, count) = try await pool.stream(
-    StreamingRound(workers: n, producer: CounterProducer(workload: CounterWorkload(limit: 5)), deadline: .seconds(30)),
+    StreamingRound(
+      workers: n, producer: CounterProducer(workload: CounterWorkload(limit: 5)),
+      deadline: .seconds(30)),
     initialState: 0
   ) { count, _ in
     count += 1
     return .continue
   }
-  print("exhaust: ending=\(exhausted.ending) delivered=\(count) per-worker=\(exhausted.resultsPerWorker)")
+  print(
+    "exhaust: ending=\(exhausted.ending) delivered=\(count) per-worker=\(exhausted.resultsPerWorker)"
+  )
   let (endless, _) = try await pool.stream(
-    StreamingRound(workers: n, producer: CounterProducer(workload: CounterWorkload(limit: 1 << 40)),
-                   deadline: .milliseconds(300)),
+    StreamingRound(
+      workers: n, producer: CounterProducer(workload: CounterWorkload(limit: 1 << 40)),
+      deadline: .milliseconds(300)),
     initialState: 0
   ) { count, _ in
     count += 1
     return .continue
   }
   print("deadline: ending=\(endless.ending) seconds-under-1=\(endless.seconds < 1)")
-  guard stopped.ending == .stopped, stopped.delivered == 30, consistent, exhausted.ending == .exhausted,
+  guard stopped.ending == .stopped, stopped.delivered == 30, consistent,
+    exhausted.ending == .exhausted,
     count == 5 * n, exhausted.resultsPerWorker == Array(repeating: 5, count: n),
     endless.ending == .deadline, endless.seconds < 1
   else { fail("the streaming rounds did not deliver what the producers made") }
@@ -156,8 +184,9 @@ func roundChecks(_ pool: MPIWorkerPool) async throws {
   let inputs = uniformInputs(count: n, dimension: 3, range: -1...1, seed: 3)
   // Worker n sleeps n·20 ms: the arrivals come in worker order.
   let outcome = try await pool.run(
-    Round(inputs: inputs, workload: BuiltinFunction.sin, stoppingRule: .count(n),
-          injectedDelays: (0..<n).map { .milliseconds(20 * $0) }))
+    Round(
+      inputs: inputs, workload: BuiltinFunction.sin, stoppingRule: .count(n),
+      injectedDelays: (0..<n).map { .milliseconds(20 * $0) }))
   let order = outcome.arrivals.map(\.worker)
   let timed = outcome.durations.allSatisfy { $0 != nil }
   let late = outcome.durations.last.flatMap { $0 }.map { $0 >= 0.02 * Double(n - 1) } ?? false
@@ -166,8 +195,9 @@ func roundChecks(_ pool: MPIWorkerPool) async throws {
   var deadlineError = ""
   do {
     _ = try await pool.run(
-      Round(inputs: inputs, workload: BuiltinFunction.sin, stoppingRule: .count(1),
-            deadline: .milliseconds(300), injectedDelays: Array(repeating: .seconds(5), count: n)))
+      Round(
+        inputs: inputs, workload: BuiltinFunction.sin, stoppingRule: .count(1),
+        deadline: .milliseconds(300), injectedDelays: Array(repeating: .seconds(5), count: n)))
   } catch { deadlineError = "\(error)" }
   let waited = (ContinuousClock.now - start).inSeconds
   print("deadline-round: error=\(deadlineError) under-1s=\(waited < 1)")

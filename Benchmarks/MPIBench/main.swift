@@ -16,11 +16,14 @@ struct CounterWorkload: Workload {
   var name: String { "counter" }
   func outputDimension(inputDimension d: Int) -> Int { 3 }
   func evaluate(_ input: [Double]) throws -> [Double] {
-    guard input.count == 2 else { throw WorkloadError.wrongInputDimension(expected: 2, actual: input.count) }
+    guard input.count == 2 else {
+      throw WorkloadError.wrongInputDimension(expected: 2, actual: input.count)
+    }
     return Int(input[1]) < limit ? [input[0], input[1], input[1] * input[1]] : []
   }
   var descriptor: WorkloadDescriptor? {
-    WorkloadDescriptor(kind: "mpi-bench-counter", name: "counter", parameters: ["limit": "\(limit)"])
+    WorkloadDescriptor(
+      kind: "mpi-bench-counter", name: "counter", parameters: ["limit": "\(limit)"])
   }
 }
 
@@ -55,7 +58,9 @@ let options: [String: String] = {
 
 func option(_ name: String, _ fallback: Int) -> Int {
   guard let text = options[name] else { return fallback }
-  guard let value = Int(text), value > 0 else { fail("--\(name) must be a positive integer, got '\(text)'") }
+  guard let value = Int(text), value > 0 else {
+    fail("--\(name) must be a positive integer, got '\(text)'")
+  }
   return value
 }
 

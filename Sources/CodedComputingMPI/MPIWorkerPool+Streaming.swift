@@ -34,7 +34,8 @@ extension MPIWorkerPool {
     }
     guard round.workers <= workerCount else {
       throw .backend(
-        "the streaming round has N = \(round.workers) workers but the MPI world has only \(workerCount) worker ranks; start it with mpirun -np \(round.workers + 1)")
+        "the streaming round has N = \(round.workers) workers but the MPI world has only \(workerCount) worker ranks; start it with mpirun -np \(round.workers + 1)"
+      )
     }
     let key = _descriptorKey(descriptor)
     let master = _master

@@ -56,7 +56,8 @@ public struct MPIWorkerPool: WorkerPool {
       throw .backend("the MPI pool runs on rank 0; rank \(world.rank) must run MPIWorker")
     }
     guard world.size >= 2 else {
-      throw .backend("the MPI world has no worker ranks (size \(world.size)); start it with mpirun -np N+1")
+      throw .backend(
+        "the MPI world has no worker ranks (size \(world.size)); start it with mpirun -np N+1")
     }
     self.world = world
     self.unresponsiveTimeout = unresponsiveTimeout
@@ -90,7 +91,8 @@ public struct MPIWorkerPool: WorkerPool {
     try round.requireDescriptors()
     guard round.workerCount <= workerCount else {
       throw .backend(
-        "the round has N = \(round.workerCount) workers but the MPI world has only \(workerCount) worker ranks; start it with mpirun -np \(round.workerCount + 1)")
+        "the round has N = \(round.workerCount) workers but the MPI world has only \(workerCount) worker ranks; start it with mpirun -np \(round.workerCount + 1)"
+      )
     }
     let descriptors = round.workloads.compactMap(\.descriptor).map(_descriptorKey)
     let (master, timeout) = (_master, unresponsiveTimeout)

@@ -46,7 +46,9 @@ public struct MPIWorld: Sendable {
     MPI_Initialized(&alreadyInitialized)
     if alreadyInitialized == 0 {
       let code = MPI_Init_thread(nil, nil, cmpi_thread_serialized(), &provided)
-      guard code == cmpi_success() else { throw MPIError("MPI_Init_thread failed with code \(code)") }
+      guard code == cmpi_success() else {
+        throw MPIError("MPI_Init_thread failed with code \(code)")
+      }
     }
     MPI_Comm_set_errhandler(cmpi_comm_world(), cmpi_errors_return())
     var rank: Int32 = 0

@@ -103,7 +103,10 @@ extension _MPIMaster {
           if checkDeath(of: w) {
             fail(w, "worker \(w) (rank \(w + 1)) died")
           } else if let limit = unresponsiveTimeout, !state.acknowledged[w], now - start >= limit {
-            fail(w, "worker \(w) (rank \(w + 1)) did not acknowledge its task within \(limit) (dead or unreachable)")
+            fail(
+              w,
+              "worker \(w) (rank \(w + 1)) did not acknowledge its task within \(limit) (dead or unreachable)"
+            )
           }
         }
       }
@@ -120,7 +123,8 @@ extension _MPIMaster {
     guard satisfied else {
       if let quorum = rule.quorum {
         return .failure(
-          .quorumNotReached(quorum: quorum, answered: survivors.count, failures: state.failures.count))
+          .quorumNotReached(
+            quorum: quorum, answered: survivors.count, failures: state.failures.count))
       }
       return .failure(
         .stoppingRuleNotMet(

@@ -53,7 +53,8 @@ extension _MPIMaster {
       }
       switch nextReply(workers: n, backoff: &backoff) {
       case .nothing, .ignored: break
-      case .malformed(let w): finish(w, failure: "worker \(w) (rank \(w + 1)) sent a malformed message")
+      case .malformed(let w):
+        finish(w, failure: "worker \(w) (rank \(w + 1)) sent a malformed message")
       case .current(let w, let message):
         guard !finished[w] else { continue }
         switch message.kind {

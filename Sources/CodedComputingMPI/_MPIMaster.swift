@@ -57,7 +57,9 @@ final class _MPIMaster: @unchecked Sendable {
   /// something arrived.
   func nextReply(workers: Int, backoff: inout _Backoff) -> Reply {
     transport.progress()
-    guard let (source, message) = transport.receive(tag: _Message.toMasterTag) else { return .nothing }
+    guard let (source, message) = transport.receive(tag: _Message.toMasterTag) else {
+      return .nothing
+    }
     backoff.reset()
     let w = source - 1
     guard w >= 0, w < workers else { return .ignored }
@@ -83,13 +85,15 @@ final class _MPIMaster: @unchecked Sendable {
   ) -> _Message {
     let carries = !sent[w].contains(descriptor.hash)
     sent[w].insert(descriptor.hash)
-    let nanoseconds = delay.map { d -> Int64 in
-      let (seconds, attoseconds) = d.components
-      return min(seconds, 1_000_000_000) * 1_000_000_000 + attoseconds / 1_000_000_000
-    } ?? 0
+    let nanoseconds =
+      delay.map { d -> Int64 in
+        let (seconds, attoseconds) = d.components
+        return min(seconds, 1_000_000_000) * 1_000_000_000 + attoseconds / 1_000_000_000
+      } ?? 0
     return _Message(
       kind: kind, round: roundID, worker: Int64(w), a: nanoseconds, b: descriptor.hash,
-      c: kind == .task ? (carries ? 1 : 0) : c, values: values, bytes: carries ? descriptor.json : [])
+      c: kind == .task ? (carries ? 1 : 0) : c, values: values,
+      bytes: carries ? descriptor.json : [])
   }
 
   /// Sends stop to every live worker and waits (at most `limit`) for their goodbyes, discarding

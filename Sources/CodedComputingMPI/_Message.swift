@@ -52,22 +52,17 @@ struct _Message: Equatable {
     let header: [Int64] = [
       kind.rawValue, round, worker, a, b, c, Int64(values.count), Int64(bytes.count),
     ]
+    precondition(
+      buffer.count >= encodedCount, "a message buffer of \(buffer.count) bytes is too small")
     var offset = 0
-    header.withUnsafeBytes { raw in
-      buffer.baseAddress!.copyMemory(from: raw.baseAddress!, byteCount: raw.count)
-      offset = raw.count
-    }
-    values.withUnsafeBytes { raw in
-      if raw.count > 0 {
-        (buffer.baseAddress! + offset).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
-      }
+    func append(_ raw: UnsafeRawBufferPointer) {
+      UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<(offset + raw.count)])
+        .copyMemory(from: raw)
       offset += raw.count
     }
-    bytes.withUnsafeBytes { raw in
-      if raw.count > 0 {
-        (buffer.baseAddress! + offset).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
-      }
-    }
+    header.withUnsafeBytes(append)
+    values.withUnsafeBytes(append)
+    bytes.withUnsafeBytes(append)
   }
 
   /// Reads a message written by ``write(to:)``; nil when the bytes are not one.
@@ -75,7 +70,9 @@ struct _Message: Equatable {
     let headerBytes = Self.headerCount * MemoryLayout<Int64>.size
     guard buffer.count >= headerBytes, let base = buffer.baseAddress else { return nil }
     var header = [Int64](repeating: 0, count: Self.headerCount)
-    header.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: base, count: headerBytes)) }
+    header.withUnsafeMutableBytes {
+      $0.copyMemory(from: UnsafeRawBufferPointer(start: base, count: headerBytes))
+    }
     guard let kind = Kind(rawValue: header[0]), header[6] >= 0, header[7] >= 0 else { return nil }
     let valueCount = Int(header[6])
     let byteCount = Int(header[7])

@@ -75,7 +75,8 @@ final class _Transport {
     var received = MPI_Status()
     guard MPI_Mrecv(buffer.baseAddress, count, cmpi_byte(), &handle, &received) == cmpi_success()
     else { return (Int(status.MPI_SOURCE), nil) }
-    let message = _Message(reading: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(count)))
+    let message = _Message(
+      reading: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(count)))
     return (Int(status.MPI_SOURCE), message)
   }
 

@@ -34,7 +34,8 @@ struct _WorkerLoop {
       switch message.kind {
       case .stop:
         if message.a == 1 { MPIWorld._peersDied.set() }
-        transport.send(_Message(kind: .bye, worker: Int64(rank - 1)), to: 0, tag: _Message.toMasterTag)
+        transport.send(
+          _Message(kind: .bye, worker: Int64(rank - 1)), to: 0, tag: _Message.toMasterTag)
         drainSends(for: .seconds(5))
         return
       case .task, .streamTask:
@@ -135,7 +136,8 @@ struct _WorkerLoop {
   mutating func resolve(_ task: _Message) -> Result<any Workload, _WorkerFailure> {
     if let cached = workloads[task.b] { return cached }
     guard !task.bytes.isEmpty else {
-      return .failure(_WorkerFailure(message: "worker \(rank - 1) has no workload with hash \(task.b)"))
+      return .failure(
+        _WorkerFailure(message: "worker \(rank - 1) has no workload with hash \(task.b)"))
     }
     let built: Result<any Workload, _WorkerFailure>
     do {
@@ -143,7 +145,8 @@ struct _WorkerLoop {
       built = .success(try WorkloadRegistry.make(descriptor))
     } catch {
       built = .failure(
-        _WorkerFailure(message: "worker \(rank - 1) (rank \(rank)) could not build the workload: \(error)"))
+        _WorkerFailure(
+          message: "worker \(rank - 1) (rank \(rank)) could not build the workload: \(error)"))
     }
     workloads[task.b] = built
     return built
@@ -160,8 +163,8 @@ struct _WorkerLoop {
     let until = ContinuousClock.now + .nanoseconds(nanoseconds)
     while ContinuousClock.now < until {
       if isInterrupted(round: round) { return false }
-      let left = ContinuousClock.now.duration(to: until)
-      Thread.sleep(forTimeInterval: min(0.001, max(0, Double(left.components.attoseconds) / 1e18 + Double(left.components.seconds))))
+      Thread.sleep(
+        forTimeInterval: min(0.001, max(0, ContinuousClock.now.duration(to: until).inSeconds)))
     }
     return !isInterrupted(round: round)
   }

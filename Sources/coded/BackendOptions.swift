@@ -11,13 +11,24 @@ struct BackendOptions: ParsableArguments {
     case mpi
   }
 
-  @Option(help: "Where workers run: inprocess (threads of this process) or mpi (the ranks of `mpirun -np N+1 coded …`: rank 0 is the master and prints, ranks 1…N are the workers).")
+  @Option(
+    help:
+      "Where workers run: inprocess (threads of this process) or mpi (the ranks of `mpirun -np N+1 coded …`: rank 0 is the master and prints, ranks 1…N are the workers)."
+  )
   var backend: String = "inprocess"
 
-  @Option(name: .customLong("kill-workers"), help: "With --backend mpi: comma-separated workers (0-based) that kill themselves with SIGKILL when their work arrives (fault injection; run under `mpirun --enable-recovery`).")
+  @Option(
+    name: .customLong("kill-workers"),
+    help:
+      "With --backend mpi: comma-separated workers (0-based) that kill themselves with SIGKILL when their work arrives (fault injection; run under `mpirun --enable-recovery`)."
+  )
   var killWorkers: String?
 
-  @Option(name: .customLong("garble-workers"), help: "With --backend mpi: comma-separated workers (0-based) that misbehave: I answers NaN, I:short one value too few, I:late ignores the master's abandon and answers after its delay, during later rounds (fault injection).")
+  @Option(
+    name: .customLong("garble-workers"),
+    help:
+      "With --backend mpi: comma-separated workers (0-based) that misbehave: I answers NaN, I:short one value too few, I:late ignores the master's abandon and answers after its delay, during later rounds (fault injection)."
+  )
   var garbleWorkers: String?
 
   /// Runs `body` with the chosen pool. Under `--backend mpi`, only rank 0 runs `body`; the other
@@ -38,7 +49,9 @@ struct BackendOptions: ParsableArguments {
       throw error
     }
     guard choice == .mpi else {
-      guard faults.isEmpty else { throw CLIFailure("--kill-workers and --garble-workers need --backend mpi") }
+      guard faults.isEmpty else {
+        throw CLIFailure("--kill-workers and --garble-workers need --backend mpi")
+      }
       try await body(InProcessWorkerPool())
       return
     }
@@ -63,7 +76,8 @@ struct BackendOptions: ParsableArguments {
     do {
       guard workers <= pool.workerCount else {
         throw CLIFailure(
-          "N = \(workers) workers need \(workers + 1) MPI ranks but the world has \(world.size); run: \(launch)")
+          "N = \(workers) workers need \(workers + 1) MPI ranks but the world has \(world.size); run: \(launch)"
+        )
       }
       if let bad = faults.keys.sorted().first(where: { $0 < 0 || $0 >= workers }) {
         throw CLIFailure("--kill-workers/--garble-workers: worker \(bad) is not in 0..<\(workers)")
@@ -82,7 +96,8 @@ struct BackendOptions: ParsableArguments {
 
   /// The injected faults by worker: `--kill-workers I,J` and `--garble-workers I,J:short`.
   static func faults(kills: [Int], garbled: String?) throws -> [Int: MPIWorker.Fault] {
-    var faults = Dictionary(kills.map { ($0, MPIWorker.Fault.dies) }, uniquingKeysWith: { a, _ in a })
+    var faults = Dictionary(
+      kills.map { ($0, MPIWorker.Fault.dies) }, uniquingKeysWith: { a, _ in a })
     for item in garbled?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
       let parts = item.split(separator: ":", omittingEmptySubsequences: false)
       guard let worker = Int(parts[0]), parts.count <= 2 else {
@@ -104,7 +119,8 @@ struct BackendOptions: ParsableArguments {
     let dead = pool.deadWorkers
     if !dead.isEmpty {
       parts.append(
-        "dead workers: \(dead.map(String.init).joined(separator: ", ")) (ranks \(dead.map { String($0 + 1) }.joined(separator: ", ")))")
+        "dead workers: \(dead.map(String.init).joined(separator: ", ")) (ranks \(dead.map { String($0 + 1) }.joined(separator: ", ")))"
+      )
     }
     let failures = pool.lastFailures.filter { !dead.contains($0.key) }
     if let first = failures.min(by: { $0.key < $1.key }) {

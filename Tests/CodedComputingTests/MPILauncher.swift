@@ -67,7 +67,9 @@ struct MPILauncher {
   /// `mpirun -np ranks mpi-bench arguments…` (the MPI pool's measurement and self-check tool).
   static func bench(ranks: Int, _ arguments: [String], limit: Int = 90) throws -> Run {
     let coded = try executable()
-    let bench = URL(fileURLWithPath: coded).deletingLastPathComponent().appendingPathComponent("mpi-bench").path
+    let bench = URL(fileURLWithPath: coded).deletingLastPathComponent().appendingPathComponent(
+      "mpi-bench"
+    ).path
     guard FileManager.default.isExecutableFile(atPath: bench) else {
       throw LaunchError("mpi-bench was not found next to coded; run `swift build` first")
     }

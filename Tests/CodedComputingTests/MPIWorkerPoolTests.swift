@@ -32,7 +32,8 @@ struct MPIWorkerPoolTests {
   /// Expects the MPI row's MSE (and its spread over trials) within 1e-12 relative of the
   /// in-process run's MSE: the same survivors decode the same values up to rounding.
   static func expectMSE(
-    _ row: [String: String], matches local: CLISplineTests.Run, sourceLocation: SourceLocation = #_sourceLocation
+    _ row: [String: String], matches local: CLISplineTests.Run,
+    sourceLocation: SourceLocation = #_sourceLocation
   ) {
     let expected = number(columns(local.stdout), "mse")
     #expect(expected > 0, "\(local.stderr)", sourceLocation: sourceLocation)
@@ -46,7 +47,9 @@ struct MPIWorkerPoolTests {
     let k: Int
     let workers: Int
     let stragglerSet: [Int]
-    var testDescription: String { "\(scheme) \(function) K=\(k) N=\(workers) missing \(stragglerSet)" }
+    var testDescription: String {
+      "\(scheme) \(function) K=\(k) N=\(workers) missing \(stragglerSet)"
+    }
   }
 
   static let schemes: [Case] = [
@@ -66,12 +69,17 @@ struct MPIWorkerPoolTests {
     if c.stragglerSet.isEmpty {
       a += ["--straggler-model", "none"]
     } else {
-      a += ["--straggler-model", model, "--straggler-set", c.stragglerSet.map(String.init).joined(separator: ",")]
+      a += [
+        "--straggler-model", model, "--straggler-set",
+        c.stragglerSet.map(String.init).joined(separator: ","),
+      ]
     }
     return a
   }
 
-  @Test("every scheme decodes the same estimates on MPI ranks as in-process (≤ 1e-12 relative)", arguments: schemes)
+  @Test(
+    "every scheme decodes the same estimates on MPI ranks as in-process (≤ 1e-12 relative)",
+    arguments: schemes)
   func sameEstimates(_ c: Case) throws {
     let scratch = try CLISplineTests.Scratch()
     let mpiPath = scratch.directory.appendingPathComponent("mpi.csv").path
@@ -101,13 +109,17 @@ struct MPIWorkerPoolTests {
     #expect(mpi.status == 0, "\(mpi.stderr)")
     let local = try cli.coded(arguments)
     let drop = { (text: String) in
-      text.split(separator: "\n").map { $0.split(separator: ",").dropLast(3).joined(separator: ",") }
+      text.split(separator: "\n").map {
+        $0.split(separator: ",").dropLast(3).joined(separator: ",")
+      }
     }
     #expect(drop(mpi.stdout).count == 9)
     #expect(drop(mpi.stdout) == drop(local.stdout))
   }
 
-  @Test("two workers sleeping 2 s: every round ends at the first N − S arrivals, late results never leak into later rounds")
+  @Test(
+    "two workers sleeping 2 s: every round ends at the first N − S arrivals, late results never leak into later rounds"
+  )
   func realStragglers() throws {
     let base = [
       "run", "--scheme", "letcc", "--function", "xsinx", "--K", "6", "--workers", "12",
@@ -124,9 +136,11 @@ struct MPIWorkerPoolTests {
     // compute_seconds is the mean wall time of one round on the master.
     let round = Self.number(row, "compute_seconds")
     #expect(round < 0.4, "a round took \(round) s with 2 s stragglers")
-    #expect(mpi.seconds < 8, "4 rounds of which none waits for the 2 s workers took \(mpi.seconds) s")
+    #expect(
+      mpi.seconds < 8, "4 rounds of which none waits for the 2 s workers took \(mpi.seconds) s")
     // Every round decoded from the same 10 fast workers: the in-process fixed-set numbers.
-    Self.expectMSE(row, matches: try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "3,8"]))
+    Self.expectMSE(
+      row, matches: try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "3,8"]))
     #expect(Self.number(row, "mean_survivors") == 10)
   }
 
@@ -151,10 +165,13 @@ struct MPIWorkerPoolTests {
     let row = Self.columns(mpi.stdout)
     #expect(Self.number(row, "mean_survivors") == 10)
     #expect(row["failed_workers"] == "0")
-    Self.expectMSE(row, matches: try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "3,8"]))
+    Self.expectMSE(
+      row, matches: try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "3,8"]))
   }
 
-  @Test("random latencies: late results of abandoned rounds are dropped (same MSE as the survivors decode)")
+  @Test(
+    "random latencies: late results of abandoned rounds are dropped (same MSE as the survivors decode)"
+  )
   func lateResultsDropped() throws {
     // Exponential delays with a mean of 20 ms: each round abandons 3 workers, whose results may
     // still arrive during later rounds; every trial must decode from exactly N − S = 9 workers.
@@ -172,7 +189,9 @@ struct MPIWorkerPoolTests {
     #expect(row["failed_workers"] == "0")
   }
 
-  @Test("killed workers (at most S) are permanent stragglers: same estimates as those workers straggling in-process")
+  @Test(
+    "killed workers (at most S) are permanent stragglers: same estimates as those workers straggling in-process"
+  )
   func killedWorkers() throws {
     let scratch = try CLISplineTests.Scratch()
     let mpiPath = scratch.directory.appendingPathComponent("mpi.csv").path
@@ -193,7 +212,9 @@ struct MPIWorkerPoolTests {
     #expect(row["failed_workers"] == "2")
     #expect(Self.number(row, "mean_survivors") == 8)
     let local = try cli.coded(
-      base + ["--straggler-model", "fixed", "--straggler-set", "2,6", "--decoded-output", localPath])
+      base + [
+        "--straggler-model", "fixed", "--straggler-set", "2,6", "--decoded-output", localPath,
+      ])
     #expect(local.status == 0, "\(local.stderr)")
     let a = try CSVTable.read(contentsOf: mpiPath).values
     let b = try CSVTable.read(contentsOf: localPath).values
@@ -220,10 +241,12 @@ struct MPIWorkerPoolTests {
     // noticed (failed_workers counts only noticed ones) does not change who answered.
     #expect((0...2).contains(Int(row["failed_workers"] ?? "") ?? -1))
     // Same survivors every round: the trials agree up to rounding (the decoder's GEMM).
-    Self.expectMSE(row, matches: try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "0,7"]))
+    Self.expectMSE(
+      row, matches: try cli.coded(base + ["--straggler-model", "fixed", "--straggler-set", "0,7"]))
   }
 
-  @Test("more deaths than the code tolerates: one error line naming the dead workers, exit 1, no hang")
+  @Test(
+    "more deaths than the code tolerates: one error line naming the dead workers, exit 1, no hang")
   func tooManyDeaths() throws {
     // LCC on x² with K = 3 needs (K − 1)·2 + 1 = 5 of the 8 workers; three die and one straggles.
     let (run, status) = try MPILauncher.codedReportingRankZero(
@@ -255,7 +278,9 @@ struct MPIWorkerPoolTests {
     #expect(run.errorLines.first?.contains("dead workers: 0, 3") == true, "\(run.stderr)")
   }
 
-  @Test("garbage answers (NaN, one value short) within the tolerance: the estimates of those workers straggling")
+  @Test(
+    "garbage answers (NaN, one value short) within the tolerance: the estimates of those workers straggling"
+  )
   func garbledWithinTolerance() throws {
     let scratch = try CLISplineTests.Scratch()
     let mpiPath = scratch.directory.appendingPathComponent("mpi.csv").path
@@ -280,7 +305,9 @@ struct MPIWorkerPoolTests {
     #expect(relativeGap(a, b) <= 1e-12)
   }
 
-  @Test("more garbage answers than the code tolerates: one error line naming the failed workers and why, exit 1")
+  @Test(
+    "more garbage answers than the code tolerates: one error line naming the failed workers and why, exit 1"
+  )
   func garbledBeyondTolerance() throws {
     let run = try MPILauncher.coded(
       ranks: 9,
@@ -301,43 +328,64 @@ struct MPIWorkerPoolTests {
   func worldTooSmall() throws {
     let run = try MPILauncher.coded(
       ranks: 4,
-      ["run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "8", "--backend", "mpi"],
+      [
+        "run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "8", "--backend",
+        "mpi",
+      ],
       limit: 60)
     #expect(run.status == 1)
     #expect(run.seconds < 30)
     #expect(run.errorLines.count == 1, "\(run.stderr)")
-    #expect(run.errorLines.first?.contains("need 9 MPI ranks but the world has 4") == true, "\(run.stderr)")
+    #expect(
+      run.errorLines.first?.contains("need 9 MPI ranks but the world has 4") == true,
+      "\(run.stderr)")
     #expect(run.errorLines.first?.contains("mpirun -np 9") == true)
   }
 
   @Test("--backend mpi outside mpirun fails with the mpirun command to use")
   func outsideMPIRun() throws {
     let run = try cli.coded([
-      "run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "8", "--backend", "mpi",
+      "run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "8", "--backend",
+      "mpi",
     ])
     #expect(run.status == 1)
     #expect(run.stdout.isEmpty)
-    #expect(run.stderr.hasPrefix("error: --backend mpi needs an MPI launcher; run: mpirun -np 9 "), "\(run.stderr)")
+    #expect(
+      run.stderr.hasPrefix("error: --backend mpi needs an MPI launcher; run: mpirun -np 9 "),
+      "\(run.stderr)")
     #expect(run.stderr.split(separator: "\n").count == 1)
     let single = try MPILauncher.coded(
       ranks: 1,
-      ["run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "8", "--backend", "mpi"],
+      [
+        "run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "8", "--backend",
+        "mpi",
+      ],
       limit: 60)
     #expect(single.status == 1)
     #expect(single.errorLines.count == 1, "\(single.stderr)")
     #expect(single.errorLines.first?.contains("mpirun -np 9") == true, "\(single.stderr)")
   }
 
-  @Test("streaming rounds and round timing on MPI ranks: stop, exhaustion, deadlines, per-worker times")
+  @Test(
+    "streaming rounds and round timing on MPI ranks: stop, exhaustion, deadlines, per-worker times")
   func streaming() throws {
     // mpi-bench stream checks the delivered results itself and exits 1 when they are wrong.
     let run = try MPILauncher.bench(ranks: 5, ["stream"], limit: 60)
     #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-    #expect(run.stdout.contains("stop: ending=stopped delivered=30 consistent=true"), "\(run.stdout)")
-    #expect(run.stdout.contains("exhaust: ending=exhausted delivered=20 per-worker=[5, 5, 5, 5]"), "\(run.stdout)")
+    #expect(
+      run.stdout.contains("stop: ending=stopped delivered=30 consistent=true"), "\(run.stdout)")
+    #expect(
+      run.stdout.contains("exhaust: ending=exhausted delivered=20 per-worker=[5, 5, 5, 5]"),
+      "\(run.stdout)")
     #expect(run.stdout.contains("deadline: ending=deadline seconds-under-1=true"), "\(run.stdout)")
-    #expect(run.stdout.contains("times: arrival-order=[0, 1, 2, 3] all-timed=true last-waited-its-delay=true"), "\(run.stdout)")
-    #expect(run.stdout.contains("deadline-round: error=only 0 workers answered (0 failed); 1 were needed under-1s=true"), "\(run.stdout)")
+    #expect(
+      run.stdout.contains(
+        "times: arrival-order=[0, 1, 2, 3] all-timed=true last-waited-its-delay=true"),
+      "\(run.stdout)")
+    #expect(
+      run.stdout.contains(
+        "deadline-round: error=only 0 workers answered (0 failed); 1 were needed under-1s=true"),
+      "\(run.stdout)")
   }
 
   @Test("a model file missing on the worker ranks: one error line with the workers' reason, exit 1")

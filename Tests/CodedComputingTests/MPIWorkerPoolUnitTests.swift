@@ -1,6 +1,7 @@
-@testable import CodedComputingMPI
 import CodedComputing
 import Testing
+
+@testable import CodedComputingMPI
 
 /// The parts of the MPI pool that need no running job: refusals before any message is sent, and
 /// the message framing.
@@ -24,7 +25,9 @@ struct MPIWorkerPoolUnitTests {
   func tooManyWorkers() async {
     do {
       _ = try await pool.run(
-        Round(inputs: Matrix(rows: [[1], [2], [3]]), workload: BuiltinFunction.sin, stoppingRule: .count(3)))
+        Round(
+          inputs: Matrix(rows: [[1], [2], [3]]), workload: BuiltinFunction.sin,
+          stoppingRule: .count(3)))
       Issue.record("expected an error")
     } catch {
       #expect(error.description.contains("mpirun -np 4"), "\(error)")
@@ -34,7 +37,9 @@ struct MPIWorkerPoolUnitTests {
   @Test("a stream producer without a descriptor is refused")
   func streamProducerRefused() async {
     let producer = ClosureStreamProducer { _, _ in [1] }
-    await #expect(throws: PoolError.workloadNotSerialisable("stream producer ClosureStreamProducer")) {
+    await #expect(
+      throws: PoolError.workloadNotSerialisable("stream producer ClosureStreamProducer")
+    ) {
       _ = try await pool.stream(
         StreamingRound(workers: 2, producer: producer, maximumResultsPerWorker: 1), initialState: 0
       ) { _, _ in .continue }
@@ -46,7 +51,8 @@ struct MPIWorkerPoolUnitTests {
     let message = _Message(
       kind: .task, round: 7, worker: 3, a: 1_000_000, b: -42, c: 1, values: [1.5, -.pi, 0],
       bytes: Array("{\"kind\":\"builtin\"}".utf8))
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: message.encodedCount, alignment: 8)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: message.encodedCount, alignment: 8)
     defer { buffer.deallocate() }
     message.write(to: buffer)
     #expect(_Message(reading: UnsafeRawBufferPointer(buffer)) == message)
