@@ -41,6 +41,20 @@ struct MPIWorkerPoolTests {
     #expect(number(row, "mse_std") <= 1e-12 * expected, sourceLocation: sourceLocation)
   }
 
+  /// The `--decoded-output` files of an MPI run and of the in-process run it is compared with.
+  struct DecodedFiles {
+    let scratch: CLISplineTests.Scratch
+    var mpi: String { scratch.directory.appendingPathComponent("mpi.csv").path }
+    var local: String { scratch.directory.appendingPathComponent("local.csv").path }
+
+    init() throws { scratch = try CLISplineTests.Scratch() }
+
+    /// The two decoded K × m matrices (MPI, in-process).
+    func read() throws -> (Matrix, Matrix) {
+      (try CSVTable.read(contentsOf: mpi).values, try CSVTable.read(contentsOf: local).values)
+    }
+  }
+
   struct Case: Sendable, CustomTestStringConvertible {
     let scheme: String
     let function: String
@@ -81,9 +95,8 @@ struct MPIWorkerPoolTests {
     "every scheme decodes the same estimates on MPI ranks as in-process (≤ 1e-12 relative)",
     arguments: schemes)
   func sameEstimates(_ c: Case) throws {
-    let scratch = try CLISplineTests.Scratch()
-    let mpiPath = scratch.directory.appendingPathComponent("mpi.csv").path
-    let localPath = scratch.directory.appendingPathComponent("local.csv").path
+    let files = try DecodedFiles()
+    let (mpiPath, localPath) = (files.mpi, files.local)
     let mpi = try MPILauncher.coded(
       ranks: c.workers + 1, arguments(c, decoded: mpiPath) + ["--backend", "mpi"])
     #expect(mpi.status == 0, "\(mpi.stderr)")
@@ -92,8 +105,7 @@ struct MPIWorkerPoolTests {
     let mpiRow = Self.columns(mpi.stdout)
     #expect(Self.stable(mpiRow) == Self.stable(Self.columns(local.stdout)))
     #expect(mpi.stdout.split(separator: "\n").count == 2, "only rank 0 prints: \(mpi.stdout)")
-    let a = try CSVTable.read(contentsOf: mpiPath).values
-    let b = try CSVTable.read(contentsOf: localPath).values
+    let (a, b) = try files.read()
     #expect(a.rows == c.k)
     #expect(relativeGap(a, b) <= 1e-12)
     #expect(Self.number(mpiRow, "mean_survivors") == Double(c.workers - c.stragglerSet.count))
@@ -193,9 +205,8 @@ struct MPIWorkerPoolTests {
     "killed workers (at most S) are permanent stragglers: same estimates as those workers straggling in-process"
   )
   func killedWorkers() throws {
-    let scratch = try CLISplineTests.Scratch()
-    let mpiPath = scratch.directory.appendingPathComponent("mpi.csv").path
-    let localPath = scratch.directory.appendingPathComponent("local.csv").path
+    let files = try DecodedFiles()
+    let (mpiPath, localPath) = (files.mpi, files.local)
     let base = [
       "run", "--scheme", "letcc", "--function", "xsinx", "--K", "5", "--workers", "10",
       "--stragglers", "2", "--seed", "9",
@@ -216,8 +227,7 @@ struct MPIWorkerPoolTests {
         "--straggler-model", "fixed", "--straggler-set", "2,6", "--decoded-output", localPath,
       ])
     #expect(local.status == 0, "\(local.stderr)")
-    let a = try CSVTable.read(contentsOf: mpiPath).values
-    let b = try CSVTable.read(contentsOf: localPath).values
+    let (a, b) = try files.read()
     #expect(relativeGap(a, b) <= 1e-12)
     Self.expectMSE(row, matches: local)
   }
@@ -282,9 +292,8 @@ struct MPIWorkerPoolTests {
     "garbage answers (NaN, one value short) within the tolerance: the estimates of those workers straggling"
   )
   func garbledWithinTolerance() throws {
-    let scratch = try CLISplineTests.Scratch()
-    let mpiPath = scratch.directory.appendingPathComponent("mpi.csv").path
-    let localPath = scratch.directory.appendingPathComponent("local.csv").path
+    let files = try DecodedFiles()
+    let (mpiPath, localPath) = (files.mpi, files.local)
     let base = [
       "run", "--scheme", "lcc", "--function", "square", "--K", "3", "--dim", "2", "--workers", "8",
       "--stragglers", "1", "--straggler-model", "fixed",
@@ -300,8 +309,7 @@ struct MPIWorkerPoolTests {
     #expect(row["failed_workers"] == "2")
     let local = try cli.coded(base + ["--straggler-set", "1,2,5", "--decoded-output", localPath])
     #expect(local.status == 0, "\(local.stderr)")
-    let a = try CSVTable.read(contentsOf: mpiPath).values
-    let b = try CSVTable.read(contentsOf: localPath).values
+    let (a, b) = try files.read()
     #expect(relativeGap(a, b) <= 1e-12)
   }
 
