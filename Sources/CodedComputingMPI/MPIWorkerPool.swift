@@ -69,8 +69,9 @@ public struct MPIWorkerPool: WorkerPool {
     _master.withLock { (0..<_master.workers).filter { _master.dead[$0] } }
   }
 
-  /// The failures of the last round (worker → message).
-  public var lastFailures: [Int: String] { _master.withLock { _master.lastFailures } }
+  /// Every worker that failed in some round of this pool (threw, answered badly, died), with
+  /// the message of its first failure.
+  public var failures: [Int: String] { _master.withLock { _master.failures } }
 
   /// Runs one round on the worker ranks.
   ///

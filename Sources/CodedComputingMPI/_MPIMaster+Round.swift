@@ -117,7 +117,7 @@ extension _MPIMaster {
       transport.send(_Message(kind: .abandon, round: roundID), to: w + 1, tag: _Message.toWorkerTag)
     }
     transport.progress()
-    lastFailures = state.failures
+    failures.merge(state.failures) { first, _ in first }
 
     let survivors = (0..<n).filter { state.received[$0] }
     guard satisfied else {

@@ -102,7 +102,7 @@ extension _MPIMaster {
       transport.send(_Message(kind: .abandon, round: roundID), to: w + 1, tag: _Message.toWorkerTag)
     }
     transport.progress()
-    lastFailures = failures
+    self.failures.merge(failures) { first, _ in first }
     return (
       StreamOutcome(
         ending: ending ?? .exhausted, delivered: delivered, resultsPerWorker: counts,

@@ -18,7 +18,8 @@ final class _MPIMaster: @unchecked Sendable {
   var dead: [Bool]
   /// (host, pid) from each worker's hello.
   var processes: [(host: String, pid: Int32)?]
-  var lastFailures: [Int: String] = [:]
+  /// Every worker that failed in a round of this pool, with its first failure's message.
+  var failures: [Int: String] = [:]
   var isShutDown = false
 
   init(workers: Int) {

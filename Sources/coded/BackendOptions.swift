@@ -122,7 +122,7 @@ struct BackendOptions: ParsableArguments {
         "dead workers: \(dead.map(String.init).joined(separator: ", ")) (ranks \(dead.map { String($0 + 1) }.joined(separator: ", ")))"
       )
     }
-    let failures = pool.lastFailures.filter { !dead.contains($0.key) }
+    let failures = pool.failures.filter { !dead.contains($0.key) }
     if let first = failures.min(by: { $0.key < $1.key }) {
       let message = first.value.replacingOccurrences(of: "\n", with: " ")
       let workers = failures.keys.sorted().map(String.init).joined(separator: ", ")
