@@ -4,7 +4,7 @@ import CodedComputingMPI
 import Foundation
 
 /// Where `coded run` and `coded sweep` run their workers: `--backend inprocess|mpi` and the
-/// fault injection of the MPI backend, `--kill-workers I,J`.
+/// fault injection of the MPI backend, `--kill-workers I,J` and `--garble-workers I,J:short,K:late`.
 struct BackendOptions: ParsableArguments {
   enum Backend: String, CaseIterable {
     case inprocess
@@ -37,11 +37,10 @@ struct BackendOptions: ParsableArguments {
   /// - Parameter workers: the largest N the command will use (the world needs N + 1 ranks).
   func withPool(workers: Int, _ body: (any WorkerPool) async throws -> Void) async throws {
     let choice: Backend
-    let kills: [Int]
     let faults: [Int: MPIWorker.Fault]
     do {
       choice = try parseChoice(backend, what: "backend", as: Backend.self)
-      kills = try killWorkers.map { try parseIntegerList($0, option: "--kill-workers") } ?? []
+      let kills = try killWorkers.map { try parseIntegerList($0, option: "--kill-workers") } ?? []
       faults = try Self.faults(kills: kills, garbled: garbleWorkers)
     } catch {
       // Every rank of an MPI job parses the same flags: only rank 0 reports.
