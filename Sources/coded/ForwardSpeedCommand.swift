@@ -9,18 +9,18 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
     commandName: "forward-speed",
     abstract: "Time a network's forward pass (images/s), single images and batched through GEMM.")
 
-  @Option(help: "Weight file.") var model: String
-  @Option(help: "Directory with test.csv, or a CSV file (header label,x0,...).") var data: String
+  @Option(parsing: .unconditional, help: "Weight file.") var model: String
+  @Option(parsing: .unconditional, help: "Directory with test.csv, or a CSV file (header label,x0,...).") var data: String
   @Option(
-    name: .customLong("batch-sizes"), help: "Batch sizes, comma-separated (1 = one image per call)."
+    name: .customLong("batch-sizes"), parsing: .unconditional, help: "Batch sizes, comma-separated (1 = one image per call)."
   )
   var batchSizes: String = "1,32,450"
-  @Option(help: "Minimum seconds to time each batch size (repeats the whole pass until reached).")
+  @Option(parsing: .unconditional, help: "Minimum seconds to time each batch size (repeats the whole pass until reached).")
   var seconds: Double = 1
-  @Option(name: .customLong("blas-threads"), help: "OpenBLAS threads.") var blasThreads: Int = 1
+  @Option(name: .customLong("blas-threads"), parsing: .unconditional, help: "OpenBLAS threads.") var blasThreads: Int = 1
   @Option(
     name: .customLong("logits-output"),
-    help: "Also write the logits of every test image to this CSV.")
+    parsing: .unconditional, help: "Also write the logits of every test image to this CSV.")
   var logitsOutput: String?
 
   func run() async throws {
@@ -34,6 +34,7 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
     guard seconds > 0, seconds.isFinite else {
       throw CLIFailure("--seconds must be positive, got \(seconds)")
     }
+    try checkOutput(logitsOutput)
     setBLASThreadCount(blasThreads)
     var isDirectory: ObjCBool = false
     let path =
