@@ -43,8 +43,9 @@ struct BackendOptions: ParsableArguments {
       let kills = try killWorkers.map { try parseIntegerList($0, option: "--kill-workers") } ?? []
       faults = try Self.faults(kills: kills, garbled: garbleWorkers)
     } catch {
-      // Every rank of an MPI job parses the same flags: only rank 0 reports.
-      if let rank = MPIWorld.launchedRank, rank != 0 { throw ExitCode(1) }
+      // Every rank of an MPI job parses the same flags: only rank 0 reports, and the others leave
+      // with status 0 so that mpirun does not abort the job before rank 0 has printed.
+      if let rank = MPIWorld.launchedRank, rank != 0 { throw ExitCode.success }
       throw error
     }
     guard choice == .mpi else {

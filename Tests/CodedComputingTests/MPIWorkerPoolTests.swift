@@ -350,6 +350,31 @@ struct MPIWorkerPoolTests {
     #expect(run.errorLines.first?.contains("mpirun -np 9") == true)
   }
 
+  @Test("a usage error under mpirun is reported once (by rank 0), not by every rank")
+  func usageErrorOnce() throws {
+    let run = try MPILauncher.coded(
+      ranks: 4,
+      [
+        "run", "--scheme", "bacc", "--function", "sin", "--K", "3", "--workers", "abc", "--backend",
+        "mpi",
+      ],
+      limit: 60)
+    #expect(run.status != 0)
+    #expect(run.stdout.isEmpty)
+    #expect(
+      run.stderr.components(separatedBy: "The value 'abc' is invalid").count == 2, "\(run.stderr)")
+    let bad = try MPILauncher.coded(
+      ranks: 4,
+      [
+        "run", "--scheme", "bacc", "--function", "sin", "--K", "3", "--workers", "3",
+        "--garble-workers", "1:x", "--backend", "mpi",
+      ], limit: 60)
+    #expect(bad.status == 1)
+    #expect(
+      bad.errorLines == ["error: --garble-workers: '1:x' is not I, I:short or I:late"],
+      "\(bad.stderr)")
+  }
+
   @Test("--backend mpi outside mpirun fails with the mpirun command to use")
   func outsideMPIRun() throws {
     let run = try cli.coded([
