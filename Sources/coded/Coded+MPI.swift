@@ -10,7 +10,7 @@ extension Coded {
   /// 0's status is the job's.
   static func main() async {
     do {
-      var command = try parseAsRoot()
+      var command = try await asyncParseAsRoot(nil)
       if var asyncCommand = command as? AsyncParsableCommand {
         try await asyncCommand.run()
       } else {
