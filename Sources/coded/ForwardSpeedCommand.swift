@@ -62,7 +62,10 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
       let rows = logits.rowArrays.map { $0.map(csvNumber).joined(separator: ",") }
       try writeAtomically(([header] + rows).joined(separator: "\n") + "\n", to: logitsOutput)
     }
-    print("implementation,model,batch_size,images,seconds,images_per_second,blas_threads,checksum")
+    let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate(size: 1000))
+    print(
+      "implementation,model,batch_size,images,seconds,images_per_second,blas_threads,checksum,"
+        + BLASInfo.csvHeader)
     let clock = ContinuousClock()
     for (size, batches) in zip(sizes, batchesBySize) {
       var images = 0
@@ -81,7 +84,7 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
         elapsed = Double(s) + Double(atto) * 1e-18
       } while elapsed < seconds
       print(
-        "swift,\(network.name),\(size),\(images),\(elapsed),\(Double(images) / elapsed),\(blasThreads),\(checksum)"
+        "swift,\(network.name),\(size),\(images),\(elapsed),\(Double(images) / elapsed),\(blasThreads),\(checksum),\(machine)"
       )
     }
   }

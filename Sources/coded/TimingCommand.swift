@@ -64,13 +64,18 @@ struct TimingCommand: AsyncParsableCommand {
           inputCount: inputCount, workerCount: workers, layout: layout,
           decoderLambda: .fixed(decoderLambda), functionDegree: 1))
       }
-      print("scheme,K,N,S,d,repeats,encode_seconds,decode_seconds,total_seconds,total_seconds_min,encode_seconds_min,decode_seconds_min")
+      // Every row names its machine: BLAS, core, threads, CPU and the GEMM rate (1000³) now.
+      let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate(size: 1000))
+      print(
+        "scheme,K,N,S,d,repeats,encode_seconds,decode_seconds,total_seconds,total_seconds_min,encode_seconds_min,decode_seconds_min,"
+          + BLASInfo.csvHeader)
       func row(
         _ name: String, _ encode: Double, _ decode: Double, _ total: Double, _ minimum: Double,
         _ encodeMinimum: Double = .nan, _ decodeMinimum: Double = .nan
       ) {
         let times = [encode, decode, total, minimum, encodeMinimum, decodeMinimum].map(csvNumber)
-        print("\(name),\(inputCount),\(workers),\(stragglers),\(dim),\(repeats),\(times.joined(separator: ","))")
+        print(
+          "\(name),\(inputCount),\(workers),\(stragglers),\(dim),\(repeats),\(times.joined(separator: ",")),\(machine)")
       }
       for (kind, code) in codes {
         let t = try timeCoding(scheme: code, dimension: dim, stragglers: stragglers, repeats: repeats)
