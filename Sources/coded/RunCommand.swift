@@ -22,6 +22,8 @@ struct RunCommand: AsyncParsableCommand {
 
   @OptionGroup var backend: BackendOptions
 
+  @OptionGroup var format: FormatOptions
+
   func run() async throws {
     try await reportingErrors {
       try await backend.withPool(workers: workers) { pool in
@@ -41,9 +43,10 @@ struct RunCommand: AsyncParsableCommand {
           let header = (0..<decoded.columns).map { "y\($0)" }
           try CSVTable(header: header, values: decoded).write(to: path)
         }
-        let columns = experimentColumns(setup, result)
-        print(columns.map(\.0).joined(separator: ","))
-        print(columns.map(\.1).joined(separator: ","))
+        let columns = experimentColumns(setup, result, inputs: options.inputSource)
+        var table = ResultTable(header: columns.map(\.0), keyColumns: experimentKeyColumns)
+        table.rows.append(columns.map(\.1))
+        print(table.text(format.resolved), terminator: "")
       }
     }
   }

@@ -26,6 +26,8 @@ struct SweepCommand: AsyncParsableCommand {
 
   @OptionGroup var backend: BackendOptions
 
+  @OptionGroup var format: FormatOptions
+
   func run() async throws {
     try await reportingErrors {
       // The MPI world must hold the largest N; a bad list is reported inside, by rank 0 only.
@@ -56,7 +58,9 @@ struct SweepCommand: AsyncParsableCommand {
             printError("skipped \(label): \(error)")
           }
         }
-        var lines: [String] = []
+        var table: ResultTable? = nil
+        // CSV on stdout streams row by row; a table is aligned once every row is known.
+        let streaming = output == nil && format.resolved == .csv
         let clock = ContinuousClock()
         let start = clock.now
         for (index, point) in points.enumerated() {
@@ -74,24 +78,25 @@ struct SweepCommand: AsyncParsableCommand {
             }
             throw CLIFailure("\(point.label): \(error)")
           }
-          let columns = experimentColumns(point.setup, result)
-          if lines.isEmpty {
-            lines.append(columns.map(\.0).joined(separator: ","))
-            if output == nil { print(lines[0]) }
+          let columns = experimentColumns(point.setup, result, inputs: options.inputSource)
+          if table == nil {
+            table = ResultTable(header: columns.map(\.0), keyColumns: experimentKeyColumns)
+            if streaming { print(columns.map { csvField($0.0) }.joined(separator: ",")) }
           }
-          let row = columns.map(\.1).joined(separator: ",")
-          if output == nil { print(row) }
-          lines.append(row)
+          table?.rows.append(columns.map(\.1))
+          if streaming { print(columns.map { csvField($0.1) }.joined(separator: ",")) }
           let elapsed = clock.now - start
           printError(
             "[\(index + 1)/\(points.count)] \(point.label) mse=\(csvNumber(result.mse)) (\(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))))")
         }
-        guard lines.count > 1 else {
+        guard let table, !table.rows.isEmpty else {
           throw CLIFailure(
             "no point of the sweep could run (all \(schemes.count * ns.count * ss.count) skipped; see above)\(output.map { ": '\($0)' left unchanged" } ?? "")")
         }
         if let path = output {
-          try writeAtomically(lines.joined(separator: "\n") + "\n", to: path)
+          try writeAtomically(table.csv, to: path)
+        } else if !streaming {
+          print(table.table, terminator: "")
         }
       }
     }

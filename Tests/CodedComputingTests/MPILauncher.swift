@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Every job is started through coreutils `timeout` (SIGTERM after `limit`, which `mpirun`
 /// forwards to its ranks, then SIGKILL 5 s later), so a hang fails the test instead of stalling
-/// the suite. When `mpirun` is not on PATH (or `CODED_MPIRUN` is set empty) the MPI suite is
+/// the suite, and under `nice -n 10`. When `mpirun` is not on PATH (or `CODED_MPIRUN` is set empty) the MPI suite is
 /// skipped with a visible message (CI installs Open MPI, so there it runs).
 struct MPILauncher {
   struct Run {
@@ -87,7 +87,9 @@ struct MPILauncher {
     guard let mpirun else { throw LaunchError("mpirun not found") }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-    process.arguments = ["-k", "5", "\(limit)", mpirun] + arguments
+    // nice: the ranks' start-up must not starve the timing-sensitive suites running beside this
+    // one in the same `swift test`.
+    process.arguments = ["-k", "5", "\(limit)", "nice", "-n", "10", mpirun] + arguments
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
