@@ -54,12 +54,6 @@ struct BLASCommand: AsyncParsableCommand {
   }
 }
 
-/// `text` as one CSV field (quoted when it holds a comma, a quote or a line break).
-func csvField(_ text: String) -> String {
-  guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-  return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}
-
 /// Fixed inputs (SplitMix64, seed 12) through every BLAS/LAPACK routine the library calls.
 func blasCheckCases() throws -> [(String, [Double])] {
   var generator = SplitMix64(seed: 12)

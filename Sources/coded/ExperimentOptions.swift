@@ -64,6 +64,9 @@ struct ExperimentOptions: ParsableArguments {
       parsing: stragglerModel, probability: straggleProbability, latency: latency, set: stragglerSet)
   }
 
+  /// Where the inputs came from, for the CSV: `file:PATH`, or `uniform:A:B` with --K, --dim and --seed.
+  var inputSource: String { inputs.map { "file:\($0)" } ?? "uniform:\(inputRange)" }
+
   func inputMatrix() throws -> Matrix {
     if let path = inputs {
       if inputCount != nil {
@@ -125,10 +128,28 @@ func parseChoice<Choice: RawRepresentable & CaseIterable>(
   return choice
 }
 
+/// The columns `--format table` shows for `coded run` and `coded sweep`.
+let experimentKeyColumns = [
+  "scheme", "function", "K", "N", "S", "straggler_model", "noise", "trials", "mse", "mse_std",
+  "decoder_lambda_used", "failed_trials",
+]
+
 /// The columns of `coded run` and `coded sweep`, each with its value: header and row come from
-/// this one list, so they cannot drift apart.
-func experimentColumns(_ setup: ExperimentSetup, _ result: ExperimentResult) -> [(String, String)] {
-  [
+/// this one list, so they cannot drift apart. Every parameter that distinguishes two runs is a
+/// column (empty where the straggler model does not use it); `inputs` says where X came from.
+func experimentColumns(_ setup: ExperimentSetup, _ result: ExperimentResult, inputs: String)
+  -> [(String, String)]
+{
+  var probability = ""
+  var latency = ""
+  var stragglerSet = ""
+  switch setup.stragglerModel {
+  case .probabilistic(let p): probability = csvNumber(p)
+  case .latency(let model), .arrival(let model): latency = model.description
+  case .fixed(let set): stragglerSet = set.map(String.init).joined(separator: ",")
+  default: break
+  }
+  return [
     ("scheme", setup.scheme.name), ("function", setup.workload.name),
     ("K", "\(setup.inputs.rows)"), ("N", "\(setup.workers)"), ("S", "\(setup.stragglers)"),
     ("straggler_model", setup.stragglerModel.description), ("noise", csvNumber(setup.noise)),
@@ -142,7 +163,9 @@ func experimentColumns(_ setup: ExperimentSetup, _ result: ExperimentResult) -> 
     ("d", "\(result.inputDimension)"), ("m", "\(result.outputDimension)"),
     ("mean_survivors", csvNumber(result.meanSurvivors)),
     ("failed_workers", "\(result.failedWorkers.count)"), ("adversaries", "\(setup.adversaries)"),
-    ("seed", "\(setup.seed)"), ("failed_trials", "\(result.failedTrials)"),
+    ("seed", "\(setup.seed)"), ("straggle_probability", probability), ("latency", latency),
+    ("straggler_set", stragglerSet), ("adversary_magnitude", csvNumber(setup.adversaryMagnitude)),
+    ("inputs", inputs), ("failed_trials", "\(result.failedTrials)"),
     ("encode_seconds", csvNumber(result.encodeSeconds)),
     ("compute_seconds", csvNumber(result.computeSeconds)),
     ("decode_seconds", csvNumber(result.decodeSeconds)),

@@ -42,7 +42,7 @@ struct InferCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Write the CSV here (atomically) instead of stdout.") var output: String?
 
   func run() async throws {
-    try await reportingErrors { try _run() }
+    try await reportingErrors { try await withProgress("coded infer") { try _run() } }
   }
 
   private func _run() throws {

@@ -39,7 +39,9 @@ struct TrainCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    try await reportingErrors { try _run() }
+    try await reportingErrors {
+      try await withProgress("coded train (\(epochs) epochs of \(model))") { try _run() }
+    }
   }
 
   private func _run() throws {

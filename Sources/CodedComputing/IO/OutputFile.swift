@@ -8,7 +8,8 @@ import Foundation
 ///
 /// - a missing path or a **regular file**: written atomically — a temporary file in the same
 ///   directory, then `rename` — so readers see the old file or the complete new one; an existing
-///   file keeps its permission bits (a 0600 file stays 0600);
+///   file keeps its permission bits (a 0600 file stays 0600), and one the user may not write is
+///   refused;
 /// - a **symbolic link** (chains of them too): followed, and its final target written as above,
 ///   atomically in the *target's* directory, so the link itself stays a link;
 /// - a **character device** (`/dev/null`, a terminal) or a **FIFO**: streamed to, never replaced;
@@ -51,6 +52,10 @@ public enum OutputFile {
       case S_IFLNK:
         current = try _readLink(current, for: path)
       case S_IFREG:
+        // A file its owner made read-only stays unwritten, as with `>` in a shell.
+        guard access(current, W_OK) == 0 else {
+          throw .cannotWrite(file: path, reason: _errnoText(errno))
+        }
         try _checkDirectory(of: current, for: path)
         return .atomic(path: current, mode: info.st_mode & 0o7777)
       case S_IFCHR, S_IFIFO:
