@@ -47,6 +47,19 @@ PLACEHOLDERS = {
     "images": "let images = Matrix(rows: 5, columns: 64)  // B × pixels",
     "net": "let net = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 4), "
            "classes: 3, activation: .tanh, seed: 0)",
+    "base": "let base = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 4), "
+            "classes: 3, activation: .tanh, seed: 0)",
+    "parity": "let parity = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 4), "
+              "classes: 3, activation: .tanh, seed: 1)",
+    "train": "let train = LabeledDataset(features: Matrix(rows: 20, columns: 4), labels: "
+             "[Int](repeating: 0, count: 20))",
+    "labels": "let labels = [Int](repeating: 0, count: 4)",
+    "fp": "let fp = Matrix(rows: 2, columns: 3)  // F_P(P_g), one row per group",
+    "setup": "let setup = ExperimentSetup(scheme: .letcc, workload: BuiltinFunction.xsinx, "
+             "inputs: uniformInputs(count: 4, dimension: 1, range: -1...1, seed: 0), workers: 8, "
+             "stragglers: 2, stragglerModel: .random)",
+    "batch": "let batch = Matrix(rows: 5, columns: 4)  // B × inputs",
+    "targets": "let targets = Matrix(rows: 5, columns: 3)  // B × m",
     "test": "let test = LabeledDataset(features: Matrix(rows: 20, columns: 4), labels: "
             "[Int](repeating: 0, count: 20))",
 }
@@ -55,6 +68,7 @@ PLACEHOLDERS = {
 OVERRIDES = {
     "SplineSmoother+GCV.swift": {"y": "let y = (0..<10).map { Double($0 * $0) }  // one column"},
     "BandCholesky.swift": {"a": "let a = SymmetricBandMatrix(order: 5, bandwidth: 2)"},
+    "ParityModelCode+DegradedMode.swift": {"f": "let f = Matrix(rows: 4, columns: 3)  // F(X)"},
 }
 
 DOCUMENTS = (["README.md"] + sorted(glob.glob(os.path.join(ROOT, "Guides", "*.md")))
@@ -145,6 +159,14 @@ def c_module_search_paths():
         include = os.path.join(target, "include")
         if os.path.isdir(include):
             flags += ["-I", include]
+    # The headers of system-library targets (mpi.h for CMPI) come from their pkg-config names.
+    with open(os.path.join(ROOT, "Package.swift"), encoding="utf-8") as handle:
+        names = re.findall(r'pkgConfig:\s*"([^"]+)"', handle.read())
+    for name in names:
+        proc = subprocess.run(["pkg-config", "--cflags", name], capture_output=True, text=True)
+        if proc.returncode == 0:
+            for flag in proc.stdout.split():
+                flags += ["-Xcc", flag]
     return flags
 
 

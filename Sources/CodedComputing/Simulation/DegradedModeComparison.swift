@@ -76,8 +76,8 @@ public struct DegradedModeSetup: Sendable {
   }
 }
 
-/// Degraded-mode accuracy of every scheme at r = 1 on the same test queries (DESIGN.md, "Parity
-/// models"): the test set in file order cut into G = ⌊n/k⌋ groups of k.
+/// Degraded-mode accuracy of every scheme at r = 1 on the same test queries (Guides/LearnedCodes.md,
+/// "Degraded-mode accuracy, exactly"): the test set in file order cut into G = ⌊n/k⌋ groups of k.
 ///
 /// - `parity`: k + 1 workers; every (group, position j) rebuilt in turn by subtraction.
 /// - `learned`: k + 1 workers; every (group, position j) rebuilt by the learned decoder.

@@ -1,6 +1,6 @@
 extension ParityModelCode {
   /// Degraded-mode accuracy and RMSE of the subtraction decoder from already computed outputs
-  /// (DESIGN.md, "Parity models"; Kosaian et al. 2019, §5).
+  /// (Guides/LearnedCodes.md, "Degraded-mode accuracy, exactly"; Kosaian et al. 2019, §5).
   ///
   /// The rows of `baseOutputs` are the test queries in file order, cut into G = ⌊n/k⌋ groups of
   /// k (n = `baseOutputs.rows`; the last n mod k are left out); row g of `parityOutputs` is

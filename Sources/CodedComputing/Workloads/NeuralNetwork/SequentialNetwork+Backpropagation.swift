@@ -16,9 +16,17 @@ extension SequentialNetwork {
   /// layer.
   ///
   /// ```swift
-  /// // mean squared error against targets T (B × m)
+  /// // mean squared error against targets (B × m) and its gradient
   /// let (loss, gradient, inputGradient) = net.backpropagate(batch) { output in
-  ///   _meanSquaredError(output, targets: T)
+  ///   var slope = output
+  ///   var loss = 0.0
+  ///   let count = Double(output.storage.count)
+  ///   for i in output.storage.indices {
+  ///     let difference = output.storage[i] - targets.storage[i]
+  ///     loss += difference * difference / count
+  ///     slope.storage[i] = 2 * difference / count
+  ///   }
+  ///   return (loss, slope)
   /// }
   /// ```
   /// - Parameters:
