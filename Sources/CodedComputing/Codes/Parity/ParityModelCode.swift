@@ -9,7 +9,7 @@
 /// the parity output is ignored (the code is systematic).
 ///
 /// As a ``CodingScheme`` the code encodes k × d queries into (k + 1) × d worker inputs (the
-/// queries, then P) and decodes the survivors' outputs; ``round(queries:base:parity:stoppingRule:)``
+/// queries, then P) and decodes the survivors' outputs; ``round(queries:base:parity:stoppingRule:deadline:)``
 /// builds the round that runs the two different workloads.
 ///
 /// ```swift
