@@ -110,8 +110,7 @@ struct SplineCommand: AsyncParsableCommand {
       out[p, 0] = z
       for c in 0..<fitted.columns { out[p, c + 1] = fitted[p, c] }
     }
-    FileHandle.standardOutput.write(
-      Data(CSVTable(header: table.header, values: out).formatted().utf8))
+    FileHandle.standardOutput.write(Data(CSVTable(header: table.header, values: out).formattedUTF8()))
   }
 
   /// Reads a CSV with a header and exactly one column.
