@@ -161,17 +161,30 @@ private func _forEachPart(_ parts: Int, _ body: @Sendable (Int) -> Void) {
 }
 
 /// The lines in [from, to): line ends ("\r\n" once), plus one when the range does not end in one.
+/// Without any "\r" in the range (the usual case) the "\n" are found with `memchr`.
 private func _countLines(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
   guard to > from else { return 0 }
   var lines = 0
-  var previous: UInt8 = 0
-  var p = base + from
-  let end = base + to
-  while p < end {
-    let byte = p.pointee
-    lines &+= (byte == 10 && previous != 13) || byte == 13 ? 1 : 0
-    previous = byte
-    p += 1
+  let start = UnsafeRawPointer(base + from)
+  if memchr(start, 13, to - from) == nil {
+    var p = start
+    var remaining = to - from
+    while remaining > 0, let hit = memchr(p, 10, remaining) {
+      lines += 1
+      let next = UnsafeRawPointer(hit) + 1
+      remaining -= p.distance(to: next)
+      p = next
+    }
+  } else {
+    var previous: UInt8 = 0
+    var p = base + from
+    let end = base + to
+    while p < end {
+      let byte = p.pointee
+      lines &+= (byte == 10 && previous != 13) || byte == 13 ? 1 : 0
+      previous = byte
+      p += 1
+    }
   }
   let last = base[to - 1]
   return lines + (last == 10 || last == 13 ? 0 : 1)

@@ -21,6 +21,7 @@ enum _DecimalNumber {
   /// Parses a number starting at `start` and ending at the first byte that cannot continue it
   /// (at most `end`). Returns the value and the number of bytes consumed, or nil when the text is
   /// not of the plain form [+−]digits[.digits][(e|E)[+−]digits] or the conversion needs `strtod`.
+  /// Digits are read eight at a time where the text allows (SWAR, as in fast_float).
   @inline(__always)
   static func parse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (
     value: Double, length: Int
@@ -31,38 +32,30 @@ enum _DecimalNumber {
       negative = p.pointee == UInt8(ascii: "-")
       p += 1
     }
+    // w accumulates every digit (wrapping); it is exact when at most 19 are significant.
     var w: UInt64 = 0
-    var digits = 0  // significant digits taken into w (leading zeros not counted)
-    var anyDigit = false
+    let integerStart = p
+    readDigits(&p, end, &w)
+    var digitCount = integerStart.distance(to: p)
     var exponent = 0
-    // Integer part.
-    while p < end {
-      let d = p.pointee &- UInt8(ascii: "0")
-      if d > 9 { break }
-      anyDigit = true
-      if w != 0 || d != 0 {
-        if digits == 19 { return nil }
-        w = w &* 10 &+ UInt64(d)
-        digits += 1
-      }
-      p += 1
-    }
     if p < end && p.pointee == UInt8(ascii: ".") {
       p += 1
-      while p < end {
-        let d = p.pointee &- UInt8(ascii: "0")
-        if d > 9 { break }
-        anyDigit = true
-        if w != 0 || d != 0 {
-          if digits == 19 { return nil }
-          w = w &* 10 &+ UInt64(d)
-          digits += 1
-        }
-        exponent -= 1
-        p += 1
-      }
+      let fractionStart = p
+      readDigits(&p, end, &w)
+      let fractionDigits = fractionStart.distance(to: p)
+      exponent = -fractionDigits
+      digitCount += fractionDigits
     }
-    guard anyDigit else { return nil }
+    guard digitCount > 0 else { return nil }
+    if digitCount > 19 {
+      // Leading zeros are not significant.
+      var s = integerStart
+      while s < p && (s.pointee == UInt8(ascii: "0") || s.pointee == UInt8(ascii: ".")) {
+        if s.pointee == UInt8(ascii: "0") { digitCount -= 1 }
+        s += 1
+      }
+      if digitCount > 19 { return nil }
+    }
     if p < end && (p.pointee | 0x20) == UInt8(ascii: "e") {
       var e = p + 1
       var negativeExponent = false
@@ -88,6 +81,40 @@ enum _DecimalNumber {
     if w == 0 { return (negative ? -0.0 : 0.0, length) }
     guard let magnitude = convert(w, exponent) else { return nil }
     return (negative ? -magnitude : magnitude, length)
+  }
+
+  /// Appends the decimal digits at `p` to `w` (wrapping), eight at a time while eight digits
+  /// follow, then one at a time; moves `p` past them.
+  @inline(__always)
+  static func readDigits(
+    _ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ w: inout UInt64
+  ) {
+    while p.distance(to: end) >= 8 {
+      let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+      // All eight bytes in "0"…"9" (little-endian load).
+      let high = (word &+ 0x4646_4646_4646_4646) | (word &- 0x3030_3030_3030_3030)
+      guard high & 0x8080_8080_8080_8080 == 0 else { break }
+      w = w &* 100_000_000 &+ UInt64(eightDigits(word))
+      p += 8
+    }
+    while p < end {
+      let d = p.pointee &- UInt8(ascii: "0")
+      if d > 9 { break }
+      w = w &* 10 &+ UInt64(d)
+      p += 1
+    }
+  }
+
+  /// The value of eight ASCII digits loaded little-endian (first digit in the lowest byte).
+  @inline(__always)
+  static func eightDigits(_ word: UInt64) -> UInt32 {
+    let mask: UInt64 = 0x0000_00FF_0000_00FF
+    let mul1: UInt64 = 0x000F_4240_0000_0064  // 100 + (1000000 << 32)
+    let mul2: UInt64 = 0x0000_2710_0000_0001  // 1 + (10000 << 32)
+    var value = word &- 0x3030_3030_3030_3030
+    value = value &* 10 &+ (value >> 8)
+    value = ((value & mask) &* mul1 &+ ((value >> 16) & mask) &* mul2) >> 32
+    return UInt32(truncatingIfNeeded: value)
   }
 
   /// w·10^q rounded to nearest (ties to even), or nil when the result is subnormal, overflows
