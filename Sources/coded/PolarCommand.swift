@@ -1,0 +1,69 @@
+import ArgumentParser
+import CodedComputing
+
+/// `coded polar …`: polar codes for linear coded computing beside MDS, uncoded and replication.
+struct PolarCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "polar",
+    abstract: "Polar codes for linear work: polarization, construction, job times, timing, descent.",
+    discussion: "See Guides/PolarCodes.md. Every subcommand prints CSV with a header (or writes it to --output FILE atomically).",
+    subcommands: [
+      PolarPolarizationCommand.self, PolarConstructCommand.self, PolarJobTimeCommand.self,
+      PolarTimingCommand.self, PolarDescentCommand.self,
+    ])
+}
+
+/// The options every `coded polar` subcommand shares.
+struct PolarCommonOptions: ParsableArguments {
+  @Option(help: "Number of workers N (a non-power of two is shortened; see Guides/PolarCodes.md).")
+  var workers: Int
+
+  @Option(help: "Seed of the random draws.")
+  var seed: UInt64 = 0
+
+  @Option(help: "Write the CSV to FILE (atomically) instead of stdout.")
+  var output: String?
+
+  /// Checks N before anything is allocated.
+  func checkedWorkers() throws -> Int {
+    guard workers >= 1 && workers <= PolarCode.maximumWorkers else {
+      throw CLIFailure("--workers must be in 1...\(PolarCode.maximumWorkers), got \(workers)")
+    }
+    return workers
+  }
+
+  /// Prints the CSV lines or writes them to --output.
+  func emit(_ lines: [String]) throws {
+    let text = lines.joined(separator: "\n") + "\n"
+    if let output { try writeAtomically(text, to: output) } else { print(text, terminator: "") }
+  }
+}
+
+/// Parses `--latency`, checked against N.
+func parsePolarLatency(_ text: String, workers: Int) throws -> LatencyModel {
+  let law = try LatencyModel(parsing: text)
+  try law.validate(workerCount: workers)
+  return law
+}
+
+/// Parses `--kernel`.
+func parsePolarKernel(_ text: String) throws -> PolarCode.Kernel {
+  guard let kernel = PolarCode.Kernel(rawValue: text) else {
+    throw CLIFailure("unknown kernel '\(text)' (known: arikan, hadamard)")
+  }
+  return kernel
+}
+
+/// Checks 1 ≤ K ≤ N.
+func checkDataBlocks(_ k: Int, workers: Int) throws {
+  guard k >= 1 && k <= workers else {
+    throw CLIFailure("--data-blocks must be in 1...N = \(workers), got \(k)")
+  }
+}
+
+/// Every number in `values` is finite, or the command fails naming `what`.
+func requireFinite(_ values: [Double], _ what: String) throws {
+  if let bad = values.first(where: { !$0.isFinite }) {
+    throw CLIFailure("\(what) is not finite (\(bad)); the law's tail is too heavy for this estimate")
+  }
+}
