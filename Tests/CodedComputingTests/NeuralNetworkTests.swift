@@ -341,7 +341,7 @@ struct CodedInferenceTests {
     let (k, n, s) = (4, 12, 3)
     let results = try runCodedInference(
       CodedInferenceSetup(
-        network: network, data: data, scheme: kind, inputCount: k, workerCount: n,
+        network: network, data: data, scheme: kind.factory, inputCount: k, workerCount: n,
         stragglerCounts: [s], seed: 9))
     #expect(results.count == 1)
     let result = results[0]
