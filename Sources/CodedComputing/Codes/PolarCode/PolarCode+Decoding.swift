@@ -18,6 +18,9 @@ extension PolarCode {
     return true
   }
 
+  /// Polar decodability depends on which workers arrived, not only on how many.
+  public var decodabilityDependsOnSet: Bool { true }
+
   /// ``canDecode(from:)`` under the name of issue 13.
   public func isDecodable(received: [Bool]) -> Bool { canDecode(from: received) }
 
