@@ -106,3 +106,33 @@ public func simulateLinearJobTimes(
   }
   return result
 }
+
+extension LinearScheme {
+  /// The code and stopping rule of this scheme for exact linear work on K blocks.
+  ///
+  /// polar: ``PolarCode`` (N workers, the given construction), stopping at its first decodable
+  /// set; mds: ``MDSCode`` (N), stopping at K arrivals; uncoded: K workers, every one needed;
+  /// replication: N workers, worker n holding block n mod K, stopping when every block has a copy.
+  ///
+  /// - Throws: ``CodingError`` for sizes or a construction the code cannot take.
+  public func makeCode(
+    dataBlocks k: Int, workers n: Int, construction: PolarConstruction, latency: LatencyModel?,
+    kernel: PolarCode.Kernel = .arikan, seed: UInt64 = 0
+  ) throws(CodingError) -> (code: any CodingScheme, stoppingRule: StoppingRule) {
+    switch self {
+    case .polar:
+      let code = try PolarCode(
+        dataBlocks: k, workers: n, construction: construction, latency: latency, kernel: kernel)
+      return (code, .decodable(by: code))
+    case .mds:
+      let code = try MDSCode(dataBlocks: k, workers: n, seed: seed)
+      return (code, .decodable(by: code))
+    case .uncoded:
+      let code = try ReplicationCode.uncoded(inputCount: k)
+      return (code, CodedMatrix.everyBlockHasACopy(dataBlocks: k, workers: k))
+    case .replication:
+      let code = try ReplicationCode(inputCount: k, workerCount: n)
+      return (code, CodedMatrix.everyBlockHasACopy(dataBlocks: k, workers: n))
+    }
+  }
+}
