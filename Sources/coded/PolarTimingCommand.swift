@@ -7,9 +7,10 @@ struct PolarTimingCommand: AsyncParsableCommand {
     abstract: "Encode and decode time of polar and MDS on the same data; CSV.",
     discussion: """
       Rows scheme,encode_seconds,decode_seconds (medians of --repeats rounds). Data: K blocks of \
-      --columns values. Survivors: one draw of exponential:1 run times; each scheme decodes from \
-      the workers arrived when it can first decode (polar: its information set decodable; mds: \
-      the K-th arrival). One BLAS thread unless --blas-threads.
+      --columns values. Survivors: --order random draws exponential:1 run times; --order reversed \
+      makes worker N-1 arrive first, then N-2, ... (the MDS parity workers first: a full K × K \
+      solve). Each scheme decodes from the workers arrived when it can first decode (polar: its \
+      information set decodable; mds: the K-th arrival). One BLAS thread unless --blas-threads.
       """)
 
   @OptionGroup var common: PolarCommonOptions
@@ -31,6 +32,9 @@ struct PolarTimingCommand: AsyncParsableCommand {
 
   @Option(help: "Timed rounds per scheme.")
   var repeats: Int = 21
+
+  @Option(help: "Arrival order: random (exponential:1 draws) or reversed (worker N-1 first).")
+  var order: String = "random"
 
   @Option(name: .customLong("blas-threads"), help: "BLAS threads (MDS).")
   var blasThreads: Int = 1
@@ -55,7 +59,12 @@ struct PolarTimingCommand: AsyncParsableCommand {
       setBLASThreadCount(blasThreads)
       let law = LatencyModel.exponential(rate: 1)
       var generator = SplitMix64(seed: common.seed)
-      let times = law.sample(count: workers, using: &generator)
+      let times: [Double]
+      switch order {
+      case "random": times = law.sample(count: workers, using: &generator)
+      case "reversed": times = (0..<workers).map { Double(workers - $0) }
+      default: throw CLIFailure("unknown --order '\(order)' (known: random, reversed)")
+      }
       let polar = try PolarCode(
         dataBlocks: dataBlocks, workers: workers, construction: try PolarConstruction(parsing: construction),
         latency: law, kernel: try parsePolarKernel(kernel))

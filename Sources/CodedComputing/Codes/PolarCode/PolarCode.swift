@@ -178,28 +178,11 @@ public struct PolarCode: CodingScheme {
     try _checkInputs(inputs, count: inputCount)
     let d = inputs.columns
     var rows = [Double](repeating: 0, count: length * d)
-    inputs.storage.withUnsafeBufferPointer { x in
-      for (k, position) in informationPositions.enumerated() {
-        for j in 0..<d { rows[position * d + j] = x[k + j * inputCount] }
-      }
-    }
-    rows.withUnsafeMutableBufferPointer { r in
-      guard let base = r.baseAddress else { return }
+    return rows.withUnsafeMutableBufferPointer { r in
+      guard let base = r.baseAddress else { return Matrix(rows: workerCount, columns: d) }
+      inputs._scatterRows(to: informationPositions, into: base)
       _PolarButterfly.encode(base, length: length, columns: d, hadamard: kernel == .hadamard)
+      return Matrix._gatheringRows(Array(0..<workerCount), of: base, columns: d)
     }
-    return Self._matrix(rowMajor: rows, rows: workerCount, columns: d)
-  }
-
-  /// The first `rows` rows of a row-major buffer as a column-major matrix.
-  static func _matrix(rowMajor values: [Double], rows: Int, columns: Int) -> Matrix {
-    var result = Matrix(rows: rows, columns: columns)
-    result.storage.withUnsafeMutableBufferPointer { out in
-      values.withUnsafeBufferPointer { v in
-        for i in 0..<rows {
-          for j in 0..<columns { out[i + j * rows] = v[i * columns + j] }
-        }
-      }
-    }
-    return result
   }
 }
