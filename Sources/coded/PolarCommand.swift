@@ -1,5 +1,6 @@
 import ArgumentParser
 import CodedComputing
+import Foundation
 
 /// `coded polar …`: polar codes for linear coded computing beside MDS, uncoded and replication.
 struct PolarCommand: AsyncParsableCommand {
@@ -66,4 +67,11 @@ func requireFinite(_ values: [Double], _ what: String) throws {
   if let bad = values.first(where: { !$0.isFinite }) {
     throw CLIFailure("\(what) is not finite (\(bad)); the law's tail is too heavy for this estimate")
   }
+}
+
+/// A CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line break — latency laws
+/// such as `shifted-exponential:1,1` do.
+func csvField(_ text: String) -> String {
+  guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
+  return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

@@ -99,12 +99,12 @@ struct PolarDescentCommand: AsyncParsableCommand {
         let values = [last.seconds, last.seconds / Double(last.iteration), last.relativeGradient]
         try requireFinite(values, "a descent figure")
         lines.append(
-          "\(scheme.rawValue),\(problem),\(law),\(scheme.workers(coded: workers, dataBlocks: dataBlocks)),"
+          "\(scheme.rawValue),\(problem),\(csvField(law.description)),\(scheme.workers(coded: workers, dataBlocks: dataBlocks)),"
             + "\(dataBlocks),\(reached ? 1 : 0),\(last.iteration),"
             + values.map(csvNumber).joined(separator: ","))
         for step in history {
           traceLines.append(
-            "\(scheme.rawValue),\(problem),\(law),\(step.iteration),\(csvNumber(step.seconds)),\(csvNumber(step.relativeGradient))")
+            "\(scheme.rawValue),\(problem),\(csvField(law.description)),\(step.iteration),\(csvNumber(step.seconds)),\(csvNumber(step.relativeGradient))")
         }
       }
       if let trace { try writeAtomically(traceLines.joined(separator: "\n") + "\n", to: trace) }

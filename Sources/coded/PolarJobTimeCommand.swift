@@ -13,7 +13,7 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
       last of K workers, replication (N/K copies, worker n holds block n mod K) when every block \
       has a copy back. Percentiles interpolate linearly (NumPy's default). decode_seconds: median \
       wall time of the master's decode (--columns values per block) on the set arrived at the job \
-      time of the first trial; uncoded and replication gather one copy of each block.
+      time of the first trial (one BLAS thread); uncoded and replication gather one copy of each block.
       """)
 
   @OptionGroup var common: PolarCommonOptions
@@ -50,6 +50,7 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
         throw CLIFailure("--columns must be in 1...4096, got \(columns)")
       }
       let law = try parsePolarLatency(latency, workers: workers)
+      setBLASThreadCount(1)
       let polar = try PolarCode(
         dataBlocks: dataBlocks, workers: workers, construction: try PolarConstruction(parsing: construction),
         latency: law, kernel: try parsePolarKernel(kernel))
