@@ -179,13 +179,13 @@ def plots(out):
         for j, law in enumerate(laws):
             ax = axes[i][j]
             for scheme in SCHEMES:
-                pts = [(float(r["seconds"]), float(r["relative_gradient"])) for r in trace
+                pts = [(float(r["model_seconds"]), float(r["relative_gradient"])) for r in trace
                        if r["problem"] == problem and r["latency"] == law and r["scheme"] == scheme]
                 if pts:
                     ax.plot(*zip(*pts), label=scheme)
             ax.set_yscale("log")
             ax.set_title(f"{problem}, {law}", fontsize=9)
-            ax.set_xlabel("wall seconds")
+            ax.set_xlabel("model seconds (1 ms per law unit)")
             ax.legend(fontsize=7)
         axes[i][0].set_ylabel("‖∇f‖/‖∇f(0)‖")
     fig.tight_layout()

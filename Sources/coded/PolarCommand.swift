@@ -40,6 +40,20 @@ struct PolarCommonOptions: ParsableArguments {
   }
 }
 
+/// `--data-blocks K`, shared by the subcommands that build codes.
+struct PolarDataBlocksOption: ParsableArguments {
+  @Option(name: .customLong("data-blocks"), help: "Number of data blocks K (1 <= K <= N).")
+  var dataBlocks: Int
+
+  /// K, checked against N.
+  func checked(workers: Int) throws -> Int {
+    guard dataBlocks >= 1 && dataBlocks <= workers else {
+      throw CLIFailure("--data-blocks must be in 1...N = \(workers), got \(dataBlocks)")
+    }
+    return dataBlocks
+  }
+}
+
 /// Parses `--latency`, checked against N.
 func parsePolarLatency(_ text: String, workers: Int) throws -> LatencyModel {
   let law = try LatencyModel(parsing: text)
@@ -53,13 +67,6 @@ func parsePolarKernel(_ text: String) throws -> PolarCode.Kernel {
     throw CLIFailure("unknown kernel '\(text)' (known: arikan, hadamard)")
   }
   return kernel
-}
-
-/// Checks 1 ≤ K ≤ N.
-func checkDataBlocks(_ k: Int, workers: Int) throws {
-  guard k >= 1 && k <= workers else {
-    throw CLIFailure("--data-blocks must be in 1...N = \(workers), got \(k)")
-  }
 }
 
 /// Every number in `values` is finite, or the command fails naming `what`.

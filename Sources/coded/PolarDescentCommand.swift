@@ -10,16 +10,17 @@ struct PolarDescentCommand: AsyncParsableCommand {
       by a fresh draw of --latency times --time-unit seconds; the pool stops at the scheme's rule \
       (polar: first decodable set; mds: K arrivals; uncoded: all K; replication: a copy of every \
       block). Rows: scheme,problem,latency,workers,data_blocks,reached,iterations_to_target,\
-      seconds_to_target,seconds_per_iteration,final_relative_gradient. The target is \
+      seconds_to_target,seconds_per_iteration,final_relative_gradient,model_seconds_to_target \
+      (model seconds: --time-unit × the scheme's job time on each round's drawn latencies, summed — \
+      the wall time without pool and master overheads, free of machine load). The target is \
       ||grad f(w)|| <= --tolerance · ||grad f(0)||; when it is not reached (reached = 0) the \
       iteration count and seconds are those of the whole run. --trace FILE adds every iteration \
-      (scheme,problem,latency,iteration,seconds,relative_gradient).
+      (scheme,problem,latency,iteration,seconds,relative_gradient,model_seconds).
       """)
 
   @OptionGroup var common: PolarCommonOptions
 
-  @Option(name: .customLong("data-blocks"), help: "Number of data blocks K.")
-  var dataBlocks: Int
+  @OptionGroup var blocks: PolarDataBlocksOption
 
   @Option(help: "Run-time law of one task (units of --time-unit seconds).")
   var latency: String
@@ -54,7 +55,7 @@ struct PolarDescentCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       let workers = try common.checkedWorkers()
-      try checkDataBlocks(dataBlocks, workers: workers)
+      let dataBlocks = try blocks.checked(workers: workers)
       guard let kind = DescentProblem(rawValue: problem) else {
         throw CLIFailure("unknown --problem '\(problem)' (known: least-squares, logistic)")
       }
@@ -84,9 +85,9 @@ struct PolarDescentCommand: AsyncParsableCommand {
       }
       let (a, labels) = kind.syntheticData(rows: rows, features: features, seed: common.seed)
       var lines = [
-        "scheme,problem,latency,workers,data_blocks,reached,iterations_to_target,seconds_to_target,seconds_per_iteration,final_relative_gradient"
+        "scheme,problem,latency,workers,data_blocks,reached,iterations_to_target,seconds_to_target,seconds_per_iteration,final_relative_gradient,model_seconds_to_target"
       ]
-      var traceLines = ["scheme,problem,latency,iteration,seconds,relative_gradient"]
+      var traceLines = ["scheme,problem,latency,iteration,seconds,relative_gradient,model_seconds"]
       for scheme in chosen {
         var generator = SplitMix64(seed: common.seed &+ 1)
         let history = try await runCodedDescent(
@@ -96,7 +97,9 @@ struct PolarDescentCommand: AsyncParsableCommand {
           using: &generator)
         guard let last = history.last else { continue }
         let reached = last.relativeGradient <= tolerance
-        let values = [last.seconds, last.seconds / Double(last.iteration), last.relativeGradient]
+        let values = [
+          last.seconds, last.seconds / Double(last.iteration), last.relativeGradient, last.modelSeconds,
+        ]
         try requireFinite(values, "a descent figure")
         lines.append(
           "\(scheme.rawValue),\(problem),\(csvField(law.description)),\(scheme.workers(coded: workers, dataBlocks: dataBlocks)),"
@@ -104,7 +107,8 @@ struct PolarDescentCommand: AsyncParsableCommand {
             + values.map(csvNumber).joined(separator: ","))
         for step in history {
           traceLines.append(
-            "\(scheme.rawValue),\(problem),\(csvField(law.description)),\(step.iteration),\(csvNumber(step.seconds)),\(csvNumber(step.relativeGradient))")
+            "\(scheme.rawValue),\(problem),\(csvField(law.description)),\(step.iteration),\(csvNumber(step.seconds)),\(csvNumber(step.relativeGradient)),"
+              + csvNumber(step.modelSeconds))
         }
       }
       if let trace { try writeAtomically(traceLines.joined(separator: "\n") + "\n", to: trace) }

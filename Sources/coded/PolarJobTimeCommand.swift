@@ -18,8 +18,7 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
 
   @OptionGroup var common: PolarCommonOptions
 
-  @Option(name: .customLong("data-blocks"), help: "Number of data blocks K.")
-  var dataBlocks: Int
+  @OptionGroup var blocks: PolarDataBlocksOption
 
   @Option(help: "Run-time law of one task.")
   var latency: String
@@ -42,7 +41,7 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       let workers = try common.checkedWorkers()
-      try checkDataBlocks(dataBlocks, workers: workers)
+      let dataBlocks = try blocks.checked(workers: workers)
       guard trials >= 1 && trials <= 10_000_000 else {
         throw CLIFailure("--trials must be in 1...10000000, got \(trials)")
       }
@@ -97,6 +96,7 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
         scheme: mds, dimension: columns, stragglers: 0, repeats: 5, survivors: arrived
       ).decodeMedian
     case .uncoded, .replication:
+      let dataBlocks = polar.inputCount
       var copy = [Int](repeating: -1, count: dataBlocks)
       for (row, n) in arrived.enumerated() where copy[n % dataBlocks] < 0 { copy[n % dataBlocks] = row }
       guard !copy.contains(-1) else { throw CLIFailure("a block has no copy at the job time") }

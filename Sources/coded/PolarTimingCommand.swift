@@ -15,8 +15,7 @@ struct PolarTimingCommand: AsyncParsableCommand {
 
   @OptionGroup var common: PolarCommonOptions
 
-  @Option(name: .customLong("data-blocks"), help: "Number of data blocks K.")
-  var dataBlocks: Int
+  @OptionGroup var blocks: PolarDataBlocksOption
 
   @Option(help: "Values per block (the columns of the other factor).")
   var columns: Int
@@ -42,7 +41,7 @@ struct PolarTimingCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       let workers = try common.checkedWorkers()
-      try checkDataBlocks(dataBlocks, workers: workers)
+      let dataBlocks = try blocks.checked(workers: workers)
       guard columns >= 1, columns.multipliedReportingOverflow(by: workers).partialValue <= 1 << 27,
         !columns.multipliedReportingOverflow(by: workers).overflow
       else {

@@ -95,7 +95,7 @@ struct CLIPolarTests {
     #expect(t.rows.count == 4 && t.rows.allSatisfy { $0[5] == "1" })
     #expect(Set(t.rows.map { $0[6] }).count == 1)
     let traced = try String(contentsOfFile: trace, encoding: .utf8)
-    #expect(traced.hasPrefix("scheme,problem,latency,iteration,seconds,relative_gradient\n"))
+    #expect(traced.hasPrefix("scheme,problem,latency,iteration,seconds,relative_gradient,model_seconds\n"))
   }
 
   @Test("--output writes the CSV atomically and prints nothing")

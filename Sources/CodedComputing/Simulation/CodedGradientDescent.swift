@@ -67,6 +67,10 @@ public struct DescentIterate: Sendable, Equatable {
   public var iteration: Int
   /// Wall seconds since the start, after this iteration's update.
   public var seconds: Double
+  /// Model seconds since the start: Σ over the rounds so far of `timeUnit` × the scheme's job
+  /// time on the drawn latencies (``LinearScheme/jobTime(times:dataBlocks:polar:)``) — the wall
+  /// time without the pool's and the master's overheads and free of the machine's load.
+  public var modelSeconds: Double
   /// ‖∇f(w)‖/‖∇f(w₀)‖ at the gradient this iteration computed (before its update).
   public var relativeGradient: Double
   /// The iterate after the update.
@@ -108,10 +112,13 @@ public func runCodedDescent(
   forward.stoppingRule = rule
   backward.stoppingRule = rule
   let step = problem._step(a)
+  var modelSeconds = 0.0
   func delays(_ generator: inout some RandomNumberGenerator) -> [Duration]? {
-    latency.map { law in
-      law.sample(count: hired, using: &generator).map { .seconds(Swift.min($0 * timeUnit, 1e6)) }
-    }
+    guard let law = latency else { return nil }
+    let times = law.sample(count: hired, using: &generator)
+    modelSeconds += timeUnit * scheme.jobTime(
+      times: times, dataBlocks: dataBlocks, polar: code as? PolarCode)
+    return times.map { .seconds(Swift.min($0 * timeUnit, 1e6)) }
   }
   var w = [Double](repeating: 0, count: a.columns)
   var history: [DescentIterate] = []
@@ -132,8 +139,8 @@ public func runCodedDescent(
     let relative = initialNorm > 0 ? norm / initialNorm : 0
     history.append(
       DescentIterate(
-        iteration: iteration, seconds: (clock.now - start).inSeconds, relativeGradient: relative,
-        weights: w))
+        iteration: iteration, seconds: (clock.now - start).inSeconds, modelSeconds: modelSeconds,
+        relativeGradient: relative, weights: w))
     if relative <= tolerance { break }
   }
   return history

@@ -107,16 +107,7 @@ struct _SuccessiveCancellation {
             node(level: level + 1, first: first + half, size: half, needsCodeword: needsCodeword)
             guard needsCodeword else { return }
             for i in 0..<half {
-              let (lo, hi) = (rows + i * m, rows + (i + half) * m)
-              if hadamard {
-                for j in 0..<m {
-                  let (minus, plus) = (lo[j], hi[j])
-                  lo[j] = minus + plus
-                  hi[j] = minus - plus
-                }
-              } else {
-                for j in 0..<m { lo[j] += hi[j] }
-              }
+              _PolarButterfly.combine(rows + i * m, rows + (i + half) * m, columns: m, hadamard: hadamard)
             }
           }
           node(level: 0, first: 0, size: length, needsCodeword: false)
