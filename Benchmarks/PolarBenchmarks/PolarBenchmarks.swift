@@ -7,7 +7,8 @@ import CodedComputing
 let columns = 64
 
 /// The code, its inputs and the arrived set at which it can first decode.
-func setup(_ scheme: LinearScheme, workers: Int) throws -> (any CodingScheme, Matrix, Matrix, [Int]) {
+func setup(_ scheme: LinearScheme, workers: Int) throws -> (any CodingScheme, Matrix, Matrix, [Int])
+{
   let k = workers / 2
   let law = LatencyModel.exponential(rate: 1)
   var generator = SplitMix64(seed: 1)

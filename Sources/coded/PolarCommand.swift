@@ -6,8 +6,10 @@ import Foundation
 struct PolarCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "polar",
-    abstract: "Polar codes for linear work: polarization, construction, job times, timing, descent.",
-    discussion: "See Guides/PolarCodes.md. Every subcommand prints CSV with a header (or writes it to --output FILE atomically).",
+    abstract:
+      "Polar codes for linear work: polarization, construction, job times, timing, descent.",
+    discussion:
+      "See Guides/PolarCodes.md. Every subcommand prints CSV with a header (or writes it to --output FILE atomically).",
     subcommands: [
       PolarPolarizationCommand.self, PolarConstructCommand.self, PolarJobTimeCommand.self,
       PolarTimingCommand.self, PolarDescentCommand.self,
@@ -72,7 +74,8 @@ func parsePolarKernel(_ text: String) throws -> PolarCode.Kernel {
 /// Every number in `values` is finite, or the command fails naming `what`.
 func requireFinite(_ values: [Double], _ what: String) throws {
   if let bad = values.first(where: { !$0.isFinite }) {
-    throw CLIFailure("\(what) is not finite (\(bad)); the law's tail is too heavy for this estimate")
+    throw CLIFailure(
+      "\(what) is not finite (\(bad)); the law's tail is too heavy for this estimate")
   }
 }
 

@@ -4,7 +4,8 @@ import CodedComputing
 struct PolarDescentCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "descent",
-    abstract: "Coded gradient descent (least squares or logistic) per scheme: time to accuracy; CSV.",
+    abstract:
+      "Coded gradient descent (least squares or logistic) per scheme: time to accuracy; CSV.",
     discussion: """
       Every iteration runs A·w and Aᵀ·r as two rounds on the in-process pool, each worker delayed \
       by a fresh draw of --latency times --time-unit seconds; the pool stops at the scheme's rule \
@@ -63,7 +64,8 @@ struct PolarDescentCommand: AsyncParsableCommand {
         rows * features <= 1 << 24
       else {
         throw CLIFailure(
-          "--rows and --features must be >= K = \(dataBlocks), rows <= 2^20, features <= 4096 and rows·features <= 2^24 (got \(rows) × \(features))")
+          "--rows and --features must be >= K = \(dataBlocks), rows <= 2^20, features <= 4096 and rows·features <= 2^24 (got \(rows) × \(features))"
+        )
       }
       guard iterations >= 1 && iterations <= 100_000 else {
         throw CLIFailure("--iterations must be in 1...100000, got \(iterations)")
@@ -79,7 +81,8 @@ struct PolarDescentCommand: AsyncParsableCommand {
       var chosen: [LinearScheme] = []
       for name in schemes.split(separator: ",", omittingEmptySubsequences: false) {
         guard let scheme = LinearScheme(rawValue: String(name)) else {
-          throw CLIFailure("unknown scheme '\(name)' in --schemes (known: polar, mds, uncoded, replication)")
+          throw CLIFailure(
+            "unknown scheme '\(name)' in --schemes (known: polar, mds, uncoded, replication)")
         }
         chosen.append(scheme)
       }
@@ -98,7 +101,8 @@ struct PolarDescentCommand: AsyncParsableCommand {
         guard let last = history.last else { continue }
         let reached = last.relativeGradient <= tolerance
         let values = [
-          last.seconds, last.seconds / Double(last.iteration), last.relativeGradient, last.modelSeconds,
+          last.seconds, last.seconds / Double(last.iteration), last.relativeGradient,
+          last.modelSeconds,
         ]
         try requireFinite(values, "a descent figure")
         lines.append(

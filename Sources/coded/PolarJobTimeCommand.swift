@@ -51,7 +51,8 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
       let law = try parsePolarLatency(latency, workers: workers)
       setBLASThreadCount(1)
       let polar = try PolarCode(
-        dataBlocks: dataBlocks, workers: workers, construction: try PolarConstruction(parsing: construction),
+        dataBlocks: dataBlocks, workers: workers,
+        construction: try PolarConstruction(parsing: construction),
         latency: law, kernel: try parsePolarKernel(kernel))
       let mds = try MDSCode(dataBlocks: dataBlocks, workers: workers, seed: common.seed)
       var generator = SplitMix64(seed: common.seed)
@@ -75,9 +76,13 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
         lines.append(
           "\(scheme.rawValue),\(hired),\(dataBlocks),\(trials),"
             + values.map(csvNumber).joined(separator: ","))
-        for (t, time) in times.enumerated() { sampleLines.append("\(scheme.rawValue),\(t),\(csvNumber(time))") }
+        for (t, time) in times.enumerated() {
+          sampleLines.append("\(scheme.rawValue),\(t),\(csvNumber(time))")
+        }
       }
-      if let samples { try writeAtomically(sampleLines.joined(separator: "\n") + "\n", to: samples) }
+      if let samples {
+        try writeAtomically(sampleLines.joined(separator: "\n") + "\n", to: samples)
+      }
       try common.emit(lines)
     }
   }
@@ -98,7 +103,9 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
     case .uncoded, .replication:
       let dataBlocks = polar.inputCount
       var copy = [Int](repeating: -1, count: dataBlocks)
-      for (row, n) in arrived.enumerated() where copy[n % dataBlocks] < 0 { copy[n % dataBlocks] = row }
+      for (row, n) in arrived.enumerated() where copy[n % dataBlocks] < 0 {
+        copy[n % dataBlocks] = row
+      }
       guard !copy.contains(-1) else { throw CLIFailure("a block has no copy at the job time") }
       let results = uniformInputs(count: arrived.count, dimension: columns, range: -1...1, seed: 1)
       let clock = ContinuousClock()

@@ -14,7 +14,10 @@ struct PolarPolarizationCommand: AsyncParsableCommand {
 
   @OptionGroup var common: PolarCommonOptions
 
-  @Option(help: "Run-time law: exponential:RATE, shifted-exponential:SHIFT,RATE, pareto:SCALE,SHAPE, constant:T, slow-set:I,J@FAST,SLOW.")
+  @Option(
+    help:
+      "Run-time law: exponential:RATE, shifted-exponential:SHIFT,RATE, pareto:SCALE,SHAPE, constant:T, slow-set:I,J@FAST,SLOW."
+  )
   var latency: String
 
   @Option(help: "exact or monte-carlo.")
@@ -48,7 +51,9 @@ struct PolarPolarizationCommand: AsyncParsableCommand {
       var lines = ["index,mean_time,ci95_half_width,method,branches"]
       for (i, mean) in means.enumerated() {
         let branches = (0..<bits).map { (i >> (bits - 1 - $0)) & 1 == 1 ? "1" : "0" }.joined()
-        lines.append("\(i),\(csvNumber(mean)),\(csvNumber(halfWidths[i])),\(method),\(branches.isEmpty ? "-" : branches)")
+        lines.append(
+          "\(i),\(csvNumber(mean)),\(csvNumber(halfWidths[i])),\(method),\(branches.isEmpty ? "-" : branches)"
+        )
       }
       try common.emit(lines)
     }

@@ -26,7 +26,9 @@ public enum DescentProblem: String, CaseIterable, Sendable {
   /// A synthetic problem: A (n × p) with N(0, 1) entries and column j scaled by 1 + 3j/(p − 1)
   /// (condition number of AᵀA about 16); w* ~ N(0, 1/p); least squares y = A·w* + 0.1·N(0, 1),
   /// logistic yᵢ ~ Bernoulli(σ((A·w*)ᵢ)).
-  public func syntheticData(rows n: Int, features p: Int, seed: UInt64) -> (a: Matrix, labels: [Double]) {
+  public func syntheticData(rows n: Int, features p: Int, seed: UInt64) -> (
+    a: Matrix, labels: [Double]
+  ) {
     var generator = SplitMix64(seed: seed)
     var a = Matrix(rows: n, columns: p)
     for j in 0..<p {
@@ -40,7 +42,8 @@ public enum DescentProblem: String, CaseIterable, Sendable {
       for j in 0..<p { z += a[i, j] * truth[j] }
       switch self {
       case .leastSquares: labels[i] = z + 0.1 * standardNormal(using: &generator)
-      case .logistic: labels[i] = uniformUnit(using: &generator) < 1 / (1 + Foundation.exp(-z)) ? 1 : 0
+      case .logistic:
+        labels[i] = uniformUnit(using: &generator) < 1 / (1 + Foundation.exp(-z)) ? 1 : 0
       }
     }
     return (a, labels)
@@ -116,8 +119,10 @@ public func runCodedDescent(
   func delays(_ generator: inout some RandomNumberGenerator) -> [Duration]? {
     guard let law = latency else { return nil }
     let times = law.sample(count: hired, using: &generator)
-    modelSeconds += timeUnit * scheme.jobTime(
-      times: times, dataBlocks: dataBlocks, polar: code as? PolarCode)
+    modelSeconds +=
+      timeUnit
+      * scheme.jobTime(
+        times: times, dataBlocks: dataBlocks, polar: code as? PolarCode)
     return times.map { .seconds(Swift.min($0 * timeUnit, 1e6)) }
   }
   var w = [Double](repeating: 0, count: a.columns)

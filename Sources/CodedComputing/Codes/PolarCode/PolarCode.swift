@@ -85,7 +85,8 @@ public struct PolarCode: CodingScheme {
   public init(informationPositions: [Int], workers: Int, kernel: Kernel = .arikan)
     throws(CodingError)
   {
-    let length = try Self._length(workers: workers, dataBlocks: informationPositions.count, kernel: kernel)
+    let length = try Self._length(
+      workers: workers, dataBlocks: informationPositions.count, kernel: kernel)
     let sorted = informationPositions.sorted()
     for (i, position) in sorted.enumerated() {
       guard position >= 0 && position < workers else {
@@ -132,7 +133,8 @@ public struct PolarCode: CodingScheme {
   ) throws(CodingError) {
     _ = try Self._length(workers: workers, dataBlocks: dataBlocks, kernel: kernel)
     let scores = try construction.scores(workers: workers, latency: latency)
-    let chosen = PolarConstruction.informationSet(scores: scores, dataBlocks: dataBlocks, workers: workers)
+    let chosen = PolarConstruction.informationSet(
+      scores: scores, dataBlocks: dataBlocks, workers: workers)
     try self.init(informationPositions: chosen, workers: workers, kernel: kernel)
   }
 
@@ -148,7 +150,8 @@ public struct PolarCode: CodingScheme {
     let length = _codeLength(workers: workers)
     guard kernel == .arikan || length == workers else {
       throw .invalidParameter(
-        "the hadamard kernel needs N = 2^n workers (it cannot be shortened), got N = \(workers); use --kernel arikan")
+        "the hadamard kernel needs N = 2^n workers (it cannot be shortened), got N = \(workers); use --kernel arikan"
+      )
     }
     return length
   }

@@ -79,7 +79,9 @@ enum _PolarButterfly {
   /// The encoder on a row-major L × m block matrix (row i at `rows[i·m ..< (i+1)·m]`), in place:
   /// Arıkan (lo, hi) ↦ (lo + hi, hi); Hadamard (lo, hi) ↦ (lo + hi, lo − hi).
   /// - Complexity: L/2·log₂L·m additions (Hadamard: twice that).
-  static func encode(_ rows: UnsafeMutablePointer<Double>, length: Int, columns m: Int, hadamard: Bool) {
+  static func encode(
+    _ rows: UnsafeMutablePointer<Double>, length: Int, columns m: Int, hadamard: Bool
+  ) {
     var half = length / 2
     while half >= 1 {
       var block = 0

@@ -107,7 +107,8 @@ struct _SuccessiveCancellation {
             node(level: level + 1, first: first + half, size: half, needsCodeword: needsCodeword)
             guard needsCodeword else { return }
             for i in 0..<half {
-              _PolarButterfly.combine(rows + i * m, rows + (i + half) * m, columns: m, hadamard: hadamard)
+              _PolarButterfly.combine(
+                rows + i * m, rows + (i + half) * m, columns: m, hadamard: hadamard)
             }
           }
           node(level: 0, first: 0, size: length, needsCodeword: false)
