@@ -6,6 +6,7 @@ Runs the release `coded polar` subcommands and writes CSV + PNG into notebooks-d
                                    Monte-Carlo check at N = 16
   polar-job-time.csv, polar-job-time-samples.csv, polar-job-time.png
                                    job-time distributions per scheme, N = 1024, K = 512, three laws
+  polar-shortening.csv             K = 500 at N = 1024, 1500 (shortened), 2048: polar vs MDS
   polar-500-vs-1500.csv            K = 500 blocks: 500 uncoded workers vs 1500 coded (polar
                                    shortened from 2048, MDS, 3-fold replication)
   polar-descent.csv, polar-descent-trace.csv, polar-descent.png
@@ -80,6 +81,21 @@ def job_time(binary, out, trials):
                                 "--seed", "2"]):
             rows.append({"latency": law, **row})
     write(os.path.join(out, "polar-500-vs-1500.csv"), rows, fields)
+
+
+def shortening(binary, out, trials):
+    """K = 500 at N = 1024, 1500 (shortened from 2048) and 2048: does shortening cost more than
+    the neighbouring powers of two, relative to MDS?"""
+    rows = []
+    for law in LAWS:
+        for n in (1024, 1500, 2048):
+            for row in run(binary, ["job-time", "--workers", str(n), "--data-blocks", "500", "--latency", law,
+                                    "--construction", "mean", "--trials", str(trials), "--seed", "2"]):
+                if row["scheme"] in ("polar", "mds"):
+                    rows.append({"latency": law, **row})
+    write(os.path.join(out, "polar-shortening.csv"), rows,
+          ["latency", "scheme", "workers", "data_blocks", "trials", "mean_job_time", "p50_job_time",
+           "p99_job_time", "decode_seconds"])
 
 
 def descent(binary, out):
@@ -220,7 +236,7 @@ def main():
     parser.add_argument("--out", default="notebooks-data")
     parser.add_argument("--trials", type=int, default=10000)
     parser.add_argument("--repeats", type=int, default=101)
-    parser.add_argument("--only", default="polarization,job-time,descent,timing",
+    parser.add_argument("--only", default="polarization,job-time,shortening,descent,timing",
                         help="comma-separated parts to run")
     parser.add_argument("--plot-only", action="store_true")
     args = parser.parse_args()
@@ -230,6 +246,8 @@ def main():
             polarization(args.coded, args.out)
         if "job-time" in parts:
             job_time(args.coded, args.out, args.trials)
+        if "shortening" in parts:
+            shortening(args.coded, args.out, args.trials)
         if "descent" in parts:
             descent(args.coded, args.out)
         if "timing" in parts:
