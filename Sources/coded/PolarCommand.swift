@@ -63,6 +63,18 @@ func parsePolarLatency(_ text: String, workers: Int) throws -> LatencyModel {
   return law
 }
 
+/// Parses `--construction`; `mean` integrates every virtual CDF (about 10³–10⁴ butterflies of
+/// L values), so it is bounded to N ≤ 2¹⁶.
+func parsePolarConstruction(_ text: String, workers: Int) throws -> PolarConstruction {
+  let construction = try PolarConstruction(parsing: text)
+  if construction == .mean && workers > 1 << 16 {
+    throw CLIFailure(
+      "--construction mean integrates every virtual index's CDF and is limited to N <= 65536, got N = \(workers); use bec:EPS or deadline:T"
+    )
+  }
+  return construction
+}
+
 /// Parses `--kernel`.
 func parsePolarKernel(_ text: String) throws -> PolarCode.Kernel {
   guard let kernel = PolarCode.Kernel(rawValue: text) else {

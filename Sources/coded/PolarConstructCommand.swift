@@ -26,7 +26,7 @@ struct PolarConstructCommand: AsyncParsableCommand {
     try await reportingErrors {
       let workers = try common.checkedWorkers()
       let dataBlocks = try blocks.checked(workers: workers)
-      let chosen = try PolarConstruction(parsing: construction)
+      let chosen = try parsePolarConstruction(construction, workers: workers)
       let law = try latency.map { try parsePolarLatency($0, workers: workers) }
       let scores = try chosen.scores(workers: workers, latency: law)
       try requireFinite(scores, "a score")

@@ -77,7 +77,7 @@ struct PolarDescentCommand: AsyncParsableCommand {
         throw CLIFailure("--time-unit must be in [0, 1] seconds, got \(timeUnit)")
       }
       let law = try parsePolarLatency(latency, workers: workers)
-      let polarConstruction = try PolarConstruction(parsing: construction)
+      let polarConstruction = try parsePolarConstruction(construction, workers: workers)
       var chosen: [LinearScheme] = []
       for name in schemes.split(separator: ",", omittingEmptySubsequences: false) {
         guard let scheme = LinearScheme(rawValue: String(name)) else {

@@ -42,8 +42,10 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
     try await reportingErrors {
       let workers = try common.checkedWorkers()
       let dataBlocks = try blocks.checked(workers: workers)
-      guard trials >= 1 && trials <= 10_000_000 else {
-        throw CLIFailure("--trials must be in 1...10000000, got \(trials)")
+      guard trials >= 1 && trials <= 10_000_000 && trials * workers <= 1 << 32 else {
+        throw CLIFailure(
+          "--trials must be in 1...10000000 with trials·N <= 2^32 (the simulation's work), got \(trials) for N = \(workers)"
+        )
       }
       guard columns >= 1 && columns <= 4096 else {
         throw CLIFailure("--columns must be in 1...4096, got \(columns)")
@@ -52,7 +54,7 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
       setBLASThreadCount(1)
       let polar = try PolarCode(
         dataBlocks: dataBlocks, workers: workers,
-        construction: try PolarConstruction(parsing: construction),
+        construction: try parsePolarConstruction(construction, workers: workers),
         latency: law, kernel: try parsePolarKernel(kernel))
       let mds = try MDSCode(dataBlocks: dataBlocks, workers: workers, seed: common.seed)
       var generator = SplitMix64(seed: common.seed)

@@ -29,6 +29,11 @@ struct PolarPolarizationCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       let workers = try common.checkedWorkers()
+      guard workers <= 1 << 16 else {
+        throw CLIFailure(
+          "polarization prints one row per virtual index: --workers must be <= 65536 (2^16), got \(workers)"
+        )
+      }
       let law = try parsePolarLatency(latency, workers: workers)
       let means: [Double]
       let halfWidths: [Double]
@@ -37,8 +42,10 @@ struct PolarPolarizationCommand: AsyncParsableCommand {
         means = try PolarPolarization.exactMeans(workers: workers, latency: law)
         halfWidths = [Double](repeating: 0, count: means.count)
       case "monte-carlo":
-        guard trials >= 2 && trials <= 100_000_000 else {
-          throw CLIFailure("--trials must be in 2...100000000, got \(trials)")
+        guard trials >= 2 && trials <= 100_000_000 && trials * workers <= 1 << 32 else {
+          throw CLIFailure(
+            "--trials must be in 2...100000000 with trials·N <= 2^32 (the simulation's work), got \(trials) for N = \(workers)"
+          )
         }
         var generator = SplitMix64(seed: common.seed)
         (means, halfWidths) = try PolarPolarization.monteCarloMeans(

@@ -47,10 +47,10 @@ struct PolarTimingCommand: AsyncParsableCommand {
     try await reportingErrors {
       let workers = try common.checkedWorkers()
       let dataBlocks = try blocks.checked(workers: workers)
-      guard columns >= 1, columns.multipliedReportingOverflow(by: workers).partialValue <= 1 << 27,
+      guard columns >= 1, columns.multipliedReportingOverflow(by: workers).partialValue <= 1 << 24,
         !columns.multipliedReportingOverflow(by: workers).overflow
       else {
-        throw CLIFailure("--columns must be >= 1 with N·columns <= 2^27, got \(columns)")
+        throw CLIFailure("--columns must be >= 1 with N·columns <= 2^24, got \(columns)")
       }
       guard repeats >= 1 && repeats <= 10_000 else {
         throw CLIFailure("--repeats must be in 1...10000, got \(repeats)")
@@ -76,7 +76,7 @@ struct PolarTimingCommand: AsyncParsableCommand {
       }
       let polar = try PolarCode(
         dataBlocks: dataBlocks, workers: workers,
-        construction: try PolarConstruction(parsing: construction),
+        construction: try parsePolarConstruction(construction, workers: workers),
         latency: law, kernel: try parsePolarKernel(kernel))
       var lines = ["scheme,encode_seconds,decode_seconds"]
       for name in names {

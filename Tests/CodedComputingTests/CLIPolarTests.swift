@@ -186,6 +186,19 @@ struct CLIPolarTests {
         ["construct", "--workers", "0", "--data-blocks", "1", "--construction", "mean"], "--workers"
       ),
       (["polarization", "--workers", "8", "--latency", "pareto:1,0.8"], "infinite mean"),
+      (["polarization", "--workers", "70000", "--latency", "exponential:1"], "must be <= 65536"),
+      (
+        [
+          "construct", "--workers", "131072", "--data-blocks", "2", "--construction", "mean",
+          "--latency", "exponential:1",
+        ], "limited to N <= 65536"
+      ),
+      (
+        [
+          "job-time", "--workers", "1048576", "--data-blocks", "3", "--latency", "exponential:1",
+          "--construction", "bec:0.5", "--trials", "10000",
+        ], "trials·N <= 2^32"
+      ),
       (["polarization", "--workers", "8", "--latency", "gamma:2"], "unknown latency model"),
       (
         ["polarization", "--workers", "8", "--latency", "exponential:1", "--method", "exactly"],

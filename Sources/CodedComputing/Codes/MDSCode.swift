@@ -28,8 +28,8 @@ public struct MDSCode: CodingScheme {
   /// P, the (N − K) × K parity part of the generator.
   public let parity: Matrix
 
-  /// The largest N·K the generator may have (2²⁸ entries, 2 GiB): checked before allocating.
-  public static let maximumGeneratorEntries = 1 << 28
+  /// The largest N·K the generator may have (2²⁶ entries, 512 MiB): checked before allocating.
+  public static let maximumGeneratorEntries = 1 << 26
 
   /// - Parameters:
   ///   - dataBlocks: K ≥ 1.
