@@ -1,6 +1,5 @@
 import ArgumentParser
 import CodedComputing
-import Foundation
 
 /// `coded polar …`: polar codes for linear coded computing beside MDS, uncoded and replication.
 struct PolarCommand: AsyncParsableCommand {
@@ -89,11 +88,4 @@ func requireFinite(_ values: [Double], _ what: String) throws {
     throw CLIFailure(
       "\(what) is not finite (\(bad)); the law's tail is too heavy for this estimate")
   }
-}
-
-/// A CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line break — latency laws
-/// such as `shifted-exponential:1,1` do.
-func csvField(_ text: String) -> String {
-  guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-  return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// `coded spline`: fits the natural cubic smoothing spline of every data column with one
 /// factorisation and prints the fitted values at the `--at` points as CSV.
-struct SplineCommand: ParsableCommand {
+struct SplineCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "spline",
     abstract: "Fit smoothing splines to CSV data and print their values at given points.",
@@ -23,13 +23,13 @@ struct SplineCommand: ParsableCommand {
       """)
 
   @Option(
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "CSV with a header: first column t (strictly increasing), then one or more y columns.",
       valueName: "file"))
   var data: String
 
   @Option(
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "CSV with a header and one column: the points to evaluate the splines at.", valueName: "file"))
   var at: String
 
@@ -41,46 +41,29 @@ struct SplineCommand: ParsableCommand {
   var lambda: String = "gcv"
 
   @Option(
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "CSV with a header and one column: a positive weight per data row.", valueName: "file"))
   var weights: String?
 
-  func run() throws {
-    do {
-      try fitAndPrint()
-    } catch let failure as CLIFailure {
-      printError("error: \(failure.description)")
-      throw ExitCode(1)
-    } catch {
-      printError("error: \(error)")
-      throw ExitCode(1)
-    }
+  func run() async throws {
+    try await reportingErrors { try fitAndPrint() }
   }
 
-  /// What `--lambda` asks for.
-  enum LambdaChoice: Equatable {
-    case gcv
-    case value(Double)
-
-    /// Parses `--lambda`, naming the bad value.
-    init(parsing text: String) throws {
-      let token = text.trimmingCharacters(in: .whitespaces)
-      if token.lowercased() == "gcv" {
-        self = .gcv
-        return
-      }
-      guard let value = Double(token) else {
-        throw CLIFailure("--lambda: '\(text)' is neither a number nor 'gcv'")
-      }
-      guard value.isFinite, value >= 0 else {
-        throw CLIFailure("--lambda: '\(text)' must be a finite number >= 0 (or 'gcv')")
-      }
-      self = .value(value)
+  /// `--lambda` as a ``SmoothingChoice``: a number >= 0 or `gcv` (`optimal` needs a noise level
+  /// and a straggler count, which a plain fit does not have).
+  static func lambdaChoice(parsing text: String) throws -> SmoothingChoice {
+    let token = text.trimmingCharacters(in: .whitespaces)
+    guard token.lowercased() == "gcv" || Double(token) != nil else {
+      throw CLIFailure("--lambda: '\(text)' is neither a number nor 'gcv'")
     }
+    guard let choice = try? SmoothingChoice(parsing: token, what: "--lambda") else {
+      throw CLIFailure("--lambda: '\(text)' must be a finite number >= 0 (or 'gcv')")
+    }
+    return choice
   }
 
   func fitAndPrint() throws {
-    let choice = try LambdaChoice(parsing: lambda)
+    let choice = try Self.lambdaChoice(parsing: lambda)
     let table = try CSVTable.read(contentsOf: data)
     guard table.header.count >= 2 else {
       throw CLIFailure(
@@ -105,9 +88,9 @@ struct SplineCommand: ParsableCommand {
     let smoother: SplineSmoother
     do {
       switch choice {
-      case .value(let value):
+      case .fixed(let value):
         smoother = try SplineSmoother(knots: t, weights: w, lambda: value)
-      case .gcv:
+      case .gcv, .optimal:
         let (chosen, gcv) = try SplineSmoother.byGCV(knots: t, data: y, weights: w)
         printError("lambda=\(gcv.lambda)")
         smoother = chosen
@@ -116,6 +99,12 @@ struct SplineCommand: ParsableCommand {
       throw explain(error, gcv: choice == .gcv, tName: table.header[0])
     }
     let fitted = try smoother.fit(y).evaluate(at: points)
+    for p in 0..<fitted.rows {
+      for c in 0..<fitted.columns where !fitted[p, c].isFinite {
+        throw CLIFailure(
+          "the spline of \(table.header[c + 1]) at \(points[p]) ('\(at)' line \(p + 2)) is \(fitted[p, c]): beyond a Double (about ±1.8e308); the spline continues as a straight line outside the knots, so evaluate nearer them or rescale the data")
+      }
+    }
     var out = Matrix(rows: points.count, columns: table.header.count)
     for (p, z) in points.enumerated() {
       out[p, 0] = z

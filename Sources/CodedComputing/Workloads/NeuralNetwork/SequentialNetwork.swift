@@ -70,7 +70,14 @@ public struct SequentialNetwork: Equatable, Sendable {
       throw .wrongInputDimension(expected: inputShape.count, actual: batch.columns)
     }
     var x = batch
-    for (index, layer) in layers.enumerated() { x = _forward(layer, x, shape: shapes[index]) }
+    for (index, layer) in layers.enumerated() {
+      // Activations run in place on the previous layer's output (no copy of the batch).
+      if case .activation(let activation) = layer, index > 0 {
+        activation._applyInPlace(&x)
+      } else {
+        x = _forward(layer, x, shape: shapes[index])
+      }
+    }
     return x
   }
 
@@ -104,18 +111,6 @@ public struct SequentialNetwork: Equatable, Sendable {
   mutating func _setLayers(_ newLayers: [NetworkLayer]) {
     precondition(newLayers.count == layers.count)
     layers = newLayers
-  }
-}
-
-extension Matrix {
-  /// The column index of each row's largest entry (the first one on ties).
-  func _rowArgmax() -> [Int] {
-    var best = [Int](repeating: 0, count: rows)
-    guard columns > 0 else { return best }
-    for i in 0..<rows {
-      for j in 1..<columns where self[i, j] > self[i, best[i]] { best[i] = j }
-    }
-    return best
   }
 }
 
