@@ -157,6 +157,13 @@ def crossover(out):
     write(os.path.join(out, "polar-crossover.csv"), rows, list(rows[0].keys()))
 
 
+def save(fig, first_axis, ylabel, path):
+    """Label the first panel's y axis, lay out and write the PNG."""
+    first_axis.set_ylabel(ylabel)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
 def plots(out):
     import matplotlib
     matplotlib.use("Agg")
@@ -173,9 +180,7 @@ def plots(out):
         ax.set_xlabel("fraction of virtual workers (sorted)")
         ax.set_yscale("log")
         ax.legend(fontsize=7)
-    axes[0].set_ylabel("mean virtual time (law units)")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "polar-polarization.png"), dpi=120)
+    save(fig, axes[0], "mean virtual time (law units)", os.path.join(out, "polar-polarization.png"))
 
     samples = read(os.path.join(out, "polar-job-time-samples.csv"))
     fig, axes = plt.subplots(1, 3, figsize=(14, 4))
@@ -187,9 +192,7 @@ def plots(out):
         ax.set_title(f"{law}, N = 1024, K = 512")
         ax.set_xlabel("job time (law units)")
         ax.legend(fontsize=7)
-    axes[0].set_ylabel("empirical CDF")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "polar-job-time.png"), dpi=120)
+    save(fig, axes[0], "empirical CDF", os.path.join(out, "polar-job-time.png"))
 
     trace = read(os.path.join(out, "polar-descent-trace.csv"))
     problems = ("least-squares", "logistic")
