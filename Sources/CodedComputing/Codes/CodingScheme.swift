@@ -94,6 +94,9 @@ public enum CodingError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidSurvivors(String)
   case approximation(ApproximationError)
   case linearAlgebra(LAPACKError)
+  /// The arrived set does not determine the data: `missing` lists what the scheme still lacks
+  /// (for a polar code, the information positions successive cancellation cannot recover).
+  case undecodable(scheme: String, missing: [Int])
 
   public var description: String {
     switch self {
@@ -109,6 +112,11 @@ public enum CodingError: Error, Equatable, Sendable, CustomStringConvertible {
       return error.description
     case .linearAlgebra(let error):
       return error.description
+    case .undecodable(let scheme, let missing):
+      let shown = missing.prefix(10).map(String.init).joined(separator: ", ")
+      return "\(scheme) cannot decode from the arrived workers: \(missing.count) information "
+        + "position\(missing.count == 1 ? " is" : "s are") not recoverable (\(shown)"
+        + (missing.count > 10 ? ", …)" : ")")
     }
   }
 }

@@ -4,7 +4,7 @@
 /// A new family adds a case, its ``summary`` and its ``factory``; experiments themselves take any
 /// ``SchemeFactory``, so a user's code needs no case here.
 public enum SchemeKind: String, CaseIterable, Sendable {
-  case letcc, bacc, lcc, uncoded, replication
+  case letcc, bacc, lcc, uncoded, replication, polar, mds
 
   /// One line on what the scheme is, for help texts.
   public var summary: String {
@@ -14,6 +14,9 @@ public enum SchemeKind: String, CaseIterable, Sendable {
     case .lcc: return "LCC: Lagrange polynomial codes (Yu et al. 2019); exact for polynomial f"
     case .uncoded: return "uncoded: one worker per input (N = K)"
     case .replication: return "replication: worker n computes f(x_{n mod K}); copies averaged"
+    case .polar:
+      return "polar: real polar code, decoded with additions only (Pilanci & Bartan 2019); linear f only"
+    case .mds: return "mds: systematic real MDS code, any K of N decode (Lee et al. 2018); linear f only"
     }
   }
 
@@ -74,6 +77,8 @@ public enum SchemeKind: String, CaseIterable, Sendable {
       return try ReplicationCode.uncoded(inputCount: k)
     case .replication:
       return try ReplicationCode(inputCount: k, workerCount: n)
+    case .polar, .mds:
+      return try _makeLinear(request)
     }
   }
 }

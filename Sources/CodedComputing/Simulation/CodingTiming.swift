@@ -13,14 +13,16 @@ public struct CodingTiming: Sendable {
 /// Times `repeats` rounds of encode (K × d → N × d) and decode (|T| × d → K × d) for one
 /// scheme, with one window of S stragglers (workers 0..<S), the decoder warmed once first (the
 /// cached per-survivor-set operator is part of steady state). f is the identity: the timing is of
-/// the code, not of the workload.
+/// the code, not of the workload. `survivors`, when given, replaces the window (polar codes decode
+/// from the sets their arrivals make decodable, not from any N − S).
 /// - Complexity: `repeats` times the scheme's encode + decode.
 public func timeCoding(
-  scheme: any CodingScheme, dimension d: Int, stragglers s: Int, repeats: Int, seed: UInt64 = 1
+  scheme: any CodingScheme, dimension d: Int, stragglers s: Int, repeats: Int, seed: UInt64 = 1,
+  survivors given: [Int]? = nil
 ) throws(CodingError) -> CodingTiming {
   precondition(repeats >= 1, "repeats must be at least 1")
   let x = uniformInputs(count: scheme.inputCount, dimension: d, range: -1...1, seed: seed)
-  let survivors = Array(s..<scheme.workerCount)
+  let survivors = given ?? Array(s..<scheme.workerCount)
   let results = try scheme.encode(x).selectingRows(survivors)
   _ = try scheme.decode(results, survivors: survivors)
   let clock = ContinuousClock()

@@ -120,6 +120,13 @@ func _runSimulatedTrials(
       guard scheme.canDecode(from: _received(n, missing: missing)) else {
         undecodable = .tooFewSurvivors(
           scheme: scheme.name, survivors: n - missing.count, minimum: scheme.minimumSurvivors)
+        if scheme.decodabilityDependsOnSet {  // the scheme's own reason (polar: what is missing)
+          let survivors = (0..<n).filter { !missing.contains($0) }
+          do {
+            _ = try scheme.decode(
+              results.selectingRows(survivors.map { rowOfWorker[$0] ?? 0 }), survivors: survivors)
+          } catch { undecodable = error }
+        }
         trialFailed = true
         break
       }
