@@ -60,6 +60,8 @@ PLACEHOLDERS = {
              "stragglers: 2, stragglerModel: .random)",
     "batch": "let batch = Matrix(rows: 5, columns: 4)  // B × inputs",
     "targets": "let targets = Matrix(rows: 5, columns: 3)  // B × m",
+    "blocks": "let blocks = Matrix(rows: 4, columns: 3)  // K data blocks × d",
+    "delays": "let delays = [Duration](repeating: .milliseconds(1), count: 16)",
     "test": "let test = LabeledDataset(features: Matrix(rows: 20, columns: 4), labels: "
             "[Int](repeating: 0, count: 20))",
 }

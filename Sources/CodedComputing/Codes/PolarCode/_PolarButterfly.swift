@@ -4,8 +4,8 @@
 /// stage every block of 2h entries combines its entries i and i + h (i in the lower half) into
 /// (minus, plus) = `combine(v[i], v[i + h])`, the minus value stored at i. After the last stage
 /// entry i holds the value of virtual index i: bit b of i (most significant first) records the
-/// branch taken at level b, 0 = minus, 1 = plus (DESIGN.md, "Polar"). Arıkan 2009, Section VI;
-/// Pilanci & Bartan 2019 for the real-valued run-time version.
+/// branch taken at level b, 0 = minus, 1 = plus (Guides/PolarCodes.md, "Index order").
+/// Arıkan 2009, Section VI; Pilanci & Bartan 2019 for the real-valued run-time version.
 ///
 /// Instances: erasure availability (minus = a ∧ b, plus = a ∨ b, on 64-bit words), run times
 /// (max, min), CDFs (F_a·F_b, 1 − (1 − F_a)(1 − F_b)), Bhattacharyya parameters
