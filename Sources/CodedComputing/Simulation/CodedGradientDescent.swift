@@ -85,9 +85,11 @@ public struct DescentIterate: Sendable, Equatable {
 ///
 /// - Parameters:
 ///   - problem: least squares or logistic regression.
-///   - a: n × p, labels: n values.
+///   - a: n × p.
+///   - labels: n values.
 ///   - scheme: the family (``LinearScheme``).
-///   - dataBlocks: K, workers: N (uncoded hires K).
+///   - dataBlocks: K.
+///   - workers: N (uncoded hires K).
 ///   - construction: the polar construction (ignored by the others).
 ///   - latency: the law of one task's run time; nil injects no delays.
 ///   - timeUnit: seconds per unit of the law.

@@ -17,7 +17,7 @@
 /// branch decodes from y_b or y_a − encode(u_a). It is exact to rounding and *arrival-driven*:
 /// ``canDecode(from:)`` answers from the set of arrived workers in O(N), and decoding succeeds as
 /// soon as every information position is recoverable, whatever the count. An undecodable set is
-/// reported (``CodingError/undecodable(scheme:missing:informationPositions:)``), never guessed.
+/// reported (``CodingError/undecodable(scheme:missing:)``), never guessed.
 ///
 /// **N not a power of two** is handled by *shortening*: the code has length L = 2^⌈log₂N⌉, the
 /// last L − N virtual positions are frozen, and since the Arıkan encoder is upper triangular in
