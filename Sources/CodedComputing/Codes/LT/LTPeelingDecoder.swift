@@ -1,0 +1,320 @@
+/// What an ``LTPeelingDecoder`` must recover before it reports completion.
+public enum LTDecodingMode: String, Sendable, Hashable, CaseIterable {
+  /// Every source.
+  case full
+  /// Only the sum of all sources: complete as soon as the all-ones vector lies in the span of the
+  /// symbols that arrived (which may be before every source is known).
+  case sum
+}
+
+/// A peeling (belief-propagation) decoder for LT codes that consumes symbols one at a time, in
+/// arrival order (Luby 2002), and reports the decoding threshold M′ — the number of symbols
+/// consumed when it completes.
+///
+/// Each arriving symbol is stripped of the sources already known; a residual of degree 1 enters
+/// the *ripple*; releasing a ripple symbol recovers its last source, which is stripped from every
+/// symbol holding it, possibly releasing more. Each edge (symbol, source) is touched O(1) times,
+/// so decoding is linear in the number of edges. The last unknown source of a degree-1 residual
+/// is found in O(1) from the running sum of its unknown source indices.
+///
+/// In ``LTDecodingMode/sum`` mode the decoder also completes when the all-ones vector is in the
+/// span of the symbols so far (Mallick, Smith & Joshi 2021 stop when the sum is recoverable).
+/// The test is exact: with U the unknown sources after peeling, 1 ∈ span(symbols) ⇔ 1_U ∈
+/// span(residual rows on U) (recovered sources' unit vectors are in the span). It runs only once
+/// every source has appeared in some symbol (a source in no symbol keeps 1 out of the span) and
+/// |U| ≤ ``spanColumnLimit``, by fraction-free integer elimination (Bareiss-style row
+/// operations with gcd normalisation, overflow-checked): an echelon basis of the residual rows is
+/// kept incrementally while peeling is stalled and rebuilt when peeling recovers a source. If an
+/// integer overflows, the test is abandoned until the next rebuild — it may then complete
+/// *later* than possible, but it never claims a sum it cannot certify. See Guides/LTCodes.md for
+/// the cost.
+///
+/// Values: each symbol carries `valueWidth` numbers (a gradient, an output vector; 1 for A·x;
+/// 0 to study thresholds only); recovered values equal the sources to rounding.
+///
+/// ```swift
+/// var decoder = LTPeelingDecoder(sourceCount: 3, valueWidth: 1)
+/// try decoder.consume(sources: [0, 1], values: [3])   // x0 + x1 = 3
+/// try decoder.consume(sources: [1], values: [2])      // x1 = 2 → x0 = 1
+/// try decoder.consume(sources: [1, 2], values: [7])   // x2 = 5; complete
+/// decoder.isComplete    // true; decoder.threshold == 3; decoder.sum == [8]
+/// ```
+public struct LTPeelingDecoder: Sendable {
+  /// m′, the number of sources.
+  public let sourceCount: Int
+  /// The number of values per symbol (0: structure only).
+  public let valueWidth: Int
+  /// Full or sum recovery.
+  public let mode: LTDecodingMode
+  /// The largest |U| for which the sum-mode span test runs (dense integer rows of |U| entries).
+  public let spanColumnLimit: Int
+  /// The number of symbols consumed so far.
+  public private(set) var symbolsConsumed = 0
+  /// The number of sources recovered by peeling.
+  public private(set) var recoveredCount = 0
+  /// The number of edges consumed (Σ degrees of the consumed symbols).
+  public private(set) var edgeCount = 0
+  /// True once the mode's goal is reached; further symbols are ignored.
+  public private(set) var isComplete = false
+  /// True when sum recovery completed through the span test before every source was known.
+  public private(set) var completedBySpan = false
+  /// How many times the span test ran (rebuilds + incremental rows) and how many were abandoned
+  /// on integer overflow.
+  public private(set) var spanRebuilds = 0
+  /// Span tests abandoned because an integer overflowed (conservative: no claim).
+  public private(set) var spanOverflows = 0
+
+  var _known: [Bool]
+  var _sourceValues: [Double]
+  var _head: [Int32]
+  var _stamp: [UInt32]
+  var _stampEpoch: UInt32 = 0
+  var _unseen: Int
+  var _edgeNext: [Int32] = []
+  var _edgeSymbol: [Int32] = []
+  var _degree: [Int32] = []
+  var _indexSum: [Int] = []
+  var _symbolValues: [Double] = []
+  var _ripple: [Int32] = []
+  var _span: _SpanTracker?
+  var _spanRecovered = -1
+  var _unknownList: [Int32]?
+  var _column: [Int32] = []
+
+  /// - Parameters:
+  ///   - sourceCount: m′ ≥ 1 (at most 2³¹ − 1).
+  ///   - valueWidth: values per symbol, ≥ 0.
+  ///   - mode: ``LTDecodingMode/full`` (default) or ``LTDecodingMode/sum``.
+  ///   - spanColumnLimit: sum mode only: run the span test when at most this many sources are
+  ///     unknown (default 2 048; memory ≤ 8·limit² bytes).
+  /// - Precondition: the sizes are in range (``LTCode`` and the CLI check them first).
+  /// - Complexity: O(m′·(1 + valueWidth)) memory, allocated here.
+  public init(
+    sourceCount: Int, valueWidth: Int = 0, mode: LTDecodingMode = .full,
+    spanColumnLimit: Int = 2048
+  ) {
+    precondition(sourceCount >= 1 && sourceCount <= Int(Int32.max), "m′ must be in 1…2³¹−1")
+    precondition(valueWidth >= 0, "the value width must be non-negative")
+    precondition(spanColumnLimit >= 0, "the span column limit must be non-negative")
+    self.sourceCount = sourceCount
+    self.valueWidth = valueWidth
+    self.mode = mode
+    self.spanColumnLimit = spanColumnLimit
+    _known = [Bool](repeating: false, count: sourceCount)
+    _sourceValues = [Double](repeating: 0, count: sourceCount * valueWidth)
+    _head = [Int32](repeating: -1, count: sourceCount)
+    _stamp = [UInt32](repeating: 0, count: sourceCount)
+    _unseen = sourceCount
+  }
+
+  /// The decoding threshold M′ (symbols consumed at completion), or nil while incomplete.
+  public var threshold: Int? { isComplete ? symbolsConsumed : nil }
+
+  /// The number of sources not yet recovered by peeling.
+  public var missingCount: Int { sourceCount - recoveredCount }
+
+  /// Reserves storage for about `symbols` symbols with `edges` edges in total.
+  public mutating func reserveCapacity(symbols: Int, edges: Int) {
+    _degree.reserveCapacity(symbols)
+    _indexSum.reserveCapacity(symbols)
+    _symbolValues.reserveCapacity(symbols * valueWidth)
+    _edgeNext.reserveCapacity(edges)
+    _edgeSymbol.reserveCapacity(edges)
+  }
+
+  /// Whether source `s` has been recovered by peeling.
+  public func isRecovered(_ source: Int) -> Bool { _known[source] }
+
+  /// Source s's value (`valueWidth` numbers), or nil while unknown.
+  public func value(ofSource source: Int) -> ArraySlice<Double>? {
+    guard _known[source] else { return nil }
+    return _sourceValues[(source * valueWidth)..<((source + 1) * valueWidth)]
+  }
+
+  /// Consumes the next symbol in arrival order.
+  ///
+  /// - Parameters:
+  ///   - sources: the symbol's distinct sources, each in 0..<m′.
+  ///   - values: its `valueWidth` values (the sum of its sources' values); may be empty when
+  ///     `valueWidth` is 0.
+  /// - Returns: whether decoding is complete (then ``threshold`` is M′). A symbol arriving
+  ///   after completion is ignored.
+  /// - Throws: ``LTError/invalidSymbol(_:)`` for a source out of range or repeated;
+  ///   ``LTError/shapeMismatch(expected:actual:)`` for the wrong number of values. The decoder
+  ///   is unchanged when it throws.
+  /// - Complexity: amortised O(edges released · (1 + valueWidth)): linear in edges over a whole
+  ///   decode; plus, in sum mode, the span test (see the type's discussion).
+  @discardableResult
+  public mutating func consume(
+    sources: some Collection<Int32>, values: some Collection<Double> = EmptyCollection()
+  ) throws(LTError) -> Bool {
+    if isComplete { return true }
+    guard values.count == valueWidth else {
+      throw .shapeMismatch(expected: valueWidth, actual: values.count)
+    }
+    if _stampEpoch == UInt32.max {
+      for i in _stamp.indices { _stamp[i] = 0 }
+      _stampEpoch = 0
+    }
+    _stampEpoch += 1
+    let epoch = _stampEpoch
+    for source in sources {
+      guard source >= 0, Int(source) < sourceCount else {
+        throw .invalidSymbol("source \(source) is not in 0..<\(sourceCount)")
+      }
+      guard _stamp[Int(source)] != epoch else {
+        throw .invalidSymbol("source \(source) appears twice in one symbol")
+      }
+      _stamp[Int(source)] = epoch
+    }
+    let symbol = Int32(_degree.count)
+    let base = _symbolValues.count
+    _symbolValues.append(contentsOf: values)
+    var degree: Int32 = 0
+    var indexSum = 0
+    for source in sources {
+      let s = Int(source)
+      if _known[s] {
+        for k in 0..<valueWidth { _symbolValues[base + k] -= _sourceValues[s * valueWidth + k] }
+      } else {
+        degree += 1
+        indexSum += s
+        if _head[s] < 0 { _unseen -= 1 }
+        _edgeNext.append(_head[s])
+        _edgeSymbol.append(symbol)
+        _head[s] = Int32(_edgeSymbol.count - 1)
+      }
+    }
+    _degree.append(degree)
+    _indexSum.append(indexSum)
+    symbolsConsumed += 1
+    edgeCount += sources.count
+    if degree == 1 {
+      _ripple.append(symbol)
+      _peel()
+    }
+    if recoveredCount == sourceCount {
+      isComplete = true
+    } else if mode == .sum, _unseen == 0 {
+      _spanTest(newSymbol: Int(symbol), sources: sources)
+    }
+    return isComplete
+  }
+
+  /// Consumes symbol k of a batch (values: `valueWidth` numbers per symbol, symbol-major).
+  @discardableResult
+  public mutating func consume(
+    _ batch: LTSymbolBatch, symbol k: Int, values: ArraySlice<Double> = []
+  ) throws(LTError) -> Bool {
+    try consume(sources: batch[k], values: values)
+  }
+
+  /// Releases the ripple until it is empty.
+  mutating func _peel() {
+    let width = valueWidth
+    while let symbol = _ripple.popLast() {
+      let e = Int(symbol)
+      guard _degree[e] == 1 else { continue }
+      let s = _indexSum[e]
+      _known[s] = true
+      recoveredCount += 1
+      for k in 0..<width { _sourceValues[s * width + k] = _symbolValues[e * width + k] }
+      var edge = _head[s]
+      while edge >= 0 {
+        let f = Int(_edgeSymbol[Int(edge)])
+        if _degree[f] > 0 {
+          _degree[f] -= 1
+          _indexSum[f] -= s
+          for k in 0..<width { _symbolValues[f * width + k] -= _sourceValues[s * width + k] }
+          if _degree[f] == 1 { _ripple.append(Int32(f)) }
+        }
+        edge = _edgeNext[Int(edge)]
+      }
+    }
+  }
+
+  /// The sum of all sources (`valueWidth` numbers), or nil until it is known: after full
+  /// recovery, Σ of the recovered values; after sum recovery by the span test, Σ of the recovered
+  /// values plus the certified combination of the residual symbols.
+  ///
+  /// - Complexity: O(m′·valueWidth).
+  public var sum: [Double]? {
+    guard isComplete else { return nil }
+    var total = [Double](repeating: 0, count: valueWidth)
+    for s in 0..<sourceCount where _known[s] {
+      for k in 0..<valueWidth { total[k] += _sourceValues[s * valueWidth + k] }
+    }
+    if completedBySpan, let span = _span, let residual = span.certifiedSum {
+      for k in 0..<valueWidth { total[k] += residual[k] }
+    }
+    return total
+  }
+
+  /// The sum-mode span test: rebuild the basis after peeling progress, else add the new row.
+  mutating func _spanTest(newSymbol e: Int, sources: some Collection<Int32>) {
+    let unknownCount = sourceCount - recoveredCount
+    guard unknownCount <= spanColumnLimit else { return }
+    if _span != nil, _spanRecovered == recoveredCount {
+      // Peeling is stalled since the last rebuild: U is unchanged, add the new residual row.
+      guard var span = _span, !span.overflowed, _degree[e] >= 2 else { return }
+      _span = nil  // keep the tracker's storage uniquely referenced while it grows
+      var row = [Int](repeating: 0, count: unknownCount)
+      for source in sources where !_known[Int(source)] { row[Int(_column[Int(source)])] = 1 }
+      span.add(row: row, values: _residualValues(of: e))
+      if span.overflowed { spanOverflows += 1 }
+      _span = span
+    } else {
+      _rebuildSpan()
+    }
+    if let span = _span, span.isTargetReached {
+      isComplete = true
+      completedBySpan = true
+    }
+  }
+
+  func _residualValues(of e: Int) -> ArraySlice<Double> {
+    _symbolValues[(e * valueWidth)..<((e + 1) * valueWidth)]
+  }
+
+  /// Rebuilds the echelon basis from every live residual symbol.
+  mutating func _rebuildSpan() {
+    spanRebuilds += 1
+    var unknowns = _unknownList ?? (0..<Int32(sourceCount)).map { $0 }
+    unknowns.removeAll { _known[Int($0)] }
+    _unknownList = unknowns
+    if _column.isEmpty { _column = [Int32](repeating: -1, count: sourceCount) }
+    for (c, u) in unknowns.enumerated() { _column[Int(u)] = Int32(c) }
+    var rowOfSymbol: [Int32: Int] = [:]
+    var rows: [[Int]] = []
+    var symbols: [Int] = []
+    for u in unknowns {
+      var edge = _head[Int(u)]
+      while edge >= 0 {
+        let f = _edgeSymbol[Int(edge)]
+        let slot: Int
+        if let existing = rowOfSymbol[f] {
+          slot = existing
+        } else {
+          slot = rows.count
+          rowOfSymbol[f] = slot
+          rows.append([Int](repeating: 0, count: unknowns.count))
+          symbols.append(Int(f))
+        }
+        rows[slot][Int(_column[Int(u)])] = 1
+        edge = _edgeNext[Int(edge)]
+      }
+    }
+    var span = _SpanTracker(columns: unknowns.count, width: valueWidth)
+    // Oldest symbols first, so the basis is reproducible.
+    for slot in symbols.indices.sorted(by: { symbols[$0] < symbols[$1] }) {
+      span.add(row: rows[slot], values: _residualValues(of: symbols[slot]))
+      if span.overflowed {
+        spanOverflows += 1
+        break
+      }
+      if span.isTargetReached { break }
+    }
+    _span = span
+    _spanRecovered = recoveredCount
+  }
+}
