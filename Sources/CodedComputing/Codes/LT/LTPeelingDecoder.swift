@@ -19,14 +19,18 @@ public enum LTDecodingMode: String, Sendable, Hashable, CaseIterable {
 ///
 /// In ``LTDecodingMode/sum`` mode the decoder also completes when the all-ones vector is in the
 /// span of the symbols so far (Mallick, Smith & Joshi 2021 stop when the sum is recoverable).
-/// The test is exact: with U the unknown sources after peeling, 1 ∈ span(symbols) ⇔ 1_U ∈
-/// span(residual rows on U) (recovered sources' unit vectors are in the span). It runs only once
-/// every source has appeared in some symbol (a source in no symbol keeps 1 out of the span) and
-/// |U| ≤ ``spanColumnLimit``, by fraction-free integer elimination (Bareiss-style row
-/// operations with gcd normalisation, overflow-checked): an echelon basis of the residual rows is
-/// kept incrementally while peeling is stalled and rebuilt when peeling recovers a source. If an
-/// integer overflows, the test is abandoned until the next rebuild — it may then complete
-/// *later* than possible, but it never claims a sum it cannot certify. See Guides/LTCodes.md for
+/// The test is exact: with U₀ the unknown sources at some moment, 1 ∈ span(symbols) ⇔
+/// 1_{U₀} ∈ span(residual rows on U₀ and the unit vectors of the sources peeled since), because
+/// every peeled source's unit vector lies in the span. Nothing can succeed before every source
+/// has appeared in some symbol (a source in no symbol keeps 1 out of the span), so the tracker
+/// starts once that holds and at most ``spanColumnLimit`` sources are unknown: an echelon basis
+/// over U₀ built by fraction-free integer elimination (row operations with gcd normalisation,
+/// overflow-checked), then extended by each new residual row and each newly peeled unit vector.
+/// If an integer overflows, the test stops — decoding then completes by peeling, possibly later
+/// than possible, but the decoder never claims a sum it has not certified exactly. With
+/// `spanColumnLimit ≥ m′` the stopping time is exactly the first symbol after which
+/// 1 ∈ span; with the default 256, a span completion while more than 256 sources are unknown
+/// would be missed (Guides/LTCodes.md measures how often: never, in our runs). See the guide for
 /// the cost.
 ///
 /// Values: each symbol carries `valueWidth` numbers (a gradient, an output vector; 1 for A·x;
@@ -58,9 +62,8 @@ public struct LTPeelingDecoder: Sendable {
   public private(set) var isComplete = false
   /// True when sum recovery completed through the span test before every source was known.
   public private(set) var completedBySpan = false
-  /// How many times the span test ran (rebuilds + incremental rows) and how many were abandoned
-  /// on integer overflow.
-  public private(set) var spanRebuilds = 0
+  /// How many times the span tracker was built (0 or 1).
+  public private(set) var spanBuilds = 0
   /// Span tests abandoned because an integer overflowed (conservative: no claim).
   public private(set) var spanOverflows = 0
 
@@ -77,21 +80,23 @@ public struct LTPeelingDecoder: Sendable {
   var _symbolValues: [Double] = []
   var _ripple: [Int32] = []
   var _span: _SpanTracker?
-  var _spanRecovered = -1
-  var _unknownList: [Int32]?
+  var _spanBaseSum: [Double] = []
+  var _spanSynced = 0
+  var _recoveredOrder: [Int32] = []
   var _column: [Int32] = []
 
   /// - Parameters:
   ///   - sourceCount: m′ ≥ 1 (at most 2³¹ − 1).
   ///   - valueWidth: values per symbol, ≥ 0.
   ///   - mode: ``LTDecodingMode/full`` (default) or ``LTDecodingMode/sum``.
-  ///   - spanColumnLimit: sum mode only: run the span test when at most this many sources are
-  ///     unknown (default 2 048; memory ≤ 8·limit² bytes).
+  ///   - spanColumnLimit: sum mode only: start the span test once at most this many sources are
+  ///     unknown (default 256; memory ≤ 16·limit² bytes; ≥ m′ makes sum recovery exact from the
+  ///     first symbol).
   /// - Precondition: the sizes are in range (``LTCode`` and the CLI check them first).
   /// - Complexity: O(m′·(1 + valueWidth)) memory, allocated here.
   public init(
     sourceCount: Int, valueWidth: Int = 0, mode: LTDecodingMode = .full,
-    spanColumnLimit: Int = 2048
+    spanColumnLimit: Int = 256
   ) {
     precondition(sourceCount >= 1 && sourceCount <= Int(Int32.max), "m′ must be in 1…2³¹−1")
     precondition(valueWidth >= 0, "the value width must be non-negative")
@@ -218,6 +223,7 @@ public struct LTPeelingDecoder: Sendable {
       let s = _indexSum[e]
       _known[s] = true
       recoveredCount += 1
+      if mode == .sum { _recoveredOrder.append(Int32(s)) }
       for k in 0..<width { _sourceValues[s * width + k] = _symbolValues[e * width + k] }
       var edge = _head[s]
       while edge >= 0 {
@@ -240,31 +246,42 @@ public struct LTPeelingDecoder: Sendable {
   /// - Complexity: O(m′·valueWidth).
   public var sum: [Double]? {
     guard isComplete else { return nil }
+    if completedBySpan, let span = _span, let residual = span.certifiedSum {
+      return zip(_spanBaseSum, residual).map { $0 + $1 }
+    }
     var total = [Double](repeating: 0, count: valueWidth)
     for s in 0..<sourceCount where _known[s] {
       for k in 0..<valueWidth { total[k] += _sourceValues[s * valueWidth + k] }
     }
-    if completedBySpan, let span = _span, let residual = span.certifiedSum {
-      for k in 0..<valueWidth { total[k] += residual[k] }
-    }
     return total
   }
 
-  /// The sum-mode span test: rebuild the basis after peeling progress, else add the new row.
+  /// The sum-mode span test. The first time every source has appeared and at most
+  /// ``spanColumnLimit`` are unknown, the tracker is built over the unknown set U₀ from every
+  /// live residual row; afterwards each new residual row, and the unit vector of each source
+  /// that peeling recovers, is added incrementally (no rebuilds).
   mutating func _spanTest(newSymbol e: Int, sources: some Collection<Int32>) {
-    let unknownCount = sourceCount - recoveredCount
-    guard unknownCount <= spanColumnLimit else { return }
-    if _span != nil, _spanRecovered == recoveredCount {
-      // Peeling is stalled since the last rebuild: U is unchanged, add the new residual row.
-      guard var span = _span, !span.overflowed, _degree[e] >= 2 else { return }
+    if var span = _span {
+      guard !span.overflowed else { return }
       _span = nil  // keep the tracker's storage uniquely referenced while it grows
-      var row = [Int](repeating: 0, count: unknownCount)
-      for source in sources where !_known[Int(source)] { row[Int(_column[Int(source)])] = 1 }
-      span.add(row: row, values: _residualValues(of: e))
+      let columns = span.columns
+      if _degree[e] >= 2 {
+        var row = [Int](repeating: 0, count: columns)
+        for source in sources where !_known[Int(source)] { row[Int(_column[Int(source)])] = 1 }
+        span.add(row: row, values: _residualValues(of: e))
+      }
+      while _spanSynced < _recoveredOrder.count, !span.overflowed, !span.isTargetReached {
+        let s = Int(_recoveredOrder[_spanSynced])
+        _spanSynced += 1
+        var row = [Int](repeating: 0, count: columns)
+        row[Int(_column[s])] = 1
+        span.add(row: row, values: _sourceValues[(s * valueWidth)..<((s + 1) * valueWidth)])
+      }
       if span.overflowed { spanOverflows += 1 }
       _span = span
     } else {
-      _rebuildSpan()
+      guard sourceCount - recoveredCount <= spanColumnLimit else { return }
+      _buildSpan()
     }
     if let span = _span, span.isTargetReached {
       isComplete = true
@@ -276,14 +293,18 @@ public struct LTPeelingDecoder: Sendable {
     _symbolValues[(e * valueWidth)..<((e + 1) * valueWidth)]
   }
 
-  /// Rebuilds the echelon basis from every live residual symbol.
-  mutating func _rebuildSpan() {
-    spanRebuilds += 1
-    var unknowns = _unknownList ?? (0..<Int32(sourceCount)).map { $0 }
-    unknowns.removeAll { _known[Int($0)] }
-    _unknownList = unknowns
-    if _column.isEmpty { _column = [Int32](repeating: -1, count: sourceCount) }
+  /// Builds the echelon basis over the current unknown set U₀ from every live residual symbol.
+  mutating func _buildSpan() {
+    spanBuilds += 1
+    let unknowns = (0..<Int32(sourceCount)).filter { !_known[Int($0)] }
+    _column = [Int32](repeating: -1, count: sourceCount)
     for (c, u) in unknowns.enumerated() { _column[Int(u)] = Int32(c) }
+    var base = [Double](repeating: 0, count: valueWidth)
+    for s in 0..<sourceCount where _known[s] {
+      for k in 0..<valueWidth { base[k] += _sourceValues[s * valueWidth + k] }
+    }
+    _spanBaseSum = base
+    _spanSynced = _recoveredOrder.count
     var rowOfSymbol: [Int32: Int] = [:]
     var rows: [[Int]] = []
     var symbols: [Int] = []
@@ -315,6 +336,5 @@ public struct LTPeelingDecoder: Sendable {
       if span.isTargetReached { break }
     }
     _span = span
-    _spanRecovered = recoveredCount
   }
 }
