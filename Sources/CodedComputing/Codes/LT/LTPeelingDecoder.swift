@@ -214,6 +214,16 @@ public struct LTPeelingDecoder: Sendable {
     try consume(sources: batch[k], values: values)
   }
 
+  /// Throws unless decoding is complete: the way a caller reports a stream that ended early.
+  ///
+  /// - Throws: ``LTError/streamEnded(symbolsSeen:sourcesMissing:)`` with the symbols consumed and
+  ///   the sources still unknown.
+  public func requireComplete() throws(LTError) {
+    guard isComplete else {
+      throw .streamEnded(symbolsSeen: symbolsConsumed, sourcesMissing: missingCount)
+    }
+  }
+
   /// Releases the ripple until it is empty.
   mutating func _peel() {
     let width = valueWidth

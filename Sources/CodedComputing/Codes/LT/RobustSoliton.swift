@@ -60,8 +60,8 @@ public struct RobustSoliton: Sendable, Hashable {
     }
     let m = sourceCount
     let s = c * Foundation.log(Double(m) / delta) * Double(m).squareRoot()
-    let ratio = (Double(m) / s).rounded()
-    let r = ratio >= Double(m) + 1 ? m + 1 : Swift.max(1, Int(ratio))
+    // m/S is finite and positive; the cap only keeps Int(_) defined for absurdly small c.
+    let r = Swift.max(1, Int(Swift.min((Double(m) / s).rounded(), 1e15)))
     var weights = [Double](repeating: 0, count: m)
     weights[0] = 1 / Double(m)
     if m >= 2 {
