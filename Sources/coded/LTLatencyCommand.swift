@@ -71,19 +71,27 @@ struct LTLatencyCommand: AsyncParsableCommand {
       for (index, strategy) in parsed.enumerated() {
         var latencies: [Double] = []
         var failures = 0
+        var lastFailure: LTError? = nil
         var symbolCounts: [Double] = []
         for trial in 0..<trials {
           var generator = common.generator(trial: trial)
           let outcome = try simulateLTRound(strategy, setup: setup, using: &generator)
-          if let latency = outcome.latency { latencies.append(latency) } else { failures += 1 }
+          if let latency = outcome.latency {
+            latencies.append(latency)
+          } else {
+            failures += 1
+            lastFailure = .streamEnded(
+              symbolsSeen: outcome.symbols, sourcesMissing: outcome.sourcesMissing)
+          }
           if outcome.symbols > 0 { symbolCounts.append(Double(outcome.symbols)) }
           progress.step(index * trials + trial + 1, "\(strategy)")
         }
+        guard !latencies.isEmpty else {
+          throw CLIFailure(
+            "\(strategy): no trial decoded in \(trials); last trial: \(lastFailure.map { "\($0)" } ?? "")")
+        }
         if failures > 0 {
           printError("\(strategy): \(failures) of \(trials) trials did not decode (left out)")
-        }
-        guard !latencies.isEmpty else {
-          throw CLIFailure("\(strategy): no trial decoded (\(trials) trials)")
         }
         if !symbolCounts.isEmpty {
           printError(
