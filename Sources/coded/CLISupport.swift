@@ -48,3 +48,6 @@ func csvNumber(_ x: Double) -> String {
   if x.isNaN { return "nan" }
   return "\(x)"
 }
+
+/// The schemes with their one-line summaries, for help texts (from ``SchemeKind``'s table).
+let schemeHelp = SchemeKind.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n")

@@ -55,51 +55,13 @@ struct ExperimentOptions: ParsableArguments {
   @Option(help: "Random seed.")
   var seed: UInt64 = 0
 
-  func workload() throws -> any Workload {
-    if let network = try networkWorkload(named: function) { return network }
-    guard let f = BuiltinFunction(rawValue: function) else {
-      throw WorkloadError.unknownFunction(function, known: BuiltinFunction.allCases.map(\.rawValue))
-    }
-    return f
-  }
+  func workload() throws -> any Workload { try CodedComputing.workload(named: function) }
 
-  func layout() throws -> NodeLayout {
-    guard let layout = NodeLayout(rawValue: nodes) else {
-      throw CLIFailure("unknown node layout '\(nodes)' (known: equispaced, chebyshev, midpoints)")
-    }
-    return layout
-  }
+  func layout() throws -> NodeLayout { try parseChoice(nodes, what: "node layout", as: NodeLayout.self) }
 
   func model() throws -> StragglerModel {
-    switch stragglerModel {
-    case "none": return .none
-    case "random": return .random
-    case "worst-window": return .worstWindow
-    case "probabilistic":
-      guard let p = straggleProbability else {
-        throw CLIFailure("--straggler-model probabilistic needs --straggle-probability P")
-      }
-      guard p >= 0, p < 1 else { throw CLIFailure("--straggle-probability must be in [0, 1), got \(p)") }
-      return .probabilistic(p)
-    case "latency":
-      guard let text = latency else {
-        throw CLIFailure("--straggler-model latency needs --latency MODEL (e.g. exponential:1)")
-      }
-      return .latency(try LatencyModel(parsing: text))
-    case "arrival":
-      guard let text = latency else {
-        throw CLIFailure("--straggler-model arrival needs --latency MODEL (e.g. exponential:200 for a 5 ms mean)")
-      }
-      return .arrival(try LatencyModel(parsing: text))
-    case "fixed":
-      guard let text = stragglerSet else {
-        throw CLIFailure("--straggler-model fixed needs --straggler-set W1,W2,...")
-      }
-      return .fixed(text.isEmpty ? [] : try parseIntegerList(text, option: "--straggler-set"))
-    default:
-      throw CLIFailure(
-        "unknown straggler model '\(stragglerModel)' (known: none, random, worst-window, probabilistic, latency, arrival, fixed)")
-    }
+    try StragglerModel(
+      parsing: stragglerModel, probability: straggleProbability, latency: latency, set: stragglerSet)
   }
 
   func inputMatrix() throws -> Matrix {
@@ -121,56 +83,55 @@ struct ExperimentOptions: ParsableArguments {
     return uniformInputs(count: k, dimension: dim, range: low...high, seed: seed)
   }
 
-  func validateNumbers() throws {
-    guard noise.isFinite, noise >= 0 else { throw CLIFailure("--noise must be a finite number >= 0, got \(noise)") }
-    guard trials >= 1 else { throw CLIFailure("--trials must be at least 1, got \(trials)") }
-    _ = try encoderChoice()
-    guard adversaries >= 0 else { throw CLIFailure("--adversaries must be >= 0, got \(adversaries)") }
-    guard adversaryMagnitude.isFinite, adversaryMagnitude > 0 else {
-      throw CLIFailure("--adversary-magnitude must be a finite number > 0, got \(adversaryMagnitude)")
+  /// The setups of a grid of (scheme, N, S) points, sharing one workload (a `model:PATH` file is
+  /// loaded once) and one parse of every option. The numbers are validated by the library
+  /// (``validateExperiment(_:)``), once per point.
+  func setups(points: [(SchemeKind, Int, Int)], inputs: Matrix) throws -> [ExperimentSetup] {
+    let (f, stragglerModel, layout) = (try workload(), try model(), try layout())
+    let encoder = try SmoothingChoice(parsing: encoderLambda, what: "--encoder-lambda")
+    let decoder = try SmoothingChoice(parsing: decoderLambda)
+    return points.map { scheme, workers, stragglers in
+      ExperimentSetup(
+        scheme: scheme.factory, workload: f, inputs: inputs, workers: workers,
+        stragglers: stragglers, stragglerModel: stragglerModel, layout: layout,
+        encoderLambda: encoder, decoderLambda: decoder, noise: noise, adversaries: adversaries,
+        adversaryMagnitude: adversaryMagnitude, trials: trials, seed: seed)
     }
   }
-
-  /// `--encoder-lambda` parsed: a number >= 0, gcv or optimal.
-  func encoderChoice() throws -> SmoothingChoice {
-    try SmoothingChoice(parsing: encoderLambda, what: "--encoder-lambda")
-  }
-
-  func setup(scheme: SchemeKind, workers: Int, stragglers: Int, inputs: Matrix) throws -> ExperimentSetup {
-    ExperimentSetup(
-      scheme: scheme, workload: try workload(), inputs: inputs, workers: workers, stragglers: stragglers,
-      stragglerModel: try model(), layout: try layout(), encoderLambda: try encoderChoice(),
-      decoderLambda: try SmoothingChoice(parsing: decoderLambda), noise: noise,
-      adversaries: adversaries, adversaryMagnitude: adversaryMagnitude, trials: trials, seed: seed)
-  }
 }
 
-func parseScheme(_ text: String) throws -> SchemeKind {
-  guard let scheme = SchemeKind(rawValue: text) else {
-    throw CLIFailure(
-      "unknown scheme '\(text)' (known: \(SchemeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+/// Parses one of an enumeration's raw values; the error names what was asked for and the known
+/// values: `unknown scheme 'x' (known: letcc, …)`.
+func parseChoice<Choice: RawRepresentable & CaseIterable>(
+  _ text: String, what: String, as type: Choice.Type
+) throws -> Choice where Choice.RawValue == String {
+  guard let choice = Choice(rawValue: text) else {
+    let known = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+    throw CLIFailure("unknown \(what) '\(text)' (known: \(known))")
   }
-  return scheme
+  return choice
 }
 
-/// The CSV header of `coded run` and `coded sweep`.
-let experimentHeader = [
-  "scheme", "function", "K", "N", "S", "straggler_model", "noise", "trials", "mse",
-  "mse_std", "mse_min", "mse_max", "nodes", "encoder_lambda", "decoder_lambda", "decoder_lambda_used",
-  "encoder_lambda_used", "d", "m", "mean_survivors", "failed_workers", "adversaries", "seed",
-  "encode_seconds", "compute_seconds", "decode_seconds",
-].joined(separator: ",")
-
-func experimentRow(_ setup: ExperimentSetup, _ options: ExperimentOptions, _ result: ExperimentResult) -> String {
+/// The columns of `coded run` and `coded sweep`, each with its value: header and row come from
+/// this one list, so they cannot drift apart.
+func experimentColumns(_ setup: ExperimentSetup, _ result: ExperimentResult) -> [(String, String)] {
   [
-    setup.scheme.rawValue, setup.workload.name, "\(setup.inputs.rows)", "\(setup.workers)",
-    "\(setup.stragglers)", setup.stragglerModel.description, csvNumber(setup.noise), "\(setup.trials)",
-    csvNumber(result.mse), csvNumber(result.mseStandardDeviation), csvNumber(result.mseMin),
-    csvNumber(result.mseMax), setup.layout.rawValue, setup.encoderLambda.description,
-    setup.decoderLambda.description, csvNumber(result.decoderLambda), csvNumber(result.encoderLambda),
-    "\(result.inputDimension)",
-    "\(result.outputDimension)", csvNumber(result.meanSurvivors), "\(result.failedWorkers.count)",
-    "\(setup.adversaries)", "\(setup.seed)", csvNumber(result.encodeSeconds),
-    csvNumber(result.computeSeconds), csvNumber(result.decodeSeconds),
-  ].joined(separator: ",")
+    ("scheme", setup.scheme.name), ("function", setup.workload.name),
+    ("K", "\(setup.inputs.rows)"), ("N", "\(setup.workers)"), ("S", "\(setup.stragglers)"),
+    ("straggler_model", setup.stragglerModel.description), ("noise", csvNumber(setup.noise)),
+    ("trials", "\(setup.trials)"), ("mse", csvNumber(result.mse)),
+    ("mse_std", csvNumber(result.mseStandardDeviation)), ("mse_min", csvNumber(result.mseMin)),
+    ("mse_max", csvNumber(result.mseMax)), ("nodes", setup.layout.rawValue),
+    ("encoder_lambda", setup.encoderLambda.description),
+    ("decoder_lambda", setup.decoderLambda.description),
+    ("decoder_lambda_used", csvNumber(result.decoderLambda)),
+    ("encoder_lambda_used", csvNumber(result.encoderLambda)),
+    ("d", "\(result.inputDimension)"), ("m", "\(result.outputDimension)"),
+    ("mean_survivors", csvNumber(result.meanSurvivors)),
+    ("failed_workers", "\(result.failedWorkers.count)"), ("adversaries", "\(setup.adversaries)"),
+    ("seed", "\(setup.seed)"), ("failed_trials", "\(result.failedTrials)"),
+    ("encode_seconds", csvNumber(result.encodeSeconds)),
+    ("compute_seconds", csvNumber(result.computeSeconds)),
+    ("decode_seconds", csvNumber(result.decodeSeconds)),
+  ]
 }

@@ -65,7 +65,8 @@ struct InferCommand: AsyncParsableCommand {
       throw CLIFailure("--K values must be at least 2, got '\(inputCounts)'")
     }
     let schemeKinds = try schemes.split(separator: ",").map {
-      try parseScheme(String($0).trimmingCharacters(in: .whitespaces))
+      try parseChoice(
+        String($0).trimmingCharacters(in: .whitespaces), what: "scheme", as: SchemeKind.self)
     }
     let model: StragglerModel
     switch stragglerModel {
@@ -116,7 +117,7 @@ struct InferCommand: AsyncParsableCommand {
             if kind == .uncoded && n != k { continue }
             let rows = try runCodedInference(
               CodedInferenceSetup(
-                network: network, data: test, scheme: kind, inputCount: k, workerCount: n,
+                network: network, data: test, scheme: kind.factory, inputCount: k, workerCount: n,
                 stragglerCounts: ss,
                 stragglerModel: model, layout: layout, encoderLambda: encoderChoice,
                 decoderLambda: lambda, seed: seed))

@@ -6,7 +6,7 @@ struct RunCommand: AsyncParsableCommand {
     commandName: "run",
     abstract: "One coded computation experiment: prints one CSV row (with a header) of its MSE.")
 
-  @Option(help: "letcc, bacc, lcc, uncoded or replication.")
+  @Option(help: ArgumentHelp("The coding scheme: \(SchemeKind.nameList).", discussion: schemeHelp))
   var scheme: String
 
   @Option(parsing: .unconditional, help: "Number of workers N.")
@@ -22,17 +22,18 @@ struct RunCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      try options.validateNumbers()
-      let setup = try options.setup(
-        scheme: try parseScheme(scheme), workers: workers, stragglers: stragglers,
-        inputs: try options.inputMatrix())
+      let kind = try parseChoice(scheme, what: "scheme", as: SchemeKind.self)
+      let inputs = try options.inputMatrix()
+      guard let setup = try options.setups(points: [(kind, workers, stragglers)], inputs: inputs).first
+      else { return }
       let result = try await runExperiment(setup)
       if let path = decodedOutput, let decoded = result.lastDecoded {
         let header = (0..<decoded.columns).map { "y\($0)" }
         try CSVTable(header: header, values: decoded).write(to: path)
       }
-      print(experimentHeader)
-      print(experimentRow(setup, options, result))
+      let columns = experimentColumns(setup, result)
+      print(columns.map(\.0).joined(separator: ","))
+      print(columns.map(\.1).joined(separator: ","))
     }
   }
 }

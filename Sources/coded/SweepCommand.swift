@@ -7,7 +7,7 @@ struct SweepCommand: AsyncParsableCommand {
     commandName: "sweep",
     abstract: "Experiments over lists of schemes, N and S: one CSV row per point.")
 
-  @Option(help: "Comma-separated schemes: letcc, bacc, lcc, uncoded, replication.")
+  @Option(help: ArgumentHelp("Comma-separated schemes: \(SchemeKind.nameList).", discussion: schemeHelp))
   var scheme: String
 
   @Option(help: "Comma-separated worker counts N.")
@@ -26,47 +26,54 @@ struct SweepCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      try options.validateNumbers()
-      let schemes = try scheme.split(separator: ",").map { try parseScheme(String($0)) }
+      let schemes = try scheme.split(separator: ",").map {
+        try parseChoice(String($0), what: "scheme", as: SchemeKind.self)
+      }
       let ns = try parseIntegerList(workers, option: "--workers")
       let ss = try parseIntegerList(stragglers, option: "--stragglers")
       guard !schemes.isEmpty else { throw CLIFailure("--scheme lists no scheme") }
       let inputs = try options.inputMatrix()
-      var lines = [experimentHeader]
-      var points = schemes.flatMap { s in ns.flatMap { n in ss.map { (s, n, $0) } } }
-      // Check every point before running any, so a bad grid fails before printing anything.
-      points = try points.filter { point in
-        let setup = try options.setup(scheme: point.0, workers: point.1, stragglers: point.2, inputs: inputs)
+      let grid = schemes.flatMap { s in ns.flatMap { n in ss.map { (s, n, $0) } } }
+      // Validate every point once before running any, so a bad grid fails before printing
+      // anything; the points then run the schemes built here.
+      var points: [(setup: ExperimentSetup, scheme: any CodingScheme, label: String)] = []
+      for setup in try options.setups(points: grid, inputs: inputs) {
+        let label = "\(setup.scheme.name) N=\(setup.workers) S=\(setup.stragglers)"
         do {
-          _ = try validateExperiment(setup)
-          return true
+          points.append((setup, try validateExperiment(setup), label))
         } catch {
-          guard skipInvalid else { throw CLIFailure("\(point.0.rawValue) N=\(point.1) S=\(point.2): \(error)") }
-          printError("skipped \(point.0.rawValue) N=\(point.1) S=\(point.2): \(error)")
-          return false
+          guard skipInvalid else { throw CLIFailure("\(label): \(error)") }
+          printError("skipped \(label): \(error)")
         }
       }
-      if output == nil { print(experimentHeader) }
+      var lines: [String] = []
       let clock = ContinuousClock()
       let start = clock.now
       for (index, point) in points.enumerated() {
-        let setup = try options.setup(scheme: point.0, workers: point.1, stragglers: point.2, inputs: inputs)
         let result: ExperimentResult
         do {
-          result = try await runExperiment(setup)
+          result = try await runExperiment(point.setup, scheme: point.scheme)
         } catch {
           if skipInvalid {
-            printError("[\(index + 1)/\(points.count)] skipped \(point.0.rawValue) N=\(point.1) S=\(point.2): \(error)")
+            printError("[\(index + 1)/\(points.count)] skipped \(point.label): \(error)")
             continue
           }
-          throw CLIFailure("\(point.0.rawValue) N=\(point.1) S=\(point.2): \(error)")
+          throw CLIFailure("\(point.label): \(error)")
         }
-        let row = experimentRow(setup, options, result)
+        let columns = experimentColumns(point.setup, result)
+        if lines.isEmpty {
+          lines.append(columns.map(\.0).joined(separator: ","))
+          if output == nil { print(lines[0]) }
+        }
+        let row = columns.map(\.1).joined(separator: ",")
         if output == nil { print(row) }
         lines.append(row)
         let elapsed = clock.now - start
         printError(
-          "[\(index + 1)/\(points.count)] \(point.0.rawValue) N=\(point.1) S=\(point.2) mse=\(csvNumber(result.mse)) (\(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))))")
+          "[\(index + 1)/\(points.count)] \(point.label) mse=\(csvNumber(result.mse)) (\(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))))")
+      }
+      guard !lines.isEmpty else {
+        throw CLIFailure("no point of the sweep could run (\(grid.count) points, every one skipped)")
       }
       if let path = output {
         try writeAtomically(lines.joined(separator: "\n") + "\n", to: path)

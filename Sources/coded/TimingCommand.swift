@@ -62,7 +62,7 @@ struct TimingCommand: AsyncParsableCommand {
         print("\(name),\(inputCount),\(workers),\(stragglers),\(dim),\(repeats),\(times.joined(separator: ","))")
       }
       for name in scheme.split(separator: ",") {
-        let kind = try parseScheme(String(name))
+        let kind = try parseChoice(String(name), what: "scheme", as: SchemeKind.self)
         let code = try kind.make(
           inputCount: inputCount, workerCount: workers, layout: layout,
           decoderLambda: .fixed(decoderLambda), functionDegree: 1)

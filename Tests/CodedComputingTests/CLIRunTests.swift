@@ -125,7 +125,7 @@ struct CLIRunTests {
     try expectError(replacing("--K", with: "1"), mentions: "--K must be at least 2")
   }
   @Test("negative noise") func negativeNoise() throws {
-    try expectError(replacing("--noise", with: "-0.5"), mentions: "--noise must be a finite number >= 0")
+    try expectError(replacing("--noise", with: "-0.5"), mentions: "noise must be a finite number >= 0")
   }
   @Test("bad decoder lambda") func badLambda() throws {
     try expectError(replacing("--decoder-lambda", with: "smooth"), mentions: "decoder lambda must be a number >= 0, 'gcv' or 'optimal'")

@@ -29,7 +29,7 @@ struct CodingSchemeTests {
   func replicationExact() throws {
     let x = randomInputs(5, 2, seed: 2)
     let f = BuiltinFunction.xsinx
-    for scheme in [try ReplicationCode(inputCount: 5, workerCount: 15), try UncodedScheme.make(inputCount: 5)] {
+    for scheme in [try ReplicationCode(inputCount: 5, workerCount: 15), try ReplicationCode.uncoded(inputCount: 5)] {
       let y = f.evaluate(batch: try scheme.encode(x))
       let decoded = try scheme.decode(y, survivors: Array(0..<scheme.workerCount))
       // Averaging r identical copies is exact up to one rounding of the sum.

@@ -13,7 +13,7 @@ struct ExperimentTests {
     let s = 3
     let x = uniformInputs(count: k, dimension: 2, range: -2...2, seed: 7)
     let setup = ExperimentSetup(
-      scheme: kind, workload: BuiltinFunction.xsinx, inputs: x, workers: n, stragglers: s,
+      scheme: kind.factory, workload: BuiltinFunction.xsinx, inputs: x, workers: n, stragglers: s,
       stragglerModel: .worstWindow, decoderLambda: .fixed(0))
     let result = try await runExperiment(setup)
     let scheme = try kind.make(inputCount: k, workerCount: n, layout: .chebyshev, decoderLambda: .fixed(0))
@@ -103,7 +103,7 @@ struct ExperimentTests {
   func refusals() async throws {
     let x = uniformInputs(count: 5, dimension: 1, range: -1...1, seed: 2)
     func setup(_ scheme: SchemeKind, n: Int, s: Int, noise: Double = 0, f: BuiltinFunction = .xsinx) -> ExperimentSetup {
-      ExperimentSetup(scheme: scheme, workload: f, inputs: x, workers: n, stragglers: s, stragglerModel: .random, noise: noise)
+      ExperimentSetup(scheme: scheme.factory, workload: f, inputs: x, workers: n, stragglers: s, stragglerModel: .random, noise: noise)
     }
     await #expect(throws: ExperimentError.self) { try await runExperiment(setup(.letcc, n: 10, s: 10)) }
     await #expect(throws: ExperimentError.self) { try await runExperiment(setup(.letcc, n: 10, s: 2, noise: -1)) }

@@ -341,7 +341,7 @@ struct CodedInferenceTests {
     let (k, n, s) = (4, 12, 3)
     let results = try runCodedInference(
       CodedInferenceSetup(
-        network: network, data: data, scheme: kind, inputCount: k, workerCount: n,
+        network: network, data: data, scheme: kind.factory, inputCount: k, workerCount: n,
         stragglerCounts: [s], seed: 9))
     #expect(results.count == 1)
     let result = results[0]
@@ -440,7 +440,7 @@ struct CodedInferenceTests {
 }
 
 @Suite("Network workload names")
-struct NetworkWorkloadSpecTests {
+struct NetworkWorkloadTests {
   @Test("model:PATH loads a weight file; other names are not networks")
   func spec() throws {
     #expect(try networkWorkload(named: "xsinx") == nil)

@@ -13,6 +13,19 @@ public protocol CodingScheme: Sendable {
   var workerCount: Int { get }
   /// The fewest survivors the decoder accepts (for LCC the recovery threshold).
   var minimumSurvivors: Int { get }
+  /// Whether the decoder can work from the workers marked in `received` (N entries; true when
+  /// worker n's result arrived).
+  ///
+  /// Pools stop a round at the first arrived set for which this holds
+  /// (``StoppingRule/decodable(by:)``) and experiments count an undecodable drawn straggler set
+  /// as a failed trial. It must be *monotone* (a superset of a decodable set is decodable) and
+  /// cheap — it runs after every arrival. The default is a count: at least
+  /// ``minimumSurvivors``; codes that can decode from some sets of a size and not from others
+  /// (polar codes) answer from the set.
+  func canDecode(from received: [Bool]) -> Bool
+  /// Whether ``canDecode(from:)`` depends on *which* workers answered, not only on how many.
+  /// False (the default) lets pools stop at a count in O(1) per arrival.
+  var decodabilityDependsOnSet: Bool { get }
   /// X (K × d) ↦ X̃ (N × d).
   func encode(_ inputs: Matrix) throws(CodingError) -> Matrix
   /// Y_T (|T| × m) ↦ F̂ (K × m); `survivors` ascending, distinct, in 0..<N.
@@ -33,6 +46,21 @@ public protocol CodingScheme: Sendable {
 }
 
 extension CodingScheme {
+  /// At least ``minimumSurvivors`` workers answered.
+  public func canDecode(from received: [Bool]) -> Bool {
+    received.reduce(0) { $0 + ($1 ? 1 : 0) } >= minimumSurvivors
+  }
+
+  /// A count threshold: any ``minimumSurvivors`` workers will do.
+  public var decodabilityDependsOnSet: Bool { false }
+
+  /// ``canDecode(from:)`` for a survivor list (ascending or not, within 0..<N).
+  public func canDecode(survivors: [Int]) -> Bool {
+    var received = [Bool](repeating: false, count: workerCount)
+    for n in survivors where n >= 0 && n < workerCount { received[n] = true }
+    return canDecode(from: received)
+  }
+
   /// Schemes without a smoothing parameter report nil.
   public func decodeReportingLambda(_ results: Matrix, survivors: [Int]) throws(CodingError)
     -> (estimates: Matrix, lambda: Double?)

@@ -4,7 +4,7 @@
 /// one). Decoding averages the surviving copies of each input (which also averages out worker
 /// noise). An input with no surviving copy is lost; it is scored as the mean of all received
 /// results (the best constant guess without knowing f), the rule documented in Guides/LeTCC.md.
-/// ``UncodedScheme`` is the case N = K.
+/// ``uncoded(inputCount:)`` is the case N = K with one copy each.
 ///
 /// - Complexity: encode O(N·d); decode O(|T|·m + K·m).
 public struct ReplicationCode: CodingScheme {
@@ -28,6 +28,13 @@ public struct ReplicationCode: CodingScheme {
     inputCount = k
     workerCount = k
     _isUncoded = true
+  }
+
+  /// Uncoded computation: K workers, worker k computes f(x_k); a straggler's output is lost and
+  /// scored as the mean of the received results.
+  /// - Throws: ``CodingError/invalidParameter(_:)`` for K < 2.
+  public static func uncoded(inputCount: Int) throws(CodingError) -> ReplicationCode {
+    try ReplicationCode(uncodedInputCount: inputCount)
   }
 
   /// The input worker n computes on.
@@ -57,14 +64,5 @@ public struct ReplicationCode: CodingScheme {
       for j in 0..<m { sums[k, j] = copies[k] > 0 ? sums[k, j] / Double(copies[k]) : mean[j] }
     }
     return sums
-  }
-}
-
-/// Uncoded computation: K workers, worker k computes f(x_k); a straggler's output is lost and
-/// scored as the mean of the received results (see ``ReplicationCode``).
-public enum UncodedScheme {
-  /// The uncoded scheme for K inputs (N = K workers).
-  public static func make(inputCount: Int) throws(CodingError) -> ReplicationCode {
-    try ReplicationCode(uncodedInputCount: inputCount)
   }
 }

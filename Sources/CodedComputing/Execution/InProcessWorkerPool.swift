@@ -2,20 +2,22 @@ import Foundation
 
 /// The default ``WorkerPool``: N workers run concurrently inside this process.
 ///
-/// Worker n computes `workload.evaluate(inputs.row(n))`. ``run(inputs:workload:quorum:deadline:)``
-/// returns as soon as `quorum` results have arrived — exactly the first `quorum`, in
-/// ``PoolOutcome/survivors`` (ascending) — and stops the rest: queued computations are skipped and
+/// Worker n computes its workload on `inputs.row(n)`. ``run(_:)`` returns as soon as the round's
+/// ``StoppingRule`` holds — for ``StoppingRule/count(_:)`` exactly the first `quorum` results, in
+/// ``PoolOutcome/survivors`` (ascending); for ``StoppingRule/decodable(by:)`` the first arrived set
+/// the code can decode — and stops the rest: queued computations are skipped and
 /// delayed workers still waiting are dropped. A worker whose `evaluate` throws, or
 /// returns the wrong number of values or a non-finite value, is a *failure*: recorded in
 /// ``PoolOutcome/failures`` with a message and treated as a straggler, never a crash. When the
-/// quorum can no longer be reached (more than N − quorum failures) or the deadline passes first,
-/// `run` throws ``PoolError/quorumNotReached(quorum:answered:failures:)`` at once — it never waits
-/// for workers that cannot help.
+/// rule can no longer hold (the failures leave too few workers, or no decodable set) or the
+/// deadline passes first, `run` throws at once — it never waits for workers that cannot help.
+/// Streaming rounds (``stream(_:initialState:consume:)``) use the same threads and timer.
 ///
 /// ```swift
 /// let pool = InProcessWorkerPool()
 /// let outcome = try await pool.run(
-///   inputs: coded, workload: BuiltinFunction.sin, quorum: n - s, deadline: .seconds(2))
+///   Round(inputs: coded, workload: BuiltinFunction.sin, stoppingRule: .count(n - s),
+///         deadline: .seconds(2)))
 /// // outcome.survivors, outcome.outputs (|T| × m), outcome.cancelled, outcome.durations
 /// ```
 ///
@@ -68,13 +70,21 @@ public struct InProcessWorkerPool: WorkerPool {
   /// An artificial delay per worker before it computes (N entries, none negative), or nil.
   /// Worker n computes no earlier than `injectedDelays[n]` after the start of the round.
   public var injectedDelays: [Duration]?
+  /// Whether every round's workloads are rebuilt from their descriptors before they run, as a
+  /// pool of other processes must (so closures are refused): the in-process rehearsal of a
+  /// distributed run.
+  public var requiresDescriptors: Bool
 
   /// - Parameters:
   ///   - maxConcurrentWorkers: the cap on concurrent computations; nil means the number of
   ///     active processor cores.
   ///   - injectedDelays: one delay per worker, applied before its computation; nil for none.
+  ///   - requiresDescriptors: rebuild workloads from their descriptors (refusing closures).
   /// - Precondition: `maxConcurrentWorkers ≥ 1`; no delay is negative.
-  public init(maxConcurrentWorkers: Int? = nil, injectedDelays: [Duration]? = nil) {
+  public init(
+    maxConcurrentWorkers: Int? = nil, injectedDelays: [Duration]? = nil,
+    requiresDescriptors: Bool = false
+  ) {
     let cap = maxConcurrentWorkers ?? ProcessInfo.processInfo.activeProcessorCount
     precondition(cap >= 1, "maxConcurrentWorkers must be at least 1, got \(cap)")
     if let injectedDelays {
@@ -83,6 +93,7 @@ public struct InProcessWorkerPool: WorkerPool {
     }
     self.maxConcurrentWorkers = cap
     self.injectedDelays = injectedDelays
+    self.requiresDescriptors = requiresDescriptors
   }
 
   /// A pool whose worker n waits `latencies[n]` seconds (from the start of the round) before
@@ -106,93 +117,102 @@ public struct InProcessWorkerPool: WorkerPool {
       injectedDelays: latencies.map { .seconds(Swift.min($0, 1e9)) })
   }
 
-  /// Runs f on every row of `inputs` and returns the first `quorum` results.
+  /// Runs one round: worker n computes its workload on row n, and the round stops at the first
+  /// arrived set that satisfies the stopping rule.
   ///
-  /// - Parameters:
-  ///   - inputs: N × d, row n for worker n.
-  ///   - workload: f; `outputDimension(inputDimension: d)` fixes the expected m.
-  ///   - quorum: how many results to wait for, 1…N.
-  ///   - deadline: the longest to wait, from the start of the call; nil waits as long as the
-  ///     quorum is still reachable.
-  /// - Returns: exactly `quorum` survivors (ascending) with their outputs (quorum × m), each
-  ///   answered or failed worker's time from the start of the round to its result, the failures,
-  ///   and the cancelled workers (ascending; queued, waiting out a delay or still computing at the freeze).
-  /// - Throws: ``PoolError/invalidQuorum(quorum:workers:)`` unless 1 ≤ quorum ≤ N;
-  ///   ``PoolError/quorumNotReached(quorum:answered:failures:)`` when more than N − quorum
-  ///   workers failed, the deadline passed first, the caller's task was cancelled first, or
-  ///   `workload` rejects inputs of dimension d (every worker would fail).
-  /// - Precondition: `injectedDelays`, when set, has N entries.
+  /// - Parameter round: the tasks (N × d inputs, the workload of each worker), the stopping rule,
+  ///   an optional deadline from the start of the call, and optional emulated latencies (the
+  ///   round's `injectedDelays` take the place of the pool's).
+  /// - Returns: every worker whose result arrived before the freeze (ascending; for a count rule
+  ///   exactly `quorum`) with their outputs (|T| × m), the arrival order with times, each answered
+  ///   or failed worker's time, the failures, and the cancelled workers (ascending; queued,
+  ///   waiting out a delay or still computing at the freeze).
+  /// - Throws: ``PoolError/invalidRound(_:)`` or ``PoolError/invalidQuorum(quorum:workers:)`` for
+  ///   a malformed round; ``PoolError/workloadNotSerialisable(_:)`` when the pool rebuilds
+  ///   workloads from descriptors and one has none; ``PoolError/quorumNotReached(quorum:answered:failures:)``
+  ///   (count rules) or ``PoolError/stoppingRuleNotMet(rule:answered:failures:)`` (set rules)
+  ///   when the failures make the rule unreachable, the deadline passes first, the caller's task
+  ///   is cancelled first, or a workload rejects inputs of dimension d.
   /// - Complexity: O(N·(d + m)) work by the master plus N evaluations of f, at most
-  ///   `maxConcurrentWorkers` at a time.
-  public func run(inputs: Matrix, workload: any Workload, quorum: Int, deadline: Duration?)
-    async throws(PoolError) -> PoolOutcome
-  {
-    let workers = inputs.rows
-    guard quorum >= 1, quorum <= workers else {
-      throw .invalidQuorum(quorum: quorum, workers: workers)
-    }
-    if let injectedDelays {
-      precondition(
-        injectedDelays.count == workers,
-        "\(injectedDelays.count) injected delays for \(workers) workers")
-    }
-    let outputDimension: Int
-    do {
-      outputDimension = try workload.outputDimension(inputDimension: inputs.columns)
-    } catch {
-      throw .quorumNotReached(quorum: quorum, answered: 0, failures: workers)
-    }
-
-    let round = _PoolRound(workers: workers, quorum: quorum, outputDimension: outputDimension)
+  ///   `maxConcurrentWorkers` at a time, plus one stopping-rule check per arrival (O(1) for a
+  ///   count, the scheme's `canDecode` otherwise).
+  public func run(_ round: Round) async throws(PoolError) -> PoolOutcome {
+    var round = round
+    if round.injectedDelays == nil { round.injectedDelays = injectedDelays }
+    let outputDimension = try round.validate()
+    if requiresDescriptors { round.workloads = try _rebuiltFromDescriptors(round.workloads) }
+    let workers = round.workerCount
+    let state = _PoolRound(workers: workers, rule: round.stoppingRule, outputDimension: outputDimension)
+    let (inputs, workloads, assignment) = (round.inputs, round.workloads, round.assignment)
     let threads = _ComputeThreads(
       threadCount: Swift.min(maxConcurrentWorkers, workers), name: "coded-worker"
     ) { n in
-      round.compute(worker: n, inputs: inputs, workload: workload)
+      state.compute(worker: n, inputs: inputs, workload: workloads[assignment[n]])
+      return false
     }
-    var delayed: [(worker: Int, delay: Duration)] = []
+    let timer = _startWorkers(
+      workers, delays: round.injectedDelays, deadline: round.deadline, start: state.start,
+      threads: threads, onDeadline: { state.freeze() })
+
+    await withTaskCancellationHandler {
+      await state.waitUntilFrozen()
+    } onCancel: {
+      state.freeze()
+    }
+    timer?.close()
+    threads.close()
+
+    let snapshot = state.snapshot()
+    let survivors = (0..<workers).filter { snapshot.received[$0] }
+    guard snapshot.satisfied else {
+      throw round.stoppingRule.unmet(answered: survivors.count, failures: snapshot.failures.count)
+    }
+    var outputs = Matrix(rows: survivors.count, columns: outputDimension)
+    for (i, n) in survivors.enumerated() {
+      guard let y = snapshot.outputs[n] else { continue }
+      for j in 0..<outputDimension { outputs[i, j] = y[j] }
+    }
+    let cancelled = (0..<workers).filter { !snapshot.received[$0] && !snapshot.failed[$0] }
+    return PoolOutcome(
+      survivors: survivors, outputs: outputs, durations: snapshot.durations,
+      failures: snapshot.failures, cancelled: cancelled, arrivals: snapshot.arrivals)
+  }
+
+  /// Submits the undelayed workers now and schedules the delayed ones and the deadline on a timer
+  /// thread (returned, or nil when there are no events).
+  func _startWorkers(
+    _ workers: Int, delays: [Duration]?, deadline: Duration?, start: ContinuousClock.Instant,
+    threads: _ComputeThreads, onDeadline: @escaping @Sendable () -> Void
+  ) -> _RoundTimer? {
+    var events: [_RoundTimer.Event] = []
     var immediate: [Int] = []
     immediate.reserveCapacity(workers)
     for n in 0..<workers {
-      if let delay = injectedDelays?[n], delay > .zero {
-        delayed.append((n, delay))
+      if let delay = delays?[n], delay > .zero {
+        events.append(
+          _RoundTimer.Event(instant: start + delay) { threads.submit(CollectionOfOne(n)) })
       } else {
         immediate.append(n)
       }
     }
     threads.submit(immediate)
-
-    var events = delayed.map { worker, delay in
-      _RoundTimer.Event(instant: round.start + delay) { threads.submit(CollectionOfOne(worker)) }
-    }
     if let deadline {
-      events.append(_RoundTimer.Event(instant: round.start + deadline) { round.freeze() })
+      events.append(_RoundTimer.Event(instant: start + deadline, action: onDeadline))
     }
-    let timer = events.isEmpty ? nil : _RoundTimer(events: events, name: "coded-timer")
+    return events.isEmpty ? nil : _RoundTimer(events: events, name: "coded-timer")
+  }
 
-    await withTaskCancellationHandler {
-      await round.waitUntilFrozen()
-    } onCancel: {
-      round.freeze()
+  /// Every workload rebuilt from its descriptor, as a worker in another process would.
+  func _rebuiltFromDescriptors(_ workloads: [any Workload]) throws(PoolError) -> [any Workload] {
+    var rebuilt: [any Workload] = []
+    for workload in workloads {
+      guard let descriptor = workload.descriptor else {
+        throw .workloadNotSerialisable(workload.name)
+      }
+      do { rebuilt.append(try WorkloadRegistry.make(descriptor)) } catch {
+        throw .backend("a worker could not rebuild '\(descriptor)': \(error)")
+      }
     }
-    timer?.close()
-    threads.close()
-
-    let state = round.snapshot()
-    let survivors = (0..<workers).filter { state.outputs[$0] != nil }
-    guard survivors.count >= quorum else {
-      throw .quorumNotReached(
-        quorum: quorum, answered: survivors.count, failures: state.failures.count)
-    }
-    var outputs = Matrix(rows: survivors.count, columns: outputDimension)
-    for (i, n) in survivors.enumerated() {
-      guard let y = state.outputs[n] else { continue }
-      for j in 0..<outputDimension { outputs[i, j] = y[j] }
-    }
-    let cancelled = (0..<workers).filter {
-      state.outputs[$0] == nil && state.failures[$0] == nil
-    }
-    return PoolOutcome(
-      survivors: survivors, outputs: outputs, durations: state.durations,
-      failures: state.failures, cancelled: cancelled)
+    return rebuilt
   }
 }

@@ -25,12 +25,13 @@ final class _ComputeThreads: Sendable {
   /// Wake-up hints: at least one per submission (at most one per thread), one per thread on
   /// close. A semaphore keeps its count, so a signal posted before a thread waits is not lost.
   private let wake = DispatchSemaphore(value: 0)
-  private let work: @Sendable (Int) -> Void
+  private let work: @Sendable (Int) -> Bool
   let threadCount: Int
 
   /// Starts `threadCount` threads named `name-0`, `name-1`, … that call `work(n)` for each
-  /// submitted worker n.
-  init(threadCount: Int, name: String, work: @escaping @Sendable (Int) -> Void) {
+  /// submitted worker n. When `work(n)` returns true, n is queued again behind the others (a
+  /// streaming worker with more to produce); the one-shot pool's work returns false.
+  init(threadCount: Int, name: String, work: @escaping @Sendable (Int) -> Bool) {
     precondition(threadCount >= 1, "a compute pool needs at least one thread")
     self.threadCount = threadCount
     self.work = work
@@ -46,6 +47,11 @@ final class _ComputeThreads: Sendable {
     guard !workers.isEmpty else { return }
     let accepted = queue.withLock { queue in
       guard !queue.closed else { return false }
+      if queue.head >= 1024, queue.head * 2 >= queue.workers.count {
+        // Streaming rounds queue workers again and again: drop the consumed prefix.
+        queue.workers.removeFirst(queue.head)
+        queue.head = 0
+      }
       queue.workers.append(contentsOf: workers)
       return true
     }
@@ -73,7 +79,7 @@ final class _ComputeThreads: Sendable {
           return queue.workers[queue.head]
         }
         guard let next else { break }
-        work(next)
+        if work(next) { submit(CollectionOfOne(next)) }
       }
       if queue.withLock({ $0.closed }) { return }
     }

@@ -1,47 +1,47 @@
-/// What one worker produced: its f(x̃ₙ), or why it failed.
-enum _WorkerResult: Sendable {
-  case output([Double])
-  case failure(String)
-}
-
 /// The shared, lock-protected state of one round of an ``InProcessWorkerPool``.
 ///
 /// Workers ``record(worker:_:)`` their results from any thread. The round *freezes* exactly once
-/// — when the quorum is reached, when it has become unreachable (more than N − quorum failures),
-/// at the deadline, or when the caller is cancelled — and from then on ignores late results and
+/// — when the stopping rule holds for the arrived set, when it can no longer hold (the failures
+/// leave too little), at the deadline, or when the caller is cancelled — and from then on ignores late results and
 /// resumes the master waiting in ``waitUntilFrozen()``. After the freeze the state never changes,
 /// so the master reads a consistent ``snapshot()``.
 final class _PoolRound: Sendable {
   struct State {
     var outputs: [[Double]?]
     var durations: [Double?]
+    var received: [Bool]
+    var failed: [Bool]
     var failures: [Int: String] = [:]
+    var arrivals: [Arrival] = []
     var answered = 0
+    var satisfied = false
     var frozen = false
     var master: CheckedContinuation<Void, Never>?
   }
 
   let workers: Int
-  let quorum: Int
+  let rule: StoppingRule
   let outputDimension: Int
   let start: ContinuousClock.Instant
   private let state: _Locked<State>
 
-  init(workers: Int, quorum: Int, outputDimension: Int) {
+  init(workers: Int, rule: StoppingRule, outputDimension: Int) {
     self.workers = workers
-    self.quorum = quorum
+    self.rule = rule
     self.outputDimension = outputDimension
     state = _Locked(
       State(
         outputs: Array(repeating: nil, count: workers),
-        durations: Array(repeating: nil, count: workers)))
+        durations: Array(repeating: nil, count: workers),
+        received: Array(repeating: false, count: workers),
+        failed: Array(repeating: false, count: workers)))
     start = ContinuousClock.now
   }
 
   var isFrozen: Bool { state.withLock { $0.frozen } }
 
-  /// Records worker `n`'s result (ignored after the freeze), freezing the round when the quorum is
-  /// reached or can no longer be reached.
+  /// Records worker `n`'s result (ignored after the freeze), freezing the round when the stopping
+  /// rule holds or can no longer hold.
   func record(worker n: Int, _ result: _WorkerResult) {
     let elapsed = (ContinuousClock.now - start).inSeconds
     let master = state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -50,11 +50,18 @@ final class _PoolRound: Sendable {
       switch result {
       case .output(let y):
         state.outputs[n] = y
+        state.received[n] = true
         state.answered += 1
+        state.arrivals.append(Arrival(worker: n, seconds: elapsed))
+        guard rule.isSatisfied(by: state.received, count: state.answered) else { return nil }
+        state.satisfied = true
       case .failure(let message):
         state.failures[n] = message
+        state.failed[n] = true
+        guard !rule.isReachable(failed: state.failed, failures: state.failures.count) else {
+          return nil
+        }
       }
-      guard state.answered >= quorum || state.failures.count > workers - quorum else { return nil }
       return Self._freeze(&state)
     }
     master?.resume()

@@ -12,7 +12,7 @@ import Foundation
 public struct CodedInferenceSetup: Sendable {
   public var network: SequentialNetwork
   public var data: LabeledDataset
-  public var scheme: SchemeKind
+  public var scheme: SchemeFactory
   /// K, images per coded computation.
   public var inputCount: Int
   /// N, workers (coded images) per computation.
@@ -28,7 +28,7 @@ public struct CodedInferenceSetup: Sendable {
   public var seed: UInt64
 
   public init(
-    network: SequentialNetwork, data: LabeledDataset, scheme: SchemeKind, inputCount: Int,
+    network: SequentialNetwork, data: LabeledDataset, scheme: SchemeFactory, inputCount: Int,
     workerCount: Int,
     stragglerCounts: [Int], stragglerModel: StragglerModel = .random,
     layout: NodeLayout = .chebyshev,
@@ -51,7 +51,8 @@ public struct CodedInferenceSetup: Sendable {
 
 /// The scores of one (scheme, K, N, S) point, defined in Guides/CodedInference.md.
 public struct CodedInferenceResult: Sendable, Equatable {
-  public var scheme: SchemeKind
+  /// The scheme's name.
+  public var scheme: String
   public var inputCount: Int
   public var workerCount: Int
   public var stragglers: Int
@@ -130,8 +131,10 @@ public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenc
   let scheme: any CodingScheme
   do {
     scheme = try setup.scheme.make(
-      inputCount: k, workerCount: n, layout: setup.layout, encoderLambda: setup.encoderLambda,
-      decoderLambda: setup.decoderLambda, plannedStragglers: setup.stragglerCounts.max() ?? 0)
+      SchemeRequest(
+        inputCount: k, workerCount: n, layout: setup.layout, encoderLambda: setup.encoderLambda,
+        decoderLambda: setup.decoderLambda, plannedStragglers: setup.stragglerCounts.max() ?? 0,
+        functionDegree: network.polynomialDegree))
   } catch { throw .coding(error) }
   let m = network.outputCount
   let clock = ContinuousClock()
@@ -173,8 +176,7 @@ public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenc
     var squaredError = 0.0
     var correct = 0
     var agree = 0
-    var lambdaSum = 0.0
-    var lambdaCount = 0
+    var kernel = _TrialKernel(scheme: scheme)
     let decodeStart = clock.now
     for g in 0..<groups {
       let sets = setup.stragglerModel.stragglerSets(workers: n, stragglers: s, using: &generator)
@@ -184,14 +186,9 @@ public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenc
         let survivors = (0..<n).filter { !lost.contains($0) }
         let received = codedLogits.selectingRows(survivors.map { g * n + $0 })
         let estimates: Matrix
-        do {
-          let decoded = try scheme.decodeReportingLambda(received, survivors: survivors)
-          estimates = decoded.estimates
-          if let lambda = decoded.lambda {
-            lambdaSum += lambda
-            lambdaCount += 1
-          }
-        } catch { throw .coding(error) }
+        do { estimates = try kernel.decode(received, survivors: survivors) } catch {
+          throw .coding(error)
+        }
         var error = 0.0
         for j in 0..<m {
           for i in 0..<k {
@@ -213,12 +210,12 @@ public func runCodedInference(_ setup: CodedInferenceSetup) throws(CodedInferenc
     let total = Double(groups * k)
     results.append(
       CodedInferenceResult(
-        scheme: setup.scheme, inputCount: k, workerCount: n, stragglers: s, groups: groups,
+        scheme: setup.scheme.name, inputCount: k, workerCount: n, stragglers: s, groups: groups,
         images: groups * k,
         rmse: (squaredError / (total * Double(m))).squareRoot(), logitRMS: logitRMS,
         decodedAccuracy: Double(correct) / total, ownAccuracy: _accuracy(ownPredictions, labels),
         agreement: Double(agree) / total,
-        decoderLambdaUsed: lambdaCount > 0 ? lambdaSum / Double(lambdaCount) : .nan,
+        decoderLambdaUsed: kernel.meanLambda,
         encodeSeconds: encodeSeconds, computeSeconds: computeSeconds, decodeSeconds: decodeSeconds))
   }
   return results

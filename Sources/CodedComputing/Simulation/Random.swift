@@ -43,3 +43,14 @@ public func exponentialSample(rate: Double, using generator: inout some RandomNu
   precondition(rate > 0 && rate.isFinite, "the exponential rate must be positive and finite")
   return -Foundation.log(1 - uniformUnit(using: &generator)) / rate
 }
+
+/// K inputs of dimension d drawn uniformly from [low, high], seeded.
+///
+/// The generator is `SplitMix64(seed: seed ^ 0x5EED_1A9C_0DED_0001)`; entries are filled in
+/// column-major order with `Double.random(in: range, using:)`.
+public func uniformInputs(count: Int, dimension: Int, range: ClosedRange<Double>, seed: UInt64) -> Matrix {
+  var generator = SplitMix64(seed: seed ^ 0x5EED_1A9C_0DED_0001)
+  var x = Matrix(rows: count, columns: dimension)
+  for i in x.storage.indices { x.storage[i] = Double.random(in: range, using: &generator) }
+  return x
+}

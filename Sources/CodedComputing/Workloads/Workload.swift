@@ -22,9 +22,21 @@ public protocol Workload: Sendable {
   func evaluate(_ input: [Double]) throws -> [Double]
   /// f applied to every row of `batch` (rows × d) → rows × m.
   func evaluate(batch: Matrix) throws -> Matrix
+  /// The degree D when f is a polynomial in its input coordinates (LCC's recovery threshold
+  /// (K − 1)·D + 1 depends on it; exact linear codes need D = 1), nil otherwise or when unknown.
+  var polynomialDegree: Int? { get }
+  /// A serialisable description from which any process can rebuild f (see
+  /// ``WorkloadDescriptor``), or nil when f exists only in this process (a closure). Pools that
+  /// run workers in other processes refuse workloads without one.
+  var descriptor: WorkloadDescriptor? { get }
 }
 
 extension Workload {
+  /// Unknown: not a polynomial as far as the library can tell.
+  public var polynomialDegree: Int? { nil }
+  /// None: the workload lives only in this process.
+  public var descriptor: WorkloadDescriptor? { nil }
+
   /// Row by row through ``evaluate(_:)``.
   public func evaluate(batch: Matrix) throws -> Matrix {
     let m = try outputDimension(inputDimension: batch.columns)
@@ -61,21 +73,29 @@ public enum WorkloadError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// A workload from a Swift closure.
 ///
+/// A closure cannot cross a process boundary: it has no ``Workload/descriptor``, so it runs on the
+/// in-process pools only. Give its polynomial degree when it has one (LCC's threshold uses it).
+///
 /// ```swift
-/// let f = ClosureWorkload(name: "norm") { x in [x.map { $0 * $0 }.reduce(0, +)] }
+/// let f = ClosureWorkload(name: "norm", outputDimension: { _ in 1 }, polynomialDegree: 2) { x in
+///   [x.map { $0 * $0 }.reduce(0, +)]
+/// }
 /// ```
 public struct ClosureWorkload: Workload {
   public let name: String
+  public let polynomialDegree: Int?
   let _outputDimension: @Sendable (Int) -> Int
   let _body: @Sendable ([Double]) throws -> [Double]
 
   /// - Parameters:
   ///   - outputDimension: m as a function of d; nil means m = d.
+  ///   - polynomialDegree: D when the closure computes a polynomial of degree D; nil otherwise.
   public init(
-    name: String, outputDimension: (@Sendable (Int) -> Int)? = nil,
+    name: String, outputDimension: (@Sendable (Int) -> Int)? = nil, polynomialDegree: Int? = nil,
     _ body: @escaping @Sendable ([Double]) throws -> [Double]
   ) {
     self.name = name
+    self.polynomialDegree = polynomialDegree
     _outputDimension = outputDimension ?? { $0 }
     _body = body
   }
@@ -103,6 +123,9 @@ public enum BuiltinFunction: String, CaseIterable, Workload {
   case sumsquares
 
   public var name: String { rawValue }
+
+  /// `builtin` with the function's name: every process knows the built-in functions.
+  public var descriptor: WorkloadDescriptor? { .builtin(rawValue) }
 
   /// The polynomial degree, or nil for non-polynomial functions.
   public var polynomialDegree: Int? {

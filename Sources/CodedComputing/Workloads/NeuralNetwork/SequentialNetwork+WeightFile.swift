@@ -116,7 +116,9 @@ extension SequentialNetwork {
       throw .unreadableFile(
         path: path, reason: exists ? "permission denied or not a file" : "no such file")
     }
-    return try SequentialNetwork(weightFileData: data)
+    var network = try SequentialNetwork(weightFileData: data)
+    network.sourcePath = path
+    return network
   }
 
   /// Parses and checks a weight file.

@@ -23,6 +23,9 @@ public struct SequentialNetwork: Equatable, Sendable {
   public var metadata: [String: String]
   /// The name used in CSV output.
   public var name: String
+  /// The weight file this network was loaded from, if any: what its ``Workload/descriptor``
+  /// names so that other processes can load the same weights. Not part of equality.
+  public var sourcePath: String? = nil
 
   /// A network after checking that each layer accepts the previous layer's output.
   /// - Throws: ``NetworkError/wrongShape(_:)`` naming the first layer that does not fit.
@@ -92,42 +95,15 @@ public struct SequentialNetwork: Equatable, Sendable {
   }
 
   /// Replaces the layers with ones of the same kinds and shapes (used by the optimiser).
+  /// Equal layers, shapes, metadata and name; where the weights were loaded from does not count.
+  public static func == (lhs: SequentialNetwork, rhs: SequentialNetwork) -> Bool {
+    lhs.inputShape == rhs.inputShape && lhs.layers == rhs.layers && lhs.shapes == rhs.shapes
+      && lhs.metadata == rhs.metadata && lhs.name == rhs.name
+  }
+
   mutating func _setLayers(_ newLayers: [NetworkLayer]) {
     precondition(newLayers.count == layers.count)
     layers = newLayers
-  }
-}
-
-extension SequentialNetwork: Workload {
-  public func outputDimension(inputDimension d: Int) throws -> Int {
-    guard d == inputShape.count else {
-      throw WorkloadError.wrongInputDimension(expected: inputShape.count, actual: d)
-    }
-    return outputCount
-  }
-
-  public func evaluate(_ input: [Double]) throws -> [Double] {
-    try evaluate(batch: Matrix(rows: 1, columns: input.count, columnMajor: input)).storage
-  }
-
-  /// The logits of every row, through GEMM (see ``logits(_:)``).
-  public func evaluate(batch: Matrix) throws -> Matrix {
-    guard batch.columns == inputShape.count else {
-      throw WorkloadError.wrongInputDimension(expected: inputShape.count, actual: batch.columns)
-    }
-    return try logits(batch)
-  }
-}
-
-extension Matrix {
-  /// The column index of each row's largest entry (the first one on ties).
-  func _rowArgmax() -> [Int] {
-    var best = [Int](repeating: 0, count: rows)
-    guard columns > 0 else { return best }
-    for i in 0..<rows {
-      for j in 1..<columns where self[i, j] > self[i, best[i]] { best[i] = j }
-    }
-    return best
   }
 }
 
