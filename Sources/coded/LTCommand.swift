@@ -7,7 +7,7 @@ struct LTCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lt",
     abstract: "LT codes for sums of nonlinear functions: thresholds, simulated latency, real rounds.",
-    subcommands: [LTThresholdCommand.self, LTLatencyCommand.self])
+    subcommands: [LTThresholdCommand.self, LTLatencyCommand.self, LTRunCommand.self])
 }
 
 /// Options every `coded lt` subcommand shares.

@@ -35,6 +35,9 @@ struct LTThresholdCommand: AsyncParsableCommand {
   @Option(help: "Arrival order: number of workers W (default m).")
   var workers: Int?
 
+  @Option(name: .customLong("span-limit"), help: "Sum mode, i.i.d. order: start the exact span test once at most this many sources are unknown.")
+  var spanLimit: Int = 256
+
   @OptionGroup var common: LTCommonOptions
 
   func run() async throws {
@@ -42,6 +45,9 @@ struct LTThresholdCommand: AsyncParsableCommand {
       try common.checkSources(sources)
       try common.checkTrials(trials)
       let mode = try common.mode(mode)
+      guard spanLimit >= 0, spanLimit <= 8192 else {
+        throw CLIFailure("--span-limit must be in 0…8192, got \(spanLimit)")
+      }
       let thresholds = try parseThresholds(fixedThreshold)
       let code = try LTCode(functionCount: sources, c: common.c, delta: common.delta)
       var setup: LTLatencySetup? = nil
@@ -65,6 +71,7 @@ struct LTThresholdCommand: AsyncParsableCommand {
       for trial in 0..<trials {
         var generator = common.generator(trial: trial)
         let threshold: Int
+        var detail = ""
         if let setup {
           let outcome = try simulateLTRound(.rateless(groupSize: 1), setup: setup, using: &generator)
           guard outcome.latency != nil else {
@@ -73,10 +80,13 @@ struct LTThresholdCommand: AsyncParsableCommand {
           }
           threshold = outcome.symbols
         } else {
-          threshold = try ltDecodingThreshold(code: code, mode: mode, using: &generator)
+          let decoder = try ltDecode(
+            code: code, mode: mode, spanColumnLimit: spanLimit, using: &generator)
+          threshold = decoder.symbolsConsumed
+          detail = " edges=\(decoder.edgeCount)\(decoder.completedBySpan ? " by-span" : "")"
         }
         thresholdsSeen.append(Double(threshold))
-        progress.step(trial + 1, "M′=\(threshold)")
+        progress.step(trial + 1, "M′=\(threshold)\(detail)")
       }
       let summary = SampleSummary(thresholdsSeen)
       let header = ["sources", "trials", "mean", "median", "p95", "p99", "max"]

@@ -21,7 +21,7 @@ struct CLILTTests {
     #expect(lines[0] == "sources,trials,mean,median,p95,p99,max,p_le_250,p_le_300,p_le_220")
     let row = lines[1].split(separator: ",").map { Double($0) ?? .nan }
     #expect(row[0] == 200 && row[1] == 30)
-    #expect(row.allSatisfy(\.isFinite))
+    #expect(row.allSatisfy { $0.isFinite })
     #expect(row[2] >= 200 && row[3] >= 200 && row[4] >= row[3] && row[6] >= row[5])
     #expect((0...1).contains(row[7]) && row[8] >= row[7] && row[9] <= row[7])
     #expect(run.stderr.contains("[30/30]"))
@@ -87,9 +87,57 @@ struct CLILTTests {
     (["lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "0.1", "--trials", "5", "--strategies", "replication:3"], "replication:3"),
     (["lt", "latency", "--sources", "10", "--latency", "weibull:1", "--tau", "0.1", "--trials", "5", "--strategies", "one"], "weibull"),
     (["lt", "latency", "--sources", "0", "--latency", "exponential:1", "--tau", "0.1", "--trials", "5", "--strategies", "one"], "--sources"),
-    (["lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "0.1", "--trials", "5", "--strategies", "lt1", "--redundancy", "0.5"], "symbols seen"),
   ])
   func badInput(_ arguments: [String], _ fragment: String) throws {
     try errors.expectError(arguments, mentions: fragment)
+  }
+
+  @Test("a simulation that never decodes: progress lines, then one error line with symbols seen and sources missing")
+  func neverDecodes() throws {
+    let run = try cli.coded([
+      "lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "0.1", "--trials",
+      "5", "--strategies", "lt1", "--redundancy", "0.5",
+    ])
+    #expect(run.status == 1)
+    #expect(run.stdout.isEmpty)
+    let lines = run.stderr.split(separator: "\n")
+    #expect(lines.filter { $0.hasPrefix("error:") }.count == 1)
+    #expect(lines.last?.hasPrefix("error: lt1: no trial decoded in 5") == true, "\(run.stderr)")
+    #expect(run.stderr.contains("symbols seen, ") && run.stderr.contains("sources missing"))
+  }
+
+  @Test("lt run: the decoded sum equals the direct sum to rounding, for every strategy", arguments: [
+    "one", "uncoded", "replication:2", "lt1", "ltr:2", "rateless",
+  ])
+  func realRound(_ strategy: String) throws {
+    let run = try cli.coded([
+      "lt", "run", "--function", "xsinx", "--sources", "300", "--dim", "2", "--workers", "10",
+      "--strategy", strategy, "--latency", "exponential:0.2", "--time-scale", "0.002", "--trials", "2",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let lines = run.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.first == "strategy,function,sources,workers,trial,results,seconds,max_abs_error,relative_error")
+    #expect(lines.count == 3)
+    for line in lines.dropFirst() {
+      let fields = line.split(separator: ",").map(String.init)
+      #expect(fields[0] == strategy && fields[1] == "xsinx" && fields[2] == "300" && fields[3] == "10")
+      let relative = Double(fields[8]) ?? .nan
+      // Σ of 300 values of x·sin x: rounding only (peeling at m = 300 amplifies little).
+      #expect(relative <= 1e-12, "\(line)")
+    }
+  }
+
+  @Test("lt run: a stream that ends before decoding is an error naming symbols seen and sources missing")
+  func runStreamEnds() throws {
+    try errors.expectError(
+      [
+        "lt", "run", "--function", "sin", "--sources", "200", "--workers", "4",
+        "--max-results-per-worker", "5",
+      ], mentions: "20 symbols seen")
+    try errors.expectError(
+      ["lt", "run", "--function", "nope", "--sources", "20"], mentions: "unknown function 'nope'")
+    try errors.expectError(
+      ["lt", "run", "--function", "sin", "--sources", "20", "--workers", "3", "--strategy", "replication:2"],
+      mentions: "replication:2")
   }
 }

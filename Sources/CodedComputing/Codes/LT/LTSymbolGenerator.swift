@@ -18,10 +18,14 @@ public struct LTSymbolGenerator: Sendable {
   var _marks: [UInt32]
   var _epoch: UInt32 = 0
 
-  /// - Parameter distribution: RS(m′, c, δ).
-  public init(distribution: RobustSoliton) {
+  /// - Parameters:
+  ///   - distribution: RS(m′, c, δ).
+  ///   - compact: keep membership in a hash set per symbol instead of m′ marks (O(d) memory;
+  ///     for one-off symbols, e.g. a worker's k-th symbol derived from a seed). The draws, and
+  ///     so the symbols, are the same either way.
+  public init(distribution: RobustSoliton, compact: Bool = false) {
     self.distribution = distribution
-    _marks = [UInt32](repeating: 0, count: distribution.sourceCount)
+    _marks = compact ? [] : [UInt32](repeating: 0, count: distribution.sourceCount)
   }
 
   /// Draws one symbol and appends its sources (in draw order) to `sources`.
@@ -34,6 +38,16 @@ public struct LTSymbolGenerator: Sendable {
   ) -> Int {
     let m = distribution.sourceCount
     let degree = distribution.sampleDegree(using: &generator)
+    if _marks.isEmpty {
+      var taken = Set<Int32>(minimumCapacity: degree)
+      for j in (m - degree)..<m {
+        let t = Swift.min(Int(uniformUnit(using: &generator) * Double(j + 1)), j)
+        let pick = taken.contains(Int32(t)) ? j : t
+        taken.insert(Int32(pick))
+        sources.append(Int32(pick))
+      }
+      return degree
+    }
     if _epoch == UInt32.max {
       for i in _marks.indices { _marks[i] = 0 }
       _epoch = 0

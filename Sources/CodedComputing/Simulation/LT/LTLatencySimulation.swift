@@ -201,7 +201,7 @@ func _simulateLTArrivals(
 /// - Parameters:
 ///   - code: the LT code.
 ///   - mode: full or sum recovery.
-///   - limit: the most symbols to draw (a bound on the loop).
+///   - limit: the most symbols to draw (a bound on the loop); default 64·m′ + 10 000.
 ///   - generator: the source of randomness.
 /// - Returns: M′.
 /// - Throws: ``LTError/streamEnded(symbolsSeen:sourcesMissing:)`` when `limit` symbols do not
@@ -211,15 +211,30 @@ public func ltDecodingThreshold(
   code: LTCode, mode: LTDecodingMode, limit: Int? = nil,
   using generator: inout some RandomNumberGenerator
 ) throws(LTError) -> Int {
+  try ltDecode(code: code, mode: mode, limit: limit, using: &generator).symbolsConsumed
+}
+
+/// Draws i.i.d. symbols of `code` and peels them until the decoder completes; returns the
+/// decoder (threshold, edges, whether sum recovery completed through the span test).
+///
+/// - Parameters: as ``ltDecodingThreshold(code:mode:limit:using:)``, plus `spanColumnLimit`
+///   (see ``LTPeelingDecoder/init(sourceCount:valueWidth:mode:spanColumnLimit:)``).
+/// - Throws: ``LTError/streamEnded(symbolsSeen:sourcesMissing:)`` when `limit` symbols do not
+///   decode.
+/// - Complexity: O(M′ + edges) plus the span tests in sum mode.
+public func ltDecode(
+  code: LTCode, mode: LTDecodingMode, limit: Int? = nil, spanColumnLimit: Int = 256,
+  using generator: inout some RandomNumberGenerator
+) throws(LTError) -> LTPeelingDecoder {
   let m = code.sourceCount
   let bound = limit ?? (64 * m + 10_000)
   var symbols = code.makeSymbolGenerator()
-  var decoder = LTPeelingDecoder(sourceCount: m, mode: mode)
+  var decoder = LTPeelingDecoder(sourceCount: m, mode: mode, spanColumnLimit: spanColumnLimit)
   var sources: [Int32] = []
   for _ in 0..<bound {
     sources.removeAll(keepingCapacity: true)
     symbols.draw(into: &sources, using: &generator)
-    if try decoder.consume(sources: sources) { return decoder.symbolsConsumed }
+    if try decoder.consume(sources: sources) { return decoder }
   }
   throw .streamEnded(symbolsSeen: decoder.symbolsConsumed, sourcesMissing: decoder.missingCount)
 }
