@@ -65,6 +65,8 @@ struct LTThresholdCommand: AsyncParsableCommand {
       } else if workers != nil {
         throw CLIFailure("--workers needs --latency (arrival order)")
       }
+      var bySpan = 0
+      var overflows = 0
       var thresholdsSeen: [Double] = []
       thresholdsSeen.reserveCapacity(trials)
       var progress = LTProgress(total: trials, label: "threshold m=\(sources)")
@@ -84,9 +86,16 @@ struct LTThresholdCommand: AsyncParsableCommand {
             code: code, mode: mode, spanColumnLimit: spanLimit, using: &generator)
           threshold = decoder.symbolsConsumed
           detail = " edges=\(decoder.edgeCount)\(decoder.completedBySpan ? " by-span" : "")"
+          bySpan += decoder.completedBySpan ? 1 : 0
+          overflows += decoder.spanOverflows
         }
         thresholdsSeen.append(Double(threshold))
         progress.step(trial + 1, "M′=\(threshold)\(detail)")
+      }
+      if mode == .sum, setup == nil {
+        printError(
+          "sum mode: \(bySpan) of \(trials) trials completed by the span test before peeling; "
+            + "\(overflows) tracker overflows (span limit \(spanLimit))")
       }
       let summary = SampleSummary(thresholdsSeen)
       let header = ["sources", "trials", "mean", "median", "p95", "p99", "max"]

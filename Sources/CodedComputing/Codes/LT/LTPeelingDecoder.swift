@@ -26,12 +26,12 @@ public enum LTDecodingMode: String, Sendable, Hashable, CaseIterable {
 /// starts once that holds and at most ``spanColumnLimit`` sources are unknown: an echelon basis
 /// over U₀ built by fraction-free integer elimination (row operations with gcd normalisation,
 /// overflow-checked), then extended by each new residual row and each newly peeled unit vector.
-/// If an integer overflows, the test stops — decoding then completes by peeling, possibly later
-/// than possible, but the decoder never claims a sum it has not certified exactly. With
-/// `spanColumnLimit ≥ m′` the stopping time is exactly the first symbol after which
-/// 1 ∈ span; with the default 256, a span completion while more than 256 sources are unknown
-/// would be missed (Guides/LTCodes.md measures how often: never, in our runs). See the guide for
-/// the cost.
+/// If a 64-bit integer overflows, the tracker is dropped and rebuilt once fewer than ¾ as many
+/// sources are unknown; in between a span completion can be missed (decoding then completes
+/// later, by peeling or by the rebuilt tracker), but the decoder never claims a sum it has not
+/// certified exactly. So the stopping time is exactly the first symbol after which 1 ∈ span
+/// whenever that happens with at most ``spanColumnLimit`` sources unknown and no overflow
+/// pending; Guides/LTCodes.md measures how often the limit and overflows matter, and the cost.
 ///
 /// Values: each symbol carries `valueWidth` numbers (a gradient, an output vector; 1 for A·x;
 /// 0 to study thresholds only); recovered values equal the sources to rounding.
@@ -62,7 +62,7 @@ public struct LTPeelingDecoder: Sendable {
   public private(set) var isComplete = false
   /// True when sum recovery completed through the span test before every source was known.
   public private(set) var completedBySpan = false
-  /// How many times the span tracker was built (0 or 1).
+  /// How many times the span tracker was built (more than once only after overflows).
   public private(set) var spanBuilds = 0
   /// Span tests abandoned because an integer overflowed (conservative: no claim).
   public private(set) var spanOverflows = 0
@@ -82,6 +82,7 @@ public struct LTPeelingDecoder: Sendable {
   var _span: _SpanTracker?
   var _spanBaseSum: [Double] = []
   var _spanSynced = 0
+  var _spanRetryBelow = Int.max
   var _recoveredOrder: [Int32] = []
   var _column: [Int32] = []
 
@@ -269,10 +270,10 @@ public struct LTPeelingDecoder: Sendable {
   /// The sum-mode span test. The first time every source has appeared and at most
   /// ``spanColumnLimit`` are unknown, the tracker is built over the unknown set U₀ from every
   /// live residual row; afterwards each new residual row, and the unit vector of each source
-  /// that peeling recovers, is added incrementally (no rebuilds).
+  /// that peeling recovers, is added incrementally (no rebuilds unless an integer overflows).
   mutating func _spanTest(newSymbol e: Int, sources: some Collection<Int32>) {
+    let unknownCount = sourceCount - recoveredCount
     if var span = _span {
-      guard !span.overflowed else { return }
       _span = nil  // keep the tracker's storage uniquely referenced while it grows
       let columns = span.columns
       if _degree[e] >= 2 {
@@ -287,11 +288,15 @@ public struct LTPeelingDecoder: Sendable {
         row[Int(_column[s])] = 1
         span.add(row: row, values: _sourceValues[(s * valueWidth)..<((s + 1) * valueWidth)])
       }
-      if span.overflowed { spanOverflows += 1 }
-      _span = span
+      if span.overflowed {
+        _abandonSpan(unknownCount: unknownCount)
+      } else {
+        _span = span
+      }
     } else {
-      guard sourceCount - recoveredCount <= spanColumnLimit else { return }
+      guard unknownCount <= spanColumnLimit, unknownCount < _spanRetryBelow else { return }
       _buildSpan()
+      if _span?.overflowed == true { _abandonSpan(unknownCount: unknownCount) }
     }
     if let span = _span, span.isTargetReached {
       isComplete = true
@@ -301,6 +306,14 @@ public struct LTPeelingDecoder: Sendable {
 
   func _residualValues(of e: Int) -> ArraySlice<Double> {
     _symbolValues[(e * valueWidth)..<((e + 1) * valueWidth)]
+  }
+
+  /// Drops a tracker whose integers overflowed; a new one is built once fewer than ¾ of the
+  /// sources unknown now remain unknown (smaller systems have smaller integers).
+  mutating func _abandonSpan(unknownCount: Int) {
+    spanOverflows += 1
+    _span = nil
+    _spanRetryBelow = unknownCount * 3 / 4
   }
 
   /// Builds the echelon basis over the current unknown set U₀ from every live residual symbol.
@@ -339,11 +352,7 @@ public struct LTPeelingDecoder: Sendable {
     // Oldest symbols first, so the basis is reproducible.
     for slot in symbols.indices.sorted(by: { symbols[$0] < symbols[$1] }) {
       span.add(row: rows[slot], values: _residualValues(of: symbols[slot]))
-      if span.overflowed {
-        spanOverflows += 1
-        break
-      }
-      if span.isTargetReached { break }
+      if span.overflowed || span.isTargetReached { break }
     }
     _span = span
   }

@@ -4,18 +4,18 @@
 /// fraction-free row operations r ← bₖ[p]·r − r[p]·bₖ, every row divided by the gcd of its
 /// entries, and the target t = D·1 − Σ cᵢ·bᵢ reduced the same way. t = 0 certifies
 /// D·1 = Σ cᵢ·bᵢ exactly, and then the sum of the unknowns is V/D with V = Σ cᵢ·value(bᵢ).
-/// All integer arithmetic is overflow-checked: an overflow sets ``overflowed`` and the tracker
+/// All integer arithmetic is 128-bit and overflow-checked: an overflow sets ``overflowed`` and the tracker
 /// stops (it never claims what it could not compute exactly).
 ///
 /// Cost: adding a row is O(rank · columns) integer operations plus O(rank · width) for values.
 struct _SpanTracker: Sendable {
   let columns: Int
   let width: Int
-  var rows: [[Int]] = []
+  var rows: [[Int128]] = []
   var pivots: [Int] = []
   var rowValues: [[Double]] = []
-  var target: [Int]
-  var targetScale = 1
+  var target: [Int128]
+  var targetScale: Int128 = 1
   var targetValue: [Double]
   var targetNonzero: Int
   var overflowed = false
@@ -23,7 +23,7 @@ struct _SpanTracker: Sendable {
   init(columns: Int, width: Int) {
     self.columns = columns
     self.width = width
-    target = [Int](repeating: 1, count: columns)
+    target = [Int128](repeating: 1, count: columns)
     targetValue = [Double](repeating: 0, count: width)
     targetNonzero = columns
   }
@@ -38,7 +38,7 @@ struct _SpanTracker: Sendable {
   }
 
   /// r ← b·r − a·s, entry-wise; false on overflow.
-  static func combine(_ r: inout [Int], _ b: Int, _ a: Int, _ s: [Int]) -> Bool {
+  static func combine(_ r: inout [Int128], _ b: Int128, _ a: Int128, _ s: [Int128]) -> Bool {
     for i in r.indices {
       let (left, o1) = b.multipliedReportingOverflow(by: r[i])
       let (right, o2) = a.multipliedReportingOverflow(by: s[i])
@@ -49,17 +49,17 @@ struct _SpanTracker: Sendable {
     return true
   }
 
-  static func gcd(_ a: Int, _ b: Int) -> Int {
+  static func gcd(_ a: Int128, _ b: Int128) -> Int128 {
     var (x, y) = (a.magnitude, b.magnitude)
     while y != 0 { (x, y) = (y, x % y) }
-    return Int(truncatingIfNeeded: x)
+    return Int128(truncatingIfNeeded: x)
   }
 
   /// Adds a row (its entries on the columns, and its values) to the basis and reduces the target.
   mutating func add(row: [Int], values: ArraySlice<Double>) {
     precondition(row.count == columns && values.count == width, "span tracker shape")
     guard !overflowed, targetNonzero > 0 else { return }
-    var r = row
+    var r = row.map { Int128($0) }
     var v = Array(values)
     for k in rows.indices {
       let p = pivots[k]
@@ -71,7 +71,7 @@ struct _SpanTracker: Sendable {
         return
       }
       for i in 0..<width { v[i] = Double(b) * v[i] - Double(a) * rowValues[k][i] }
-      var g = 0
+      var g: Int128 = 0
       for x in r where x != 0 { g = Self.gcd(g, x) }
       if g > 1 {
         for i in r.indices { r[i] /= g }
