@@ -15,7 +15,9 @@ public enum LTDecodingMode: String, Sendable, Hashable, CaseIterable {
 /// the *ripple*; releasing a ripple symbol recovers its last source, which is stripped from every
 /// symbol holding it, possibly releasing more. Each edge (symbol, source) is touched O(1) times,
 /// so decoding is linear in the number of edges. The last unknown source of a degree-1 residual
-/// is found in O(1) from the running sum of its unknown source indices.
+/// is found in O(1) as the XOR of its unknown source indices. Per source, per edge and per symbol
+/// the decoder keeps one 8-byte record each (plus the values), and a source's symbols sit in an
+/// unrolled list of 6-symbol nodes, so peeling chases one pointer per 6 edges.
 ///
 /// In ``LTDecodingMode/sum`` mode the decoder also completes when the all-ones vector is in the
 /// span of the symbols so far (Mallick, Smith & Joshi 2021 stop when the sum is recoverable).
@@ -67,16 +69,32 @@ public struct LTPeelingDecoder: Sendable {
   /// Span tests abandoned because an integer overflowed (conservative: no claim).
   public private(set) var spanOverflows = 0
 
-  var _known: [Bool]
+  /// Per source, one 8-byte record (one cache line visit per access): the head of its edge list
+  /// (−1: in no symbol yet; ``_recovered``: recovered) and the duplicate-check stamp.
+  struct _Source: Sendable {
+    var head: Int32 = -1
+    var stamp: UInt32 = 0
+  }
+  /// Edges are kept per source in an unrolled linked list of 32-byte nodes in `_nodes`
+  /// (stride 8 `Int32`s: next node, count, then up to 6 symbols), so walking a source's ~E[d]·M′/m
+  /// symbols chases a pointer once per 6 edges instead of once per edge and the symbol loads of
+  /// one node can overlap.
+  static let _nodeStride = 8
+  static let _nodeCapacity = 6
+  /// Per symbol: its residual degree and the XOR of its unknown sources (8 bytes); at degree 1
+  /// the XOR is the last unknown source.
+  struct _Symbol: Sendable {
+    var degree: Int32
+    var xor: UInt32
+  }
+  static let _recovered: Int32 = -2
+
+  var _sources: [_Source]
   var _sourceValues: [Double]
-  var _head: [Int32]
-  var _stamp: [UInt32]
   var _stampEpoch: UInt32 = 0
   var _unseen: Int
-  var _edgeNext: [Int32] = []
-  var _edgeSymbol: [Int32] = []
-  var _degree: [Int32] = []
-  var _indexSum: [Int] = []
+  var _nodes: [Int32] = []
+  var _symbols: [_Symbol] = []
   var _symbolValues: [Double] = []
   var _ripple: [Int32] = []
   var _span: _SpanTracker?
@@ -106,10 +124,8 @@ public struct LTPeelingDecoder: Sendable {
     self.valueWidth = valueWidth
     self.mode = mode
     self.spanColumnLimit = spanColumnLimit
-    _known = [Bool](repeating: false, count: sourceCount)
+    _sources = [_Source](repeating: _Source(), count: sourceCount)
     _sourceValues = [Double](repeating: 0, count: sourceCount * valueWidth)
-    _head = [Int32](repeating: -1, count: sourceCount)
-    _stamp = [UInt32](repeating: 0, count: sourceCount)
     _unseen = sourceCount
   }
 
@@ -121,19 +137,20 @@ public struct LTPeelingDecoder: Sendable {
 
   /// Reserves storage for about `symbols` symbols with `edges` edges in total.
   public mutating func reserveCapacity(symbols: Int, edges: Int) {
-    _degree.reserveCapacity(symbols)
-    _indexSum.reserveCapacity(symbols)
+    _symbols.reserveCapacity(symbols)
     _symbolValues.reserveCapacity(symbols * valueWidth)
-    _edgeNext.reserveCapacity(edges)
-    _edgeSymbol.reserveCapacity(edges)
+    _nodes.reserveCapacity(edges / 4 * Self._nodeStride)
   }
 
   /// Whether source `s` has been recovered by peeling.
-  public func isRecovered(_ source: Int) -> Bool { _known[source] }
+  public func isRecovered(_ source: Int) -> Bool { _isKnown(source) }
+
+  @inline(__always)
+  func _isKnown(_ source: Int) -> Bool { _sources[source].head == Self._recovered }
 
   /// Source s's value (`valueWidth` numbers), or nil while unknown.
   public func value(ofSource source: Int) -> ArraySlice<Double>? {
-    guard _known[source] else { return nil }
+    guard _isKnown(source) else { return nil }
     return _sourceValues[(source * valueWidth)..<((source + 1) * valueWidth)]
   }
 
@@ -152,14 +169,21 @@ public struct LTPeelingDecoder: Sendable {
   ///   decode; plus, in sum mode, the span test (see the type's discussion).
   @discardableResult
   public mutating func consume(
-    sources: some Collection<Int32>, values: some Collection<Double> = EmptyCollection()
+    sources: some Collection<Int32>, values: some Collection<Double>
+  ) throws(LTError) -> Bool {
+    try _consume(sources: sources, values: values)
+  }
+
+  @inline(__always)
+  mutating func _consume(
+    sources: some Collection<Int32>, values: some Collection<Double>
   ) throws(LTError) -> Bool {
     if isComplete { return true }
     guard values.count == valueWidth else {
       throw .shapeMismatch(expected: valueWidth, actual: values.count)
     }
     if _stampEpoch == UInt32.max {
-      for i in _stamp.indices { _stamp[i] = 0 }
+      for i in _sources.indices { _sources[i].stamp = 0 }
       _stampEpoch = 0
     }
     _stampEpoch += 1
@@ -168,31 +192,29 @@ public struct LTPeelingDecoder: Sendable {
       guard source >= 0, Int(source) < sourceCount else {
         throw .invalidSymbol("source \(source) is not in 0..<\(sourceCount)")
       }
-      guard _stamp[Int(source)] != epoch else {
+      guard _sources[Int(source)].stamp != epoch else {
         throw .invalidSymbol("source \(source) appears twice in one symbol")
       }
-      _stamp[Int(source)] = epoch
+      _sources[Int(source)].stamp = epoch
     }
-    let symbol = Int32(_degree.count)
+    let symbol = Int32(_symbols.count)
     let base = _symbolValues.count
     _symbolValues.append(contentsOf: values)
     var degree: Int32 = 0
-    var indexSum = 0
+    var xor: UInt32 = 0
     for source in sources {
       let s = Int(source)
-      if _known[s] {
+      let head = _sources[s].head
+      if head == Self._recovered {
         for k in 0..<valueWidth { _symbolValues[base + k] -= _sourceValues[s * valueWidth + k] }
       } else {
         degree += 1
-        indexSum += s
-        if _head[s] < 0 { _unseen -= 1 }
-        _edgeNext.append(_head[s])
-        _edgeSymbol.append(symbol)
-        _head[s] = Int32(_edgeSymbol.count - 1)
+        xor ^= UInt32(source)
+        if head == -1 { _unseen -= 1 }
+        _append(symbol: symbol, toSource: s, head: head)
       }
     }
-    _degree.append(degree)
-    _indexSum.append(indexSum)
+    _symbols.append(_Symbol(degree: degree, xor: xor))
     symbolsConsumed += 1
     edgeCount += sources.count
     if degree == 1 {
@@ -205,6 +227,21 @@ public struct LTPeelingDecoder: Sendable {
       _spanTest(newSymbol: Int(symbol), sources: sources)
     }
     return isComplete
+  }
+
+  /// Consumes the next symbol (sources and values as arrays): the non-generic entry point.
+  @discardableResult
+  public mutating func consume(sources: [Int32], values: [Double] = []) throws(LTError) -> Bool {
+    try consume(sources: sources[...], values: values[...])
+  }
+
+  /// Consumes the next symbol (sources and values as array slices): the non-generic entry point
+  /// that callers in other modules reach without generic dispatch.
+  @discardableResult
+  public mutating func consume(sources: ArraySlice<Int32>, values: ArraySlice<Double> = [])
+    throws(LTError) -> Bool
+  {
+    try _consume(sources: sources, values: values)
   }
 
   /// Consumes symbol k of a batch (values: `valueWidth` numbers per symbol, symbol-major).
@@ -225,27 +262,63 @@ public struct LTPeelingDecoder: Sendable {
     }
   }
 
+  /// Adds an edge to source s's list (head ≥ 0: its first node; −1: none yet).
+  @inline(__always)
+  mutating func _append(symbol: Int32, toSource s: Int, head: Int32) {
+    if head >= 0 {
+      let base = Int(head) * Self._nodeStride
+      let count = Int(_nodes[base + 1])
+      if count < Self._nodeCapacity {
+        _nodes[base + 2 + count] = symbol
+        _nodes[base + 1] = Int32(count + 1)
+        return
+      }
+    }
+    let node = Int32(_nodes.count / Self._nodeStride)
+    _nodes.append(head)
+    _nodes.append(1)
+    _nodes.append(symbol)
+    for _ in 1..<Self._nodeCapacity { _nodes.append(0) }
+    _sources[s].head = node
+  }
+
+  /// The symbols on source s's list (test and span-build path; the peeling loop is inlined).
+  func _symbols(of s: Int) -> [Int32] {
+    var result: [Int32] = []
+    var node = _sources[s].head
+    while node >= 0 {
+      let base = Int(node) * Self._nodeStride
+      for i in 0..<Int(_nodes[base + 1]) { result.append(_nodes[base + 2 + i]) }
+      node = _nodes[base]
+    }
+    return result
+  }
+
   /// Releases the ripple until it is empty.
   mutating func _peel() {
     let width = valueWidth
     while let symbol = _ripple.popLast() {
       let e = Int(symbol)
-      guard _degree[e] == 1 else { continue }
-      let s = _indexSum[e]
-      _known[s] = true
+      guard _symbols[e].degree == 1 else { continue }
+      let s = Int(_symbols[e].xor)
       recoveredCount += 1
       if mode == .sum { _recoveredOrder.append(Int32(s)) }
       for k in 0..<width { _sourceValues[s * width + k] = _symbolValues[e * width + k] }
-      var edge = _head[s]
-      while edge >= 0 {
-        let f = Int(_edgeSymbol[Int(edge)])
-        if _degree[f] > 0 {
-          _degree[f] -= 1
-          _indexSum[f] -= s
-          for k in 0..<width { _symbolValues[f * width + k] -= _sourceValues[s * width + k] }
-          if _degree[f] == 1 { _ripple.append(Int32(f)) }
+      var node = _sources[s].head
+      _sources[s].head = Self._recovered
+      while node >= 0 {
+        let base = Int(node) * Self._nodeStride
+        let count = Int(_nodes[base + 1])
+        for i in 0..<count {
+          let f = Int(_nodes[base + 2 + i])
+          if _symbols[f].degree > 0 {
+            _symbols[f].degree -= 1
+            _symbols[f].xor ^= UInt32(s)
+            for k in 0..<width { _symbolValues[f * width + k] -= _sourceValues[s * width + k] }
+            if _symbols[f].degree == 1 { _ripple.append(Int32(f)) }
+          }
         }
-        edge = _edgeNext[Int(edge)]
+        node = _nodes[base]
       }
     }
   }
@@ -261,7 +334,7 @@ public struct LTPeelingDecoder: Sendable {
       return zip(_spanBaseSum, residual).map { $0 + $1 }
     }
     var total = [Double](repeating: 0, count: valueWidth)
-    for s in 0..<sourceCount where _known[s] {
+    for s in 0..<sourceCount where _isKnown(s) {
       for k in 0..<valueWidth { total[k] += _sourceValues[s * valueWidth + k] }
     }
     return total
@@ -276,9 +349,11 @@ public struct LTPeelingDecoder: Sendable {
     if var span = _span {
       _span = nil  // keep the tracker's storage uniquely referenced while it grows
       let columns = span.columns
-      if _degree[e] >= 2 {
+      if _symbols[e].degree >= 2 {
         var row = [Int](repeating: 0, count: columns)
-        for source in sources where !_known[Int(source)] { row[Int(_column[Int(source)])] = 1 }
+        for source in sources where !_isKnown(Int(source)) {
+          row[Int(_column[Int(source)])] = 1
+        }
         span.add(row: row, values: _residualValues(of: e))
       }
       while _spanSynced < _recoveredOrder.count, !span.overflowed, !span.isTargetReached {
@@ -319,11 +394,11 @@ public struct LTPeelingDecoder: Sendable {
   /// Builds the echelon basis over the current unknown set U₀ from every live residual symbol.
   mutating func _buildSpan() {
     spanBuilds += 1
-    let unknowns = (0..<Int32(sourceCount)).filter { !_known[Int($0)] }
+    let unknowns = (0..<Int32(sourceCount)).filter { !_isKnown(Int($0)) }
     _column = [Int32](repeating: -1, count: sourceCount)
     for (c, u) in unknowns.enumerated() { _column[Int(u)] = Int32(c) }
     var base = [Double](repeating: 0, count: valueWidth)
-    for s in 0..<sourceCount where _known[s] {
+    for s in 0..<sourceCount where _isKnown(s) {
       for k in 0..<valueWidth { base[k] += _sourceValues[s * valueWidth + k] }
     }
     _spanBaseSum = base
@@ -332,9 +407,7 @@ public struct LTPeelingDecoder: Sendable {
     var rows: [[Int]] = []
     var symbols: [Int] = []
     for u in unknowns {
-      var edge = _head[Int(u)]
-      while edge >= 0 {
-        let f = _edgeSymbol[Int(edge)]
+      for f in _symbols(of: Int(u)) {
         let slot: Int
         if let existing = rowOfSymbol[f] {
           slot = existing
@@ -345,7 +418,6 @@ public struct LTPeelingDecoder: Sendable {
           symbols.append(Int(f))
         }
         rows[slot][Int(_column[Int(u)])] = 1
-        edge = _edgeNext[Int(edge)]
       }
     }
     var span = _SpanTracker(columns: unknowns.count, width: valueWidth)

@@ -230,6 +230,10 @@ public func ltDecode(
   let bound = limit ?? (64 * m + 10_000)
   var symbols = code.makeSymbolGenerator()
   var decoder = LTPeelingDecoder(sourceCount: m, mode: mode, spanColumnLimit: spanColumnLimit)
+  // Room for a typical decode (M′ ≈ 1.1·m′ at m′ ≥ 10⁴), so the big arrays are allocated once.
+  let expected = m + m / 4 + 64
+  decoder.reserveCapacity(
+    symbols: expected, edges: Int(Double(expected) * code.distribution.meanDegree))
   var sources: [Int32] = []
   for _ in 0..<bound {
     sources.removeAll(keepingCapacity: true)
