@@ -37,7 +37,9 @@ let benchmarks: @Sendable () -> Void = {
       for _ in benchmark.scaledIterations {
         var decoder = LTPeelingDecoder(sourceCount: m, valueWidth: 1)
         decoder.reserveCapacity(symbols: batch.count, edges: edges)
-        for k in 0..<batch.count { _ = try decoder.consume(batch, symbol: k, values: values[k...k]) }
+        for k in 0..<batch.count {
+          _ = try decoder.consume(batch, symbol: k, values: values[k...k])
+        }
         blackHole(decoder.sum)
       }
     }

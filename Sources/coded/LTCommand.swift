@@ -6,7 +6,8 @@ import Foundation
 struct LTCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lt",
-    abstract: "LT codes for sums of nonlinear functions: thresholds, simulated latency, real rounds.",
+    abstract:
+      "LT codes for sums of nonlinear functions: thresholds, simulated latency, real rounds.",
     subcommands: [LTThresholdCommand.self, LTLatencyCommand.self, LTRunCommand.self])
 }
 
@@ -88,7 +89,8 @@ struct LTProgress {
     lastReport = now
     let extra = detail()
     printError(
-      "[\(done)/\(total)] \(label)\(extra.isEmpty ? "" : " " + extra) (\(String(format: "%.2f", elapsed)) s)")
+      "[\(done)/\(total)] \(label)\(extra.isEmpty ? "" : " " + extra) (\(String(format: "%.2f", elapsed)) s)"
+    )
   }
 }
 
@@ -97,7 +99,9 @@ func parseThresholds(_ items: [String]) throws -> [Int] {
   var values: [Int] = []
   for item in items {
     for value in try parseIntegerList(item, option: "--fixed-threshold") {
-      guard value >= 1 else { throw CLIFailure("--fixed-threshold must be at least 1, got \(value)") }
+      guard value >= 1 else {
+        throw CLIFailure("--fixed-threshold must be at least 1, got \(value)")
+      }
       values.append(value)
     }
   }

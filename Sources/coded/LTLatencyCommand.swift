@@ -40,7 +40,9 @@ struct LTLatencyCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "α: fixed-rate LT strategies draw ⌈α·m′⌉ symbols in all.")
   var redundancy: Double = 2
 
-  @Option(name: .customLong("fixed-threshold"), help: "LT strategies wait for exactly this many symbols, then decode.")
+  @Option(
+    name: .customLong("fixed-threshold"),
+    help: "LT strategies wait for exactly this many symbols, then decode.")
   var fixedThreshold: Int?
 
   @OptionGroup var common: LTCommonOptions
@@ -49,9 +51,13 @@ struct LTLatencyCommand: AsyncParsableCommand {
     try await reportingErrors {
       try common.checkSources(sources)
       try common.checkTrials(trials)
-      guard tau >= 0, tau.isFinite else { throw CLIFailure("--tau must be a finite number ≥ 0, got \(tau)") }
+      guard tau >= 0, tau.isFinite else {
+        throw CLIFailure("--tau must be a finite number ≥ 0, got \(tau)")
+      }
       let w = workers ?? sources
-      guard w >= 1, w <= 10_000_000 else { throw CLIFailure("--workers must be in 1…10000000, got \(w)") }
+      guard w >= 1, w <= 10_000_000 else {
+        throw CLIFailure("--workers must be in 1…10000000, got \(w)")
+      }
       let items = strategies.split(separator: ",", omittingEmptySubsequences: false)
       let parsed = try items.map { try LTStrategy(parsing: String($0)) }
       guard !parsed.isEmpty else { throw CLIFailure("--strategies lists no strategy") }
@@ -88,14 +94,16 @@ struct LTLatencyCommand: AsyncParsableCommand {
         }
         guard !latencies.isEmpty else {
           throw CLIFailure(
-            "\(strategy): no trial decoded in \(trials); last trial: \(lastFailure.map { "\($0)" } ?? "")")
+            "\(strategy): no trial decoded in \(trials); last trial: \(lastFailure.map { "\($0)" } ?? "")"
+          )
         }
         if failures > 0 {
           printError("\(strategy): \(failures) of \(trials) trials did not decode (left out)")
         }
         if !symbolCounts.isEmpty {
           printError(
-            "\(strategy): mean symbols consumed \(String(format: "%.1f", SampleSummary(symbolCounts).mean))")
+            "\(strategy): mean symbols consumed \(String(format: "%.1f", SampleSummary(symbolCounts).mean))"
+          )
         }
         let summary = SampleSummary(latencies)
         let numbers = try [

@@ -23,10 +23,13 @@ struct LTThresholdCommand: AsyncParsableCommand {
   @Option(help: "full (every source) or sum (stop when the sum is in the span).")
   var mode: String = "full"
 
-  @Option(name: .customLong("fixed-threshold"), help: "Thresholds V for p_le_V columns (comma-separated or repeated).")
+  @Option(
+    name: .customLong("fixed-threshold"),
+    help: "Thresholds V for p_le_V columns (comma-separated or repeated).")
   var fixedThreshold: [String] = []
 
-  @Option(help: "Arrival order: set-up delay law of the workers (e.g. exponential:0.2, pareto:1,1).")
+  @Option(
+    help: "Arrival order: set-up delay law of the workers (e.g. exponential:0.2, pareto:1,1).")
   var latency: String?
 
   @Option(parsing: .unconditional, help: "Arrival order: seconds per function (τ ≥ 0).")
@@ -35,7 +38,11 @@ struct LTThresholdCommand: AsyncParsableCommand {
   @Option(help: "Arrival order: number of workers W (default m).")
   var workers: Int?
 
-  @Option(name: .customLong("span-limit"), help: "Sum mode, i.i.d. order: start the exact span test once at most this many sources are unknown.")
+  @Option(
+    name: .customLong("span-limit"),
+    help:
+      "Sum mode, i.i.d. order: start the exact span test once at most this many sources are unknown."
+  )
   var spanLimit: Int = 256
 
   @OptionGroup var common: LTCommonOptions
@@ -56,7 +63,9 @@ struct LTThresholdCommand: AsyncParsableCommand {
         guard w >= 1, w <= 10_000_000 else {
           throw CLIFailure("--workers must be in 1…10000000, got \(w)")
         }
-        guard tau >= 0, tau.isFinite else { throw CLIFailure("--tau must be a finite number ≥ 0, got \(tau)") }
+        guard tau >= 0, tau.isFinite else {
+          throw CLIFailure("--tau must be a finite number ≥ 0, got \(tau)")
+        }
         let s = LTLatencySetup(
           functionCount: sources, workers: w, latency: try common.latency(latency, workers: w),
           tau: tau, mode: mode, c: common.c, delta: common.delta)
@@ -75,7 +84,8 @@ struct LTThresholdCommand: AsyncParsableCommand {
         let threshold: Int
         var detail = ""
         if let setup {
-          let outcome = try simulateLTRound(.rateless(groupSize: 1), setup: setup, using: &generator)
+          let outcome = try simulateLTRound(
+            .rateless(groupSize: 1), setup: setup, using: &generator)
           guard outcome.latency != nil else {
             throw LTError.streamEnded(
               symbolsSeen: outcome.symbols, sourcesMissing: outcome.sourcesMissing)
@@ -98,10 +108,14 @@ struct LTThresholdCommand: AsyncParsableCommand {
             + "\(overflows) tracker overflows (span limit \(spanLimit))")
       }
       let summary = SampleSummary(thresholdsSeen)
-      let header = ["sources", "trials", "mean", "median", "p95", "p99", "max"]
+      let header =
+        ["sources", "trials", "mean", "median", "p95", "p99", "max"]
         + thresholds.map { "p_le_\($0)" }
       var row = ["\(sources)", "\(trials)"]
-      for x in [summary.mean, summary.median, summary.percentile(95), summary.percentile(99), summary.maximum] {
+      for x in [
+        summary.mean, summary.median, summary.percentile(95), summary.percentile(99),
+        summary.maximum,
+      ] {
         row.append(try finiteCSV(x))
       }
       for t in thresholds { row.append(try finiteCSV(summary.fraction(atMost: Double(t)))) }

@@ -8,7 +8,8 @@ struct CLILTTests {
   let cli = CLISplineTests()
   let errors = CLIRunTests()
 
-  @Test("threshold prints the issue's columns, p_le_* for each fixed threshold; same seed, same row")
+  @Test(
+    "threshold prints the issue's columns, p_le_* for each fixed threshold; same seed, same row")
   func threshold() throws {
     let args = [
       "lt", "threshold", "--sources", "200", "--trials", "30", "--fixed-threshold", "250,300",
@@ -59,9 +60,10 @@ struct CLILTTests {
     #expect(run.status == 0, "\(run.stderr)")
     let lines = run.stdout.split(separator: "\n").map(String.init)
     #expect(lines.first == "strategy,mean,median,p90,p99")
-    #expect(lines.dropFirst().map { String($0.split(separator: ",")[0]) } == [
-      "one", "uncoded", "replication:2", "lt1", "ltr:2", "rateless",
-    ])
+    #expect(
+      lines.dropFirst().map { String($0.split(separator: ",")[0]) } == [
+        "one", "uncoded", "replication:2", "lt1", "ltr:2", "rateless",
+      ])
     for line in lines.dropFirst() {
       let numbers = line.split(separator: ",").dropFirst().map { Double($0) ?? .nan }
       #expect(numbers.count == 4 && numbers.allSatisfy { $0.isFinite && $0 > 0 }, "\(line)")
@@ -72,27 +74,56 @@ struct CLILTTests {
     #expect(one[0] > 3 && one[0] < 8)
   }
 
-  @Test("bad input: one error line, exit 1", arguments: [
-    (["lt", "threshold", "--sources", "0", "--trials", "1"], "--sources"),
-    (["lt", "threshold", "--sources", "10", "--trials", "1", "--c", "0"], "--c"),
-    (["lt", "threshold", "--sources", "10", "--trials", "1", "--c", "-1"], "--c"),
-    (["lt", "threshold", "--sources", "10", "--trials", "1", "--delta", "1"], "--delta"),
-    (["lt", "threshold", "--sources", "10", "--trials", "1", "--delta", "0"], "--delta"),
-    (["lt", "threshold", "--sources", "10", "--trials", "0"], "--trials"),
-    (["lt", "threshold", "--sources", "10", "--trials", "1", "--mode", "most"], "most"),
-    (["lt", "threshold", "--sources", "10", "--trials", "1", "--fixed-threshold", "x"], "'x'"),
-    (["lt", "threshold", "--sources", "1000000000", "--trials", "1"], "too large"),
-    (["lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "-1", "--trials", "5", "--strategies", "one"], "--tau"),
-    (["lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "0.1", "--trials", "5", "--strategies", "one,two"], "unknown strategy 'two'"),
-    (["lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "0.1", "--trials", "5", "--strategies", "replication:3"], "replication:3"),
-    (["lt", "latency", "--sources", "10", "--latency", "weibull:1", "--tau", "0.1", "--trials", "5", "--strategies", "one"], "weibull"),
-    (["lt", "latency", "--sources", "0", "--latency", "exponential:1", "--tau", "0.1", "--trials", "5", "--strategies", "one"], "--sources"),
-  ])
+  @Test(
+    "bad input: one error line, exit 1",
+    arguments: [
+      (["lt", "threshold", "--sources", "0", "--trials", "1"], "--sources"),
+      (["lt", "threshold", "--sources", "10", "--trials", "1", "--c", "0"], "--c"),
+      (["lt", "threshold", "--sources", "10", "--trials", "1", "--c", "-1"], "--c"),
+      (["lt", "threshold", "--sources", "10", "--trials", "1", "--delta", "1"], "--delta"),
+      (["lt", "threshold", "--sources", "10", "--trials", "1", "--delta", "0"], "--delta"),
+      (["lt", "threshold", "--sources", "10", "--trials", "0"], "--trials"),
+      (["lt", "threshold", "--sources", "10", "--trials", "1", "--mode", "most"], "most"),
+      (["lt", "threshold", "--sources", "10", "--trials", "1", "--fixed-threshold", "x"], "'x'"),
+      (["lt", "threshold", "--sources", "1000000000", "--trials", "1"], "too large"),
+      (
+        [
+          "lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "-1",
+          "--trials", "5", "--strategies", "one",
+        ], "--tau"
+      ),
+      (
+        [
+          "lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "0.1",
+          "--trials", "5", "--strategies", "one,two",
+        ], "unknown strategy 'two'"
+      ),
+      (
+        [
+          "lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "0.1",
+          "--trials", "5", "--strategies", "replication:3",
+        ], "replication:3"
+      ),
+      (
+        [
+          "lt", "latency", "--sources", "10", "--latency", "weibull:1", "--tau", "0.1", "--trials",
+          "5", "--strategies", "one",
+        ], "weibull"
+      ),
+      (
+        [
+          "lt", "latency", "--sources", "0", "--latency", "exponential:1", "--tau", "0.1",
+          "--trials", "5", "--strategies", "one",
+        ], "--sources"
+      ),
+    ])
   func badInput(_ arguments: [String], _ fragment: String) throws {
     try errors.expectError(arguments, mentions: fragment)
   }
 
-  @Test("a simulation that never decodes: progress lines, then one error line with symbols seen and sources missing")
+  @Test(
+    "a simulation that never decodes: progress lines, then one error line with symbols seen and sources missing"
+  )
   func neverDecodes() throws {
     let run = try cli.coded([
       "lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "0.1", "--trials",
@@ -106,28 +137,36 @@ struct CLILTTests {
     #expect(run.stderr.contains("symbols seen, ") && run.stderr.contains("sources missing"))
   }
 
-  @Test("lt run: the decoded sum equals the direct sum to rounding, for every strategy", arguments: [
-    "one", "uncoded", "replication:2", "lt1", "ltr:2", "rateless",
-  ])
+  @Test(
+    "lt run: the decoded sum equals the direct sum to rounding, for every strategy",
+    arguments: [
+      "one", "uncoded", "replication:2", "lt1", "ltr:2", "rateless",
+    ])
   func realRound(_ strategy: String) throws {
     let run = try cli.coded([
       "lt", "run", "--function", "xsinx", "--sources", "300", "--dim", "2", "--workers", "10",
-      "--strategy", strategy, "--latency", "exponential:0.2", "--time-scale", "0.002", "--trials", "2",
+      "--strategy", strategy, "--latency", "exponential:0.2", "--time-scale", "0.002", "--trials",
+      "2",
     ])
     #expect(run.status == 0, "\(run.stderr)")
     let lines = run.stdout.split(separator: "\n").map(String.init)
-    #expect(lines.first == "strategy,function,sources,workers,trial,results,seconds,max_abs_error,relative_error")
+    #expect(
+      lines.first
+        == "strategy,function,sources,workers,trial,results,seconds,max_abs_error,relative_error")
     #expect(lines.count == 3)
     for line in lines.dropFirst() {
       let fields = line.split(separator: ",").map(String.init)
-      #expect(fields[0] == strategy && fields[1] == "xsinx" && fields[2] == "300" && fields[3] == "10")
+      #expect(
+        fields[0] == strategy && fields[1] == "xsinx" && fields[2] == "300" && fields[3] == "10")
       let relative = Double(fields[8]) ?? .nan
       // Σ of 300 values of x·sin x: rounding only (peeling at m = 300 amplifies little).
       #expect(relative <= 1e-12, "\(line)")
     }
   }
 
-  @Test("lt run: a stream that ends before decoding is an error naming symbols seen and sources missing")
+  @Test(
+    "lt run: a stream that ends before decoding is an error naming symbols seen and sources missing"
+  )
   func runStreamEnds() throws {
     try errors.expectError(
       [
@@ -137,7 +176,10 @@ struct CLILTTests {
     try errors.expectError(
       ["lt", "run", "--function", "nope", "--sources", "20"], mentions: "unknown function 'nope'")
     try errors.expectError(
-      ["lt", "run", "--function", "sin", "--sources", "20", "--workers", "3", "--strategy", "replication:2"],
+      [
+        "lt", "run", "--function", "sin", "--sources", "20", "--workers", "3", "--strategy",
+        "replication:2",
+      ],
       mentions: "replication:2")
   }
 }

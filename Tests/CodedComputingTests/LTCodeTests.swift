@@ -35,8 +35,11 @@ struct LTCodeTests {
     }
     // Mean degree within 4 standard errors of Σ d μ(d).
     let mean = code.distribution.meanDegree
-    let variance = (1...m).reduce(0.0) { $0 + pow(Double($1) - mean, 2) * code.distribution.probability(ofDegree: $1) }
-    #expect(abs(Double(edges) / Double(count) - mean) <= 4 * (variance / Double(count)).squareRoot())
+    let variance = (1...m).reduce(0.0) {
+      $0 + pow(Double($1) - mean, 2) * code.distribution.probability(ofDegree: $1)
+    }
+    #expect(
+      abs(Double(edges) / Double(count) - mean) <= 4 * (variance / Double(count)).squareRoot())
     // Each source is in a symbol with probability E[d]/m: χ² with 49 d.o.f., 99.9 % quantile
     // scipy.stats.chi2.ppf(0.999, 49) = 85.35 (the per-source counts are nearly multinomial).
     let expected = Double(edges) / Double(m)
@@ -71,6 +74,8 @@ struct LTCodeTests {
       let decoded = try #require(decoder.value(ofSource: g))
       #expect(abs(decoded[decoded.startIndex] - direct) <= 1e-11, "source \(g)")
     }
-    #expect(throws: LTError.self) { try code.encodeRows(of: Matrix(rows: m + 1, columns: n), symbols: batch) }
+    #expect(throws: LTError.self) {
+      try code.encodeRows(of: Matrix(rows: m + 1, columns: n), symbols: batch)
+    }
   }
 }

@@ -29,13 +29,16 @@ struct LTLatencySimulationTests {
     #expect(try simulateLTRound(.replication(2), setup: setup, using: &generator).latency == 3)
     // replication:4: one group of 4 doing all 8: 1 + 4.
     #expect(try simulateLTRound(.replication(4), setup: setup, using: &generator).latency == 5)
-    #expect(throws: LTError.self) { try simulateLTRound(.replication(3), setup: setup, using: &generator) }
+    #expect(throws: LTError.self) {
+      try simulateLTRound(.replication(3), setup: setup, using: &generator)
+    }
   }
 
   @Test("one rateless worker: M′ is the i.i.d. threshold and the latency τ·(edges of the first M′)")
   func singleWorker() throws {
     let m = 200
-    let setup = LTLatencySetup(functionCount: m, workers: 1, latency: .constant(2), tau: 0.25, mode: .full)
+    let setup = LTLatencySetup(
+      functionCount: m, workers: 1, latency: .constant(2), tau: 0.25, mode: .full)
     for seed in 0..<UInt64(20) {
       var a = SplitMix64(seed: seed)
       let outcome = try simulateLTRound(.rateless(groupSize: 1), setup: setup, using: &a)
@@ -60,13 +63,15 @@ struct LTLatencySimulationTests {
   @Test("fixed-rate LT fails when its symbols run out; a fixed threshold decodes or fails")
   func fixedRate() throws {
     // α = 0.5: 50 symbols for 100 sources can never decode.
-    let setup = LTLatencySetup(functionCount: 100, workers: 10, latency: .constant(0), tau: 1, redundancy: 0.5)
+    let setup = LTLatencySetup(
+      functionCount: 100, workers: 10, latency: .constant(0), tau: 1, redundancy: 0.5)
     var generator = SplitMix64(seed: 1)
     let outcome = try simulateLTRound(.fixedLT(groupSize: 1), setup: setup, using: &generator)
     #expect(outcome.latency == nil)
     #expect(outcome.symbols == 50)
     #expect(outcome.sourcesMissing > 0)
-    var fixed = LTLatencySetup(functionCount: 100, workers: 10, latency: .exponential(rate: 1), tau: 0.01)
+    var fixed = LTLatencySetup(
+      functionCount: 100, workers: 10, latency: .exponential(rate: 1), tau: 0.01)
     fixed.fixedThreshold = 400
     var g = SplitMix64(seed: 3)
     let ok = try simulateLTRound(.rateless(groupSize: 1), setup: fixed, using: &g)
@@ -86,7 +91,8 @@ struct LTLatencySimulationTests {
       var a = SplitMix64(seed: UInt64(trial))
       var b = SplitMix64(seed: UInt64(trial))
       uncoded.append(try #require(simulateLTRound(.uncoded, setup: setup, using: &a).latency))
-      rateless.append(try #require(simulateLTRound(.rateless(groupSize: 1), setup: setup, using: &b).latency))
+      rateless.append(
+        try #require(simulateLTRound(.rateless(groupSize: 1), setup: setup, using: &b).latency))
     }
     // Uncoded waits for the largest of 200 Pareto(1,1) delays (median ≈ 200/ln 2 ≈ 289);
     // rateless needs only the symbols of the fast workers.

@@ -42,14 +42,17 @@ struct LTPeelingDecoderTests {
     return decoder
   }
 
-  @Test("integer-valued sources are recovered exactly (every value and the sum), m up to 10⁵",
+  @Test(
+    "integer-valued sources are recovered exactly (every value and the sum), m up to 10⁵",
     arguments: [(10, 1), (1000, 3), (100_000, 1)])
   func exactOnIntegers(_ m: Int, _ width: Int) throws {
     var generator = SplitMix64(seed: UInt64(m) + 17)
     // Every intermediate of peeling is a true residual — an integer sum of at most d sources of
     // magnitude ≤ 1000, far below 2⁵³ — so integer data must decode bit-exactly; any wrong
     // peeling step would show here (real data only add rounding, see the next test).
-    let x = (0..<m).map { _ in (0..<width).map { _ in Double(Int.random(in: -1000...1000, using: &generator)) } }
+    let x = (0..<m).map { _ in
+      (0..<width).map { _ in Double(Int.random(in: -1000...1000, using: &generator)) }
+    }
     let decoder = try Self.decode(x, width: width, seed: UInt64(m))
     for s in 0..<m { #expect(decoder.value(ofSource: s).map(Array.init) == x[s], "source \(s)") }
     let truth = (0..<width).map { k in x.reduce(0) { $0 + $1[k] } }
@@ -61,10 +64,14 @@ struct LTPeelingDecoderTests {
   /// large integer entries, so rounding errors of real values grow with m. Measured here
   /// (x uniform in ±10): worst |error| ≈ 3e-10 at m = 1 000, 2e-4 at 5 000, 2e3 at 20 000 —
   /// the bounds below are those measurements with headroom; Guides/LTCodes.md discusses it.
-  @Test("real-valued sources: error to rounding at m ≤ 1 000", arguments: [(10, 1, 1e-13), (100, 3, 1e-12), (1000, 2, 1e-7)])
+  @Test(
+    "real-valued sources: error to rounding at m ≤ 1 000",
+    arguments: [(10, 1, 1e-13), (100, 3, 1e-12), (1000, 2, 1e-7)])
   func realValued(_ m: Int, _ width: Int, _ bound: Double) throws {
     var generator = SplitMix64(seed: UInt64(m))
-    let x = (0..<m).map { _ in (0..<width).map { _ in Double.random(in: -10..<10, using: &generator) } }
+    let x = (0..<m).map { _ in
+      (0..<width).map { _ in Double.random(in: -10..<10, using: &generator) }
+    }
     let decoder = try Self.decode(x, width: width, seed: UInt64(m))
     var worst = 0.0
     for s in 0..<m {
@@ -90,9 +97,15 @@ struct LTPeelingDecoderTests {
   @Test("bad symbols throw and leave the decoder unchanged")
   func badSymbols() throws {
     var decoder = LTPeelingDecoder(sourceCount: 4, valueWidth: 2)
-    #expect(throws: LTError.self) { try decoder.consume(sources: [0, 4] as [Int32], values: [1.0, 2]) }
-    #expect(throws: LTError.self) { try decoder.consume(sources: [-1] as [Int32], values: [1.0, 2]) }
-    #expect(throws: LTError.self) { try decoder.consume(sources: [1, 1] as [Int32], values: [1.0, 2]) }
+    #expect(throws: LTError.self) {
+      try decoder.consume(sources: [0, 4] as [Int32], values: [1.0, 2])
+    }
+    #expect(throws: LTError.self) {
+      try decoder.consume(sources: [-1] as [Int32], values: [1.0, 2])
+    }
+    #expect(throws: LTError.self) {
+      try decoder.consume(sources: [1, 1] as [Int32], values: [1.0, 2])
+    }
     #expect(throws: LTError.shapeMismatch(expected: 2, actual: 1)) {
       try decoder.consume(sources: [1] as [Int32], values: [1.0])
     }
@@ -148,7 +161,8 @@ struct LTPeelingDecoderTests {
         var row = [Int](repeating: 0, count: m)
         for s in symbol { row[Int(s)] = 1 }
         rows.append(row)
-        let complete = try decoder.consume(sources: symbol, values: Self.values(of: symbol, x, width: 1))
+        let complete = try decoder.consume(
+          sources: symbol, values: Self.values(of: symbol, x, width: 1))
         let truth = Self.onesInSpan(rows, columns: m)
         #expect(complete == truth, "trial \(trial) after \(rows.count) symbols: rows \(rows)")
         if complete != truth { return }

@@ -16,7 +16,9 @@ struct LTRoundTests {
       .rateless(groupSize: 1), workload: BuiltinFunction.xsinx, inputs: Self.inputs,
       pool: InProcessWorkerPool(), workers: 4, seed: 3, maximumResults: 2000,
       injectedDelays: delays)
-    #expect(clock.now - start < .seconds(10))
+    // Alone this takes ~0.2 s; beside the CPU-heavy tests on 2 cores it has taken 12 s. The
+    // point is that it never waits for the 20 s worker.
+    #expect(clock.now - start < .seconds(19))
     #expect(result.outcome.ending == .stopped)
     #expect(result.outcome.resultsPerWorker[3] == 0)
     let sum = try #require(result.sum)

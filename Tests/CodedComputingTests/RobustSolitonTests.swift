@@ -13,29 +13,37 @@ struct RobustSolitonTests {
       _ m: Int, _ c: Double, _ delta: Double, _ s: Double, _ r: Int, _ beta: Double, _ mean: Double,
       _ mu1: Double, _ mu2: Double, _ mu3: Double, _ mu10: Double, _ muR: Double?
     ) {
-      (self.m, self.c, self.delta, self.s, self.r, self.beta, self.mean) = (m, c, delta, s, r, beta, mean)
+      (self.m, self.c, self.delta, self.s, self.r, self.beta, self.mean) = (
+        m, c, delta, s, r, beta, mean
+      )
       (self.mu1, self.mu2, self.mu3, self.mu10, self.muR) = (mu1, mu2, mu3, mu10, muR)
     }
   }
   static let reference: [Reference] = [
-    Reference(1000, 0.03, 0.5, 7.210849213478644, 139, 1.0588260580597582, 10.527707019246053,
-     0.007738990310960103, 0.4756183685401292, 0.15967188086704337, 0.011173256911736368,
-     0.01818207681630464),
-    Reference(500, 0.03, 0.5, 4.633863112721125, 108, 1.0692708165216145, 9.361615488264889,
-     0.010529848084591077, 0.47193809260708364, 0.15875593329290272, 0.011257238906224014,
-     0.01936144522087836),
-    Reference(100, 0.1, 0.05, 7.600902459542082, 13, 1.6251699951295349, 6.851254781074359,
-     0.053485529011473465, 0.3313262859117825, 0.11833081639706518, 0.011570124269935264,
-     0.2417419340799259),
+    Reference(
+      1000, 0.03, 0.5, 7.210849213478644, 139, 1.0588260580597582, 10.527707019246053,
+      0.007738990310960103, 0.4756183685401292, 0.15967188086704337, 0.011173256911736368,
+      0.01818207681630464),
+    Reference(
+      500, 0.03, 0.5, 4.633863112721125, 108, 1.0692708165216145, 9.361615488264889,
+      0.010529848084591077, 0.47193809260708364, 0.15875593329290272, 0.011257238906224014,
+      0.01936144522087836),
+    Reference(
+      100, 0.1, 0.05, 7.600902459542082, 13, 1.6251699951295349, 6.851254781074359,
+      0.053485529011473465, 0.3313262859117825, 0.11833081639706518, 0.011570124269935264,
+      0.2417419340799259),
     // R = 35 > m: the spike is dropped (the corner case documented on RobustSoliton).
-    Reference(10, 0.03, 0.5, 0.2842001173351564, 35, 1.0836848072562357, 2.9664368441426645,
-     0.11864282650317534, 0.47457130601270126, 0.16258461409694394, 0.012889591027505467, nil),
+    Reference(
+      10, 0.03, 0.5, 0.2842001173351564, 35, 1.0836848072562357, 2.9664368441426645,
+      0.11864282650317534, 0.47457130601270126, 0.16258461409694394, 0.012889591027505467, nil),
   ]
 
   @Test("S, R, β, μ and the mean degree match the NumPy reference", arguments: 0..<4)
   func matchesReference(_ index: Int) throws {
     let ref = Self.reference[index]
-    let (m, c, delta, s, r, beta, mean) = (ref.m, ref.c, ref.delta, ref.s, ref.r, ref.beta, ref.mean)
+    let (m, c, delta, s, r, beta, mean) = (
+      ref.m, ref.c, ref.delta, ref.s, ref.r, ref.beta, ref.mean
+    )
     let (mu1, mu2, mu3, mu10, muR) = (ref.mu1, ref.mu2, ref.mu3, ref.mu10, ref.muR)
     let soliton = try RobustSoliton(sourceCount: m, c: c, delta: delta)
     #expect(abs(soliton.rippleSize - s) <= 1e-12 * s)
@@ -50,7 +58,9 @@ struct RobustSolitonTests {
     #expect(soliton.probability(ofDegree: m + 1) == 0)
   }
 
-  @Test("μ sums to 1 and equals (ρ + τ)/β written out by hand", arguments: [1, 2, 3, 7, 50, 500, 1000, 4096])
+  @Test(
+    "μ sums to 1 and equals (ρ + τ)/β written out by hand",
+    arguments: [1, 2, 3, 7, 50, 500, 1000, 4096])
   func sumsToOne(_ m: Int) throws {
     let soliton = try RobustSoliton(sourceCount: m)
     let total = soliton.probabilities.reduce(0, +)

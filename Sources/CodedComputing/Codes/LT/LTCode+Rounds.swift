@@ -91,7 +91,9 @@ public struct LTSumProducer: StreamProducer {
     var total = [Double](repeating: 0, count: m)
     for j in functions {
       let y = try workload.evaluate(inputs.row(j))
-      guard y.count == m else { throw WorkloadError.wrongOutputDimension(expected: m, actual: y.count) }
+      guard y.count == m else {
+        throw WorkloadError.wrongOutputDimension(expected: m, actual: y.count)
+      }
       for k in 0..<m { total[k] += y[k] }
     }
     return total
@@ -164,7 +166,8 @@ public func runLTRound(
 ) async throws -> LTPoolRoundResult {
   let m = inputs.rows
   guard m >= 1 else {
-    throw LTError.invalidParameter(name: "number of sources m", value: "\(m)", requirement: "at least 1")
+    throw LTError.invalidParameter(
+      name: "number of sources m", value: "\(m)", requirement: "at least 1")
   }
   guard workers >= 1 else {
     throw LTError.invalidParameter(name: "workers", value: "\(workers)", requirement: "at least 1")
@@ -203,7 +206,8 @@ public func runLTRound(
   let round = StreamingRound(
     workers: strategy == .allAtOne ? 1 : workers, producer: producer, deadline: deadline,
     maximumResultsPerWorker: maximumResults,
-    injectedDelays: strategy == .allAtOne ? injectedDelays.map { Array($0.prefix(1)) } : injectedDelays)
+    injectedDelays: strategy == .allAtOne
+      ? injectedDelays.map { Array($0.prefix(1)) } : injectedDelays)
   let ltCode = code
   let (outcome, final) = try await pool.stream(round, initialState: state) { state, result in
     state.consumed += 1
@@ -220,7 +224,11 @@ public func runLTRound(
       return done ? .stop : .continue
     }
     let slot: Int
-    if case .replication(let r) = strategy { slot = result.worker / r } else { slot = result.worker }
+    if case .replication(let r) = strategy {
+      slot = result.worker / r
+    } else {
+      slot = result.worker
+    }
     if state.partials[slot] == nil {
       state.partials[slot] = result.values
       state.missing -= 1

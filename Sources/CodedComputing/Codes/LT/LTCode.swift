@@ -45,7 +45,8 @@ public struct LTCode: Sendable, Hashable {
         name: "number of sources m", value: "\(functionCount)", requirement: "at least 1")
     }
     guard groupSize >= 1 else {
-      throw .invalidParameter(name: "group size r", value: "\(groupSize)", requirement: "at least 1")
+      throw .invalidParameter(
+        name: "group size r", value: "\(groupSize)", requirement: "at least 1")
     }
     let r = Swift.min(groupSize, functionCount)
     self.functionCount = functionCount
@@ -56,7 +57,8 @@ public struct LTCode: Sendable, Hashable {
 
   /// The functions of source g: `g·r ..< min((g+1)·r, m)`.
   public func functions(ofSource source: Int) -> Range<Int> {
-    precondition(source >= 0 && source < sourceCount, "source \(source) is not in 0..<\(sourceCount)")
+    precondition(
+      source >= 0 && source < sourceCount, "source \(source) is not in 0..<\(sourceCount)")
     return (source * groupSize)..<Swift.min((source + 1) * groupSize, functionCount)
   }
 

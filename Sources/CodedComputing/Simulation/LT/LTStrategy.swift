@@ -32,7 +32,8 @@ public enum LTStrategy: Sendable, Hashable, CustomStringConvertible {
     let name = String(parts[0])
     func factor() throws(LTError) -> Int {
       guard parts.count == 2 else {
-        throw .invalidParameter(name: "factor of \(name)", value: "''", requirement: "an integer ≥ 1")
+        throw .invalidParameter(
+          name: "factor of \(name)", value: "''", requirement: "an integer ≥ 1")
       }
       guard let r = Int(parts[1]), r >= 1 else {
         throw .invalidParameter(
