@@ -72,9 +72,6 @@ struct LTRunCommand: AsyncParsableCommand {
     try await reportingErrors {
       try common.checkSources(sources)
       try common.checkTrials(trials)
-      guard sources <= 10_000_000 else {
-        throw CLIFailure("--sources \(sources) is too large for a real round (at most 10000000)")
-      }
       guard dim >= 1, dim <= 1_000_000, sources * dim <= 100_000_000 else {
         throw CLIFailure("--dim must be in 1…1000000 with sources·dim ≤ 10⁸, got \(dim)")
       }
