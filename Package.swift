@@ -13,14 +13,15 @@ let package = Package(
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
-    .systemLibrary(
-      name: "CLAPACK",
-      pkgConfig: "lapack",
-      providers: [.apt(["liblapack-dev", "liblapacke-dev", "libopenblas-dev"])]
-    ),
+    // BLAS and LAPACK are loaded at run time (LinearAlgebra/_BLASLibrary.swift), not linked: the
+    // C target holds the routines' types and a cpuid probe. Run-time packages: libopenblas0 (or
+    // libblas3 + liblapack3, or any BLAS/LAPACK pair named by CODEDCOMPUTING_BLAS/_LAPACK).
+    .target(name: "CLAPACK"),
+    // Element-wise kernels (tanh, sigmoid) compiled for AVX-512, AVX2 and the baseline.
+    .target(name: "CKernels"),
     .target(
       name: "CodedComputing",
-      dependencies: ["CLAPACK"],
+      dependencies: ["CLAPACK", "CKernels"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
     ),
     .executableTarget(

@@ -8,6 +8,7 @@ struct Coded: AsyncParsableCommand {
     abstract: "Approximate coded computing: smoothing splines, LeTCC, BACC, LCC.",
     subcommands: [
       SplineCommand.self, RunCommand.self, SweepCommand.self, TimingCommand.self, TrainCommand.self,
-      InferCommand.self, ForwardSpeedCommand.self, SchemesCommand.self, LTCommand.self,
+      InferCommand.self, ForwardSpeedCommand.self, SchemesCommand.self, BLASCommand.self,
+      LTCommand.self,
     ])
 }
