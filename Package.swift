@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "CodedComputing", targets: ["CodedComputing"]),
+    .library(name: "CodedComputingMPI", targets: ["CodedComputingMPI"]),
     .executable(name: "coded", targets: ["coded"]),
   ],
   dependencies: [
@@ -24,10 +25,21 @@ let package = Package(
       dependencies: ["CLAPACK", "CKernels"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
     ),
+    // Open MPI (libopenmpi-dev): only CodedComputingMPI imports it, so CodedComputing stays MPI-free.
+    .systemLibrary(
+      name: "CMPI",
+      pkgConfig: "ompi-c",
+      providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+    ),
+    .target(
+      name: "CodedComputingMPI",
+      dependencies: ["CodedComputing", "CMPI"]
+    ),
     .executableTarget(
       name: "coded",
       dependencies: [
         "CodedComputing",
+        "CodedComputingMPI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -37,9 +49,15 @@ let package = Package(
       dependencies: ["CodedComputing"],
       path: "Benchmarks/SplineTiming"
     ),
+    // MPI pool soak, overhead and streaming checks, run under mpirun (not a product).
+    .executableTarget(
+      name: "mpi-bench",
+      dependencies: ["CodedComputing", "CodedComputingMPI"],
+      path: "Benchmarks/MPIBench"
+    ),
     .testTarget(
       name: "CodedComputingTests",
-      dependencies: ["CodedComputing"]
+      dependencies: ["CodedComputing", "CodedComputingMPI"]
     ),
   ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CodedComputingMPI
 import Foundation
 
 /// How a command prints its rows: `csv` (every column, for scripts) or `table` (the key columns
@@ -15,8 +16,11 @@ struct FormatOptions: ParsableArguments {
       valueName: "csv|table"))
   var format: OutputFormat?
 
-  /// The format in force: the option, or `table` on a terminal and `csv` otherwise.
-  var resolved: OutputFormat { format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv) }
+  /// The format in force: the option, or `table` on a terminal and `csv` otherwise. Under an MPI
+  /// launcher it is `csv`: `mpirun` gives rank 0 a pseudo-terminal whatever its own stdout is.
+  var resolved: OutputFormat {
+    format ?? (isatty(STDOUT_FILENO) != 0 && !MPIWorld.isLaunched ? .table : .csv)
+  }
 }
 
 /// Rows of (column, value) pairs, printed as CSV or as an aligned table.

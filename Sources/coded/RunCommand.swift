@@ -20,30 +20,34 @@ struct RunCommand: AsyncParsableCommand {
 
   @OptionGroup var options: ExperimentOptions
 
+  @OptionGroup var backend: BackendOptions
+
   @OptionGroup var format: FormatOptions
 
   func run() async throws {
     try await reportingErrors {
-      try checkOutput(decodedOutput)
-      let kind = try parseChoice(scheme, what: "scheme", as: SchemeKind.self)
-      let inputs = try options.inputMatrix()
-      try checkSizes(
-        inputCount: inputs.rows, workers: workers, dimension: inputs.columns, stragglers: stragglers)
-      guard let setup = try options.setups(points: [(kind, workers, stragglers)], inputs: inputs).first
-      else { return }
-      let result: ExperimentResult
-      do {
-        result = try await withProgress(experimentCost(setup)) { try await runExperiment(setup) }
-      } catch { throw explainExperimentError(error) }
-      try checkFinite(result)
-      if let path = decodedOutput, let decoded = result.lastDecoded {
-        let header = (0..<decoded.columns).map { "y\($0)" }
-        try CSVTable(header: header, values: decoded).write(to: path)
+      try await backend.withPool(workers: workers) { pool in
+        try checkOutput(decodedOutput)
+        let kind = try parseChoice(scheme, what: "scheme", as: SchemeKind.self)
+        let inputs = try options.inputMatrix()
+        try checkSizes(
+          inputCount: inputs.rows, workers: workers, dimension: inputs.columns, stragglers: stragglers)
+        guard let setup = try options.setups(points: [(kind, workers, stragglers)], inputs: inputs).first
+        else { return }
+        let result: ExperimentResult
+        do {
+          result = try await withProgress(experimentCost(setup)) { try await runExperiment(setup, pool: pool) }
+        } catch { throw explainExperimentError(error) }
+        try checkFinite(result)
+        if let path = decodedOutput, let decoded = result.lastDecoded {
+          let header = (0..<decoded.columns).map { "y\($0)" }
+          try CSVTable(header: header, values: decoded).write(to: path)
+        }
+        let columns = experimentColumns(setup, result, inputs: options.inputSource)
+        var table = ResultTable(header: columns.map(\.0), keyColumns: experimentKeyColumns)
+        table.rows.append(columns.map(\.1))
+        print(table.text(format.resolved), terminator: "")
       }
-      let columns = experimentColumns(setup, result, inputs: options.inputSource)
-      var table = ResultTable(header: columns.map(\.0), keyColumns: experimentKeyColumns)
-      table.rows.append(columns.map(\.1))
-      print(table.text(format.resolved), terminator: "")
     }
   }
 }
