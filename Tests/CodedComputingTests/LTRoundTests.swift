@@ -10,15 +10,14 @@ struct LTRoundTests {
   @Test("rateless: a worker delayed 20 s never contributes, the round ends early, the sum is right")
   func ratelessIgnoresSlowWorker() async throws {
     let delays: [Duration] = [.zero, .zero, .milliseconds(5), .seconds(20)]
-    let clock = ContinuousClock()
-    let start = clock.now
     let result = try await runLTRound(
       .rateless(groupSize: 1), workload: BuiltinFunction.xsinx, inputs: Self.inputs,
       pool: InProcessWorkerPool(), workers: 4, seed: 3, maximumResults: 2000,
       injectedDelays: delays)
-    // Alone this takes ~0.2 s; beside the CPU-heavy tests on 2 cores it has taken 12 s. The
-    // point is that it never waits for the 20 s worker.
-    #expect(clock.now - start < .seconds(19))
+    // The decoding symbol's arrival time, as the pool stamped it (the master's own resumption can
+    // be delayed by CPU-heavy tests sharing the cooperative pool; that is not the round's time).
+    // Alone this is ~0.2 s; the point is that it never waits for the 20 s worker.
+    #expect((result.seconds ?? .infinity) < 19)
     #expect(result.outcome.ending == .stopped)
     #expect(result.outcome.resultsPerWorker[3] == 0)
     let sum = try #require(result.sum)
