@@ -63,7 +63,9 @@ let package = Package(
 )
 
 // Benchmarks live in their own tree (Benchmarks/<Suite>/<Suite>.swift); `swift package benchmark` runs them.
-for suite in ["SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks", "PolarBenchmarks"] {
+for suite in [
+  "SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks", "PolarBenchmarks", "LTBenchmarks",
+] {
   package.targets.append(
     .executableTarget(
       name: suite,
