@@ -34,31 +34,11 @@ import time
 import numpy as np
 from scipy.interpolate import make_smoothing_spline
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The reference's nodes and Berrut matrix; this module leaves NumPy's BLAS threads alone.
+from reference_interpolants import berrut_matrix, node_family  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def chebyshev1(k):
-    i = np.arange(k)
-    return -np.cos((2 * i + 1) * np.pi / (2 * k))
-
-
-def chebyshev2(n):
-    i = np.arange(n)
-    x = -np.cos(i * np.pi / (n - 1))
-    x[0], x[-1] = -1.0, 1.0
-    return x
-
-
-def berrut_matrix(nodes, points):
-    signs = np.where(np.arange(len(nodes)) % 2 == 0, 1.0, -1.0)
-    diff = points[:, None] - nodes[None, :]
-    exact = diff == 0
-    diff[exact] = 1.0
-    terms = signs[None, :] / diff
-    m = terms / terms.sum(axis=1, keepdims=True)
-    rows = exact.any(axis=1)
-    m[rows] = exact[rows].astype(float)
-    return m
 
 
 def blas_threads():
@@ -101,7 +81,7 @@ def main():
         sys.exit(f"error: coded binary not found at {args.coded} (swift build -c release --product coded)")
 
     K, N, S, d, lam = args.K, args.N, args.S, args.d, args.lam
-    alpha, beta = chebyshev1(K), chebyshev2(N)
+    alpha, beta = node_family("chebyshev1", K), node_family("chebyshev2", N)
     survivors = np.arange(S, N)
     rng = np.random.default_rng(1)
     X = rng.uniform(-1, 1, (K, d))

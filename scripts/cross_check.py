@@ -39,8 +39,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_coded as rc  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from coded_tools import BINARY_HINT, experiment_args, find_binary  # noqa: E402
 
 
 @dataclass
@@ -128,16 +127,6 @@ def reference(case: Case, x: np.ndarray) -> tuple[float, np.ndarray | None]:
     return r.mse, r.decoded
 
 
-def find_binary(explicit: str | None) -> str | None:
-    if explicit:
-        return explicit if os.path.isfile(explicit) and os.access(explicit, os.X_OK) else None
-    for build in ("release", "debug"):
-        path = os.path.join(ROOT, ".build", build, "coded")
-        if os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
-
-
 def binary_features(binary: str) -> set[str]:
     """Which optional `coded run` flags the binary understands (from its --help)."""
     try:
@@ -149,16 +138,12 @@ def binary_features(binary: str) -> set[str]:
 
 
 def run_binary(binary: str, case: Case, inputs_path: str, decoded_path: str | None) -> tuple[float, str]:
-    args = [binary, "run", "--scheme", case.scheme, "--function", case.function, "--inputs", inputs_path,
-            "--workers", str(case.N), "--stragglers", str(case.S), "--nodes", case.layout,
-            "--encoder-lambda", str(case.encoder_lambda), "--decoder-lambda", str(case.decoder_lambda),
-            "--trials", "1", "--seed", str(case.seed)]
-    if case.model == "list":
-        args += ["--straggler-model", "fixed", "--straggler-set", ",".join(map(str, case.stragglers))]
-    else:
-        args += ["--straggler-model", case.model]
-    if decoded_path:
-        args += ["--decoded-output", decoded_path]
+    fixed = case.model == "list"
+    args = experiment_args([binary, "run"], scheme=case.scheme, function=case.function, inputs=inputs_path,
+                           workers=case.N, stragglers=case.S, straggler_model="fixed" if fixed else case.model,
+                           straggler_set=case.stragglers if fixed else None, nodes=case.layout,
+                           encoder_lambda=case.encoder_lambda, decoder_lambda=case.decoder_lambda, trials=1,
+                           seed=case.seed, decoded_output=decoded_path)
     proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
         raise RuntimeError(f"exit {proc.returncode}: {proc.stderr.strip()} [{' '.join(args)}]")
@@ -197,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     if binary is None:
         where = a.binary or ".build/{release,debug}/coded"
         if a.require_binary:
-            print(f"error: coded binary not found at {where} (build it: swift build -c release --product coded)",
+            print(f"error: coded binary not found at {where} (build it: {BINARY_HINT})",
                   file=sys.stderr)
             return 1
         print(f"warning: no coded binary at {where}; running the reference only (no comparison)", file=sys.stderr)

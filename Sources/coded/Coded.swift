@@ -8,6 +8,6 @@ struct Coded: AsyncParsableCommand {
     abstract: "Approximate coded computing: smoothing splines, LeTCC, BACC, LCC.",
     subcommands: [
       SplineCommand.self, RunCommand.self, SweepCommand.self, TimingCommand.self, TrainCommand.self,
-      InferCommand.self, ForwardSpeedCommand.self, PolarCommand.self,
+      InferCommand.self, ForwardSpeedCommand.self, PolarCommand.self, SchemesCommand.self,
     ])
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// `coded spline`: fits the natural cubic smoothing spline of every data column with one
 /// factorisation and prints the fitted values at the `--at` points as CSV.
-struct SplineCommand: ParsableCommand {
+struct SplineCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "spline",
     abstract: "Fit smoothing splines to CSV data and print their values at given points.",
@@ -45,42 +45,25 @@ struct SplineCommand: ParsableCommand {
       "CSV with a header and one column: a positive weight per data row.", valueName: "file"))
   var weights: String?
 
-  func run() throws {
-    do {
-      try fitAndPrint()
-    } catch let failure as CLIFailure {
-      printError("error: \(failure.description)")
-      throw ExitCode(1)
-    } catch {
-      printError("error: \(error)")
-      throw ExitCode(1)
-    }
+  func run() async throws {
+    try await reportingErrors { try fitAndPrint() }
   }
 
-  /// What `--lambda` asks for.
-  enum LambdaChoice: Equatable {
-    case gcv
-    case value(Double)
-
-    /// Parses `--lambda`, naming the bad value.
-    init(parsing text: String) throws {
-      let token = text.trimmingCharacters(in: .whitespaces)
-      if token.lowercased() == "gcv" {
-        self = .gcv
-        return
-      }
-      guard let value = Double(token) else {
-        throw CLIFailure("--lambda: '\(text)' is neither a number nor 'gcv'")
-      }
-      guard value.isFinite, value >= 0 else {
-        throw CLIFailure("--lambda: '\(text)' must be a finite number >= 0 (or 'gcv')")
-      }
-      self = .value(value)
+  /// `--lambda` as a ``SmoothingChoice``: a number >= 0 or `gcv` (`optimal` needs a noise level
+  /// and a straggler count, which a plain fit does not have).
+  static func lambdaChoice(parsing text: String) throws -> SmoothingChoice {
+    let token = text.trimmingCharacters(in: .whitespaces)
+    guard token.lowercased() == "gcv" || Double(token) != nil else {
+      throw CLIFailure("--lambda: '\(text)' is neither a number nor 'gcv'")
     }
+    guard let choice = try? SmoothingChoice(parsing: token, what: "--lambda") else {
+      throw CLIFailure("--lambda: '\(text)' must be a finite number >= 0 (or 'gcv')")
+    }
+    return choice
   }
 
   func fitAndPrint() throws {
-    let choice = try LambdaChoice(parsing: lambda)
+    let choice = try Self.lambdaChoice(parsing: lambda)
     let table = try CSVTable.read(contentsOf: data)
     guard table.header.count >= 2 else {
       throw CLIFailure(
@@ -105,9 +88,9 @@ struct SplineCommand: ParsableCommand {
     let smoother: SplineSmoother
     do {
       switch choice {
-      case .value(let value):
+      case .fixed(let value):
         smoother = try SplineSmoother(knots: t, weights: w, lambda: value)
-      case .gcv:
+      case .gcv, .optimal:
         let (chosen, gcv) = try SplineSmoother.byGCV(knots: t, data: y, weights: w)
         printError("lambda=\(gcv.lambda)")
         smoother = chosen

@@ -440,7 +440,7 @@ struct CodedInferenceTests {
 }
 
 @Suite("Network workload names")
-struct NetworkWorkloadSpecTests {
+struct NetworkWorkloadTests {
   @Test("model:PATH loads a weight file; other names are not networks")
   func spec() throws {
     #expect(try networkWorkload(named: "xsinx") == nil)

@@ -26,6 +26,13 @@ struct ReadmeExampleTests {
     // The worst of all 181 windows (measured 4.8e-3) is at least the edge window's interpolating fit.
     #expect(result.mse < 1e-2)
 
+    let outcome = try await InProcessWorkerPool().run(
+      Round(inputs: coded, workload: BuiltinFunction.xsinx, stoppingRule: .count(180)))
+    let decoded = try code.decode(outcome.outputs, survivors: outcome.survivors)
+    #expect(outcome.survivors.count == 180 && decoded.rows == 10)
+    // 180 of 200 interpolating survivors, wherever the 20 stragglers fell: close to f(x).
+    #expect(meanSquaredError(decoded, BuiltinFunction.xsinx.evaluate(batch: x)) < 1e-2)
+
     let t = (0..<50).map { Double($0) / 49 }
     let y = Matrix(rows: 50, columns: 2, columnMajor: t.map { sin(6 * $0) } + t.map { $0 * $0 })
     let spline = try SmoothingSpline(knots: t, data: y, lambda: 0.1)

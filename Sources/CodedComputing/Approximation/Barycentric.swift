@@ -1,3 +1,5 @@
+import Foundation
+
 /// The barycentric form shared by Berrut's and Lagrange's interpolants:
 /// r(z) = Σᵢ wᵢ yᵢ/(z − tᵢ) / Σᵢ wᵢ/(z − tᵢ), with r(tᵢ) = yᵢ exactly.
 ///
@@ -126,12 +128,12 @@ public struct BarycentricLagrange: BarycentricInterpolant {
     for i in 0..<n {
       for j in 0..<n where j != i {
         let d = nodes[i] - nodes[j]
-        logMagnitude[i] -= _log(abs(d))
+        logMagnitude[i] -= Foundation.log(abs(d))
         if d < 0 { sign[i] = -sign[i] }
       }
     }
     let top = logMagnitude.max() ?? 0
-    return (0..<n).map { sign[$0] * _exp(logMagnitude[$0] - top) }
+    return (0..<n).map { sign[$0] * Foundation.exp(logMagnitude[$0] - top) }
   }
 
   /// The p × n matrix that maps data at `nodes` to the polynomial's values at `points`.

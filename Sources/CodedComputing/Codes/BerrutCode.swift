@@ -6,52 +6,14 @@
 /// (the decoder once per survivor set, cached) and applied to all columns with one GEMM.
 ///
 /// - Complexity: encode O(N·K·d); decode O(K·|T|·m) plus O(K·|T|) to build a new decoder.
-public struct BerrutCode: CodingScheme {
-  public var name: String { "bacc" }
-  public let inputCount: Int
-  public let workerCount: Int
-  public var alpha: [Double] { _code.alpha }
-  public var beta: [Double] { _code.beta }
-  public var minimumSurvivors: Int { 1 }
-  /// The N × K encoding matrix.
-  public var encoder: Matrix { _code.encoder }
-  let _code: _DenseInterpolationCode
+public typealias BerrutCode = DenseInterpolationCode<BerrutInterpolant>
 
+extension DenseInterpolationCode where Interpolant == BerrutInterpolant {
+  /// BACC for K inputs and N workers; any one survivor decodes.
   /// - Throws: ``CodingError/invalidParameter(_:)`` for K < 2 or N < 2.
   public init(inputCount: Int, workerCount: Int, layout: NodeLayout = .chebyshev) throws(CodingError) {
-    try _checkSizes(inputCount: inputCount, workerCount: workerCount, minimumWorkers: 2, scheme: "bacc")
-    self.inputCount = inputCount
-    self.workerCount = workerCount
-    _code = try _DenseInterpolationCode(
-      inputCount: inputCount, workerCount: workerCount, layout: layout,
-      interpolationMatrix: { (nodes, points) throws(ApproximationError) in
-        try BerrutInterpolant.matrix(nodes: nodes, at: points)
-      })
-  }
-
-  public func encode(_ inputs: Matrix) throws(CodingError) -> Matrix {
-    try _code.encode(inputs, inputCount: inputCount)
-  }
-
-  /// The K × |T| decoding matrix for a survivor set.
-  public func decoder(survivors: [Int]) throws(CodingError) -> Matrix {
-    try _code.decoder(survivors: survivors)
-  }
-
-  public func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix {
-    try _code.decode(results, survivors: survivors, minimum: minimumSurvivors, scheme: name)
-  }
-
-  /// E·X into `coded`, reusing its storage when it is already N × d.
-  public func encode(_ inputs: Matrix, into coded: inout Matrix) throws(CodingError) {
-    try _code.encode(inputs, inputCount: inputCount, into: &coded)
-  }
-
-  /// D_T·Y_T into `estimates`, reusing its storage when it is already K × m.
-  public func decode(_ results: Matrix, survivors: [Int], into estimates: inout Matrix)
-    throws(CodingError)
-  {
-    try _code.decode(
-      results, survivors: survivors, minimum: minimumSurvivors, scheme: name, into: &estimates)
+    try self.init(
+      name: "bacc", inputCount: inputCount, workerCount: workerCount, layout: layout,
+      minimumWorkers: 2, minimumSurvivors: 1, functionDegree: nil)
   }
 }

@@ -9,26 +9,18 @@
 /// motivates approximate codes.
 ///
 /// - Complexity: encode O(N·K·d); decode O(K·|T|·m) plus O(|T|²) to build a new decoder.
-public struct LagrangeCode: CodingScheme {
-  public var name: String { "lcc" }
-  public let inputCount: Int
-  public let workerCount: Int
-  public var alpha: [Double] { _code.alpha }
-  public var beta: [Double] { _code.beta }
-  /// D, the polynomial degree of f, if known.
-  public let functionDegree: Int?
-  public let minimumSurvivors: Int
-  /// The N × K encoding matrix.
-  public var encoder: Matrix { _code.encoder }
-  let _code: _DenseInterpolationCode
+public typealias LagrangeCode = DenseInterpolationCode<BarycentricLagrange>
 
+extension DenseInterpolationCode where Interpolant == BarycentricLagrange {
   /// The recovery threshold (K − 1)·D + 1 for degree D, or K when f is not a polynomial.
   public static func recoveryThreshold(inputCount: Int, functionDegree: Int?) -> Int {
     guard let degree = functionDegree else { return inputCount }
     return (inputCount - 1) * degree + 1
   }
 
-  /// - Throws: ``CodingError/invalidParameter(_:)`` when N is below the recovery threshold.
+  /// LCC for K inputs, N workers and f of degree `functionDegree` (nil: not a polynomial).
+  /// - Throws: ``CodingError/invalidParameter(_:)`` when N is below the recovery threshold or the
+  ///   degree is below 1.
   public init(
     inputCount: Int, workerCount: Int, layout: NodeLayout = .chebyshev, functionDegree: Int? = nil
   ) throws(CodingError) {
@@ -36,42 +28,8 @@ public struct LagrangeCode: CodingScheme {
       throw .invalidParameter("lcc needs a polynomial degree >= 1, got \(degree)")
     }
     let threshold = Self.recoveryThreshold(inputCount: inputCount, functionDegree: functionDegree)
-    try _checkSizes(
-      inputCount: inputCount, workerCount: workerCount, minimumWorkers: threshold, scheme: "lcc")
-    self.inputCount = inputCount
-    self.workerCount = workerCount
-    self.functionDegree = functionDegree
-    minimumSurvivors = threshold
-    _code = try _DenseInterpolationCode(
-      inputCount: inputCount, workerCount: workerCount, layout: layout,
-      interpolationMatrix: { (nodes, points) throws(ApproximationError) in
-        try BarycentricLagrange.matrix(nodes: nodes, at: points)
-      })
-  }
-
-  public func encode(_ inputs: Matrix) throws(CodingError) -> Matrix {
-    try _code.encode(inputs, inputCount: inputCount)
-  }
-
-  /// The K × |T| decoding matrix for a survivor set.
-  public func decoder(survivors: [Int]) throws(CodingError) -> Matrix {
-    try _code.decoder(survivors: survivors)
-  }
-
-  public func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix {
-    try _code.decode(results, survivors: survivors, minimum: minimumSurvivors, scheme: name)
-  }
-
-  /// E·X into `coded`, reusing its storage when it is already N × d.
-  public func encode(_ inputs: Matrix, into coded: inout Matrix) throws(CodingError) {
-    try _code.encode(inputs, inputCount: inputCount, into: &coded)
-  }
-
-  /// D_T·Y_T into `estimates`, reusing its storage when it is already K × m.
-  public func decode(_ results: Matrix, survivors: [Int], into estimates: inout Matrix)
-    throws(CodingError)
-  {
-    try _code.decode(
-      results, survivors: survivors, minimum: minimumSurvivors, scheme: name, into: &estimates)
+    try self.init(
+      name: "lcc", inputCount: inputCount, workerCount: workerCount, layout: layout,
+      minimumWorkers: threshold, minimumSurvivors: threshold, functionDegree: functionDegree)
   }
 }

@@ -1,9 +1,3 @@
-/// What one worker produced: its f(x̃ₙ), or why it failed.
-enum _WorkerResult: Sendable {
-  case output([Double])
-  case failure(String)
-}
-
 /// The shared, lock-protected state of one round of an ``InProcessWorkerPool``.
 ///
 /// Workers ``record(worker:_:)`` their results from any thread. The round *freezes* exactly once

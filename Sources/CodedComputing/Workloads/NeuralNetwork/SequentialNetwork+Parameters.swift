@@ -45,24 +45,3 @@ extension SequentialNetwork {
     _setLayers(newLayers)
   }
 }
-
-extension Matrix {
-  /// The elements in row-major (C) order.
-  var _rowMajor: [Double] {
-    var values = [Double](repeating: 0, count: storage.count)
-    for i in 0..<rows {
-      for j in 0..<columns { values[i * columns + j] = storage[i + j * rows] }
-    }
-    return values
-  }
-
-  /// A matrix from row-major (C-order) values.
-  init(rowMajor values: [Double], rows: Int, columns: Int) {
-    precondition(values.count == rows * columns)
-    var storage = [Double](repeating: 0, count: values.count)
-    for i in 0..<rows {
-      for j in 0..<columns { storage[i + j * rows] = values[i * columns + j] }
-    }
-    self.init(rows: rows, columns: columns, columnMajor: storage)
-  }
-}

@@ -107,18 +107,6 @@ public struct SequentialNetwork: Equatable, Sendable {
   }
 }
 
-extension Matrix {
-  /// The column index of each row's largest entry (the first one on ties).
-  func _rowArgmax() -> [Int] {
-    var best = [Int](repeating: 0, count: rows)
-    guard columns > 0 else { return best }
-    for i in 0..<rows {
-      for j in 1..<columns where self[i, j] > self[i, best[i]] { best[i] = j }
-    }
-    return best
-  }
-}
-
 /// The fraction of equal entries.
 func _accuracy(_ predictions: [Int], _ labels: [Int]) -> Double {
   precondition(predictions.count == labels.count && !labels.isEmpty)

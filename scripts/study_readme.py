@@ -1,0 +1,126 @@
+"""The index notebooks-data/README.md of the MSE-decay study.
+
+:func:`readme` writes the files table, the measured exponents beside the papers' claims, the
+Byzantine best-λ table, the speed table, the caveats and the seed-0 command of every sweep;
+:data:`OTHER_RESULTS` keeps the rows of the results other scripts put in notebooks-data/.
+"""
+
+from __future__ import annotations
+
+from study_engines import COLUMNS, Runner
+
+OTHER_RESULTS = [
+    '## Other results in this folder',
+    '',
+    '| file | what | made by |',
+    '|---|---|---|',
+    "| [coding-speed.csv](coding-speed.csv), [coding-speed.png](coding-speed.png) | encode + decode time of LeTCC and BACC (K = 100, N = 1000, S = 100, d = m = 784) on 1 thread and on all cores, beside one memory copy, BACC's two GEMMs, scipy's vectorised `make_smoothing_spline` pipeline, NumPy and the machine's GEMM rate (NumPy, 2000³) | `python3 scripts/compare_coding_speed.py --repeats 60` (release `coded timing`) |",
+    '| [spline-speed.csv](spline-speed.csv), [spline-speed.png](spline-speed.png) | smoothing-spline fit and GCV time, n = 10³…10⁶, 1 and 100 columns: library compute, CSV parsing, `coded spline` end to end, scipy, csaps, the one-pass memory bound (`what_is_timed` column) | `python3 scripts/compare_spline_speed.py` |',
+    '| coded inference (`coded-inference*.csv/png/md`, `digits/`, `wine/`, `models/`, `nn-forward-speed.csv`) | neural networks trained here, coded inference Table-1 style, forward-pass speed vs NumPy | see [README-coded-inference.md](README-coded-inference.md) |',
+]
+"""The index rows of the results in notebooks-data/ that other scripts make (kept when the study rewrites the README)."""
+
+
+def readme(out_dir: str, grid_name: str, runner: Runner, files: dict[str, int], slope_rows: list[dict],
+           speed: list[dict], argv: list[str], seconds: float, extras: dict | None = None) -> str:
+    extras = extras or {}
+    lines = ["# notebooks-data — MSE-decay study", "",
+             f"Made by `python3 scripts/decay_study.py {' '.join(argv)}` ({grid_name} grid, "
+             f"{seconds:.0f} s wall clock; seeds 0..{max(1, _seeds(slope_rows)) - 1}). Every CSV row names the "
+             "engine that produced it: `swift` = `coded sweep`, `reference` = scripts/reference_coded.py "
+             "(NumPy/SciPy). Inputs: K = 10 uniform on [−1, 1] from the seed; Chebyshev layout (α 1st kind, "
+             "β 2nd kind); encoder λ = 0 except in the `encoder` experiment.", "",
+             "Schema of every experiment CSV: `" + ",".join(COLUMNS) + "` (one row per point and seed; "
+             "`mse` is the mean over `trials` trials, worst-window: max over windows).", "",
+             "| file | what | rows |", "|---|---|---|"]
+    what = {
+        "n-sweep-noiseless": "MSE vs N at S = 5, noiseless, worst-window and random stragglers; LeTCC (λ_dec = 0), BACC, LCC (N ≤ 160)",
+        "n-sweep-noisy": "MSE vs N at S = 5, worker noise σ = 1e-2; LeTCC (λ_dec = optimal schedule; GCV too for random), BACC",
+        "s-sweep": "MSE vs S at fixed N, worst-window; LeTCC, BACC",
+        "probabilistic": "MSE vs N, each worker straggles independently with probability p",
+        "byzantine": "MSE vs N with q = ⌈N^a⌉ Byzantine workers returning uniform values in ±10, λ_dec scanned; curve = best λ per N",
+        "lambda": "MSE vs λ_dec at N = 200, S = 10 (random), σ = 1e-2, xsinx; GCV and the optimal schedule marked at their chosen λ",
+        "encoder": "MSE vs N at S = 5, xsinx, LeTCC with λ_enc = 0, the optimal schedule K·h³/24 and GCV on the inputs; noiseless worst-window (λ_dec = 0) and σ = 1e-2 random (λ_dec = optimal)",
+    }
+    for name, n in files.items():
+        engines = ", ".join(sorted(runner.engines.get(name, set())))
+        lines.append(f"| [{name}.csv]({name}.csv), [{name}.png]({name}.png) | {what.get(name, name)} (engine: {engines}) | {n} |")
+    lines += ["| [slopes.csv](slopes.csv) | fitted log-log slope of every curve, 95 % CI over seeds (per-seed OLS, t interval) | "
+              f"{len(slope_rows)} |"]
+    if speed:
+        lines += ["| [study-speed.csv](study-speed.csv) | wall-clock of the same sweep: coded sweep vs reference_coded.py | "
+                  f"{len(speed)} |"]
+    lines += [""] + OTHER_RESULTS
+    lines += ["", "## Measured exponents vs the papers' claims", "",
+              "Claims are upper-bound rates (worst case over a function class); a steeper measured decay is "
+              "consistent with a bound, a shallower one is not. `log_power` a means the slope of "
+              "MSE/log^a N.", "",
+              "| experiment | scheme | λ_dec | λ_enc | function | stragglers | noise/p/a | x range | log_power | slope [95 % CI] | claimed | inside CI | consistent with bound |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in slope_rows:
+        extra = r["noise"] if r["experiment"].startswith("n-sweep") or r["experiment"] == "encoder" else (r["p"] or r["adversary_exponent"] or r["noise"])
+        lines.append(f"| {r['experiment']} | {r['scheme']} | {r['decoder_lambda']} | {r['encoder_lambda']} | {r['function']} (d={r['dim']}) | "
+                     f"{r['straggler_model']} | {extra} | {r['x']} {r['x_range']} | {r['log_power']} | {r['slope']} [{r['ci_low']}, {r['ci_high']}] | "
+                     f"{r['claimed']} | {r['claim_inside_ci']} | {r['consistent_with_bound']} |")
+    if "byzantine-lambda" in extras:
+        table, fits = extras["byzantine-lambda"]
+        lines += ["", "## Byzantine workers: the best decoder λ vs the share of adversaries", "",
+                  "[byzantine-lambda.csv](byzantine-lambda.csv): per a and N, q = ⌈N^a⌉ adversaries returning "
+                  "uniform values in ±10, the grid λ_dec with the smallest MSE (mean over seeds).", "",
+                  "| a | N | q | q/N | best λ_dec | MSE |", "|---|---|---|---|---|---|"]
+        for r in table:
+            lines.append(f"| {r['adversary_exponent']:g} | {r['N']} | {r['adversaries']} | {r['q_over_N']:.3f} | "
+                         f"{r['best_lambda']:.2e} | {r['mse']} |")
+        lines += ["", "λ* comes from a 0.79-decade grid. Where it jumps between a near-linear fit (λ ≥ 1) and a "
+                  "local fit (λ ≤ 1e-2), the fitted slope below summarises a regime switch, not a smooth power law.",
+                  "", "| fit | slope | se | points |", "|---|---|---|---|"]
+        for f in fits:
+            lines.append(f"| {f['fit']} | {f['slope']} | {f['se']} | {f['points']} |")
+    if speed:
+        lines += ["", "## Speed", "",
+                  "Same sweep on both engines (K = 10, S = 5, xsinx). `swift` is the wall clock of the `coded sweep` "
+                  "process (release build), including its start-up (measured alone: a one-point sweep); "
+                  "`reference` is reference_coded.py in-process, BLAS on one thread. Machine shared with "
+                  "other builds; treat ratios as ±30 %.", "",
+                  "| grid | scheme | d | stragglers | N | swift s (startup) | reference s | speed-up | without startup |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        slower = [r for r in speed if float(r["speedup"]) < 1]
+        if slower:
+            lines += ["**coded sweep was slower than the reference on " + ", ".join(
+                f"{r['grid']}/{r['scheme']}/{r['straggler_model']}" for r in slower) + "** — see `decode_seconds` "
+                "of `coded run` at growing N for where the time goes.", ""]
+        for r in speed:
+            lines.append(f"| {r['grid']} | {r['scheme']} | {r['d']} | {r['straggler_model']} (trials {r['trials']}) | "
+                         f"{r['N']} | {r['swift_seconds']} ({r['swift_startup_seconds']}) | {r['reference_seconds']} | "
+                         f"{r['speedup']}× | {r['speedup_without_startup']}"
+                         f"{'×' if r['speedup_without_startup'][0].isdigit() else ''} |")
+    lines += ["", "## Caveats", "",
+              "- The papers' rates are upper bounds over a function class (second-order Sobolev ball); the "
+              "functions here are analytic, so steeper measured decay is expected and is not a disagreement. "
+              "A slope significantly *shallower* than a claim (ci_low > claimed) would be.",
+              "- `all` fits use every x; the second row of each curve fits only the largest 4 x values (the "
+              "asymptotic end). LCC converges geometrically (or diverges) rather than as a power law, so its "
+              "slopes only say 'much faster than any spline/Berrut rate' (see R²).",
+              "- S sweep: at fixed N the S-exponent is not a test of a bound C·S^a·N^b by itself. A measured "
+              "surface MSE ≈ S^s·N^n stays below C·S^a·N^b for all S ≤ N iff s + n ≤ a + b (take S = N); "
+              "compare the S-sweep slope with the worst-window N-sweep tail slope of the same function.",
+              "- Noise floors: BACC interpolates the noise, so its noisy MSE levels off near σ² = 1e-4; LeTCC "
+              "keeps averaging it out.",
+              "- The Byzantine model is the CLI's (q random responders return uniform values in ±10), not the "
+              "supremum over strategies in arXiv 2502.08058.",
+              "- Swift and reference rows of one experiment use different input draws (SplitMix64 vs numpy) "
+              "from the same distribution; the cross-check (scripts/cross_check.py) compares them on identical "
+              "inputs instead."]
+    lines += ["", "## Commands (seed 0; the study repeats each with --seed 0..s−1)", ""]
+    for name, cmds in runner.commands.items():
+        lines.append(f"### {name}")
+        lines.append("")
+        lines.append("```")
+        lines += sorted(set(cmds))[:40]
+        lines.append("```")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _seeds(rows: list[dict]) -> int:
+    return max((int(r["seeds"]) for r in rows), default=1)
