@@ -9,5 +9,6 @@ struct Coded: AsyncParsableCommand {
     subcommands: [
       SplineCommand.self, RunCommand.self, SweepCommand.self, TimingCommand.self, TrainCommand.self,
       InferCommand.self, ForwardSpeedCommand.self, PolarCommand.self, SchemesCommand.self,
+      BlackBoxCommand.self,
     ])
 }

@@ -1,0 +1,158 @@
+/// One coded gradient: the decoded estimate and what the round cost.
+public struct GradientEstimate: Sendable {
+  /// ∇̂f(x), d values.
+  public var gradient: [Double]
+  /// Whether every block decoded exactly (false: some block was estimated by least squares).
+  public var isDecoded: Bool
+  /// Workers whose central difference arrived.
+  public var answered: Int
+  /// Workers that failed (an error or a non-finite value): stragglers.
+  public var failed: Int
+  /// Evaluations of f made by workers that ran (2 per worker that answered or failed).
+  public var evaluations: Int
+  /// Wall seconds of the round plus the decode.
+  public var seconds: Double
+  /// Wall seconds of the decode alone.
+  public var decodeSeconds: Double
+}
+
+extension CodedGradientEstimator {
+  /// The stopping rule of a round over `present` workers (global ids, ascending): every block
+  /// decodes, or `quorum` answers arrived, or an answer arrives after `deadline`.
+  func _stoppingRule(present: [Int], quorum: Int, deadline: ContinuousClock.Instant?)
+    -> StoppingRule
+  {
+    let total = workerCount
+    let estimator = self
+    return StoppingRule(
+      description: "a set every \(code.rawValue) block can decode, or \(quorum) answers",
+      minimumCount: 1
+    ) { received, count in
+      if count >= quorum { return true }
+      if let deadline, ContinuousClock.now >= deadline { return true }
+      var full = [Bool](repeating: false, count: total)
+      for (i, w) in present.enumerated() where received[i] { full[w] = true }
+      return estimator.canDecode(from: full)
+    }
+  }
+
+  /// Estimates ∇f(x) with one round on `pool`.
+  ///
+  /// - Parameters:
+  ///   - function: f: ℝᵈ → ℝ (one output).
+  ///   - x: the point, d finite values.
+  ///   - pool: the workers.
+  ///   - injectedDelays: one emulated latency per worker of the round (N·B), or nil.
+  ///   - absentWorkers: workers that never answer (simulated stragglers): they are not run.
+  ///   - quorum: stop after this many answers even if the code cannot decode yet (default: every
+  ///     present worker).
+  ///   - deadline: stop at the first answer after this time from the start, or nil.
+  ///   - requireDecoded: throw instead of falling back to least squares when a block cannot
+  ///     decode.
+  /// - Returns: the estimate and its cost.
+  /// - Throws: ``GradientEstimationError/invalidParameter(_:)`` for a point of the wrong size or
+  ///   not finite, or bad delays; ``GradientEstimationError/tooFewAnswers(_:)`` when failures
+  ///   (errors, non-finite values of f) leave too few workers to stop the round, or when
+  ///   `requireDecoded` and a block cannot decode.
+  public func estimate(
+    _ function: any Workload, at x: [Double], pool: some WorkerPool,
+    injectedDelays: [Duration]? = nil, absentWorkers: Set<Int> = [], quorum: Int? = nil,
+    deadline: Duration? = nil, requireDecoded: Bool = false
+  ) async throws(GradientEstimationError) -> GradientEstimate {
+    guard x.count == dimension else {
+      throw .invalidParameter("the point has \(x.count) coordinates, the estimator \(dimension)")
+    }
+    guard x.allSatisfy(\.isFinite) else { throw .invalidParameter("the point is not finite") }
+    if let injectedDelays, injectedDelays.count != workerCount {
+      throw .invalidParameter("\(injectedDelays.count) delays for \(workerCount) workers")
+    }
+    let present = (0..<workerCount).filter { !absentWorkers.contains($0) }
+    guard !present.isEmpty else { throw .tooFewAnswers("every worker is absent") }
+    let needed = Swift.min(quorum ?? present.count, present.count)
+    guard needed >= 1 else { throw .invalidParameter("the quorum must be at least 1, got \(needed)") }
+    var directions = Matrix(rows: present.count, columns: dimension)
+    for (i, w) in present.enumerated() {
+      let (b, n) = position(ofWorker: w)
+      for k in 0..<blockSize where b * blockSize + k < dimension {
+        directions[i, b * blockSize + k] = generator[n, k]
+      }
+    }
+    let clock = ContinuousClock()
+    let start = clock.now
+    let rule = _stoppingRule(
+      present: present, quorum: needed, deadline: deadline.map { start + $0 })
+    let round = Round(
+      inputs: directions, workload: CentralDifference(function: function, point: x, step: step),
+      stoppingRule: rule, injectedDelays: injectedDelays.map { delays in present.map { delays[$0] } })
+    let outcome: PoolOutcome
+    do {
+      outcome = try await pool.run(round)
+    } catch {
+      throw .tooFewAnswers(
+        "too few finite central differences to estimate the gradient with \(code.rawValue) directions: \(error)")
+    }
+    let decodeStart = clock.now
+    var values = [Double?](repeating: nil, count: workerCount)
+    for (row, i) in outcome.survivors.enumerated() { values[present[i]] = outcome.outputs[row, 0] }
+    let (gradient, decoded) = try decode(values, requireDecoded: requireDecoded)
+    let end = clock.now
+    let ran = outcome.durations.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+    return GradientEstimate(
+      gradient: gradient, isDecoded: decoded, answered: outcome.survivors.count,
+      failed: outcome.failures.count, evaluations: 2 * ran, seconds: (end - start).inSeconds,
+      decodeSeconds: (end - decodeStart).inSeconds)
+  }
+
+  /// ∇̂f from the central differences that arrived (`values[w]` for worker w, nil if none).
+  ///
+  /// A block the code can decode goes through the code's decoder (polar: successive
+  /// cancellation; MDS: the systematic solve; replication: the mean of the copies); any other
+  /// block through minimum-norm least squares on its arrived rows of G.
+  /// - Returns: the gradient and whether every block decoded exactly.
+  /// - Throws: ``GradientEstimationError/tooFewAnswers(_:)`` when `requireDecoded` and a block
+  ///   cannot decode, or a block has no answer at all.
+  public func decode(_ values: [Double?], requireDecoded: Bool = false)
+    throws(GradientEstimationError) -> (gradient: [Double], isDecoded: Bool)
+  {
+    precondition(values.count == workerCount, "\(values.count) values for \(workerCount) workers")
+    var gradient = [Double](repeating: 0, count: dimension)
+    var allDecoded = true
+    for b in 0..<blockCount {
+      let local = Array(values[(b * blockWorkers)..<((b + 1) * blockWorkers)])
+      let survivors = local.indices.filter { local[$0] != nil }
+      let y = survivors.map { local[$0] ?? 0 }
+      guard !survivors.isEmpty else {
+        throw .tooFewAnswers("no worker of block \(b) answered; its coordinates are unknown")
+      }
+      let decodable = canDecode(block: b, received: ArraySlice(local.map { $0 != nil }))
+      if !decodable && requireDecoded {
+        throw .tooFewAnswers(
+          "block \(b): \(survivors.count) of \(blockWorkers) workers answered, a set \(code.rawValue) cannot decode")
+      }
+      allDecoded = allDecoded && decodable
+      let block: [Double]
+      do {
+        if decodable, let scheme = _scheme {
+          block = try scheme.decode(Matrix(column: y), survivors: survivors).storage
+        } else if decodable, code == .uncoded || code == .replication {
+          var sums = [Double](repeating: 0, count: blockSize)
+          var copies = [Double](repeating: 0, count: blockSize)
+          for (i, n) in survivors.enumerated() {
+            sums[n % blockSize] += y[i]
+            copies[n % blockSize] += 1
+          }
+          block = zip(sums, copies).map { $0 / $1 }
+        } else {
+          block = try Matrix.leastSquares(generator.selectingRows(survivors), Matrix(column: y))
+            .storage
+        }
+      } catch {
+        throw .tooFewAnswers("block \(b) could not be decoded: \(error)")
+      }
+      for k in 0..<blockSize where b * blockSize + k < dimension {
+        gradient[b * blockSize + k] = block[k]
+      }
+    }
+    return (gradient, allDecoded)
+  }
+}
