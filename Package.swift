@@ -44,7 +44,7 @@ let package = Package(
 )
 
 // Benchmarks live in their own tree (Benchmarks/<Suite>/<Suite>.swift); `swift package benchmark` runs them.
-for suite in ["SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks"] {
+for suite in ["SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks", "BlackBoxBenchmarks"] {
   package.targets.append(
     .executableTarget(
       name: suite,

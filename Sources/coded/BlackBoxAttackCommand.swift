@@ -27,10 +27,10 @@ struct BlackBoxAttackCommand: AsyncParsableCommand {
   @Option(help: "Test data, a label,x0,… CSV.")
   var data: String = "notebooks-data/digits/test.csv"
 
-  @Option(help: "Images to attack (the first correctly classified ones).")
+  @Option(parsing: .unconditional, help: "Images to attack (the first correctly classified ones).")
   var images: Int = 100
 
-  @Option(help: "Model queries per image.")
+  @Option(parsing: .unconditional, help: "Model queries per image.")
   var budget: Int = 4000
 
   @OptionGroup var common: BlackBoxCommonOptions
@@ -41,16 +41,16 @@ struct BlackBoxAttackCommand: AsyncParsableCommand {
   @Option(help: "Comma-separated codes.")
   var codes: String = "polar,mds,uncoded,gaussian"
 
-  @Option(name: .customLong("gaussian-directions"), help: "Random directions per round of the gaussian code.")
+  @Option(name: .customLong("gaussian-directions"), parsing: .unconditional, help: "Random directions per round of the gaussian code.")
   var gaussianDirections: Int = 20
 
-  @Option(name: .customLong("learning-rate"), help: "Adam's learning rate.")
+  @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Adam's learning rate.")
   var learningRate: Double = 0.05
 
-  @Option(help: "c, the weight of the hinge.")
+  @Option(parsing: .unconditional, help: "c, the weight of the hinge.")
   var constant: Double = 2
 
-  @Option(help: "κ, the margin asked for.")
+  @Option(parsing: .unconditional, help: "κ, the margin asked for.")
   var confidence: Double = 0.1
 
   @Option(help: "Also write one row per image to FILE.")
@@ -59,7 +59,7 @@ struct BlackBoxAttackCommand: AsyncParsableCommand {
   @Option(help: "Also write the original and adversarial images to FILE.")
   var dump: String?
 
-  @Option(name: .customLong("dump-images"), help: "Images written to --dump.")
+  @Option(name: .customLong("dump-images"), parsing: .unconditional, help: "Images written to --dump.")
   var dumpImages: Int = 8
 
   func run() async throws {
@@ -114,10 +114,7 @@ struct BlackBoxAttackCommand: AsyncParsableCommand {
         } else {
           estimator = try common.estimator(code, dimension: d, latency: law)
         }
-        var setting = StragglerSetting(latency: law, timeUnit: common.timeUnit)
-        if code == .uncoded || code == .gaussian {
-          setting.quorum = estimator.workerCount - common.stragglers * estimator.blockCount
-        }
+        let setting = common.setting(for: estimator, law: law)
         var generator = SplitMix64(seed: common.seed &+ 1)
         var results: [AttackResult] = []
         for (count, i) in selected.enumerated() {
@@ -151,7 +148,7 @@ struct BlackBoxAttackCommand: AsyncParsableCommand {
         let meanSeconds = results.reduce(0) { $0 + $1.seconds } / Double(results.count)
         try requireFinite([rate, meanL2, medianL2, meanQueries, meanSeconds], "an attack figure")
         summary.append(
-          "\(code.rawValue),\(modelName),\(law),\(estimator.blockWorkers),\(common.stragglers),"
+          "\(code.rawValue),\(csvField(modelName)),\(csvField(law.description)),\(estimator.blockWorkers),\(common.stragglers),"
             + "\(results.count),\(budget),"
             + [rate, meanL2, medianL2, meanQueries, meanSeconds].map(csvNumber).joined(separator: ","))
         printError(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CodedComputing
+import Foundation
 
 /// `coded blackbox …`: coded finite-difference gradients, optimisation and adversarial examples.
 struct BlackBoxCommand: AsyncParsableCommand {
@@ -12,25 +13,25 @@ struct BlackBoxCommand: AsyncParsableCommand {
 
 /// The options every `coded blackbox` subcommand shares.
 struct BlackBoxCommonOptions: ParsableArguments {
-  @Option(help: "Workers N per block of coordinates.")
+  @Option(parsing: .unconditional, help: "Workers N per block of coordinates.")
   var workers: Int
 
-  @Option(help: "Stragglers S per block: the code's block size defaults to N − S (polar, mds, gaussian), N (uncoded) or ⌊N/(S+1)⌋ (replication).")
+  @Option(parsing: .unconditional, help: "Stragglers S per block: the code's block size defaults to N − S (polar, mds, gaussian), N (uncoded) or ⌊N/(S+1)⌋ (replication).")
   var stragglers: Int = 0
 
-  @Option(name: .customLong("block-size"), help: "Coordinates K per block (overrides the default).")
+  @Option(name: .customLong("block-size"), parsing: .unconditional, help: "Coordinates K per block (overrides the default).")
   var blockSize: Int?
 
-  @Option(help: "Finite-difference step h.")
+  @Option(parsing: .unconditional, help: "Finite-difference step h.")
   var step: Double = 1e-4
 
   @Option(help: "Polar construction: bec:EPS, deadline:T or mean.")
   var construction: String = "bec:0.5"
 
-  @Option(name: .customLong("time-unit"), help: "Seconds per unit of a latency law.")
+  @Option(name: .customLong("time-unit"), parsing: .unconditional, help: "Seconds per unit of a latency law.")
   var timeUnit: Double = 0.001
 
-  @Option(help: "Seed of the random draws.")
+  @Option(parsing: .unconditional, help: "Seed of the random draws.")
   var seed: UInt64 = 0
 
   @Option(help: "Write the CSV to FILE (atomically) instead of stdout.")
@@ -74,6 +75,16 @@ struct BlackBoxCommonOptions: ParsableArguments {
       construction: try PolarConstruction(parsing: construction), latency: latency, seed: seed)
   }
 
+  /// The straggler setting of a run with latencies from `law` (nil: none): uncoded and gaussian
+  /// stop after all but S per block answered, the exact codes at their first decodable set.
+  func setting(for estimator: CodedGradientEstimator, law: LatencyModel?) -> StragglerSetting {
+    var setting = StragglerSetting(latency: law, timeUnit: timeUnit)
+    if law != nil && (estimator.code == .uncoded || estimator.code == .gaussian) {
+      setting.quorum = Swift.max(1, estimator.queriedWorkerCount - stragglers * estimator.blockCount)
+    }
+    return setting
+  }
+
   /// Prints the CSV lines or writes them to --output.
   func emit(_ lines: [String]) throws {
     let text = lines.joined(separator: "\n") + "\n"
@@ -86,4 +97,11 @@ func parseBlackBoxLatency(_ text: String) throws -> LatencyModel {
   let law = try LatencyModel(parsing: text)
   try law.validate()
   return law
+}
+
+/// A CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line break, as a latency
+/// law such as `pareto:1.0,1.5` does.
+func csvField(_ text: String) -> String {
+  guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
+  return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

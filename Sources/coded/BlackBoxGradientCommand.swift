@@ -19,7 +19,7 @@ struct BlackBoxGradientCommand: AsyncParsableCommand {
   @Option(help: "quadratic, rosenbrock or logistic.")
   var function: String
 
-  @Option(help: "Dimension d.")
+  @Option(parsing: .unconditional, help: "Dimension d.")
   var dim: Int
 
   @OptionGroup var common: BlackBoxCommonOptions
@@ -30,7 +30,7 @@ struct BlackBoxGradientCommand: AsyncParsableCommand {
   @Option(help: "polar, mds, uncoded, replication or gaussian.")
   var code: String
 
-  @Option(help: "Trials (one CSV row each).")
+  @Option(parsing: .unconditional, help: "Trials (one CSV row each).")
   var trials: Int = 1
 
   func run() async throws {
@@ -45,23 +45,21 @@ struct BlackBoxGradientCommand: AsyncParsableCommand {
       }
       guard dim >= 1 else { throw CLIFailure("--dim must be at least 1, got \(dim)") }
       let f = try TestFunction(name: function, dimension: dim, seed: common.seed)
-      var setting = StragglerSetting(timeUnit: common.timeUnit)
       var law: LatencyModel?
+      var absent = 0
       switch stragglerModel {
       case "none":
         guard common.stragglers == 0 else {
           throw CLIFailure("--straggler-model none takes no stragglers; use random or a latency law")
         }
       case "random":
-        setting.absentPerBlock = common.stragglers
+        absent = common.stragglers
       default:
         law = try parseBlackBoxLatency(stragglerModel)
-        setting.latency = law
       }
       let estimator = try common.estimator(direction, dimension: dim, latency: law)
-      if law != nil && (direction == .uncoded || direction == .gaussian) {
-        setting.quorum = estimator.workerCount - common.stragglers * estimator.blockCount
-      }
+      var setting = common.setting(for: estimator, law: law)
+      setting.absentPerBlock = absent
       var random = SplitMix64(seed: common.seed)
       let x = (0..<dim).map { _ in 2 * uniformUnit(using: &random) - 1 }
       let truth = f.gradient(at: x)

@@ -17,7 +17,7 @@ struct BlackBoxOptimizeCommand: AsyncParsableCommand {
   @Option(help: "quadratic, rosenbrock or logistic.")
   var function: String
 
-  @Option(help: "Dimension d.")
+  @Option(parsing: .unconditional, help: "Dimension d.")
   var dim: Int
 
   @OptionGroup var common: BlackBoxCommonOptions
@@ -31,10 +31,10 @@ struct BlackBoxOptimizeCommand: AsyncParsableCommand {
   @Option(help: "gd or adam.")
   var optimizer: String = "adam"
 
-  @Option(name: .customLong("learning-rate"), help: "The optimizer's learning rate.")
+  @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "The optimizer's learning rate.")
   var learningRate: Double = 0.05
 
-  @Option(help: "Iterations per run.")
+  @Option(parsing: .unconditional, help: "Iterations per run.")
   var iterations: Int = 100
 
   func run() async throws {
@@ -60,10 +60,7 @@ struct BlackBoxOptimizeCommand: AsyncParsableCommand {
       for law in laws {
         for code in chosen {
           let estimator = try common.estimator(code, dimension: dim, latency: law)
-          var setting = StragglerSetting(latency: law, timeUnit: common.timeUnit)
-          if code == .uncoded || code == .gaussian {
-            setting.quorum = estimator.workerCount - common.stragglers * estimator.blockCount
-          }
+          let setting = common.setting(for: estimator, law: law)
           var generator = SplitMix64(seed: common.seed &+ 1)
           let history = try await minimizeBlackBox(
             f, from: start, estimator: estimator,
@@ -72,7 +69,7 @@ struct BlackBoxOptimizeCommand: AsyncParsableCommand {
           for step in history {
             try requireFinite([step.value, step.seconds], "an optimisation figure")
             lines.append(
-              "\(code.rawValue),\(law),\(step.iteration),\(step.evaluations),"
+              "\(code.rawValue),\(csvField(law.description)),\(step.iteration),\(step.evaluations),"
                 + "\(csvNumber(step.seconds)),\(csvNumber(step.value)),\(step.isDecoded ? 1 : 0)")
           }
           if let last = history.last {

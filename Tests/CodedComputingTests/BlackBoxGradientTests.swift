@@ -71,7 +71,9 @@ struct BlackBoxGradientTests {
       #expect(estimate.isDecoded)
       #expect(Self.relativeError(estimate.gradient, f.gradient(at: x)) <= 1e-8)
       #expect(estimate.evaluations % 2 == 0 && estimate.evaluations <= 2 * 4 * 9)
-      #expect(estimate.answered >= 4 * 9)
+      // Three full blocks need 9 answers each; the last block's 6 padded systematic directions
+      // are known zeros, so it needs 3 more.
+      #expect(estimate.answered >= 3 * 9 + 3)
     }
   }
 

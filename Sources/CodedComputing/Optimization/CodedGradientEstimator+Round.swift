@@ -19,9 +19,9 @@ public struct GradientEstimate: Sendable {
 extension CodedGradientEstimator {
   /// The stopping rule of a round over `present` workers (global ids, ascending): every block
   /// decodes, or `quorum` answers arrived, or an answer arrives after `deadline`.
-  func _stoppingRule(present: [Int], quorum: Int, deadline: ContinuousClock.Instant?)
-    -> StoppingRule
-  {
+  func _stoppingRule(
+    present: [Int], known: [Int], quorum: Int, deadline: ContinuousClock.Instant?
+  ) -> StoppingRule {
     let total = workerCount
     let estimator = self
     return StoppingRule(
@@ -31,6 +31,7 @@ extension CodedGradientEstimator {
       if count >= quorum { return true }
       if let deadline, ContinuousClock.now >= deadline { return true }
       var full = [Bool](repeating: false, count: total)
+      for w in known { full[w] = true }
       for (i, w) in present.enumerated() where received[i] { full[w] = true }
       return estimator.canDecode(from: full)
     }
@@ -66,7 +67,10 @@ extension CodedGradientEstimator {
     if let injectedDelays, injectedDelays.count != workerCount {
       throw .invalidParameter("\(injectedDelays.count) delays for \(workerCount) workers")
     }
-    let present = (0..<workerCount).filter { !absentWorkers.contains($0) }
+    // A direction with no real coordinate (padding of the last block) has derivative 0: known
+    // without asking anyone.
+    let known = (0..<workerCount).filter(_isZeroDirection)
+    let present = (0..<workerCount).filter { !absentWorkers.contains($0) && !_isZeroDirection($0) }
     guard !present.isEmpty else { throw .tooFewAnswers("every worker is absent") }
     let needed = Swift.min(quorum ?? present.count, present.count)
     guard needed >= 1 else { throw .invalidParameter("the quorum must be at least 1, got \(needed)") }
@@ -80,7 +84,7 @@ extension CodedGradientEstimator {
     let clock = ContinuousClock()
     let start = clock.now
     let rule = _stoppingRule(
-      present: present, quorum: needed, deadline: deadline.map { start + $0 })
+      present: present, known: known, quorum: needed, deadline: deadline.map { start + $0 })
     let round = Round(
       inputs: directions, workload: CentralDifference(function: function, point: x, step: step),
       stoppingRule: rule, injectedDelays: injectedDelays.map { delays in present.map { delays[$0] } })
@@ -93,6 +97,7 @@ extension CodedGradientEstimator {
     }
     let decodeStart = clock.now
     var values = [Double?](repeating: nil, count: workerCount)
+    for w in known { values[w] = 0 }
     for (row, i) in outcome.survivors.enumerated() { values[present[i]] = outcome.outputs[row, 0] }
     let (gradient, decoded) = try decode(values, requireDecoded: requireDecoded)
     let end = clock.now
@@ -101,6 +106,18 @@ extension CodedGradientEstimator {
       gradient: gradient, isDecoded: decoded, answered: outcome.survivors.count,
       failed: outcome.failures.count, evaluations: 2 * ran, seconds: (end - start).inSeconds,
       decodeSeconds: (end - decodeStart).inSeconds)
+  }
+
+  /// The workers a round asks: those whose direction touches a real coordinate.
+  public var queriedWorkerCount: Int { (0..<workerCount).filter { !_isZeroDirection($0) }.count }
+
+  /// Whether worker w's direction has no nonzero entry on a real coordinate.
+  func _isZeroDirection(_ w: Int) -> Bool {
+    let (b, n) = position(ofWorker: w)
+    for k in 0..<blockSize where b * blockSize + k < dimension && generator[n, k] != 0 {
+      return false
+    }
+    return true
   }
 
   /// ∇̂f from the central differences that arrived (`values[w]` for worker w, nil if none).
