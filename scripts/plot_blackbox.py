@@ -2,7 +2,7 @@
 """Plots for `coded blackbox` (Guides/BlackBoxOptimization.md).
 
   --optimize CSV   (code,latency,iteration,evaluations,seconds,value,decoded from `coded blackbox optimize`)
-                   → PREFIX-optimize.png: f − min f against evaluations and against wall seconds,
+                   → PREFIX-optimize.png: f against evaluations and against wall seconds,
                      one column per latency law, one line per code
   --dump CSV       (code,image,label,predicted,kind,x0…x63 from `coded blackbox attack --dump`)
                    → PREFIX-attack-grid.png: for each code, rows of originals, perturbations
@@ -44,21 +44,19 @@ def plot_optimize(path, prefix):
             runs[(row["latency"], row["code"])].append(
                 (int(row["evaluations"]), float(row["seconds"]), float(row["value"])))
     laws = sorted({law for law, _ in runs})
-    floor = min(v for points in runs.values() for _, _, v in points)
     figure, axes = plt.subplots(2, len(laws), figsize=(4.5 * len(laws), 7), squeeze=False)
     for column, law in enumerate(laws):
         for (run_law, code), points in sorted(runs.items()):
             if run_law != law:
                 continue
             evaluations, seconds, values = zip(*points)
-            gap = [max(v - floor, 1e-16) for v in values]
-            axes[0][column].semilogy(evaluations, gap, label=code, color=COLORS.get(code))
-            axes[1][column].semilogy(seconds, gap, label=code, color=COLORS.get(code))
+            axes[0][column].plot(evaluations, values, label=code, color=COLORS.get(code))
+            axes[1][column].plot(seconds, values, label=code, color=COLORS.get(code))
         axes[0][column].set_title(law)
         axes[0][column].set_xlabel("evaluations of f")
         axes[1][column].set_xlabel("wall seconds")
-    axes[0][0].set_ylabel("f − best f seen")
-    axes[1][0].set_ylabel("f − best f seen")
+    axes[0][0].set_ylabel("f(x_t)")
+    axes[1][0].set_ylabel("f(x_t)")
     axes[0][0].legend()
     save(figure, prefix + "-optimize.png")
 

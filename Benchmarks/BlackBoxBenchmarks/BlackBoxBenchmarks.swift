@@ -6,6 +6,8 @@ import CodedComputing
 /// against the 2·N·B evaluations of f the workers make. N = 32 workers per block, K = 28
 /// coordinates per block (B = 28 blocks, 896 workers), 4 absent workers per block.
 let benchmarks: @Sendable () -> Void = {
+  // Concurrent workers calling a multithreaded OpenBLAS hang at this size: one BLAS thread each.
+  setBLASThreadCount(1)
   let configuration = Benchmark.Configuration(
     metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 1000)
   let d = 784

@@ -63,6 +63,9 @@ struct BlackBoxAttackCommand: AsyncParsableCommand {
   var dumpImages: Int = 8
 
   func run() async throws {
+    // The workers are the parallelism; a multithreaded OpenBLAS called from several worker
+    // threads at once hangs (seen at d = 784 on this machine's OpenBLAS 0.3.21).
+    setBLASThreadCount(1)
     try await reportingErrors {
       try common.validateCommon()
       guard images >= 1 && images <= 10_000 else {

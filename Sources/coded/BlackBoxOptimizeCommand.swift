@@ -38,6 +38,9 @@ struct BlackBoxOptimizeCommand: AsyncParsableCommand {
   var iterations: Int = 100
 
   func run() async throws {
+    // The workers are the parallelism; a multithreaded OpenBLAS called from several worker
+    // threads at once hangs (seen at d = 784 on this machine's OpenBLAS 0.3.21).
+    setBLASThreadCount(1)
     try await reportingErrors {
       try common.validateCommon()
       guard dim >= 1 else { throw CLIFailure("--dim must be at least 1, got \(dim)") }
