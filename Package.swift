@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "CodedComputing", targets: ["CodedComputing"]),
+    .library(name: "CodedComputingMPI", targets: ["CodedComputingMPI"]),
     .executable(name: "coded", targets: ["coded"]),
   ],
   dependencies: [
@@ -13,20 +14,32 @@ let package = Package(
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
-    .systemLibrary(
-      name: "CLAPACK",
-      pkgConfig: "lapack",
-      providers: [.apt(["liblapack-dev", "liblapacke-dev", "libopenblas-dev"])]
-    ),
+    // BLAS and LAPACK are loaded at run time (LinearAlgebra/_BLASLibrary.swift), not linked: the
+    // C target holds the routines' types and a cpuid probe. Run-time packages: libopenblas0 (or
+    // libblas3 + liblapack3, or any BLAS/LAPACK pair named by CODEDCOMPUTING_BLAS/_LAPACK).
+    .target(name: "CLAPACK"),
+    // Element-wise kernels (tanh, sigmoid) compiled for AVX-512, AVX2 and the baseline.
+    .target(name: "CKernels"),
     .target(
       name: "CodedComputing",
-      dependencies: ["CLAPACK"],
+      dependencies: ["CLAPACK", "CKernels"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+    ),
+    // Open MPI (libopenmpi-dev): only CodedComputingMPI imports it, so CodedComputing stays MPI-free.
+    .systemLibrary(
+      name: "CMPI",
+      pkgConfig: "ompi-c",
+      providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+    ),
+    .target(
+      name: "CodedComputingMPI",
+      dependencies: ["CodedComputing", "CMPI"]
     ),
     .executableTarget(
       name: "coded",
       dependencies: [
         "CodedComputing",
+        "CodedComputingMPI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -36,15 +49,21 @@ let package = Package(
       dependencies: ["CodedComputing"],
       path: "Benchmarks/SplineTiming"
     ),
+    // MPI pool soak, overhead and streaming checks, run under mpirun (not a product).
+    .executableTarget(
+      name: "mpi-bench",
+      dependencies: ["CodedComputing", "CodedComputingMPI"],
+      path: "Benchmarks/MPIBench"
+    ),
     .testTarget(
       name: "CodedComputingTests",
-      dependencies: ["CodedComputing"]
+      dependencies: ["CodedComputing", "CodedComputingMPI"]
     ),
   ]
 )
 
 // Benchmarks live in their own tree (Benchmarks/<Suite>/<Suite>.swift); `swift package benchmark` runs them.
-for suite in ["SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks", "BlackBoxBenchmarks"] {
+for suite in ["SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks", "PolarBenchmarks", "BlackBoxBenchmarks"] {
   package.targets.append(
     .executableTarget(
       name: suite,

@@ -21,7 +21,7 @@ core for its own kernels and BLAS (`--threads 0 --blas-threads <cores>`), like N
 
 Writes notebooks-data/coding-speed.csv (tool,scheme,threads,K,N,S,d,repeats,seconds_median,
 seconds_min,gflops,coded_speedup_median: the peer's median over the single-threaded Swift median of
-the same scheme) and notebooks-data/coding-speed.png.
+the same scheme; blas_core,gemm_gflops,cpu_model: the machine, see machine_info.py) and notebooks-data/coding-speed.png.
 """
 import argparse
 import csv
@@ -37,6 +37,7 @@ from scipy.interpolate import make_smoothing_spline
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The reference's nodes and Berrut matrix; this module leaves NumPy's BLAS threads alone.
 from reference_interpolants import berrut_matrix, node_family  # noqa: E402
+from machine_info import FIELDS as MACHINE_FIELDS, cpu_model, numpy_machine  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -102,8 +103,9 @@ def main():
         swift_runs[label] = {r["scheme"]: r for r in csv.DictReader(io.StringIO(out))}
         for scheme, r in swift_runs[label].items():
             flops = gemm_flops if scheme in ("bacc", "limit-gemm") else None
+            machine = [r["blas_core"], r["gemm_gflops"], cpu_model() or r["cpu_model"]]
             rows.append(["coded", scheme, label, K, N, S, d, args.repeats, float(r["total_seconds"]),
-                         float(r["total_seconds_min"]), flops])
+                         float(r["total_seconds_min"]), machine, flops])
     swift = swift_runs[1]
 
     print("[2/4] scipy make_smoothing_spline pipeline", file=sys.stderr)
@@ -114,8 +116,10 @@ def main():
         enc = make_smoothing_spline(alpha, X, lam=0.0)(beta)
         dec = make_smoothing_spline(beta[survivors], Y, lam=lam)(alpha)
         return enc, dec
+    numpy_info = numpy_machine()
+    py = [numpy_info[k] for k in MACHINE_FIELDS]
     med, mn = timed(scipy_letcc, max(3, args.repeats // 3))
-    rows.append(["scipy", "letcc", 1, K, N, S, d, max(3, args.repeats // 3), med, mn, None])
+    rows.append(["scipy", "letcc", 1, K, N, S, d, max(3, args.repeats // 3), med, mn, py, None])
 
     print("[3/4] numpy BACC", file=sys.stderr)
     E = berrut_matrix(alpha, beta)
@@ -123,24 +127,25 @@ def main():
     Yb = (E @ X)[survivors]
     numpy_threads = blas_threads()
     med, mn = timed(lambda: (E @ X, D @ Yb), args.repeats)
-    rows.append(["numpy", "bacc-gemm", numpy_threads, K, N, S, d, args.repeats, med, mn, gemm_flops])
+    rows.append(["numpy", "bacc-gemm", numpy_threads, K, N, S, d, args.repeats, med, mn, py, gemm_flops])
     med, mn = timed(lambda: (E @ X, berrut_matrix(beta[survivors], alpha) @ Yb), args.repeats)
-    rows.append(["numpy", "bacc-pipeline", numpy_threads, K, N, S, d, args.repeats, med, mn, gemm_flops])
+    rows.append(["numpy", "bacc-pipeline", numpy_threads, K, N, S, d, args.repeats, med, mn, py, gemm_flops])
     big = rng.uniform(-1, 1, (2000, 2000))
     med, mn = timed(lambda: big @ big, 5)
-    rows.append(["numpy", "dgemm-2000", numpy_threads, 2000, 2000, 0, 2000, 5, med, mn, 2.0 * 2000**3])
+    rows.append(["numpy", "dgemm-2000", numpy_threads, 2000, 2000, 0, 2000, 5, med, mn, py, 2.0 * 2000**3])
 
     ref = {"letcc": swift["letcc"], "bacc": swift["bacc"]}
     with open(args.output + ".tmp", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["tool", "scheme", "threads", "K", "N", "S", "d", "repeats", "seconds_median",
-                    "seconds_min", "gflops", "coded_speedup_median"])
+                    "seconds_min", "gflops", "coded_speedup_median"] + MACHINE_FIELDS)
         for r in rows:
             flops = r.pop()
+            machine = r.pop()
             gflops = f"{flops / r[8] / 1e9:.1f}" if flops else ""
             base = ref.get("letcc" if "letcc" in r[1] else "bacc" if "bacc" in r[1] else "")
             speedup = r[8] / float(base["total_seconds"]) if r[0] != "coded" and base else ""
-            w.writerow(r + [gflops, speedup])
+            w.writerow(r + [gflops, speedup] + machine)
     os.replace(args.output + ".tmp", args.output)
     print(open(args.output).read())
 

@@ -18,7 +18,8 @@ and n sorted uniform evaluation points in [0, 1] to another, and times
 Python timings cover fit + evaluation on arrays already in memory, so 'scipy'/'csaps' compare with
 'coded compute'. speedup_vs_tool = tool seconds / coded compute seconds (same n, columns, mode).
 max_abs_diff_vs_coded is the largest |difference| between the tool's values at the points and
-coded's. Output: notebooks-data/spline-speed.csv and notebooks-data/spline-speed.png.
+coded's. Every row also carries blas_core, gemm_gflops and cpu_model (machine_info.py). Output:
+notebooks-data/spline-speed.csv and notebooks-data/spline-speed.png.
 
 Usage: python3 scripts/compare_spline_speed.py [--max-n 1e6] [--repeats 3] [--lam 1e-6]
        (build first: swift build -c release --product coded --product spline-timing)
@@ -32,6 +33,8 @@ import tempfile
 import time
 
 import numpy as np
+
+from machine_info import FIELDS as MACHINE_FIELDS, coded_machine, numpy_machine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -200,9 +203,14 @@ def main():
         r["coded_compute_over_bound"] = (f"{base / r['seconds']:.3g}" if base and
                                          r["tool"] == "bound" else "")
 
+    # The machine: coded's BLAS for coded's and the bound's rows, NumPy's for scipy's and csaps's.
+    swift_info, numpy_info = coded_machine(coded), numpy_machine()
+    for r in rows:
+        r.update(numpy_info if r["tool"] in ("scipy", "csaps") else swift_info)
+
     os.makedirs(os.path.dirname(args.output), exist_ok=True)
     fields = ["tool", "mode", "n", "columns", "lam", "seconds", "speedup_vs_tool",
-              "coded_compute_over_bound", "max_abs_diff_vs_coded", "what_is_timed", "note"]
+              "coded_compute_over_bound", "max_abs_diff_vs_coded", "what_is_timed", "note"] + MACHINE_FIELDS
     temporary = args.output + ".tmp"
     with open(temporary, "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields)

@@ -5,8 +5,8 @@ For each weight file, the NumPy implementation below loads the same JSON weight 
 Guides/CodedInference.md), checks that its logits on the test set equal the Swift logits
 (`coded forward-speed --logits-output`) to ~1e-12, then both time the forward pass over the whole
 test set one image per call (batch 1) and in batches, for at least --seconds each. Writes
-notebooks-data/nn-forward-speed.csv (atomically) with images/s, the machine's core count and the
-max |logit difference|.
+notebooks-data/nn-forward-speed.csv (atomically) with images/s, the machine's core count, the
+max |logit difference| and the machine columns of machine_info.py (BLAS core, GEMM rate, CPU model).
 
 NumPy's convolution is the same im2col + GEMM lowering (sliding_window_view + tensordot), float64.
 
@@ -27,6 +27,8 @@ import time
 
 import numpy as np
 from scipy.special import erf
+
+from machine_info import FIELDS as MACHINE_FIELDS, cpu_model, numpy_machine
 
 ACTIVATIONS = {
     "relu": lambda x: np.maximum(x, 0.0),
@@ -121,8 +123,11 @@ def main():
     args = parser.parse_args()
     x, _ = load_csv(args.data)
     sizes = [int(s) for s in args.batch_sizes.split(",")]
-    rows = ["implementation,model,batch_size,images,seconds,images_per_second,blas_threads,max_abs_logit_difference,cores"]
+    rows = ["implementation,model,batch_size,images,seconds,images_per_second,blas_threads,max_abs_logit_difference,cores,"
+            + ",".join(MACHINE_FIELDS)]
     cores = os.cpu_count()
+    numpy_info = numpy_machine()
+    py = ",".join(f'"{numpy_info[k]}"' if "," in numpy_info[k] else numpy_info[k] for k in MACHINE_FIELDS)
     for path in args.models.split(","):
         net = Network(path)
         with tempfile.NamedTemporaryFile(suffix=".csv") as logits_file:
@@ -134,12 +139,15 @@ def main():
         difference = float(np.max(np.abs(net.forward(x) - swift_logits)))
         if difference > 1e-9:
             raise SystemExit(f"error: NumPy and Swift logits differ by {difference} for {path}")
+        header = swift[0].split(",")
         for line in swift[1:]:
             fields = line.split(",")
-            rows.append(",".join(fields[:7] + [repr(difference), str(cores)]))
+            named = dict(zip(header, fields))
+            machine = [named["blas_core"], named["gemm_gflops"], (cpu_model() or named["cpu_model"]).replace(",", " ")]
+            rows.append(",".join(fields[:7] + [repr(difference), str(cores)] + machine))
         for batch in sizes:
             images, elapsed = time_numpy(net, x, batch, args.seconds)
-            rows.append(f"numpy,{net.name},{batch},{images},{elapsed},{images / elapsed},1,{difference},{cores}")
+            rows.append(f"numpy,{net.name},{batch},{images},{elapsed},{images / elapsed},1,{difference},{cores},{py}")
         print(f"{path}: max |logit difference| {difference:.3g}", file=sys.stderr)
     directory = os.path.dirname(args.output) or "."
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".csv")

@@ -8,7 +8,7 @@ struct Coded: AsyncParsableCommand {
     abstract: "Approximate coded computing: smoothing splines, LeTCC, BACC, LCC.",
     subcommands: [
       SplineCommand.self, RunCommand.self, SweepCommand.self, TimingCommand.self, TrainCommand.self,
-      InferCommand.self, ForwardSpeedCommand.self, PolarCommand.self, SchemesCommand.self,
-      BlackBoxCommand.self,
+      InferCommand.self, ForwardSpeedCommand.self, SchemesCommand.self, BLASCommand.self,
+      PolarCommand.self, BlackBoxCommand.self,
     ])
 }

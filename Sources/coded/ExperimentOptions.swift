@@ -4,34 +4,34 @@ import Foundation
 
 /// The options shared by `coded run` and `coded sweep` (DESIGN.md, "The CLI").
 struct ExperimentOptions: ParsableArguments {
-  @Option(help: "Built-in function (xsinx, sin, sigmoid, square, cube, identity coordinate-wise; softmax, sumsquares on the whole vector) or model:PATH, a trained network's weight file.")
+  @Option(parsing: .unconditional, help: "Built-in function (xsinx, sin, sigmoid, square, cube, identity coordinate-wise; softmax, sumsquares on the whole vector) or model:PATH, a trained network's weight file.")
   var function: String
 
-  @Option(help: "CSV with a header, K rows and d columns: the inputs x_k.")
+  @Option(parsing: .unconditional, help: "CSV with a header, K rows and d columns: the inputs x_k.")
   var inputs: String?
 
-  @Option(name: .customLong("K"), help: "Number of inputs K (random inputs, with --dim and --input-range).")
+  @Option(name: .customLong("K"), parsing: .unconditional, help: "Number of inputs K (random inputs, with --dim and --input-range).")
   var inputCount: Int?
 
-  @Option(help: "Input dimension d for random inputs.")
+  @Option(parsing: .unconditional, help: "Input dimension d for random inputs.")
   var dim: Int = 1
 
-  @Option(name: .customLong("input-range"), help: "A:B, the range random inputs are drawn from uniformly.")
+  @Option(name: .customLong("input-range"), parsing: .unconditional, help: "A:B, the range random inputs are drawn from uniformly.")
   var inputRange: String = "-1:1"
 
-  @Option(name: .customLong("straggler-model"), help: "none, random, worst-window, probabilistic, latency (simulated run times), arrival (real first N-S arrivals on the in-process pool with injected --latency delays) or fixed.")
+  @Option(name: .customLong("straggler-model"), parsing: .unconditional, help: "none, random, worst-window, probabilistic, latency (simulated run times), arrival (real first N-S arrivals on the in-process pool with injected --latency delays) or fixed.")
   var stragglerModel: String = "random"
 
   @Option(name: .customLong("straggle-probability"), parsing: .unconditional, help: "p for --straggler-model probabilistic.")
   var straggleProbability: Double?
 
-  @Option(help: "Latency model for --straggler-model latency, e.g. exponential:1, shifted-exponential:0.5,2, pareto:1,2.5, slow-set:0,3@1,10.")
+  @Option(parsing: .unconditional, help: "Latency model for --straggler-model latency, e.g. exponential:1, shifted-exponential:0.5,2, pareto:1,2.5, slow-set:0,3@1,10.")
   var latency: String?
 
-  @Option(name: .customLong("straggler-set"), help: "Comma-separated workers that straggle, for --straggler-model fixed.")
+  @Option(name: .customLong("straggler-set"), parsing: .unconditional, help: "Comma-separated workers that straggle, for --straggler-model fixed.")
   var stragglerSet: String?
 
-  @Option(help: "Node layout: equispaced, chebyshev or midpoints.")
+  @Option(parsing: .unconditional, help: "Node layout: equispaced, chebyshev or midpoints.")
   var nodes: String = "chebyshev"
 
   @Option(name: .customLong("encoder-lambda"), parsing: .unconditional, help: "LeTCC encoder smoothing parameter: a number >= 0, gcv or optimal.")
@@ -43,16 +43,16 @@ struct ExperimentOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Standard deviation of the Gaussian noise workers add to each output coordinate.")
   var noise: Double = 0
 
-  @Option(help: "Byzantine workers per trial (return uniform values in ±adversary-magnitude).")
+  @Option(parsing: .unconditional, help: "Byzantine workers per trial (return uniform values in ±adversary-magnitude).")
   var adversaries: Int = 0
 
   @Option(name: .customLong("adversary-magnitude"), parsing: .unconditional, help: "Range of the adversaries' values.")
   var adversaryMagnitude: Double = 100
 
-  @Option(help: "Number of seeded trials (fresh stragglers and noise each).")
+  @Option(parsing: .unconditional, help: "Number of seeded trials (fresh stragglers and noise each).")
   var trials: Int = 1
 
-  @Option(help: "Random seed.")
+  @Option(parsing: .unconditional, help: "Random seed.")
   var seed: UInt64 = 0
 
   func workload() throws -> any Workload { try CodedComputing.workload(named: function) }
@@ -64,6 +64,9 @@ struct ExperimentOptions: ParsableArguments {
       parsing: stragglerModel, probability: straggleProbability, latency: latency, set: stragglerSet)
   }
 
+  /// Where the inputs came from, for the CSV: `file:PATH`, or `uniform:A:B` with --K, --dim and --seed.
+  var inputSource: String { inputs.map { "file:\($0)" } ?? "uniform:\(inputRange)" }
+
   func inputMatrix() throws -> Matrix {
     if let path = inputs {
       if inputCount != nil {
@@ -74,11 +77,16 @@ struct ExperimentOptions: ParsableArguments {
     guard let k = inputCount else { throw CLIFailure("give --inputs FILE or --K K (with --dim and --input-range)") }
     guard k >= 2 else { throw CLIFailure("--K must be at least 2, got \(k)") }
     guard dim >= 1 else { throw CLIFailure("--dim must be at least 1, got \(dim)") }
+    try checkMemory(SizeRequirement(what: "the K × d random inputs", options: "--K or --dim", terms: [[k, dim]]))
     let bounds = inputRange.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
     guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low.isFinite, high.isFinite,
       low < high
     else {
       throw CLIFailure("--input-range must be A:B with finite A < B, got '\(inputRange)'")
+    }
+    guard (high - low).isFinite else {
+      throw CLIFailure(
+        "--input-range \(inputRange): the width B - A overflows a Double; keep it below 1.8e308")
     }
     return uniformInputs(count: k, dimension: dim, range: low...high, seed: seed)
   }
@@ -91,9 +99,17 @@ struct ExperimentOptions: ParsableArguments {
     let encoder = try SmoothingChoice(parsing: encoderLambda, what: "--encoder-lambda")
     let decoder = try SmoothingChoice(parsing: decoderLambda)
     return points.map { scheme, workers, stragglers in
-      ExperimentSetup(
+      // The S reported (and planned for) is the one the model uses: none has none, fixed has its
+      // named set.
+      let effective: Int
+      switch stragglerModel {
+      case .none: effective = 0
+      case .fixed(let set): effective = Set(set).count
+      default: effective = stragglers
+      }
+      return ExperimentSetup(
         scheme: scheme.factory, workload: f, inputs: inputs, workers: workers,
-        stragglers: stragglers, stragglerModel: stragglerModel, layout: layout,
+        stragglers: effective, stragglerModel: stragglerModel, layout: layout,
         encoderLambda: encoder, decoderLambda: decoder, noise: noise, adversaries: adversaries,
         adversaryMagnitude: adversaryMagnitude, trials: trials, seed: seed)
     }
@@ -112,10 +128,28 @@ func parseChoice<Choice: RawRepresentable & CaseIterable>(
   return choice
 }
 
+/// The columns `--format table` shows for `coded run` and `coded sweep`.
+let experimentKeyColumns = [
+  "scheme", "function", "K", "N", "S", "straggler_model", "noise", "trials", "mse", "mse_std",
+  "decoder_lambda_used", "failed_trials",
+]
+
 /// The columns of `coded run` and `coded sweep`, each with its value: header and row come from
-/// this one list, so they cannot drift apart.
-func experimentColumns(_ setup: ExperimentSetup, _ result: ExperimentResult) -> [(String, String)] {
-  [
+/// this one list, so they cannot drift apart. Every parameter that distinguishes two runs is a
+/// column (empty where the straggler model does not use it); `inputs` says where X came from.
+func experimentColumns(_ setup: ExperimentSetup, _ result: ExperimentResult, inputs: String)
+  -> [(String, String)]
+{
+  var probability = ""
+  var latency = ""
+  var stragglerSet = ""
+  switch setup.stragglerModel {
+  case .probabilistic(let p): probability = csvNumber(p)
+  case .latency(let model), .arrival(let model): latency = model.description
+  case .fixed(let set): stragglerSet = set.map(String.init).joined(separator: ",")
+  default: break
+  }
+  return [
     ("scheme", setup.scheme.name), ("function", setup.workload.name),
     ("K", "\(setup.inputs.rows)"), ("N", "\(setup.workers)"), ("S", "\(setup.stragglers)"),
     ("straggler_model", setup.stragglerModel.description), ("noise", csvNumber(setup.noise)),
@@ -129,7 +163,9 @@ func experimentColumns(_ setup: ExperimentSetup, _ result: ExperimentResult) -> 
     ("d", "\(result.inputDimension)"), ("m", "\(result.outputDimension)"),
     ("mean_survivors", csvNumber(result.meanSurvivors)),
     ("failed_workers", "\(result.failedWorkers.count)"), ("adversaries", "\(setup.adversaries)"),
-    ("seed", "\(setup.seed)"), ("failed_trials", "\(result.failedTrials)"),
+    ("seed", "\(setup.seed)"), ("straggle_probability", probability), ("latency", latency),
+    ("straggler_set", stragglerSet), ("adversary_magnitude", csvNumber(setup.adversaryMagnitude)),
+    ("inputs", inputs), ("failed_trials", "\(result.failedTrials)"),
     ("encode_seconds", csvNumber(result.encodeSeconds)),
     ("compute_seconds", csvNumber(result.computeSeconds)),
     ("decode_seconds", csvNumber(result.decodeSeconds)),

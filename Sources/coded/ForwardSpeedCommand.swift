@@ -9,18 +9,18 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
     commandName: "forward-speed",
     abstract: "Time a network's forward pass (images/s), single images and batched through GEMM.")
 
-  @Option(help: "Weight file.") var model: String
-  @Option(help: "Directory with test.csv, or a CSV file (header label,x0,...).") var data: String
+  @Option(parsing: .unconditional, help: "Weight file.") var model: String
+  @Option(parsing: .unconditional, help: "Directory with test.csv, or a CSV file (header label,x0,...).") var data: String
   @Option(
-    name: .customLong("batch-sizes"), help: "Batch sizes, comma-separated (1 = one image per call)."
+    name: .customLong("batch-sizes"), parsing: .unconditional, help: "Batch sizes, comma-separated (1 = one image per call)."
   )
   var batchSizes: String = "1,32,450"
-  @Option(help: "Minimum seconds to time each batch size (repeats the whole pass until reached).")
+  @Option(parsing: .unconditional, help: "Minimum seconds to time each batch size (repeats the whole pass until reached).")
   var seconds: Double = 1
-  @Option(name: .customLong("blas-threads"), help: "OpenBLAS threads.") var blasThreads: Int = 1
+  @Option(name: .customLong("blas-threads"), parsing: .unconditional, help: "OpenBLAS threads.") var blasThreads: Int = 1
   @Option(
     name: .customLong("logits-output"),
-    help: "Also write the logits of every test image to this CSV.")
+    parsing: .unconditional, help: "Also write the logits of every test image to this CSV.")
   var logitsOutput: String?
 
   func run() async throws {
@@ -34,6 +34,7 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
     guard seconds > 0, seconds.isFinite else {
       throw CLIFailure("--seconds must be positive, got \(seconds)")
     }
+    try checkOutput(logitsOutput)
     setBLASThreadCount(blasThreads)
     var isDirectory: ObjCBool = false
     let path =
@@ -61,7 +62,10 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
       let rows = logits.rowArrays.map { $0.map(csvNumber).joined(separator: ",") }
       try writeAtomically(([header] + rows).joined(separator: "\n") + "\n", to: logitsOutput)
     }
-    print("implementation,model,batch_size,images,seconds,images_per_second,blas_threads,checksum")
+    let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate(size: 1000))
+    print(
+      "implementation,model,batch_size,images,seconds,images_per_second,blas_threads,checksum,"
+        + BLASInfo.csvHeader)
     let clock = ContinuousClock()
     for (size, batches) in zip(sizes, batchesBySize) {
       var images = 0
@@ -80,7 +84,7 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
         elapsed = Double(s) + Double(atto) * 1e-18
       } while elapsed < seconds
       print(
-        "swift,\(network.name),\(size),\(images),\(elapsed),\(Double(images) / elapsed),\(blasThreads),\(checksum)"
+        "swift,\(network.name),\(size),\(images),\(elapsed),\(Double(images) / elapsed),\(blasThreads),\(checksum),\(machine)"
       )
     }
   }

@@ -17,35 +17,36 @@ struct InferCommand: AsyncParsableCommand {
       images, their ratio (relative accuracy) and the time spent. Definitions: Guides/CodedInference.md.
       """)
 
-  @Option(help: "Weight files (comma-separated), as written by `coded train`.") var model: String
-  @Option(help: "Directory with test.csv (header label,x0,...), or a CSV file.") var data: String
-  @Option(name: .customLong("K"), help: "Images per coded computation, comma-separated.")
+  @Option(parsing: .unconditional, help: "Weight files (comma-separated), as written by `coded train`.") var model: String
+  @Option(parsing: .unconditional, help: "Directory with test.csv (header label,x0,...), or a CSV file.") var data: String
+  @Option(name: .customLong("K"), parsing: .unconditional, help: "Images per coded computation, comma-separated.")
   var inputCounts: String = "10,20"
-  @Option(help: "Workers N, comma-separated (overrides --redundancy).") var workers: String?
-  @Option(help: "N = r·K for each r, comma-separated.") var redundancy: String = "2,5,10,20"
-  @Option(help: "Stragglers S, comma-separated (overrides --straggler-fractions).") var stragglers:
+  @Option(parsing: .unconditional, help: "Workers N, comma-separated (overrides --redundancy).") var workers: String?
+  @Option(parsing: .unconditional, help: "N = r·K for each r, comma-separated.") var redundancy: String = "2,5,10,20"
+  @Option(parsing: .unconditional, help: "Stragglers S, comma-separated (overrides --straggler-fractions).") var stragglers:
     String?
-  @Option(name: .customLong("straggler-fractions"), help: "S = ⌊f·N⌋ for each f, comma-separated.")
+  @Option(name: .customLong("straggler-fractions"), parsing: .unconditional, help: "S = ⌊f·N⌋ for each f, comma-separated.")
   var stragglerFractions: String = "0,0.1,0.2"
-  @Option(help: "Schemes, comma-separated: letcc, bacc, replication, uncoded (N = K only), lcc.")
+  @Option(parsing: .unconditional, help: "Schemes, comma-separated: letcc, bacc, replication, uncoded (N = K only), lcc.")
   var schemes: String = "letcc,bacc,replication"
-  @Option(name: .customLong("straggler-model"), help: "random or worst-window.") var stragglerModel:
+  @Option(name: .customLong("straggler-model"), parsing: .unconditional, help: "random or worst-window.") var stragglerModel:
     String = "random"
-  @Option(help: "Node layout: equispaced, chebyshev or midpoints.") var nodes: String = "chebyshev"
+  @Option(parsing: .unconditional, help: "Node layout: equispaced, chebyshev or midpoints.") var nodes: String = "chebyshev"
   @Option(
-    name: .customLong("encoder-lambda"), help: "LeTCC encoder λ: a number >= 0, gcv or optimal.")
+    name: .customLong("encoder-lambda"), parsing: .unconditional, help: "LeTCC encoder λ: a number >= 0, gcv or optimal.")
   var encoderLambda: String = "0"
   @Option(
-    name: .customLong("decoder-lambda"), help: "LeTCC decoder λ: a number >= 0, gcv or optimal.")
+    name: .customLong("decoder-lambda"), parsing: .unconditional, help: "LeTCC decoder λ: a number >= 0, gcv or optimal.")
   var decoderLambda: String = "optimal"
-  @Option(help: "Seed for the straggler sets.") var seed: UInt64 = 0
-  @Option(help: "Write the CSV here (atomically) instead of stdout.") var output: String?
+  @Option(parsing: .unconditional, help: "Seed for the straggler sets.") var seed: UInt64 = 0
+  @Option(parsing: .unconditional, help: "Write the CSV here (atomically) instead of stdout.") var output: String?
 
   func run() async throws {
-    try await reportingErrors { try _run() }
+    try await reportingErrors { try await withProgress("coded infer") { try _run() } }
   }
 
   private func _run() throws {
+    try checkOutput(output)
     setBLASThreadCount(1)
     let modelPaths = model.split(separator: ",").map {
       String($0).trimmingCharacters(in: .whitespaces)
@@ -122,6 +123,12 @@ struct InferCommand: AsyncParsableCommand {
                 stragglerModel: model, layout: layout, encoderLambda: encoderChoice,
                 decoderLambda: lambda, seed: seed))
             for r in rows {
+              for (name, value) in [
+                ("rmse", r.rmse), ("logit_rms", r.logitRMS), ("decoded_accuracy", r.decodedAccuracy),
+              ] where !value.isFinite {
+                throw CLIFailure(
+                  "\(kind.rawValue) K=\(r.inputCount) N=\(r.workerCount) S=\(r.stragglers): the \(name) is \(value), not a finite number (the decoded logits overflowed)")
+              }
               lines.append(
                 [
                   path, network.name, activations.map(\.rawValue).joined(separator: "+"),
@@ -140,6 +147,10 @@ struct InferCommand: AsyncParsableCommand {
           }
         }
       }
+    }
+    guard lines.count > 1 else {
+      throw CLIFailure(
+        "nothing to run: no (K, N, scheme) combination applies (uncoded needs N = K: add --redundancy 1 or --workers equal to --K)")
     }
     let text = lines.joined(separator: "\n") + "\n"
     if let output {

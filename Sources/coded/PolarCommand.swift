@@ -5,8 +5,10 @@ import CodedComputing
 struct PolarCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "polar",
-    abstract: "Polar codes for linear work: polarization, construction, job times, timing, descent.",
-    discussion: "See Guides/PolarCodes.md. Every subcommand prints CSV with a header (or writes it to --output FILE atomically).",
+    abstract:
+      "Polar codes for linear work: polarization, construction, job times, timing, descent.",
+    discussion:
+      "See Guides/PolarCodes.md. Every subcommand prints CSV with a header (or writes it to --output FILE atomically).",
     subcommands: [
       PolarPolarizationCommand.self, PolarConstructCommand.self, PolarJobTimeCommand.self,
       PolarTimingCommand.self, PolarDescentCommand.self,
@@ -39,11 +41,37 @@ struct PolarCommonOptions: ParsableArguments {
   }
 }
 
+/// `--data-blocks K`, shared by the subcommands that build codes.
+struct PolarDataBlocksOption: ParsableArguments {
+  @Option(name: .customLong("data-blocks"), help: "Number of data blocks K (1 <= K <= N).")
+  var dataBlocks: Int
+
+  /// K, checked against N.
+  func checked(workers: Int) throws -> Int {
+    guard dataBlocks >= 1 && dataBlocks <= workers else {
+      throw CLIFailure("--data-blocks must be in 1...N = \(workers), got \(dataBlocks)")
+    }
+    return dataBlocks
+  }
+}
+
 /// Parses `--latency`, checked against N.
 func parsePolarLatency(_ text: String, workers: Int) throws -> LatencyModel {
   let law = try LatencyModel(parsing: text)
   try law.validate(workerCount: workers)
   return law
+}
+
+/// Parses `--construction`; `mean` integrates every virtual CDF (about 10³–10⁴ butterflies of
+/// L values), so it is bounded to N ≤ 2¹⁶.
+func parsePolarConstruction(_ text: String, workers: Int) throws -> PolarConstruction {
+  let construction = try PolarConstruction(parsing: text)
+  if construction == .mean && workers > 1 << 16 {
+    throw CLIFailure(
+      "--construction mean integrates every virtual index's CDF and is limited to N <= 65536, got N = \(workers); use bec:EPS or deadline:T"
+    )
+  }
+  return construction
 }
 
 /// Parses `--kernel`.
@@ -54,16 +82,10 @@ func parsePolarKernel(_ text: String) throws -> PolarCode.Kernel {
   return kernel
 }
 
-/// Checks 1 ≤ K ≤ N.
-func checkDataBlocks(_ k: Int, workers: Int) throws {
-  guard k >= 1 && k <= workers else {
-    throw CLIFailure("--data-blocks must be in 1...N = \(workers), got \(k)")
-  }
-}
-
 /// Every number in `values` is finite, or the command fails naming `what`.
 func requireFinite(_ values: [Double], _ what: String) throws {
   if let bad = values.first(where: { !$0.isFinite }) {
-    throw CLIFailure("\(what) is not finite (\(bad)); the law's tail is too heavy for this estimate")
+    throw CLIFailure(
+      "\(what) is not finite (\(bad)); the law's tail is too heavy for this estimate")
   }
 }

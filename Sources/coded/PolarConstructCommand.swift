@@ -14,8 +14,7 @@ struct PolarConstructCommand: AsyncParsableCommand {
 
   @OptionGroup var common: PolarCommonOptions
 
-  @Option(name: .customLong("data-blocks"), help: "Number of data blocks K.")
-  var dataBlocks: Int
+  @OptionGroup var blocks: PolarDataBlocksOption
 
   @Option(help: "bec:EPS, deadline:T or mean.")
   var construction: String
@@ -26,8 +25,8 @@ struct PolarConstructCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       let workers = try common.checkedWorkers()
-      try checkDataBlocks(dataBlocks, workers: workers)
-      let chosen = try PolarConstruction(parsing: construction)
+      let dataBlocks = try blocks.checked(workers: workers)
+      let chosen = try parsePolarConstruction(construction, workers: workers)
       let law = try latency.map { try parsePolarLatency($0, workers: workers) }
       let scores = try chosen.scores(workers: workers, latency: law)
       try requireFinite(scores, "a score")

@@ -13,13 +13,12 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
       last of K workers, replication (N/K copies, worker n holds block n mod K) when every block \
       has a copy back. Percentiles interpolate linearly (NumPy's default). decode_seconds: median \
       wall time of the master's decode (--columns values per block) on the set arrived at the job \
-      time of the first trial; uncoded and replication gather one copy of each block.
+      time of the first trial (one BLAS thread); uncoded and replication gather one copy of each block.
       """)
 
   @OptionGroup var common: PolarCommonOptions
 
-  @Option(name: .customLong("data-blocks"), help: "Number of data blocks K.")
-  var dataBlocks: Int
+  @OptionGroup var blocks: PolarDataBlocksOption
 
   @Option(help: "Run-time law of one task.")
   var latency: String
@@ -42,16 +41,20 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       let workers = try common.checkedWorkers()
-      try checkDataBlocks(dataBlocks, workers: workers)
-      guard trials >= 1 && trials <= 10_000_000 else {
-        throw CLIFailure("--trials must be in 1...10000000, got \(trials)")
+      let dataBlocks = try blocks.checked(workers: workers)
+      guard trials >= 1 && trials <= 10_000_000 && trials * workers <= 1 << 32 else {
+        throw CLIFailure(
+          "--trials must be in 1...10000000 with trials·N <= 2^32 (the simulation's work), got \(trials) for N = \(workers)"
+        )
       }
       guard columns >= 1 && columns <= 4096 else {
         throw CLIFailure("--columns must be in 1...4096, got \(columns)")
       }
       let law = try parsePolarLatency(latency, workers: workers)
+      setBLASThreadCount(1)
       let polar = try PolarCode(
-        dataBlocks: dataBlocks, workers: workers, construction: try PolarConstruction(parsing: construction),
+        dataBlocks: dataBlocks, workers: workers,
+        construction: try parsePolarConstruction(construction, workers: workers),
         latency: law, kernel: try parsePolarKernel(kernel))
       let mds = try MDSCode(dataBlocks: dataBlocks, workers: workers, seed: common.seed)
       var generator = SplitMix64(seed: common.seed)
@@ -75,9 +78,13 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
         lines.append(
           "\(scheme.rawValue),\(hired),\(dataBlocks),\(trials),"
             + values.map(csvNumber).joined(separator: ","))
-        for (t, time) in times.enumerated() { sampleLines.append("\(scheme.rawValue),\(t),\(csvNumber(time))") }
+        for (t, time) in times.enumerated() {
+          sampleLines.append("\(scheme.rawValue),\(t),\(csvNumber(time))")
+        }
       }
-      if let samples { try writeAtomically(sampleLines.joined(separator: "\n") + "\n", to: samples) }
+      if let samples {
+        try writeAtomically(sampleLines.joined(separator: "\n") + "\n", to: samples)
+      }
       try common.emit(lines)
     }
   }
@@ -96,8 +103,11 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
         scheme: mds, dimension: columns, stragglers: 0, repeats: 5, survivors: arrived
       ).decodeMedian
     case .uncoded, .replication:
+      let dataBlocks = polar.inputCount
       var copy = [Int](repeating: -1, count: dataBlocks)
-      for (row, n) in arrived.enumerated() where copy[n % dataBlocks] < 0 { copy[n % dataBlocks] = row }
+      for (row, n) in arrived.enumerated() where copy[n % dataBlocks] < 0 {
+        copy[n % dataBlocks] = row
+      }
       guard !copy.contains(-1) else { throw CLIFailure("a block has no copy at the job time") }
       let results = uniformInputs(count: arrived.count, dimension: columns, range: -1...1, seed: 1)
       let clock = ContinuousClock()

@@ -14,7 +14,10 @@ struct PolarPolarizationCommand: AsyncParsableCommand {
 
   @OptionGroup var common: PolarCommonOptions
 
-  @Option(help: "Run-time law: exponential:RATE, shifted-exponential:SHIFT,RATE, pareto:SCALE,SHAPE, constant:T, slow-set:I,J@FAST,SLOW.")
+  @Option(
+    help:
+      "Run-time law: exponential:RATE, shifted-exponential:SHIFT,RATE, pareto:SCALE,SHAPE, constant:T, slow-set:I,J@FAST,SLOW."
+  )
   var latency: String
 
   @Option(help: "exact or monte-carlo.")
@@ -26,6 +29,11 @@ struct PolarPolarizationCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       let workers = try common.checkedWorkers()
+      guard workers <= 1 << 16 else {
+        throw CLIFailure(
+          "polarization prints one row per virtual index: --workers must be <= 65536 (2^16), got \(workers)"
+        )
+      }
       let law = try parsePolarLatency(latency, workers: workers)
       let means: [Double]
       let halfWidths: [Double]
@@ -34,8 +42,10 @@ struct PolarPolarizationCommand: AsyncParsableCommand {
         means = try PolarPolarization.exactMeans(workers: workers, latency: law)
         halfWidths = [Double](repeating: 0, count: means.count)
       case "monte-carlo":
-        guard trials >= 2 && trials <= 100_000_000 else {
-          throw CLIFailure("--trials must be in 2...100000000, got \(trials)")
+        guard trials >= 2 && trials <= 100_000_000 && trials * workers <= 1 << 32 else {
+          throw CLIFailure(
+            "--trials must be in 2...100000000 with trials·N <= 2^32 (the simulation's work), got \(trials) for N = \(workers)"
+          )
         }
         var generator = SplitMix64(seed: common.seed)
         (means, halfWidths) = try PolarPolarization.monteCarloMeans(
@@ -48,7 +58,9 @@ struct PolarPolarizationCommand: AsyncParsableCommand {
       var lines = ["index,mean_time,ci95_half_width,method,branches"]
       for (i, mean) in means.enumerated() {
         let branches = (0..<bits).map { (i >> (bits - 1 - $0)) & 1 == 1 ? "1" : "0" }.joined()
-        lines.append("\(i),\(csvNumber(mean)),\(csvNumber(halfWidths[i])),\(method),\(branches.isEmpty ? "-" : branches)")
+        lines.append(
+          "\(i),\(csvNumber(mean)),\(csvNumber(halfWidths[i])),\(method),\(branches.isEmpty ? "-" : branches)"
+        )
       }
       try common.emit(lines)
     }

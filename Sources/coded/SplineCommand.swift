@@ -23,13 +23,13 @@ struct SplineCommand: AsyncParsableCommand {
       """)
 
   @Option(
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "CSV with a header: first column t (strictly increasing), then one or more y columns.",
       valueName: "file"))
   var data: String
 
   @Option(
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "CSV with a header and one column: the points to evaluate the splines at.", valueName: "file"))
   var at: String
 
@@ -41,7 +41,7 @@ struct SplineCommand: AsyncParsableCommand {
   var lambda: String = "gcv"
 
   @Option(
-    help: ArgumentHelp(
+    parsing: .unconditional, help: ArgumentHelp(
       "CSV with a header and one column: a positive weight per data row.", valueName: "file"))
   var weights: String?
 
@@ -99,6 +99,12 @@ struct SplineCommand: AsyncParsableCommand {
       throw explain(error, gcv: choice == .gcv, tName: table.header[0])
     }
     let fitted = try smoother.fit(y).evaluate(at: points)
+    for p in 0..<fitted.rows {
+      for c in 0..<fitted.columns where !fitted[p, c].isFinite {
+        throw CLIFailure(
+          "the spline of \(table.header[c + 1]) at \(points[p]) ('\(at)' line \(p + 2)) is \(fitted[p, c]): beyond a Double (about ±1.8e308); the spline continues as a straight line outside the knots, so evaluate nearer them or rescale the data")
+      }
+    }
     var out = Matrix(rows: points.count, columns: table.header.count)
     for (p, z) in points.enumerated() {
       out[p, 0] = z

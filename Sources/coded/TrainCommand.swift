@@ -14,19 +14,19 @@ struct TrainCommand: AsyncParsableCommand {
       train and test accuracy; the weight file records the seed, data and accuracies in its metadata.
       """)
 
-  @Option(help: "Architecture: mlp or lenet.") var model: String = "mlp"
-  @Option(help: "Activation: relu, tanh, sigmoid, gelu, softplus, identity.") var activation:
+  @Option(parsing: .unconditional, help: "Architecture: mlp or lenet.") var model: String = "mlp"
+  @Option(parsing: .unconditional, help: "Activation: relu, tanh, sigmoid, gelu, softplus, identity.") var activation:
     String = "relu"
-  @Option(help: "Directory with train.csv and test.csv.") var data: String
-  @Option(help: "Image shape HxW for lenet (default: square root of the feature count).")
+  @Option(parsing: .unconditional, help: "Directory with train.csv and test.csv.") var data: String
+  @Option(parsing: .unconditional, help: "Image shape HxW for lenet (default: square root of the feature count).")
   var imageShape: String?
-  @Option(help: "MLP hidden widths, comma-separated.") var hidden: String = "64"
-  @Option(help: "Training epochs.") var epochs: Int = 30
-  @Option(help: "Mini-batch size.") var batchSize: Int = 32
-  @Option(help: "Learning rate.") var learningRate: Double = 1e-3
-  @Option(help: "Optimizer: adam or sgd.") var optimizer: String = "adam"
-  @Option(help: "Seed for initialisation and shuffling.") var seed: UInt64 = 0
-  @Option(help: "Where to write the weight file (JSON).") var output: String
+  @Option(parsing: .unconditional, help: "MLP hidden widths, comma-separated.") var hidden: String = "64"
+  @Option(parsing: .unconditional, help: "Training epochs.") var epochs: Int = 30
+  @Option(parsing: .unconditional, help: "Mini-batch size.") var batchSize: Int = 32
+  @Option(parsing: .unconditional, help: "Learning rate.") var learningRate: Double = 1e-3
+  @Option(parsing: .unconditional, help: "Optimizer: adam or sgd.") var optimizer: String = "adam"
+  @Option(parsing: .unconditional, help: "Seed for initialisation and shuffling.") var seed: UInt64 = 0
+  @Option(parsing: .unconditional, help: "Where to write the weight file (JSON).") var output: String
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
@@ -39,10 +39,13 @@ struct TrainCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    try await reportingErrors { try _run() }
+    try await reportingErrors {
+      try await withProgress("coded train (\(epochs) epochs of \(model))") { try _run() }
+    }
   }
 
   private func _run() throws {
+    try checkOutput(output)
     setBLASThreadCount(1)
     let architecture = try NetworkArchitecture(named: model)
     let function = try Activation(named: activation)
@@ -66,10 +69,19 @@ struct TrainCommand: AsyncParsableCommand {
     }
     let shape = try _parseImageShape(imageShape, featureCount: train.features.columns)
     let classes = max(train.classCount, test.classCount)
-    guard classes >= 2 else {
+    let distinct = Set(train.labels)
+    guard distinct.count >= 2 else {
       throw NetworkError.invalidData(
-        "the labels name only one class; a classifier needs at least two")
+        "'\(trainPath)': every label is \(distinct.first.map(String.init) ?? "missing"), only one class; a classifier needs at least two")
     }
+    // Weights (with their gradients and Adam's two moments), and one batch of activations.
+    let layerWidths = [train.features.columns] + widths.compactMap { $0 } + [classes]
+    let weightTerms = zip(layerWidths, layerWidths.dropFirst()).map { [4, $0 + 1, $1] }
+    try checkMemory(
+      SizeRequirement(
+        what: "a network with layers \(layerWidths.map(String.init).joined(separator: " → ")) (the labels go up to \(classes - 1))",
+        options: "--hidden or --batch-size, or the labels (classes are 0 … largest label)",
+        terms: weightTerms + layerWidths.map { [4, batchSize, $0] }))
     var network = try SequentialNetwork.make(
       architecture, inputShape: shape, classes: classes, activation: function,
       hidden: widths.compactMap { $0 },

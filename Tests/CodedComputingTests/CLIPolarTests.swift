@@ -12,11 +12,15 @@ struct CLIPolarTests {
   func table(_ arguments: [String]) throws -> (header: [String], rows: [[String]]) {
     let run = try cli.coded(arguments)
     #expect(run.status == 0, "\(run.stderr)")
-    let lines = run.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let lines = run.stdout.split(separator: "\n").map {
+      $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
     return (lines.first ?? [], Array(lines.dropFirst()))
   }
 
-  @Test("polarization: index,mean_time in natural order; exact = 25/12, 11/12, 3/4, 1/4 at N = 4; Monte Carlo inside its CI")
+  @Test(
+    "polarization: index,mean_time in natural order; exact = 25/12, 11/12, 3/4, 1/4 at N = 4; Monte Carlo inside its CI"
+  )
   func polarization() throws {
     let exact = try table(["polar", "polarization", "--workers", "4", "--latency", "exponential:1"])
     #expect(Array(exact.header.prefix(2)) == ["index", "mean_time"])
@@ -36,7 +40,9 @@ struct CLIPolarTests {
 
   @Test("construct: index,score,information with the hand-computed BEC values (N = 4, K = 2)")
   func construct() throws {
-    let t = try table(["polar", "construct", "--workers", "4", "--data-blocks", "2", "--construction", "bec:0.5"])
+    let t = try table([
+      "polar", "construct", "--workers", "4", "--data-blocks", "2", "--construction", "bec:0.5",
+    ])
     #expect(t.header == ["index", "score", "information"])
     #expect(t.rows.map { Double($0[1]) ?? -1 } == [0.9375, 0.5625, 0.4375, 0.0625])
     #expect(t.rows.map { $0[2] } == ["0", "0", "1", "1"])
@@ -47,7 +53,9 @@ struct CLIPolarTests {
     #expect(deadline.rows.filter { $0[2] == "1" }.count == 3)
   }
 
-  @Test("job-time: the issue's columns; MDS, uncoded and replication means match their order statistics")
+  @Test(
+    "job-time: the issue's columns; MDS, uncoded and replication means match their order statistics"
+  )
   func jobTime() throws {
     let t = try table([
       "polar", "job-time", "--workers", "16", "--data-blocks", "8", "--latency", "exponential:1",
@@ -75,7 +83,8 @@ struct CLIPolarTests {
   @Test("timing: scheme,encode_seconds,decode_seconds for polar and mds")
   func timing() throws {
     let t = try table([
-      "polar", "timing", "--workers", "64", "--data-blocks", "32", "--columns", "8", "--repeats", "3",
+      "polar", "timing", "--workers", "64", "--data-blocks", "32", "--columns", "8", "--repeats",
+      "3",
     ])
     #expect(t.header == ["scheme", "encode_seconds", "decode_seconds"])
     #expect(t.rows.map { $0[0] } == ["polar", "mds"])
@@ -95,7 +104,40 @@ struct CLIPolarTests {
     #expect(t.rows.count == 4 && t.rows.allSatisfy { $0[5] == "1" })
     #expect(Set(t.rows.map { $0[6] }).count == 1)
     let traced = try String(contentsOfFile: trace, encoding: .utf8)
-    #expect(traced.hasPrefix("scheme,problem,latency,iteration,seconds,relative_gradient\n"))
+    #expect(
+      traced.hasPrefix("scheme,problem,latency,iteration,seconds,relative_gradient,model_seconds\n")
+    )
+  }
+
+  @Test(
+    "coded run: polar and mds are exact on linear f, refuse a nonlinear one, and name an undecodable set"
+  )
+  func runScheme() throws {
+    let base = [
+      "run", "--function", "identity", "--K", "4", "--dim", "3", "--input-range=-1:1", "--workers",
+      "8",
+    ]
+    for scheme in ["polar", "mds"] {
+      let t = try table(
+        base + [
+          "--scheme", scheme, "--stragglers", "2", "--straggler-model", "random", "--trials", "5",
+        ])
+      #expect((Double(t.rows.first?[8] ?? "") ?? 1) <= 1e-28, "\(scheme): \(t.rows)")
+    }
+    try errors.expectError(
+      [
+        "run", "--scheme", "polar", "--function", "xsinx", "--K", "4", "--dim", "3", "--workers",
+        "8",
+        "--input-range=-1:1", "--stragglers", "2", "--straggler-model", "random",
+      ],
+      mentions: "needs a linear f")
+    // bec:0.5 at N = 8, K = 4 keeps positions {3, 5, 6, 7}; workers 0…3 alone cannot recover 3.
+    try errors.expectError(
+      base + [
+        "--scheme", "polar", "--stragglers", "4", "--straggler-model", "fixed", "--straggler-set",
+        "4,5,6,7",
+      ],
+      mentions: "information position is not recoverable (3)")
   }
 
   @Test("--output writes the CSV atomically and prints nothing")
@@ -107,26 +149,85 @@ struct CLIPolarTests {
       "--output", path,
     ])
     #expect(run.status == 0 && run.stdout.isEmpty)
-    #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("index,score,information\n"))
+    #expect(
+      try String(contentsOfFile: path, encoding: .utf8).hasPrefix("index,score,information\n"))
   }
 
   @Test(
     "bad input: one error line, exit 1",
     arguments: [
-      (["construct", "--workers", "8", "--data-blocks", "9", "--construction", "bec:0.5"], "--data-blocks"),
-      (["construct", "--workers", "8", "--data-blocks", "0", "--construction", "bec:0.5"], "--data-blocks"),
-      (["construct", "--workers", "8", "--data-blocks", "2", "--construction", "bec:1"], "EPS must be in (0, 1)"),
-      (["construct", "--workers", "8", "--data-blocks", "2", "--construction", "bec:0"], "EPS must be in (0, 1)"),
-      (["construct", "--workers", "8", "--data-blocks", "2", "--construction", "deadline:0", "--latency", "exponential:1"], "deadline must be > 0"),
-      (["construct", "--workers", "8", "--data-blocks", "2", "--construction", "mean"], "needs a latency law"),
-      (["construct", "--workers", "0", "--data-blocks", "1", "--construction", "mean"], "--workers"),
+      (
+        ["construct", "--workers", "8", "--data-blocks", "9", "--construction", "bec:0.5"],
+        "--data-blocks"
+      ),
+      (
+        ["construct", "--workers", "8", "--data-blocks", "0", "--construction", "bec:0.5"],
+        "--data-blocks"
+      ),
+      (
+        ["construct", "--workers", "8", "--data-blocks", "2", "--construction", "bec:1"],
+        "EPS must be in (0, 1)"
+      ),
+      (
+        ["construct", "--workers", "8", "--data-blocks", "2", "--construction", "bec:0"],
+        "EPS must be in (0, 1)"
+      ),
+      (
+        [
+          "construct", "--workers", "8", "--data-blocks", "2", "--construction", "deadline:0",
+          "--latency", "exponential:1",
+        ], "deadline must be > 0"
+      ),
+      (
+        ["construct", "--workers", "8", "--data-blocks", "2", "--construction", "mean"],
+        "needs a latency law"
+      ),
+      (
+        ["construct", "--workers", "0", "--data-blocks", "1", "--construction", "mean"], "--workers"
+      ),
       (["polarization", "--workers", "8", "--latency", "pareto:1,0.8"], "infinite mean"),
+      (["polarization", "--workers", "70000", "--latency", "exponential:1"], "must be <= 65536"),
+      (
+        [
+          "construct", "--workers", "131072", "--data-blocks", "2", "--construction", "mean",
+          "--latency", "exponential:1",
+        ], "limited to N <= 65536"
+      ),
+      (
+        [
+          "job-time", "--workers", "1048576", "--data-blocks", "3", "--latency", "exponential:1",
+          "--construction", "bec:0.5", "--trials", "10000",
+        ], "trials·N <= 2^32"
+      ),
       (["polarization", "--workers", "8", "--latency", "gamma:2"], "unknown latency model"),
-      (["polarization", "--workers", "8", "--latency", "exponential:1", "--method", "exactly"], "--method"),
-      (["job-time", "--workers", "6", "--data-blocks", "3", "--latency", "exponential:1", "--construction", "mean", "--trials", "10", "--kernel", "hadamard"], "hadamard kernel needs N = 2^n"),
-      (["job-time", "--workers", "8", "--data-blocks", "3", "--latency", "exponential:1", "--construction", "mean", "--trials", "0"], "--trials"),
-      (["timing", "--workers", "8", "--data-blocks", "3", "--columns", "2", "--schemes", "polar,lt"], "unknown scheme 'lt'"),
-      (["descent", "--workers", "8", "--data-blocks", "4", "--latency", "exponential:1", "--problem", "ridge"], "--problem"),
+      (
+        ["polarization", "--workers", "8", "--latency", "exponential:1", "--method", "exactly"],
+        "--method"
+      ),
+      (
+        [
+          "job-time", "--workers", "6", "--data-blocks", "3", "--latency", "exponential:1",
+          "--construction", "mean", "--trials", "10", "--kernel", "hadamard",
+        ], "hadamard kernel needs N = 2^n"
+      ),
+      (
+        [
+          "job-time", "--workers", "8", "--data-blocks", "3", "--latency", "exponential:1",
+          "--construction", "mean", "--trials", "0",
+        ], "--trials"
+      ),
+      (
+        [
+          "timing", "--workers", "8", "--data-blocks", "3", "--columns", "2", "--schemes",
+          "polar,lt",
+        ], "unknown scheme 'lt'"
+      ),
+      (
+        [
+          "descent", "--workers", "8", "--data-blocks", "4", "--latency", "exponential:1",
+          "--problem", "ridge",
+        ], "--problem"
+      ),
     ] as [([String], String)])
   func badInput(arguments: [String], fragment: String) throws {
     try errors.expectError(["polar"] + arguments, mentions: fragment)

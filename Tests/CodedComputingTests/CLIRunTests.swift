@@ -191,4 +191,34 @@ struct CLIRunTests {
     let run = try cli.coded(Self.base + ["--frobnicate"])
     #expect(run.status == 64)
   }
+
+  @Test("--format table prints the key columns aligned with 3 significant digits; csv keeps every parameter")
+  func tableAndParameterColumns() throws {
+    let args = Self.base + ["--straggler-model", "fixed", "--straggler-set", "1,4", "--seed", "3"]
+    let csv = try cli.coded(args + ["--format", "csv"])
+    #expect(csv.status == 0, "\(csv.stderr)")
+    let lines = csv.stdout.split(separator: "\n").map(String.init)
+    let header = lines[0].split(separator: ",").map(String.init)
+    for column in ["straggle_probability", "latency", "straggler_set", "adversary_magnitude", "inputs", "failed_trials"] {
+      #expect(header.contains(column), "\(column) missing")
+    }
+    // The fixed set holds a comma, so its field is quoted; S is the set's size.
+    #expect(lines[1].contains(",\"1,4\",100.0,uniform:-1:1,0,"))
+    #expect(lines[1].hasPrefix("letcc,xsinx,6,30,2,fixed,"))
+    let mse = try #require(Double(lines[1].split(separator: ",")[8]))
+
+    let table = try cli.coded(args + ["--format", "table"])
+    #expect(table.status == 0, "\(table.stderr)")
+    let rows = table.stdout.split(separator: "\n").map(String.init)
+    #expect(rows.count == 2)
+    #expect(rows[0].split(separator: " ").map(String.init) == [
+      "scheme", "function", "K", "N", "S", "straggler_model", "noise", "trials", "mse", "mse_std",
+      "decoder_lambda_used", "failed_trials",
+    ])
+    // Every header cell lines up with its value's column end (numbers right-aligned).
+    let cells = rows[1].split(separator: " ").map(String.init)
+    #expect(cells[0] == "letcc" && cells[4] == "2")
+    #expect(cells[8] == String(format: mse >= 1e-3 ? "%.3g" : "%.2e", mse))
+    #expect(rows[0].count == rows[1].count)
+  }
 }

@@ -56,20 +56,8 @@ struct CLISplineTests {
   func coded(_ arguments: [String]) throws -> Run {
     let executable = try #require(
       Self.executable, "the coded executable was not found; run `swift build` first")
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+    let (status, stdout, stderr) = try runProcess(executable, arguments)
+    return Run(status: status, stdout: stdout, stderr: stderr)
   }
 
   static func csv(header: [String], rows: [[Double]]) -> String {

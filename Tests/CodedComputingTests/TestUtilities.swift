@@ -63,3 +63,26 @@ struct SplineReferenceCase: Sendable {
 
   var dataMatrix: Matrix { Matrix(rows: data) }
 }
+
+/// Runs `executable` with `arguments` (and `environment`, else the test process's own) and
+/// returns its exit status, standard output and standard error.
+func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil)
+  throws -> (status: Int32, stdout: String, stderr: String)
+{
+  let process = Process()
+  process.executableURL = executable
+  process.arguments = arguments
+  if let environment { process.environment = environment }
+  let out = Pipe()
+  let err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let outData = out.fileHandleForReading.readDataToEndOfFile()
+  let errData = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (
+    process.terminationStatus, String(decoding: outData, as: UTF8.self),
+    String(decoding: errData, as: UTF8.self)
+  )
+}

@@ -15,6 +15,8 @@ public enum ApproximationError: Error, Equatable, Sendable, CustomStringConverti
   case lengthMismatch(what: String, expected: Int, actual: Int)
   /// A linear-algebra routine failed.
   case linearAlgebra(LAPACKError)
+  /// Numbers beyond what a Double can represent (the message says which and what to change).
+  case outOfRange(String)
 
   public var description: String {
     switch self {
@@ -33,6 +35,8 @@ public enum ApproximationError: Error, Equatable, Sendable, CustomStringConverti
       return "\(what): expected \(expected) values, got \(actual)"
     case .linearAlgebra(let error):
       return error.description
+    case .outOfRange(let message):
+      return message
     }
   }
 }

@@ -17,19 +17,45 @@ public struct SmoothingSpline: Sendable {
   public let knots: [Double]
   /// The fitted values at the knots, n × c.
   public let values: Matrix
-  /// The second derivatives at the knots, n × c, zero at both ends.
+  /// The second derivatives at the knots, n × c, zero at both ends. For knots or data near the
+  /// ends of the Double range these can overflow although the spline itself is finite;
+  /// ``evaluate(at:)`` and ``derivative(at:order:)`` work on an internally scaled copy.
   public let secondDerivatives: Matrix
   /// The smoothing parameter it was fitted with.
   public let lambda: Double
+
+  /// The same spline in scaled units s = t·2^(−knotExponent), v = y·2^(−dataExponent)
+  /// (``_SplineScaling``); the same arrays as the public ones when both exponents are 0.
+  let _scaledKnots: [Double]
+  let _scaledValues: Matrix
+  let _scaledSecond: Matrix
+  let _knotExponent: Int
+  let _dataExponent: Int
 
   /// The number of data columns (splines).
   public var columns: Int { values.columns }
 
   init(knots: [Double], values: Matrix, secondDerivatives: Matrix, lambda: Double) {
+    self.init(
+      knots: knots, scaledKnots: knots, knotExponent: 0, scaledValues: values,
+      scaledSecond: secondDerivatives, dataExponent: 0, lambda: lambda)
+  }
+
+  /// A spline fitted in scaled units: `scaledValues` and `scaledSecond` belong to `scaledKnots`
+  /// = knots·2^(−knotExponent) and data·2^(−dataExponent).
+  init(
+    knots: [Double], scaledKnots: [Double], knotExponent: Int, scaledValues: Matrix,
+    scaledSecond: Matrix, dataExponent: Int, lambda: Double
+  ) {
     self.knots = knots
-    self.values = values
-    self.secondDerivatives = secondDerivatives
     self.lambda = lambda
+    _scaledKnots = scaledKnots
+    _scaledValues = scaledValues
+    _scaledSecond = scaledSecond
+    _knotExponent = knotExponent
+    _dataExponent = dataExponent
+    values = _scaledBack(scaledValues, by: dataExponent)
+    secondDerivatives = _scaledBack(scaledSecond, by: dataExponent - 2 * knotExponent)
   }
 
   /// Fits the smoothing spline of every column of `data` (n × c).
@@ -56,8 +82,32 @@ public struct SmoothingSpline: Sendable {
   /// The splines' values at `points`: a p × c matrix.
   /// - Complexity: O(p·(log n + c)).
   public func evaluate(at points: [Double]) -> Matrix {
-    _evaluateSplines(
-      knots: knots, points: points, values: values, secondDerivatives: secondDerivatives)
+    if _knotExponent == 0 && _dataExponent == 0 {
+      return _evaluateSplines(
+        knots: knots, points: points, values: values, secondDerivatives: secondDerivatives)
+    }
+    let scaled = _evaluateSplines(
+      knots: _scaledKnots, points: points.map { _SplineScaling.scale($0, by: -_knotExponent) },
+      values: _scaledValues, secondDerivatives: _scaledSecond)
+    var out = _scaledBack(scaled, by: _dataExponent)
+    // A point so far out that z·2^(−knotExponent) overflows: the straight continuation in the
+    // original units, end value + (z − t_end)·slope.
+    let n = knots.count
+    for (p, z) in points.enumerated() where z < knots[0] || z > knots[n - 1] {
+      for c in 0..<columns where !out[p, c].isFinite {
+        let left = z < knots[0]
+        let end = left ? 0 : n - 1
+        let slope = _endSlope(
+          count: n, left: left, knot: { _scaledKnots[$0] }, value: { _scaledValues[$0, c] },
+          second: { _scaledSecond[$0, c] })
+        let endValue = _SplineScaling.scale(_scaledValues[end, c], by: _dataExponent)
+        out[p, c] =
+          slope == 0
+          ? endValue
+          : endValue + (z - knots[end]) * _SplineScaling.scale(slope, by: _dataExponent - _knotExponent)
+      }
+    }
+    return out
   }
 
   /// The value of column `column` at `t`.
@@ -70,9 +120,13 @@ public struct SmoothingSpline: Sendable {
   /// Beyond the end knots the first derivative is the end slope and the second is zero.
   public func derivative(at points: [Double], order: Int) -> Matrix {
     precondition(order == 1 || order == 2, "Derivative order must be 1 or 2, got \(order)")
+    let knots = _scaledKnots
+    let values = _scaledValues
+    let secondDerivatives = _scaledSecond
     let n = knots.count
     var out = Matrix(rows: points.count, columns: columns)
-    for (p, z) in points.enumerated() {
+    for (p, original) in points.enumerated() {
+      let z = _SplineScaling.scale(original, by: -_knotExponent)
       let i = _intervalIndex(knots, z)
       let h = knots[i + 1] - knots[i]
       let outside = z < knots[0] || z > knots[n - 1]
@@ -91,6 +145,13 @@ public struct SmoothingSpline: Sendable {
         }
       }
     }
-    return out
+    return _scaledBack(out, by: _dataExponent - order * _knotExponent)
   }
+}
+
+/// `m`·2^e elementwise (exact; `m` itself when e = 0).
+func _scaledBack(_ m: Matrix, by e: Int) -> Matrix {
+  guard e != 0 else { return m }
+  return Matrix(
+    rows: m.rows, columns: m.columns, columnMajor: m.storage.map { _SplineScaling.scale($0, by: e) })
 }

@@ -192,6 +192,12 @@ func _evaluateSplines(
                       o[outBase + q] =
                         w[wq] * g[i] + w[wq + 1] * g[i + 1] + w[wq + 2] * s[i] + w[wq + 3]
                         * s[i + 1]
+                      if !o[outBase + q].isFinite && (z[q] < t[0] || z[q] > t[n - 1]) {
+                        // Far beyond the knots the weights ±(z − t)/h meet their own
+                        // cancellation (∞ − ∞): the end value plus distance times end slope.
+                        o[outBase + q] = _extrapolate(
+                          t, g.baseAddress! + base, s.baseAddress! + base, z[q])
+                      }
                     }
                   }
                   start = end
@@ -205,4 +211,28 @@ func _evaluateSplines(
     initialised = p * columns
   }
   return Matrix(rows: p, columns: columns, columnMajor: out)
+}
+
+/// The natural spline's straight continuation at z beyond the knots, as g_end + (z − t_end)·slope
+/// (finite whenever the true value is, unlike the weight form when |z − t_end|/h overflows).
+func _extrapolate(
+  _ t: UnsafeBufferPointer<Double>, _ g: UnsafePointer<Double>, _ s: UnsafePointer<Double>,
+  _ z: Double
+) -> Double {
+  let left = z < t[0]
+  let end = left ? 0 : t.count - 1
+  let slope = _endSlope(count: t.count, left: left, knot: { t[$0] }, value: { g[$0] }, second: { s[$0] })
+  guard slope != 0 else { return g[end] }
+  return g[end] + (z - t[end]) * slope
+}
+
+/// The slope of a natural cubic spline at its first (`left`) or last knot, from the knot values
+/// g and second derivatives γ: (g₁ − g₀)/h − h·γ₁/6, or (gₙ₋₁ − gₙ₋₂)/h + h·γₙ₋₂/6.
+func _endSlope(
+  count n: Int, left: Bool, knot t: (Int) -> Double, value g: (Int) -> Double,
+  second s: (Int) -> Double
+) -> Double {
+  let i = left ? 0 : n - 2
+  let h = t(i + 1) - t(i)
+  return left ? (g(1) - g(0)) / h - h * s(1) / 6 : (g(n - 1) - g(n - 2)) / h + h * s(n - 2) / 6
 }

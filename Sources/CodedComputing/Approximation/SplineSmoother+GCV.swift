@@ -42,15 +42,26 @@ extension SplineSmoother {
   public static func byGCV(knots: [Double], data: Matrix, weights: [Double]? = nil)
     throws(ApproximationError) -> (SplineSmoother, GCVResult)
   {
-    try _validateNodes(knots, minimum: 3, what: "knots")
-    let penalty = try _SplinePenalty(knots: knots, weights: weights)
-    guard data.rows == knots.count else {
-      throw .lengthMismatch(what: "data rows", expected: knots.count, actual: data.rows)
+    let (scaling, penalty, scaledData) = try _gcvProblem(knots: knots, data: data, weights: weights)
+    let search = _GCVSearch(penalty: penalty, data: scaledData)
+    let found = try search.minimise()
+    let lambda = scaling.originalLambda(found.lambda)
+    guard lambda.isFinite, lambda.isNormal || found.lambda == 0 else {
+      let side = lambda.isFinite ? "below the smallest normal" : "beyond the largest"
+      throw .outOfRange(
+        "GCV chose λ = \(found.lambda) for the knots rescaled by 2^\(-scaling.knotExponent) and the weights by 2^\(-scaling.weightExponent), which is \(side) Double in the data's own units; rescale t (λ scales as the cube of the knots' unit) or give --lambda")
     }
-    try _validateFinite(data.storage, what: "data")
-    let search = _GCVSearch(penalty: penalty, data: data)
-    let result = try search.minimise()
-    return (try SplineSmoother(_penalty: penalty, lambda: result.lambda), result)
+    let smoother = try SplineSmoother(
+      knots: knots, scaling: scaling, penalty: penalty, scaledLambda: found.lambda, lambda: lambda)
+    let exponent = _dataExponent(data.storage)
+    let score = _SplineScaling.scale(
+      _SplineScaling.scale(found.score, by: 2 * exponent), by: scaling.weightExponent)
+    return (
+      smoother,
+      GCVResult(
+        lambda: lambda, score: score, degreesOfFreedom: found.degreesOfFreedom,
+        evaluations: found.evaluations)
+    )
   }
 
   /// The GCV criterion at one λ > 0; see ``byGCV(knots:data:weights:)``.
@@ -60,13 +71,34 @@ extension SplineSmoother {
     throws(ApproximationError) -> (score: Double, degreesOfFreedom: Double)
   {
     guard lambda.isFinite, lambda > 0 else { throw .invalidLambda(lambda) }
+    let (scaling, penalty, scaledData) = try _gcvProblem(knots: knots, data: data, weights: weights)
+    let scaledLambda = scaling.scaledLambda(lambda)
+    guard scaledLambda > 0, scaledLambda.isFinite else {
+      throw .outOfRange(
+        "λ = \(lambda) is \(scaledLambda) once the knots are rescaled to a unit span: outside the range GCV can score")
+    }
+    let found = try _GCVSearch(penalty: penalty, data: scaledData).score(
+      logLambda: log10(scaledLambda))
+    let exponent = _dataExponent(data.storage)
+    let score = _SplineScaling.scale(
+      _SplineScaling.scale(found.score, by: 2 * exponent), by: scaling.weightExponent)
+    return (score, found.degreesOfFreedom)
+  }
+
+  /// Validates a GCV problem and brings knots, weights and data to the scaled units of
+  /// ``_SplineScaling`` (GCV's choice of λ maps exactly back; its score scales by ω·c²).
+  static func _gcvProblem(knots: [Double], data: Matrix, weights: [Double]?)
+    throws(ApproximationError) -> (_SplineScaling, _SplinePenalty, Matrix)
+  {
     try _validateNodes(knots, minimum: 3, what: "knots")
-    let penalty = try _SplinePenalty(knots: knots, weights: weights)
     guard data.rows == knots.count else {
       throw .lengthMismatch(what: "data rows", expected: knots.count, actual: data.rows)
     }
     try _validateFinite(data.storage, what: "data")
-    return try _GCVSearch(penalty: penalty, data: data).score(logLambda: log10(lambda))
+    let scaling = _SplineScaling(knots: knots, weights: weights)
+    let penalty = try _SplinePenalty(
+      knots: scaling.scaledKnots(knots), weights: try _scaledWeights(weights, scaling))
+    return (scaling, penalty, _scaledBack(data, by: -_dataExponent(data.storage)))
   }
 }
 
@@ -182,12 +214,18 @@ final class _GCVSearch: @unchecked Sendable {
     let scale = log10(traceR / traceM)
     let low = scale - 3
     let high = scale + 4 * log10(n)
+    guard low.isFinite, high.isFinite else {
+      throw .outOfRange(
+        "GCV cannot place its search: the knots' natural scale tr R / tr M = \(traceR)/\(traceM) is not a finite positive number (knot spacings too uneven for a Double)")
+    }
     // Coarse grid, then Brent's method (golden section with parabolic steps) on the bracket
-    // around the best grid point; about 14 + 10 evaluations at n = 10⁶.
+    // around the best grid point; about 14 + 10 evaluations at n = 10⁶. The grid has a fixed
+    // number of points (its bounds are finite), so the search always ends.
     let step = n <= 1e5 ? 0.5 : 2.0
+    let count = Int(((high - low) / step + 1e-12).rounded(.down)) + 1
     var grid: [Double] = []
     var u = low
-    while u <= high + 1e-12 {
+    for _ in 0..<count {
       grid.append(u)
       u += step
     }

@@ -24,15 +24,11 @@ extension SplineSmoother {
     let columns = data.columns
     let p = plan.points.count
     precondition(data.rows == n && plan.knotCount == n, "Data, plan and knots disagree")
-    guard n > 2 else {
-      // Two knots: the fit is the line through both points.
-      out = plan.apply(values: data, secondDerivatives: Matrix(rows: n, columns: columns))
-      return
-    }
-    guard !_usesQR, let factor = _factor else {
-      // R + λM too ill-conditioned for the normal equations: the Givens route of `fit`.
-      let spline = _fitUnchecked(data)
-      out = plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
+    guard n > 2, !_usesQR, !_isLine, _scaling.knotExponent == 0, let factor = _factor else {
+      // Two knots (the line through both points), R + λM too ill-conditioned for the normal
+      // equations (the Givens route), λ at the least-squares-line limit, or knots far outside
+      // the moderate range: the general fit, evaluated in its scaled units.
+      out = _fitUnchecked(data).evaluate(at: plan.points)
       return
     }
     if out.rows != p || out.columns != columns {
@@ -45,7 +41,7 @@ extension SplineSmoother {
     }
     guard p > 0, columns > 0 else { return }
     let kernel = _FusedSplineKernel(
-      penalty: _penalty, factor: factor, lambda: lambda, plan: plan)
+      penalty: _penalty, factor: factor, lambda: _scaledLambda, plan: plan)
     out.storage.withUnsafeMutableBufferPointer { buffer in
       data.storage.withUnsafeBufferPointer { y in
         guard let source = y.baseAddress, let target = buffer.baseAddress else { return }

@@ -24,14 +24,25 @@
 ///   for p evaluation points; ``matrix(at:)`` O(n·(n + p)) and is meant for small n.
 public struct SplineSmoother: Sendable {
   /// The knots, strictly increasing.
-  public var knots: [Double] { _penalty.knots }
+  public let knots: [Double]
   /// The weights (all ones unless given).
-  public var weights: [Double] { _penalty.weights }
+  public var weights: [Double] {
+    _scaling.weightExponent == 0
+      ? _penalty.weights
+      : _penalty.weights.map { _SplineScaling.scale($0, by: _scaling.weightExponent) }
+  }
   /// The smoothing parameter λ.
   public let lambda: Double
 
+  /// Reinsch's system on the scaled knots and weights (``_SplineScaling``), and λ in those units.
   @usableFromInline let _penalty: _SplinePenalty
+  @usableFromInline let _scaledLambda: Double
+  let _scaling: _SplineScaling
   @usableFromInline let _factor: BandCholesky?
+
+  /// True when λ is so large that the spline is the weighted least-squares line to rounding
+  /// (see ``lineLambda``); the fit is then computed as that line, in closed form.
+  let _isLine: Bool
 
   /// Builds the smoother.
   /// - Parameters:
@@ -43,22 +54,44 @@ public struct SplineSmoother: Sendable {
     throws(ApproximationError)
   {
     guard lambda.isFinite, lambda >= 0 else { throw .invalidLambda(lambda) }
-    let penalty = try _SplinePenalty(knots: knots, weights: weights)
-    try self.init(_penalty: penalty, lambda: lambda)
+    try _validateNodes(knots, minimum: 2, what: "knots")
+    let scaling = _SplineScaling(knots: knots, weights: weights)
+    let penalty = try _SplinePenalty(
+      knots: scaling.scaledKnots(knots), weights: try _scaledWeights(weights, scaling))
+    try self.init(
+      knots: knots, scaling: scaling, penalty: penalty, scaledLambda: scaling.scaledLambda(lambda),
+      lambda: lambda)
   }
 
   /// True when R + λM is too ill-conditioned for the normal equations (see
   /// ``_SplinePenalty/conditionLimit``) and fits go through the Givens factorisation instead.
   @usableFromInline let _usesQR: Bool
 
+  /// A smoother on unscaled knots and weights (tests and analysis).
   init(_penalty penalty: _SplinePenalty, lambda: Double) throws(ApproximationError) {
+    try self.init(
+      knots: penalty.knots, scaling: .identity, penalty: penalty, scaledLambda: lambda,
+      lambda: lambda)
+  }
+
+  /// A smoother for `knots` whose system `penalty` is built on the scaled knots and weights,
+  /// with λ_s = `scaledLambda` (+∞ allowed: the least-squares line).
+  init(
+    knots: [Double], scaling: _SplineScaling, penalty: _SplinePenalty, scaledLambda: Double,
+    lambda: Double
+  ) throws(ApproximationError) {
+    self.knots = knots
+    self._scaling = scaling
     self._penalty = penalty
     self.lambda = lambda
+    _scaledLambda = scaledLambda
+    _isLine = penalty.interiorCount > 0 && scaledLambda >= penalty.lineLambda
     _usesQR =
-      penalty.interiorCount > 0 && lambda > 0
-      && penalty.conditionEstimate(lambda: lambda) > _SplinePenalty.conditionLimit
+      !_isLine && penalty.interiorCount > 0 && scaledLambda > 0
+      && penalty.conditionEstimate(lambda: scaledLambda) > _SplinePenalty.conditionLimit
     _factor =
-      penalty.interiorCount > 0 && !_usesQR ? try penalty.factorized(lambda: lambda) : nil
+      penalty.interiorCount > 0 && !_usesQR && !_isLine
+      ? try penalty.factorized(lambda: scaledLambda) : nil
   }
 
   /// Fits one spline per column of `data` (n × c, one row per knot).
@@ -76,22 +109,30 @@ public struct SplineSmoother: Sendable {
     try fit(Matrix(column: data))
   }
 
+  /// The fit, in the scaled units of ``_SplineScaling``: data of magnitude beyond 2^±256 are
+  /// brought to [1, 2) first (exactly, by a power of two) and the spline remembers the factor.
   @usableFromInline
   func _fitUnchecked(_ data: Matrix) -> SmoothingSpline {
-    if _usesQR {
-      let (values, second, _) = _penalty.fitByQR(data: data, lambda: lambda)
-      return SmoothingSpline(
-        knots: knots, values: values, secondDerivatives: second, lambda: lambda)
-    }
-    guard let factor = _factor else {
-      // Two knots: the fit is the line through both points, whatever λ.
-      let zero = Matrix(rows: data.rows, columns: data.columns)
-      return SmoothingSpline(knots: knots, values: data, secondDerivatives: zero, lambda: lambda)
-    }
-    let (values, second) = _penalty.fit(data: data, factor: factor, lambda: lambda)
-    return SmoothingSpline(knots: knots, values: values, secondDerivatives: second, lambda: lambda)
+    let exponent = _dataExponent(data.storage)
+    let scaled = _scaledBack(data, by: -exponent)
+    let (values, second) = _fitScaled(scaled)
+    return SmoothingSpline(
+      knots: knots, scaledKnots: _penalty.knots, knotExponent: _scaling.knotExponent,
+      scaledValues: values, scaledSecond: second, dataExponent: exponent, lambda: lambda)
   }
 
+  /// Knot values and second derivatives (scaled knot units) of the fit to `data`.
+  func _fitScaled(_ data: Matrix) -> (Matrix, Matrix) {
+    let zero = { Matrix(rows: data.rows, columns: data.columns) }
+    if _isLine { return (_penalty.leastSquaresLine(data), zero()) }
+    if _usesQR {
+      let (values, second, _) = _penalty.fitByQR(data: data, lambda: _scaledLambda)
+      return (values, second)
+    }
+    // Two knots: the fit is the line through both points, whatever λ.
+    guard let factor = _factor else { return (data, zero()) }
+    return _penalty.fit(data: data, factor: factor, lambda: _scaledLambda)
+  }
   /// The fitted splines of every column of `data`, evaluated at `plan`'s points: p × c.
   ///
   /// This is the operator form used by coded computing: one call smooths and resamples all
@@ -116,8 +157,23 @@ public struct SplineSmoother: Sendable {
   /// Built by applying the operator to the n unit vectors; use it for analysis and small n.
   public func matrix(at points: [Double]) throws(ApproximationError) -> Matrix {
     try _validateFinite(points, what: "evaluation points")
-    let plan = SplineEvaluationPlan(knots: knots, points: points)
-    let spline = _fitUnchecked(Matrix.identity(knots.count))
-    return plan.apply(values: spline.values, secondDerivatives: spline.secondDerivatives)
+    return _fitUnchecked(Matrix.identity(knots.count)).evaluate(at: points)
   }
+}
+
+/// `weights` scaled by `scaling`, refusing weights whose ratio to the largest one underflows.
+func _scaledWeights(_ weights: [Double]?, _ scaling: _SplineScaling) throws(ApproximationError)
+  -> [Double]?
+{
+  if let weights {
+    for (i, w) in weights.enumerated() where !(w > 0 && w.isFinite) {
+      throw .nonPositiveWeight(index: i, value: w)
+    }
+  }
+  let scaled = scaling.scaledWeights(weights)
+  if let scaled, let weights, let i = scaled.firstIndex(where: { !$0.isNormal }) {
+    throw .outOfRange(
+      "weight \(i) (\(weights[i])) is too small beside the largest weight \(weights.max() ?? 0): their ratio underflows a Double; weights must span less than about 10^300")
+  }
+  return scaled
 }

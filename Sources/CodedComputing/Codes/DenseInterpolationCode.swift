@@ -57,7 +57,7 @@ public struct DenseInterpolationCode<Interpolant: BarycentricInterpolant>: Codin
   public func encode(_ inputs: Matrix, into coded: inout Matrix) throws(CodingError) {
     try _checkInputs(inputs, count: inputCount)
     if coded.rows != encoder.rows || coded.columns != inputs.columns {
-      coded = Matrix(rows: encoder.rows, columns: inputs.columns)
+      coded = Matrix(_uninitializedRows: encoder.rows, columns: inputs.columns)
     }
     do { try Matrix.multiply(encoder, inputs, into: &coded) } catch { throw .linearAlgebra(error) }
   }
@@ -85,7 +85,7 @@ public struct DenseInterpolationCode<Interpolant: BarycentricInterpolant>: Codin
       survivors, results: results, workers: workerCount, minimum: minimumSurvivors, scheme: name)
     let d = try decoder(survivors: survivors)
     if estimates.rows != d.rows || estimates.columns != results.columns {
-      estimates = Matrix(rows: d.rows, columns: results.columns)
+      estimates = Matrix(_uninitializedRows: d.rows, columns: results.columns)
     }
     do { try Matrix.multiply(d, results, into: &estimates) } catch { throw .linearAlgebra(error) }
     try _checkDecoded(estimates, results: results, survivors: survivors)

@@ -28,8 +28,8 @@ public struct MDSCode: CodingScheme {
   /// P, the (N − K) × K parity part of the generator.
   public let parity: Matrix
 
-  /// The largest N·K the generator may have (2²⁸ entries, 2 GiB): checked before allocating.
-  public static let maximumGeneratorEntries = 1 << 28
+  /// The largest N·K the generator may have (2²⁶ entries, 512 MiB): checked before allocating.
+  public static let maximumGeneratorEntries = 1 << 26
 
   /// - Parameters:
   ///   - dataBlocks: K ≥ 1.
@@ -42,12 +42,14 @@ public struct MDSCode: CodingScheme {
       throw .invalidParameter(
         "mds needs 1 <= K <= N, got K = \(dataBlocks) for N = \(workers)")
     }
-    guard workers.multipliedReportingOverflow(by: dataBlocks).partialValue
-      <= Self.maximumGeneratorEntries,
+    guard
+      workers.multipliedReportingOverflow(by: dataBlocks).partialValue
+        <= Self.maximumGeneratorEntries,
       !workers.multipliedReportingOverflow(by: dataBlocks).overflow
     else {
       throw .invalidParameter(
-        "mds generator N × K = \(workers) × \(dataBlocks) exceeds \(Self.maximumGeneratorEntries) entries")
+        "mds generator N × K = \(workers) × \(dataBlocks) exceeds \(Self.maximumGeneratorEntries) entries"
+      )
     }
     inputCount = dataBlocks
     workerCount = workers
@@ -63,7 +65,8 @@ public struct MDSCode: CodingScheme {
   /// Any K arrivals decode: `received` has at least K true entries.
   /// - Complexity: O(N).
   public func canDecode(from received: [Bool]) -> Bool {
-    precondition(received.count == workerCount, "\(received.count) arrival flags for \(workerCount) workers")
+    precondition(
+      received.count == workerCount, "\(received.count) arrival flags for \(workerCount) workers")
     return received.reduce(0) { $0 + ($1 ? 1 : 0) } >= inputCount
   }
 

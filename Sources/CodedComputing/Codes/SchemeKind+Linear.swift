@@ -7,14 +7,18 @@ extension SchemeKind {
   /// `mean`). MDS: `seed` of the generator (default 0).
   func _makeLinear(_ request: SchemeRequest) throws(CodingError) -> any CodingScheme {
     guard request.functionDegree == 1 else {
-      let degree = request.functionDegree.map { "a polynomial of degree \($0)" } ?? "not a polynomial"
+      let degree =
+        request.functionDegree.map { "a polynomial of degree \($0)" } ?? "not a polynomial"
       throw .invalidParameter(
-        "\(rawValue) codes linear work exactly and needs a linear f (polynomial degree 1); the function is \(degree)")
+        "\(rawValue) codes linear work exactly and needs a linear f (polynomial degree 1); the function is \(degree)"
+      )
     }
     let (k, n) = (request.inputCount, request.workerCount)
     if self == .mds {
       let seed = try request.options["seed"].map { (text: String) throws(CodingError) -> UInt64 in
-        guard let seed = UInt64(text) else { throw .invalidParameter("mds seed '\(text)' is not an integer") }
+        guard let seed = UInt64(text) else {
+          throw .invalidParameter("mds seed '\(text)' is not an integer")
+        }
         return seed
       }
       return try MDSCode(dataBlocks: k, workers: n, seed: seed ?? 0)
@@ -26,7 +30,9 @@ extension SchemeKind {
     }
     var latency: LatencyModel?
     if let text = request.options["latency"] {
-      do { latency = try LatencyModel(parsing: text) } catch { throw .invalidParameter(error.description) }
+      do { latency = try LatencyModel(parsing: text) } catch {
+        throw .invalidParameter(error.description)
+      }
     }
     return try PolarCode(
       dataBlocks: k, workers: n, construction: construction, latency: latency, kernel: kernel)

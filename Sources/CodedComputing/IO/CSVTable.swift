@@ -67,13 +67,20 @@ public struct CSVTable: Sendable, Equatable {
     var start = 0
     if all.count >= 3 && all[0] == 0xEF && all[1] == 0xBB && all[2] == 0xBF { start = 3 }
     // Line ranges [from, to) without their line ends.
+    // Lines end at "\n", "\r\n" or a lone "\r" (classic Mac files).
     var lines: [(Int, Int)] = []
     var lineStart = start
-    for i in start..<all.count where all[i] == newline {
-      lines.append((lineStart, i > lineStart && all[i - 1] == carriageReturn ? i - 1 : i))
-      lineStart = i + 1
+    var i = start
+    while i < all.count {
+      let byte = all[i]
+      if byte == newline || byte == carriageReturn {
+        lines.append((lineStart, i))
+        if byte == carriageReturn && i + 1 < all.count && all[i + 1] == newline { i += 1 }
+        lineStart = i + 1
+      }
+      i += 1
     }
-    lines.append((lineStart, all.count > lineStart && all[all.count - 1] == carriageReturn ? all.count - 1 : all.count))
+    lines.append((lineStart, all.count))
     func isBlank(_ line: (Int, Int)) -> Bool {
       (line.0..<line.1).allSatisfy { all[$0] == 0x20 || all[$0] == 0x09 }
     }
@@ -144,24 +151,17 @@ public struct CSVTable: Sendable, Equatable {
       header: header, values: Matrix(rows: rowCount, columns: columns, columnMajor: storage))
   }
 
-  /// Reads and parses the file at `path`; see ``parse(_:source:requireRows:)``.
+  /// Reads and parses the file at `path` (`-` is standard input); see
+  /// ``parse(_:source:requireRows:)``. Files are read as streams, so FIFOs, `/dev/stdin` and
+  /// character devices work, and reading stops at the first line longer than
+  /// ``maximumLineLength`` bytes (`/dev/zero`, a binary file) instead of filling memory.
   /// - Throws: ``CSVError/cannotRead(file:reason:)`` for a missing, unreadable or non-UTF-8 file,
-  ///   otherwise as ``parse(_:source:requireRows:)``.
+  ///   ``CSVError/lineTooLong(file:line:limit:)``, otherwise as ``parse(_:source:requireRows:)``.
   public static func read(contentsOf path: String, requireRows: Bool = true) throws(CSVError)
     -> CSVTable
   {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw .cannotRead(file: path, reason: "no such file")
-    }
-    guard !isDirectory.boolValue else { throw .cannotRead(file: path, reason: "is a directory") }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw .cannotRead(file: path, reason: "permission denied or unreadable")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw .cannotRead(file: path, reason: "not UTF-8 text")
-    }
-    return try parse(text, source: path, requireRows: requireRows)
+    let text = try _readText(path)
+    return try parse(text, source: _displayName(path), requireRows: requireRows)
   }
 
   /// The table as CSV text: the header line, then one line per row, each ending in "\n".
@@ -179,30 +179,18 @@ public struct CSVTable: Sendable, Equatable {
     return text
   }
 
-  /// Writes ``formatted()`` to `path` atomically: into a temporary file in the same directory,
-  /// then renamed over `path`, so readers see the old file or the complete new one.
+  /// Writes ``formatted()`` to `path` as ``OutputFile`` does: regular files atomically
+  /// (temporary file in the same directory, then renamed over `path`, keeping its mode), links
+  /// through to their target, character devices and FIFOs as streams.
   /// - Throws: ``CSVError/cannotWrite(file:reason:)``.
   public func write(to path: String) throws(CSVError) {
-    try CSVTable.writeAtomically(formatted(), to: path)
+    try OutputFile.write(formatted(), to: path)
   }
 
-  /// Writes `text` to `path` atomically (temporary file in the same directory, then `rename`).
+  /// Writes `text` to `path`; see ``OutputFile/write(_:to:)``.
   /// - Throws: ``CSVError/cannotWrite(file:reason:)``.
   public static func writeAtomically(_ text: String, to path: String) throws(CSVError) {
-    let url = URL(fileURLWithPath: path)
-    let directory = url.deletingLastPathComponent()
-    let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(unique)")
-    do {
-      try Data(text.utf8).write(to: temporary)
-    } catch {
-      throw .cannotWrite(file: path, reason: _reason(error))
-    }
-    if rename(temporary.path, url.path) != 0 {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw .cannotWrite(file: path, reason: reason)
-    }
+    try OutputFile.write(text, to: path)
   }
 }
 
@@ -226,6 +214,8 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
   case nonFinite(file: String, line: Int, column: Int, name: String, text: String)
   /// The file could not be written.
   case cannotWrite(file: String, reason: String)
+  /// A line longer than ``CSVTable/maximumLineLength`` bytes (a binary or endless file).
+  case lineTooLong(file: String, line: Int, limit: Int)
 
   public var description: String {
     switch self {
@@ -242,13 +232,16 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     case .raggedRow(let file, let line, let expected, let actual):
       return "'\(file)' line \(line): \(actual) cells, but the header has \(expected) columns"
     case .notANumber(let file, let line, let column, let name, let text):
-      let shown = text.isEmpty ? "an empty cell" : "'\(text)'"
-      return "'\(file)' line \(line), column \(column) (\(name)): \(shown) is not a number"
+      let shown = text.isEmpty ? "an empty cell" : "'\(_visible(text))'"
+      return "'\(file)' line \(line), column \(column) (\(_visible(name))): \(shown) is not a number"
     case .nonFinite(let file, let line, let column, let name, let text):
       return
-        "'\(file)' line \(line), column \(column) (\(name)): '\(text)' is not finite (NaN and infinity are not allowed)"
+        "'\(file)' line \(line), column \(column) (\(_visible(name))): '\(_visible(text))' is not finite (NaN and infinity are not allowed)"
     case .cannotWrite(let file, let reason):
       return "cannot write '\(file)': \(reason)"
+    case .lineTooLong(let file, let line, let limit):
+      return
+        "'\(file)' line \(line) is longer than \(limit) bytes: not a CSV file of numbers (binary or endless input?)"
     }
   }
 }

@@ -54,7 +54,7 @@ public struct BandCholesky: Sendable {
     var kd = Int32(bandwidth)
     var ldab = Int32(bandwidth + 1)
     var info: Int32 = 0
-    dpbtrf_(&uplo, &n, &kd, ab, &ldab, &info, 1)
+    _BLASLibrary.shared.dpbtrf(&uplo, &n, &kd, ab, &ldab, &info, 1)
     try LAPACKError.check(
       info, routine: "dpbtrf", reason: "the leading minor of this order is not positive definite")
   }
@@ -73,7 +73,7 @@ public struct BandCholesky: Sendable {
     var ldab = Int32(bandwidth + 1)
     var ldb = Int32(leadingDimension)
     var info: Int32 = 0
-    dpbtrs_(&uplo, &n, &kd, &nrhs, factor, &ldab, rhs, &ldb, &info, 1)
+    _BLASLibrary.shared.dpbtrs(&uplo, &n, &kd, &nrhs, factor, &ldab, rhs, &ldb, &info, 1)
     try LAPACKError.check(info, routine: "dpbtrs", reason: "unexpected positive info")
   }
 
@@ -108,7 +108,8 @@ public struct BandCholesky: Sendable {
     var info: Int32 = 0
     factor.withUnsafeBufferPointer { ab in
       rhs.withUnsafeMutableBufferPointer { b in
-        dpbtrs_(&uplo, &n, &kd, &nrhs, ab.baseAddress, &ldab, b.baseAddress, &ldb, &info, 1)
+        _BLASLibrary.shared.dpbtrs(
+          &uplo, &n, &kd, &nrhs, ab.baseAddress, &ldab, b.baseAddress, &ldb, &info, 1)
       }
     }
     try LAPACKError.check(info, routine: "dpbtrs", reason: "unexpected positive info")

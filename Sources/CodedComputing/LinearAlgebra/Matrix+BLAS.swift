@@ -14,12 +14,14 @@ extension Matrix {
   ) throws(LAPACKError) -> Matrix {
     let m = transposeA ? a.columns : a.rows
     let n = transposeB ? b.rows : b.columns
-    var c = Matrix(rows: m, columns: n)
+    // β = 0: every element of C is written, so C starts uninitialised.
+    var c = Matrix(_uninitializedRows: m, columns: n)
     try multiply(a, b, into: &c, transposeA: transposeA, transposeB: transposeB)
     return c
   }
 
-  /// C ← α·op(A)·op(B) + β·C in place; see ``multiply(_:_:transposeA:transposeB:)``.
+  /// C ← α·op(A)·op(B) + β·C in place; see ``multiply(_:_:transposeA:transposeB:)``. With
+  /// β = 0, C is only written (BLAS semantics: NaNs in it do not propagate).
   public static func multiply(
     _ a: Matrix, _ b: Matrix, into c: inout Matrix, transposeA: Bool = false,
     transposeB: Bool = false, alpha: Double = 1, beta: Double = 0
@@ -38,17 +40,17 @@ extension Matrix {
     }
     guard m > 0, n > 0 else { return }
     if k == 0 {
-      for i in c.storage.indices { c.storage[i] *= beta }
+      // BLAS semantics: β = 0 sets C to zero without reading it.
+      for i in c.storage.indices { c.storage[i] = beta == 0 ? 0 : c.storage[i] * beta }
       return
     }
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         c.storage.withUnsafeMutableBufferPointer { pc in
-          cblas_dgemm(
-            CblasColMajor, transposeA ? CblasTrans : CblasNoTrans,
-            transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha,
-            pa.baseAddress, Int32(max(1, a.rows)), pb.baseAddress, Int32(max(1, b.rows)), beta,
-            pc.baseAddress, Int32(max(1, m)))
+          _BLASLibrary.shared.gemm(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+            a: pa.baseAddress, lda: max(1, a.rows), b: pb.baseAddress, ldb: max(1, b.rows),
+            beta: beta, c: pc.baseAddress, ldc: max(1, m))
         }
       }
     }
@@ -78,7 +80,8 @@ extension Matrix {
     lu.withUnsafeMutableBufferPointer { pa in
       x.storage.withUnsafeMutableBufferPointer { pb in
         pivots.withUnsafeMutableBufferPointer { ipiv in
-          dgesv_(&n, &nrhs, pa.baseAddress, &lda, ipiv.baseAddress, pb.baseAddress, &ldb, &info)
+          _BLASLibrary.shared.dgesv(
+            &n, &nrhs, pa.baseAddress, &lda, ipiv.baseAddress, pb.baseAddress, &ldb, &info)
         }
       }
     }
@@ -87,9 +90,10 @@ extension Matrix {
   }
 }
 
-/// Limits the BLAS library's own threads (OpenBLAS); CodedComputing runs its workers
-/// concurrently and small products gain nothing from more threads.
+/// Limits the BLAS library's own threads (OpenBLAS, BLIS; a no-op for a single-threaded BLAS);
+/// CodedComputing runs its workers concurrently and small products gain nothing from more
+/// threads. ``BLASInfo/threadCount`` reads it back.
 public func setBLASThreadCount(_ count: Int) {
   precondition(count >= 1, "BLAS thread count must be at least 1")
-  openblas_set_num_threads(Int32(count))
+  _BLASLibrary.shared.setThreadCount(count)
 }

@@ -40,6 +40,17 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
     self.storage = storage
   }
 
+  /// A `rows × columns` matrix whose elements are not set: for outputs that a routine overwrites
+  /// completely (GEMM with β = 0), saving the pass that zero-filling would cost.
+  init(_uninitializedRows rows: Int, columns: Int) {
+    precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative")
+    self.rows = rows
+    self.columns = columns
+    self.storage = Array(unsafeUninitializedCapacity: rows * columns) { _, count in
+      count = rows * columns
+    }
+  }
+
   /// A matrix from an array of equally long rows.
   public init(rows rowArrays: [[Double]]) {
     let rowCount = rowArrays.count

@@ -26,7 +26,9 @@ public enum DescentProblem: String, CaseIterable, Sendable {
   /// A synthetic problem: A (n × p) with N(0, 1) entries and column j scaled by 1 + 3j/(p − 1)
   /// (condition number of AᵀA about 16); w* ~ N(0, 1/p); least squares y = A·w* + 0.1·N(0, 1),
   /// logistic yᵢ ~ Bernoulli(σ((A·w*)ᵢ)).
-  public func syntheticData(rows n: Int, features p: Int, seed: UInt64) -> (a: Matrix, labels: [Double]) {
+  public func syntheticData(rows n: Int, features p: Int, seed: UInt64) -> (
+    a: Matrix, labels: [Double]
+  ) {
     var generator = SplitMix64(seed: seed)
     var a = Matrix(rows: n, columns: p)
     for j in 0..<p {
@@ -40,7 +42,8 @@ public enum DescentProblem: String, CaseIterable, Sendable {
       for j in 0..<p { z += a[i, j] * truth[j] }
       switch self {
       case .leastSquares: labels[i] = z + 0.1 * standardNormal(using: &generator)
-      case .logistic: labels[i] = uniformUnit(using: &generator) < 1 / (1 + Foundation.exp(-z)) ? 1 : 0
+      case .logistic:
+        labels[i] = uniformUnit(using: &generator) < 1 / (1 + Foundation.exp(-z)) ? 1 : 0
       }
     }
     return (a, labels)
@@ -67,6 +70,10 @@ public struct DescentIterate: Sendable, Equatable {
   public var iteration: Int
   /// Wall seconds since the start, after this iteration's update.
   public var seconds: Double
+  /// Model seconds since the start: Σ over the rounds so far of `timeUnit` × the scheme's job
+  /// time on the drawn latencies (``LinearScheme/jobTime(times:dataBlocks:polar:)``) — the wall
+  /// time without the pool's and the master's overheads and free of the machine's load.
+  public var modelSeconds: Double
   /// ‖∇f(w)‖/‖∇f(w₀)‖ at the gradient this iteration computed (before its update).
   public var relativeGradient: Double
   /// The iterate after the update.
@@ -108,10 +115,15 @@ public func runCodedDescent(
   forward.stoppingRule = rule
   backward.stoppingRule = rule
   let step = problem._step(a)
+  var modelSeconds = 0.0
   func delays(_ generator: inout some RandomNumberGenerator) -> [Duration]? {
-    latency.map { law in
-      law.sample(count: hired, using: &generator).map { .seconds(Swift.min($0 * timeUnit, 1e6)) }
-    }
+    guard let law = latency else { return nil }
+    let times = law.sample(count: hired, using: &generator)
+    modelSeconds +=
+      timeUnit
+      * scheme.jobTime(
+        times: times, dataBlocks: dataBlocks, polar: code as? PolarCode)
+    return times.map { .seconds(Swift.min($0 * timeUnit, 1e6)) }
   }
   var w = [Double](repeating: 0, count: a.columns)
   var history: [DescentIterate] = []
@@ -132,8 +144,8 @@ public func runCodedDescent(
     let relative = initialNorm > 0 ? norm / initialNorm : 0
     history.append(
       DescentIterate(
-        iteration: iteration, seconds: (clock.now - start).inSeconds, relativeGradient: relative,
-        weights: w))
+        iteration: iteration, seconds: (clock.now - start).inSeconds, modelSeconds: modelSeconds,
+        relativeGradient: relative, weights: w))
     if relative <= tolerance { break }
   }
   return history

@@ -25,7 +25,8 @@ public enum LinearScheme: String, CaseIterable, Sendable {
     switch self {
     case .polar:
       guard let polar else { preconditionFailure("the polar job time needs the code") }
-      precondition(times.count == polar.workerCount, "\(times.count) times for \(polar.workerCount) workers")
+      precondition(
+        times.count == polar.workerCount, "\(times.count) times for \(polar.workerCount) workers")
       var padded = times
       padded.append(contentsOf: repeatElement(0, count: polar.length - times.count))
       let virtual = PolarPolarization.virtualTimes(padded)
@@ -36,7 +37,9 @@ public enum LinearScheme: String, CaseIterable, Sendable {
       return times.prefix(dataBlocks).reduce(-Double.infinity, Swift.max)
     case .replication:
       var first = [Double](repeating: .infinity, count: dataBlocks)
-      for (n, t) in times.enumerated() { first[n % dataBlocks] = Swift.min(first[n % dataBlocks], t) }
+      for (n, t) in times.enumerated() {
+        first[n % dataBlocks] = Swift.min(first[n % dataBlocks], t)
+      }
       return first.reduce(-Double.infinity, Swift.max)
     }
   }
@@ -89,7 +92,8 @@ public struct JobTimeSummary: Sendable, Equatable {
 /// - Throws: ``CodingError/invalidParameter(_:)`` for an invalid law or T < 1.
 /// - Complexity: O(T·(L log L + N log N)).
 public func simulateLinearJobTimes(
-  polar: PolarCode, latency: LatencyModel, trials: Int, schemes: [LinearScheme] = LinearScheme.allCases,
+  polar: PolarCode, latency: LatencyModel, trials: Int,
+  schemes: [LinearScheme] = LinearScheme.allCases,
   using generator: inout some RandomNumberGenerator
 ) throws(CodingError) -> [LinearScheme: [Double]] {
   guard trials >= 1 else { throw .invalidParameter("--trials must be at least 1, got \(trials)") }

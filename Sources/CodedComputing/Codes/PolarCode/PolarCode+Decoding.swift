@@ -60,7 +60,7 @@ extension PolarCode {
   /// - Throws: ``CodingError/undecodable(scheme:missing:)`` naming the information positions the
   ///   set cannot recover; ``CodingError/wrongShape(what:expected:actual:)`` or
   ///   ``CodingError/invalidSurvivors(_:)`` for inconsistent arguments.
-  /// - Complexity: O(L·log₂L·m) additions and O(L·m) extra memory.
+  /// - Complexity: O(L·log₂L·m) additions in place on one L × m buffer.
   public func decode(_ results: Matrix, survivors: [Int]) throws(CodingError) -> Matrix {
     try _checkSurvivors(survivors, results: results, workers: workerCount, minimum: 0, scheme: name)
     var received = [Bool](repeating: false, count: workerCount)
@@ -68,15 +68,14 @@ extension PolarCode {
     let missing = missingInformationPositions(received: received)
     guard missing.isEmpty else { throw .undecodable(scheme: name, missing: missing) }
     let m = results.columns
-    var estimates = Matrix(rows: inputCount, columns: m)
-    guard m > 0 else { return estimates }
-    var levels = _DecoderLevels(length: length, columns: m)
-    levels.load(results, survivors: survivors, workers: workerCount)
-    estimates.storage.withUnsafeMutableBufferPointer { out in
-      guard let out = out.baseAddress else { return }
-      levels.decode(
-        information: _informationPrefix, hadamard: kernel == .hadamard, into: out,
-        dataBlocks: inputCount)
+    guard m > 0 else { return Matrix(rows: inputCount, columns: 0) }
+    var decoder = _SuccessiveCancellation(length: length, columns: m)
+    decoder.load(results, survivors: survivors, workers: workerCount)
+    var decoded = [Double](repeating: 0, count: inputCount * m)
+    let estimates = decoded.withUnsafeMutableBufferPointer { out in
+      guard let out = out.baseAddress else { return Matrix(rows: inputCount, columns: m) }
+      decoder.decode(information: _informationPrefix, hadamard: kernel == .hadamard, into: out)
+      return Matrix._gatheringRows(Array(0..<inputCount), of: out, columns: m)
     }
     try _checkDecoded(estimates, results: results, survivors: survivors)
     return estimates

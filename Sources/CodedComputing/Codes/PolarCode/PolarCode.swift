@@ -85,7 +85,8 @@ public struct PolarCode: CodingScheme {
   public init(informationPositions: [Int], workers: Int, kernel: Kernel = .arikan)
     throws(CodingError)
   {
-    let length = try Self._length(workers: workers, dataBlocks: informationPositions.count, kernel: kernel)
+    let length = try Self._length(
+      workers: workers, dataBlocks: informationPositions.count, kernel: kernel)
     let sorted = informationPositions.sorted()
     for (i, position) in sorted.enumerated() {
       guard position >= 0 && position < workers else {
@@ -132,7 +133,8 @@ public struct PolarCode: CodingScheme {
   ) throws(CodingError) {
     _ = try Self._length(workers: workers, dataBlocks: dataBlocks, kernel: kernel)
     let scores = try construction.scores(workers: workers, latency: latency)
-    let chosen = PolarConstruction.informationSet(scores: scores, dataBlocks: dataBlocks, workers: workers)
+    let chosen = PolarConstruction.informationSet(
+      scores: scores, dataBlocks: dataBlocks, workers: workers)
     try self.init(informationPositions: chosen, workers: workers, kernel: kernel)
   }
 
@@ -148,7 +150,8 @@ public struct PolarCode: CodingScheme {
     let length = _codeLength(workers: workers)
     guard kernel == .arikan || length == workers else {
       throw .invalidParameter(
-        "the hadamard kernel needs N = 2^n workers (it cannot be shortened), got N = \(workers); use --kernel arikan")
+        "the hadamard kernel needs N = 2^n workers (it cannot be shortened), got N = \(workers); use --kernel arikan"
+      )
     }
     return length
   }
@@ -178,28 +181,11 @@ public struct PolarCode: CodingScheme {
     try _checkInputs(inputs, count: inputCount)
     let d = inputs.columns
     var rows = [Double](repeating: 0, count: length * d)
-    inputs.storage.withUnsafeBufferPointer { x in
-      for (k, position) in informationPositions.enumerated() {
-        for j in 0..<d { rows[position * d + j] = x[k + j * inputCount] }
-      }
-    }
-    rows.withUnsafeMutableBufferPointer { r in
-      guard let base = r.baseAddress else { return }
+    return rows.withUnsafeMutableBufferPointer { r in
+      guard let base = r.baseAddress else { return Matrix(rows: workerCount, columns: d) }
+      inputs._scatterRows(to: informationPositions, into: base)
       _PolarButterfly.encode(base, length: length, columns: d, hadamard: kernel == .hadamard)
+      return Matrix._gatheringRows(Array(0..<workerCount), of: base, columns: d)
     }
-    return Self._matrix(rowMajor: rows, rows: workerCount, columns: d)
-  }
-
-  /// The first `rows` rows of a row-major buffer as a column-major matrix.
-  static func _matrix(rowMajor values: [Double], rows: Int, columns: Int) -> Matrix {
-    var result = Matrix(rows: rows, columns: columns)
-    result.storage.withUnsafeMutableBufferPointer { out in
-      values.withUnsafeBufferPointer { v in
-        for i in 0..<rows {
-          for j in 0..<columns { out[i + j * rows] = v[i * columns + j] }
-        }
-      }
-    }
-    return result
   }
 }

@@ -55,7 +55,8 @@ public enum PolarPolarization {
   ///   Pareto law with shape ≤ 1 (infinite mean).
   /// - Complexity: O(G·L log L) with G the number of grid nodes (≈ 1 200 for an exponential
   ///   law, up to 30 000 for a heavy Pareto tail).
-  public static func exactMeans(workers: Int, latency: LatencyModel) throws(CodingError) -> [Double] {
+  public static func exactMeans(workers: Int, latency: LatencyModel) throws(CodingError) -> [Double]
+  {
     let length = try _checked(workers: workers, latency: latency)
     if latency.isDeterministic {
       return virtualTimes(
@@ -68,7 +69,8 @@ public enum PolarPolarization {
     func survival(_ s: Double) -> Double { 1 - latency.cumulativeProbability(start + s) }
     let low = 1e-9 * scale
     var high = scale
-    while Double(length) * survival(high) * (start + high) > 1e-13 * (start + scale) && high < 1e250 {
+    while Double(length) * survival(high) * (start + high) > 1e-13 * (start + scale) && high < 1e250
+    {
       high *= 2
     }
     let span = Foundation.log(high / low)

@@ -79,27 +79,37 @@ enum _PolarButterfly {
   /// The encoder on a row-major L × m block matrix (row i at `rows[i·m ..< (i+1)·m]`), in place:
   /// Arıkan (lo, hi) ↦ (lo + hi, hi); Hadamard (lo, hi) ↦ (lo + hi, lo − hi).
   /// - Complexity: L/2·log₂L·m additions (Hadamard: twice that).
-  static func encode(_ rows: UnsafeMutablePointer<Double>, length: Int, columns m: Int, hadamard: Bool) {
+  static func encode(
+    _ rows: UnsafeMutablePointer<Double>, length: Int, columns m: Int, hadamard: Bool
+  ) {
     var half = length / 2
     while half >= 1 {
       var block = 0
       while block < length {
         for i in block..<(block + half) {
-          let lo = rows + i * m
-          let hi = rows + (i + half) * m
-          if hadamard {
-            for j in 0..<m {
-              let (a, b) = (lo[j], hi[j])
-              lo[j] = a + b
-              hi[j] = a - b
-            }
-          } else {
-            for j in 0..<m { lo[j] += hi[j] }
-          }
+          combine(rows + i * m, rows + (i + half) * m, columns: m, hadamard: hadamard)
         }
         block += 2 * half
       }
       half /= 2
+    }
+  }
+
+  /// One kernel application to a pair of rows, in place: Arıkan (lo, hi) ↦ (lo + hi, hi);
+  /// Hadamard (lo, hi) ↦ (lo + hi, lo − hi). Branch-free over the m values, so it vectorises.
+  @inline(__always)
+  static func combine(
+    _ lo: UnsafeMutablePointer<Double>, _ hi: UnsafeMutablePointer<Double>, columns m: Int,
+    hadamard: Bool
+  ) {
+    if hadamard {
+      for j in 0..<m {
+        let (a, b) = (lo[j], hi[j])
+        lo[j] = a + b
+        hi[j] = a - b
+      }
+    } else {
+      for j in 0..<m { lo[j] += hi[j] }
     }
   }
 }

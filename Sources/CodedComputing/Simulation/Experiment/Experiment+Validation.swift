@@ -11,7 +11,7 @@ public func validateExperiment(_ setup: ExperimentSetup) throws(ExperimentError)
   let n = setup.workers
   let s = setup.stragglers
   guard k >= 2 else { throw .invalidSetup("need K >= 2 inputs, got K = \(k)") }
-  guard setup.trials >= 1 else { throw .invalidSetup("trials must be >= 1, got \(setup.trials)") }
+  guard setup.trials >= 1 else { throw .invalidSetup("trials must be at least 1, got \(setup.trials)") }
   guard s >= 0 else { throw .invalidSetup("stragglers must be >= 0, got S = \(s)") }
   guard s < n else { throw .invalidSetup("S = \(s) stragglers must be fewer than N = \(n) workers") }
   guard setup.noise.isFinite, setup.noise >= 0 else {

@@ -64,20 +64,23 @@ func _runSimulatedTrials(
   let n = setup.workers
   let s = setup.stragglers
   // Failing workers cannot be known in advance; when the pool reports F failures we run again
-  // waiting for the other N − F (a deterministic workload fails on the same workers again).
+  // waiting for the other N − F (a deterministic workload fails on the same workers again). A
+  // pool stops a round as soon as its quorum is unreachable, so one round may report only some
+  // of the failing workers: retry while the count of failures grows.
   let clock = ContinuousClock()
   let start = clock.now
   var outcome: PoolOutcome
-  do {
-    outcome = try await pool.run(inputs: coded, workload: setup.workload, quorum: n, deadline: nil)
-  } catch {
-    guard case .quorumNotReached(_, _, let failures) = error, failures >= 1, failures < n else {
-      throw .pool(error)
-    }
+  var quorum = n
+  while true {
     do {
-      outcome = try await pool.run(
-        inputs: coded, workload: setup.workload, quorum: n - failures, deadline: nil)
-    } catch { throw .pool(error) }
+      outcome = try await pool.run(inputs: coded, workload: setup.workload, quorum: quorum, deadline: nil)
+      break
+    } catch {
+      guard case .quorumNotReached(_, _, let failures) = error, failures >= 1, failures < n,
+        n - failures < quorum
+      else { throw .pool(error) }
+      quorum = n - failures
+    }
   }
   let computeSeconds = (clock.now - start).inSeconds
   let failed = Set(0..<n).subtracting(outcome.survivors).sorted()
@@ -117,6 +120,13 @@ func _runSimulatedTrials(
       guard scheme.canDecode(from: _received(n, missing: missing)) else {
         undecodable = .tooFewSurvivors(
           scheme: scheme.name, survivors: n - missing.count, minimum: scheme.minimumSurvivors)
+        if scheme.decodabilityDependsOnSet {  // the scheme's own reason (polar: what is missing)
+          let survivors = (0..<n).filter { !missing.contains($0) }
+          do {
+            _ = try scheme.decode(
+              results.selectingRows(survivors.map { rowOfWorker[$0] ?? 0 }), survivors: survivors)
+          } catch { undecodable = error }
+        }
         trialFailed = true
         break
       }

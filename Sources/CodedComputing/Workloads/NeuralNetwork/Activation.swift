@@ -1,3 +1,4 @@
+internal import CKernels
 import Foundation
 
 /// An element-wise activation function σ: ℝ → ℝ, applied to every unit of a layer.
@@ -63,19 +64,30 @@ public enum Activation: String, CaseIterable, Sendable, Equatable {
   }
 
   /// σ applied to every element of `input` (any shape).
+  ///
+  /// ``tanh`` and ``sigmoid`` run vectorised kernels (Cephes's rational forms, compiled for
+  /// AVX-512, AVX2 and the baseline, the widest the processor runs): within 2 and 4 ulp of
+  /// ``apply(_:)`` (glibc), tested over [−40, 40] and [−708, 760]; ``apply(_:)`` itself stays the
+  /// scalar reference.
   /// - Complexity: O(rows · columns).
   public func forward(_ input: Matrix) -> Matrix {
     var output = input
+    _applyInPlace(&output)
+    return output
+  }
+
+  /// ``forward(_:)`` in place (no copy when `values` holds the only reference to its storage).
+  func _applyInPlace(_ output: inout Matrix) {
     output.storage.withUnsafeMutableBufferPointer { values in
       // One loop per case, so the switch is hoisted and ReLU's loop vectorises.
       switch self {
       case .relu: for i in values.indices { values[i] = max(values[i], 0) }
-      case .tanh: for i in values.indices { values[i] = Foundation.tanh(values[i]) }
+      case .tanh: if let base = values.baseAddress { cc_tanh_inplace(base, values.count) }
+      case .sigmoid: if let base = values.baseAddress { cc_sigmoid_inplace(base, values.count) }
       case .identity: break
-      case .sigmoid, .gelu, .softplus: for i in values.indices { values[i] = apply(values[i]) }
+      case .gelu, .softplus: for i in values.indices { values[i] = apply(values[i]) }
       }
     }
-    return output
   }
 
   /// ∂L/∂input = ∂L/∂output ⊙ σ′(input).

@@ -39,7 +39,8 @@ public struct DenseLayer: Equatable, Sendable {
   public func forward(_ input: Matrix) -> Matrix {
     precondition(
       input.columns == inputCount, "Dense layer takes \(inputCount) features, got \(input.columns)")
-    var output = Matrix(rows: input.rows, columns: outputCount)
+    // Every element is written by the bias broadcast, so the output starts uninitialised.
+    var output = Matrix(_uninitializedRows: input.rows, columns: outputCount)
     // Broadcast the bias, then accumulate X·Wᵀ on top of it (β = 1).
     let batch = input.rows
     output.storage.withUnsafeMutableBufferPointer { out in

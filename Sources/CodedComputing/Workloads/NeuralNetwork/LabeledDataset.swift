@@ -36,11 +36,9 @@ public struct LabeledDataset: Sendable, Equatable {
   public static func load(csv path: String) throws(NetworkError) -> LabeledDataset {
     let text: String
     do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
+      text = try CSVTable._readText(path)
     } catch {
-      throw .unreadableFile(
-        path: path,
-        reason: FileManager.default.fileExists(atPath: path) ? "not UTF-8 text" : "no such file")
+      throw .invalidData(error.description)
     }
     var lines = text.split(whereSeparator: \.isNewline)
     guard !lines.isEmpty else { throw .invalidData("\(path): empty file") }

@@ -16,6 +16,8 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
   case wrongInputDimension(expected: Int, actual: Int)
   /// A data set CSV that cannot be used.
   case invalidData(String)
+  /// Training stopped because a loss, gradient or weight stopped being finite.
+  case diverged(String)
 
   public var description: String {
     switch self {
@@ -28,6 +30,7 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     case .wrongInputDimension(let expected, let actual):
       return "the network takes inputs of \(expected) features, got \(actual)"
     case .invalidData(let message): return message
+    case .diverged(let message): return message
     }
   }
 }

@@ -82,7 +82,8 @@ extension SequentialNetwork {
   /// `options.batchSize` (the last one may be smaller). With a seeded generator and one BLAS thread
   /// the result is the same bit for bit on every run.
   /// - Returns: one ``EpochSummary`` per epoch.
-  /// - Throws: ``NetworkError/invalidData(_:)`` when the data's features or labels do not fit the network.
+  /// - Throws: ``NetworkError/invalidData(_:)`` when the data's features or labels do not fit the network;
+  ///   ``NetworkError/diverged(_:)`` when a loss, gradient or weight stops being finite.
   /// - Complexity: O(epochs · forward-and-backward cost of the data set).
   @discardableResult
   public mutating func train(
@@ -114,6 +115,10 @@ extension SequentialNetwork {
         let batch = data.features.selectingRows(rows)
         let labels = rows.map { data.labels[$0] }
         let (loss, gradient, _) = lossAndGradient(batch, labels: labels)
+        guard loss.isFinite, gradient.allSatisfy(\.isFinite) else {
+          throw .diverged(
+            "training diverged at epoch \(epoch), step \(step + 1): the loss or its gradient is not finite (learning rate \(options.learningRate); try a smaller --learning-rate)")
+        }
         lossSum += loss * Double(rows.count)
         step += 1
         switch options.optimizer {
@@ -130,6 +135,10 @@ extension SequentialNetwork {
             let vHat = secondMoment[i] / correction2
             parameters[i] -= options.learningRate * mHat / (vHat.squareRoot() + epsilon)
           }
+        }
+        guard parameters.allSatisfy(\.isFinite) else {
+          throw .diverged(
+            "training diverged at epoch \(epoch), step \(step): a weight overflowed (learning rate \(options.learningRate); try a smaller --learning-rate)")
         }
         setFlatParameters(parameters)
       }

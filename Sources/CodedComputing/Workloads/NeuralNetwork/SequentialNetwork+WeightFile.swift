@@ -99,11 +99,17 @@ extension SequentialNetwork {
 
   /// Writes the weight file atomically (temporary file in the same directory, then rename).
   /// - Throws: ``NetworkError/unreadableFile(path:reason:)`` when the file cannot be written.
+  /// Links are written through to their target and character devices streamed to
+  /// (``OutputFile``); a network with a non-finite weight is refused (it could not be read back).
   public func save(to path: String) throws(NetworkError) {
+    if let index = flatParameters.firstIndex(where: { !$0.isFinite }) {
+      throw .invalidData(
+        "cannot write '\(path)': parameter \(index) of the network is not finite")
+    }
     do {
-      try Data(weightFileText().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      try OutputFile.write(weightFileText(), to: path)
     } catch {
-      throw .unreadableFile(path: path, reason: "cannot write: \(error.localizedDescription)")
+      throw .invalidData(error.description)
     }
   }
 

@@ -70,7 +70,14 @@ public struct SequentialNetwork: Equatable, Sendable {
       throw .wrongInputDimension(expected: inputShape.count, actual: batch.columns)
     }
     var x = batch
-    for (index, layer) in layers.enumerated() { x = _forward(layer, x, shape: shapes[index]) }
+    for (index, layer) in layers.enumerated() {
+      // Activations run in place on the previous layer's output (no copy of the batch).
+      if case .activation(let activation) = layer, index > 0 {
+        activation._applyInPlace(&x)
+      } else {
+        x = _forward(layer, x, shape: shapes[index])
+      }
+    }
     return x
   }
 

@@ -1,0 +1,192 @@
+import CodedComputing
+import Foundation
+
+/// The state of one worker rank's loop (``MPIWorker``): its transport, its descriptor cache and a
+/// message that arrived while it was busy and still has to be handled.
+struct _WorkerLoop {
+  let rank: Int
+  let fault: MPIWorker.Fault?
+  let transport = _Transport()
+  /// Workloads (or why they could not be built) by descriptor hash.
+  var workloads: [Int64: Result<any Workload, _WorkerFailure>] = [:]
+  /// A master message received during a delay or a stream, handled next.
+  var held: _Message? = nil
+  var idle = _Backoff()
+
+  init(rank: Int, fault: MPIWorker.Fault?) {
+    self.rank = rank
+    self.fault = fault
+  }
+
+  mutating func run() {
+    let host = Array(MPIWorld.processorName.utf8)
+    transport.send(
+      _Message(kind: .hello, worker: Int64(rank - 1), a: Int64(getpid()), bytes: host), to: 0,
+      tag: _Message.toMasterTag)
+    while true {
+      transport.progress()
+      guard let message = held ?? nextMessage() else {
+        idle.pause()
+        continue
+      }
+      held = nil
+      idle.reset()
+      switch message.kind {
+      case .stop:
+        if message.a == 1 { MPIWorld._peersDied.set() }
+        transport.send(
+          _Message(kind: .bye, worker: Int64(rank - 1)), to: 0, tag: _Message.toMasterTag)
+        drainSends(for: .seconds(5))
+        return
+      case .task, .streamTask:
+        if fault == .dies { raise(SIGKILL) }
+        if message.kind == .task { compute(message) } else { stream(message) }
+      default:
+        continue  // an abandon of a round this worker has finished, or noise
+      }
+    }
+  }
+
+  /// The next message from the master, if one is waiting.
+  func nextMessage() -> _Message? {
+    while let (source, message) = transport.receive(tag: _Message.toWorkerTag) {
+      if source == 0, let message { return message }
+    }
+    return nil
+  }
+
+  /// Whether the master has ended `round` (an abandon of it, a stop, or a later task, which is
+  /// then held for the loop).
+  mutating func isInterrupted(round: Int64) -> Bool {
+    guard held == nil else { return true }
+    guard let message = nextMessage() else { return false }
+    if message.kind == .abandon, message.round == round { return true }
+    if message.kind == .abandon { return false }
+    held = message
+    return true
+  }
+
+  /// Acknowledges, rebuilds the workload, waits the delay (interruptibly), computes and replies.
+  mutating func compute(_ task: _Message) {
+    let worker = task.worker
+    guard let workload = start(task) else { return }
+    do {
+      let values = garbled(try workload.evaluate(task.values))
+      transport.send(
+        _Message(kind: .result, round: task.round, worker: worker, values: values), to: 0,
+        tag: _Message.toMasterTag)
+    } catch {
+      reply(.failure, task, bytes: Array(String(describing: error).utf8))
+    }
+  }
+
+  /// A streaming task: result k = f([worker, k]) of the producer's workload, until the workload
+  /// returns no values (exhausted), the limit, or the master ends the round. At most eight
+  /// results are in flight, so a fast worker cannot flood the master.
+  mutating func stream(_ task: _Message) {
+    guard let workload = start(task) else { return }
+    var index: Int64 = 0
+    while task.c == 0 || index < task.c {
+      while transport.pendingCount() >= 8 {
+        transport.progress()
+        if isInterrupted(round: task.round) { return }
+        idle.pause()
+      }
+      idle.reset()
+      if isInterrupted(round: task.round) { return }
+      var values: [Double]
+      do { values = try workload.evaluate([Double(task.worker), Double(index)]) } catch {
+        reply(.failure, task, bytes: Array(String(describing: error).utf8))
+        return
+      }
+      guard !values.isEmpty else { break }
+      values = garbled(values)
+      transport.send(
+        _Message(kind: .result, round: task.round, worker: task.worker, a: index, values: values),
+        to: 0, tag: _Message.toMasterTag)
+      transport.progress()
+      index += 1
+    }
+    reply(.exhausted, task)
+  }
+
+  /// The start of every task: acknowledge it, rebuild its workload (replying the failure when
+  /// that fails) and sleep its injected delay. Nil when there is nothing more to do.
+  mutating func start(_ task: _Message) -> (any Workload)? {
+    reply(.ack, task)
+    switch resolve(task) {
+    case .success(let workload):
+      return sleep(nanoseconds: task.a, round: task.round) ? workload : nil
+    case .failure(let failure):
+      reply(.failure, task, bytes: Array(failure.message.utf8))
+      return nil
+    }
+  }
+
+  /// An answer as this worker's injected fault makes it.
+  func garbled(_ values: [Double]) -> [Double] {
+    switch fault {
+    case .answersNonFinite: return values.map { _ in .nan }
+    case .answersWrongLength: return Array(values.dropLast())
+    case .dies, .answersLate, nil: return values
+    }
+  }
+
+  /// The task's workload: from the cache by hash, else built from the descriptor it carries.
+  mutating func resolve(_ task: _Message) -> Result<any Workload, _WorkerFailure> {
+    if let cached = workloads[task.b] { return cached }
+    guard !task.bytes.isEmpty else {
+      return .failure(
+        _WorkerFailure(message: "worker \(rank - 1) has no workload with hash \(task.b)"))
+    }
+    let built: Result<any Workload, _WorkerFailure>
+    do {
+      let descriptor = try WorkloadDescriptor(json: Data(task.bytes))
+      built = .success(try WorkloadRegistry.make(descriptor))
+    } catch {
+      built = .failure(
+        _WorkerFailure(
+          message: "worker \(rank - 1) (rank \(rank)) could not build the workload: \(error)"))
+    }
+    workloads[task.b] = built
+    return built
+  }
+
+  /// Sleeps `nanoseconds`, checking the master's messages every millisecond; false when the round
+  /// was ended meanwhile.
+  mutating func sleep(nanoseconds: Int64, round: Int64) -> Bool {
+    guard nanoseconds > 0 else { return true }
+    if fault == .answersLate {
+      Thread.sleep(forTimeInterval: Double(nanoseconds) * 1e-9)
+      return true
+    }
+    let until = ContinuousClock.now + .nanoseconds(nanoseconds)
+    while ContinuousClock.now < until {
+      if isInterrupted(round: round) { return false }
+      Thread.sleep(
+        forTimeInterval: min(0.001, max(0, ContinuousClock.now.duration(to: until).inSeconds)))
+    }
+    return !isInterrupted(round: round)
+  }
+
+  func reply(_ kind: _Message.Kind, _ task: _Message, bytes: [UInt8] = []) {
+    transport.send(
+      _Message(kind: kind, round: task.round, worker: task.worker, bytes: bytes), to: 0,
+      tag: _Message.toMasterTag)
+  }
+
+  /// Lets the pending sends complete (the master drains them during shutdown), for at most `limit`.
+  func drainSends(for limit: Duration) {
+    let until = ContinuousClock.now + limit
+    var backoff = _Backoff()
+    while transport.pendingCount() > 0, ContinuousClock.now < until {
+      transport.progress()
+      backoff.pause()
+    }
+  }
+}
+
+/// Why a worker could not compute (sent to the master as its failure message).
+struct _WorkerFailure: Error {
+  let message: String
+}
