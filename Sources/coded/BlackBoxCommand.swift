@@ -1,6 +1,5 @@
 import ArgumentParser
 import CodedComputing
-import Foundation
 
 /// `coded blackbox …`: coded finite-difference gradients, optimisation and adversarial examples.
 struct BlackBoxCommand: AsyncParsableCommand {
@@ -99,9 +98,3 @@ func parseBlackBoxLatency(_ text: String) throws -> LatencyModel {
   return law
 }
 
-/// A CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line break, as a latency
-/// law such as `pareto:1.0,1.5` does.
-func csvField(_ text: String) -> String {
-  guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
-  return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}

@@ -38,14 +38,17 @@ extension Matrix {
     var rcond = relativeCondition
     var rank: Int32 = 0
     var info: Int32 = 0
+    guard let dgelss = _BLASLibrary.shared.dgelss else {
+      throw .numericalFailure(routine: "dgelss", index: 0, reason: "the LAPACK in use has no dgelss_")
+    }
     var query = 0.0
     var lwork: Int32 = -1
-    dgelss_(
+    dgelss(
       &mm, &nn, &qq, &work, &lda, &rhs, &ldbb, &singular, &rcond, &rank, &query, &lwork, &info)
     try LAPACKError.check(info, routine: "dgelss", reason: "the SVD did not converge")
     lwork = Int32(Swift.max(1, Int(query)))
     var scratch = [Double](repeating: 0, count: Int(lwork))
-    dgelss_(
+    dgelss(
       &mm, &nn, &qq, &work, &lda, &rhs, &ldbb, &singular, &rcond, &rank, &scratch, &lwork, &info)
     try LAPACKError.check(info, routine: "dgelss", reason: "the SVD did not converge")
     var x = Matrix(rows: n, columns: q)
