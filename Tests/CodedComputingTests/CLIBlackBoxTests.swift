@@ -9,13 +9,9 @@ struct CLIBlackBoxTests {
   let cli = CLISplineTests()
   let errors = CLIRunTests()
 
+  /// The polar CLI tests' runner: status 0 expected, header and rows split on commas.
   func table(_ arguments: [String]) throws -> (header: [String], rows: [[String]]) {
-    let run = try cli.coded(arguments)
-    #expect(run.status == 0, "\(run.stderr)")
-    let lines = run.stdout.split(separator: "\n").map {
-      $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-    }
-    return (lines.first ?? [], Array(lines.dropFirst()))
+    try CLIPolarTests().table(arguments)
   }
 
   static let gradient = [
