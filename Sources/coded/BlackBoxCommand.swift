@@ -30,6 +30,9 @@ struct BlackBoxCommonOptions: ParsableArguments {
   @Option(name: .customLong("time-unit"), parsing: .unconditional, help: "Seconds per unit of a latency law.")
   var timeUnit: Double = 0.001
 
+  @Option(parsing: .unconditional, help: "Stop every round this many seconds after its start with whatever has arrived (least squares for blocks that cannot decode).")
+  var deadline: Double?
+
   @Option(parsing: .unconditional, help: "Seed of the random draws.")
   var seed: UInt64 = 0
 
@@ -46,6 +49,9 @@ struct BlackBoxCommonOptions: ParsableArguments {
     }
     guard step > 0 && step.isFinite else {
       throw CLIFailure("--step must be a finite number > 0, got \(step)")
+    }
+    if let deadline, !(deadline > 0 && deadline <= 3600) {
+      throw CLIFailure("--deadline must be in (0, 3600] seconds, got \(deadline)")
     }
     guard timeUnit >= 0 && timeUnit <= 1 else {
       throw CLIFailure("--time-unit must be in [0, 1] seconds, got \(timeUnit)")
@@ -77,7 +83,7 @@ struct BlackBoxCommonOptions: ParsableArguments {
   /// The straggler setting of a run with latencies from `law` (nil: none): uncoded and gaussian
   /// stop after all but S per block answered, the exact codes at their first decodable set.
   func setting(for estimator: CodedGradientEstimator, law: LatencyModel?) -> StragglerSetting {
-    var setting = StragglerSetting(latency: law, timeUnit: timeUnit)
+    var setting = StragglerSetting(latency: law, timeUnit: timeUnit, deadline: deadline)
     if law != nil && (estimator.code == .uncoded || estimator.code == .gaussian) {
       setting.quorum = Swift.max(1, estimator.queriedWorkerCount - stragglers * estimator.blockCount)
     }

@@ -130,6 +130,29 @@ struct BlackBoxGradientTests {
     }
   }
 
+  @Test("a deadline stops a Gaussian round with what arrived (the late half never waited for)")
+  func deadline() async throws {
+    let d = 20
+    let f = try TestFunction(name: "quadratic", dimension: d, seed: 5)
+    let x = [Double](repeating: 0.1, count: d)
+    // K = 20 > N = 10: never decodable; without a deadline the round would wait for all 10.
+    let estimator = try CodedGradientEstimator(
+      code: .gaussian, dimension: d, workers: 10, blockSize: d, step: 0.5, seed: 2)
+    let delays = (0..<10).map { $0 < 5 ? Duration.zero : .seconds(30) }
+    let clock = ContinuousClock()
+    let start = clock.now
+    let estimate = try await estimator.estimate(
+      f, at: x, pool: InProcessWorkerPool(), injectedDelays: delays, deadline: .milliseconds(200))
+    #expect(clock.now - start < .seconds(10))
+    #expect(estimate.answered == 5)
+    #expect(estimate.evaluations == 10)
+    #expect(!estimate.isDecoded)
+    // The estimate is the projection of ∇f on the span of the 5 directions: smaller, not larger.
+    let truth = f.gradient(at: x)
+    #expect(Self.norm(estimate.gradient) <= Self.norm(truth) * (1 + 1e-9))
+    #expect(Self.relativeError(estimate.gradient, truth) < 1)
+  }
+
   @Test("Matrix.leastSquares: the exact solution of a consistent tall system, the minimum-norm one of a wide system")
   func leastSquares() throws {
     let a = Matrix(rows: [[1, 2], [3, 4], [5, 7]])

@@ -99,6 +99,7 @@ struct CLIBlackBoxTests {
       (["--code", "mds", "--dim", "0"], "--dim"),
       (["--code", "mds", "--block-size", "20"], "cannot cover"),
       (["--code", "turbo"], "unknown --code"),
+      (["--code", "gaussian", "--deadline", "0"], "--deadline"),
       (["--code", "mds", "--function", "nope"], "unknown function"),
       (["--code", "mds", "--stragglers", "2"], "none takes no stragglers"),
       (["--code", "mds", "--stragglers", "1", "--straggler-model", "pareto:0,1"], "pareto"),

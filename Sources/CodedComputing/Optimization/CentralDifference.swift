@@ -39,6 +39,8 @@ public struct CentralDifference: Workload {
     guard direction.count == point.count else {
       throw WorkloadError.wrongInputDimension(expected: point.count, actual: direction.count)
     }
+    // The zero direction: the derivative is 0, no evaluation needed.
+    guard direction.contains(where: { $0 != 0 }) else { return [0] }
     var plus = point
     var minus = point
     for i in direction.indices where direction[i] != 0 {

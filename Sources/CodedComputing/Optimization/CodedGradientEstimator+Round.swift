@@ -18,18 +18,17 @@ public struct GradientEstimate: Sendable {
 
 extension CodedGradientEstimator {
   /// The stopping rule of a round over `present` workers (global ids, ascending): every block
-  /// decodes, or `quorum` answers arrived, or an answer arrives after `deadline`.
-  func _stoppingRule(
-    present: [Int], known: [Int], quorum: Int, deadline: ContinuousClock.Instant?
-  ) -> StoppingRule {
+  /// decodes, or `quorum` answers arrived, or the deadline sentinel (round row `sentinel`, if
+  /// any) arrived.
+  func _stoppingRule(present: [Int], known: [Int], quorum: Int, sentinel: Int?) -> StoppingRule {
     let total = workerCount
     let estimator = self
     return StoppingRule(
       description: "a set every \(code.rawValue) block can decode, or \(quorum) answers",
       minimumCount: 1
     ) { received, count in
-      if count >= quorum { return true }
-      if let deadline, ContinuousClock.now >= deadline { return true }
+      if let sentinel, received[sentinel] { return true }
+      if count - (sentinel.map { received[$0] ? 1 : 0 } ?? 0) >= quorum { return true }
       var full = [Bool](repeating: false, count: total)
       for w in known { full[w] = true }
       for (i, w) in present.enumerated() where received[i] { full[w] = true }
@@ -47,7 +46,7 @@ extension CodedGradientEstimator {
   ///   - absentWorkers: workers that never answer (simulated stragglers): they are not run.
   ///   - quorum: stop after this many answers even if the code cannot decode yet (default: every
   ///     present worker).
-  ///   - deadline: stop at the first answer after this time from the start, or nil.
+  ///   - deadline: stop this long after the start with whatever has arrived, or nil.
   ///   - requireDecoded: throw instead of falling back to least squares when a block cannot
   ///     decode.
   /// - Returns: the estimate and its cost.
@@ -74,7 +73,11 @@ extension CodedGradientEstimator {
     guard !present.isEmpty else { throw .tooFewAnswers("every worker is absent") }
     let needed = Swift.min(quorum ?? present.count, present.count)
     guard needed >= 1 else { throw .invalidParameter("the quorum must be at least 1, got \(needed)") }
-    var directions = Matrix(rows: present.count, columns: dimension)
+    // The deadline is one more task: a zero direction (answered without evaluating f) that starts
+    // `deadline` after the round; its arrival stops the round with whatever else has arrived. (A
+    // pool's own deadline would throw and lose the answers.)
+    let sentinel = deadline.map { _ in present.count }
+    var directions = Matrix(rows: present.count + (sentinel == nil ? 0 : 1), columns: dimension)
     for (i, w) in present.enumerated() {
       let (b, n) = position(ofWorker: w)
       for k in 0..<blockSize where b * blockSize + k < dimension {
@@ -83,11 +86,14 @@ extension CodedGradientEstimator {
     }
     let clock = ContinuousClock()
     let start = clock.now
-    let rule = _stoppingRule(
-      present: present, known: known, quorum: needed, deadline: deadline.map { start + $0 })
+    let rule = _stoppingRule(present: present, known: known, quorum: needed, sentinel: sentinel)
+    var delays = injectedDelays.map { delays in present.map { delays[$0] } }
+    if let deadline {
+      delays = (delays ?? Array(repeating: .zero, count: present.count)) + [Swift.max(deadline, .zero)]
+    }
     let round = Round(
       inputs: directions, workload: CentralDifference(function: function, point: x, step: step),
-      stoppingRule: rule, injectedDelays: injectedDelays.map { delays in present.map { delays[$0] } })
+      stoppingRule: rule, injectedDelays: delays)
     let outcome: PoolOutcome
     do {
       outcome = try await pool.run(round)
@@ -98,12 +104,15 @@ extension CodedGradientEstimator {
     let decodeStart = clock.now
     var values = [Double?](repeating: nil, count: workerCount)
     for w in known { values[w] = 0 }
-    for (row, i) in outcome.survivors.enumerated() { values[present[i]] = outcome.outputs[row, 0] }
+    for (row, i) in outcome.survivors.enumerated() where i < present.count {
+      values[present[i]] = outcome.outputs[row, 0]
+    }
     let (gradient, decoded) = try decode(values, requireDecoded: requireDecoded)
     let end = clock.now
-    let ran = outcome.durations.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+    let ran = outcome.durations.prefix(present.count).reduce(0) { $0 + ($1 == nil ? 0 : 1) }
     return GradientEstimate(
-      gradient: gradient, isDecoded: decoded, answered: outcome.survivors.count,
+      gradient: gradient, isDecoded: decoded,
+      answered: outcome.survivors.filter { $0 < present.count }.count,
       failed: outcome.failures.count, evaluations: 2 * ran, seconds: (end - start).inSeconds,
       decodeSeconds: (end - decodeStart).inSeconds)
   }

@@ -18,8 +18,7 @@
 /// One round (``estimate(_:at:pool:injectedDelays:absentWorkers:quorum:deadline:)``) sends the
 /// N·B directions to a pool; worker w's task is its direction, its workload
 /// ``CentralDifference`` evaluates f twice. The round stops at the first arrived set from which
-/// every block decodes, or once `quorum` answers arrived, or at the first arrival after the
-/// deadline.
+/// every block decodes, or once `quorum` answers arrived, or at the deadline.
 ///
 /// ```swift
 /// let estimator = try CodedGradientEstimator(code: .mds, dimension: 64, workers: 16, blockSize: 14,
