@@ -69,14 +69,17 @@ extension PolarCode {
     guard missing.isEmpty else { throw .undecodable(scheme: name, missing: missing) }
     let m = results.columns
     guard m > 0 else { return Matrix(rows: inputCount, columns: 0) }
-    var decoder = _SuccessiveCancellation(length: length, columns: m)
+    var decoder = _SuccessiveCancellation(
+      length: length, columns: m, buffer: _scratch.take(length * m))
     decoder.load(results, survivors: survivors, workers: workerCount)
-    var decoded = [Double](repeating: 0, count: inputCount * m)
+    var decoded = _scratch.take(inputCount * m)
     let estimates = decoded.withUnsafeMutableBufferPointer { out in
       guard let out = out.baseAddress else { return Matrix(rows: inputCount, columns: m) }
       decoder.decode(information: _informationPrefix, hadamard: kernel == .hadamard, into: out)
       return Matrix._gatheringRows(Array(0..<inputCount), of: out, columns: m)
     }
+    _scratch.give(decoder.values)
+    _scratch.give(decoded)
     try _checkDecoded(estimates, results: results, survivors: survivors)
     return estimates
   }

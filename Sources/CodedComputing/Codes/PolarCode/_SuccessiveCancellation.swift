@@ -25,7 +25,10 @@ struct _SuccessiveCancellation {
   var values: [Double]
   var flags: [Bool]
 
-  init(length: Int, columns: Int) {
+  /// - Parameter buffer: storage for the L × m values, reused (its contents do not matter: only
+  ///   arrived rows are read before being written, and ``load(_:survivors:workers:)`` zeroes the
+  ///   shortened rows).
+  init(length: Int, columns: Int, buffer: [Double]) {
     self.length = length
     self.columns = columns
     var offsets: [Int] = []
@@ -36,7 +39,8 @@ struct _SuccessiveCancellation {
       size /= 2
     }
     flagOffsets = offsets
-    values = [Double](repeating: 0, count: length * columns)
+    values =
+      buffer.count >= length * columns ? buffer : [Double](repeating: 0, count: length * columns)
     flags = [Bool](repeating: false, count: offset)
   }
 
@@ -49,6 +53,10 @@ struct _SuccessiveCancellation {
     }
     for n in survivors { flags[n] = true }
     for n in workers..<length { flags[n] = true }
+    values.withUnsafeMutableBufferPointer { v in
+      guard let base = v.baseAddress, workers < length else { return }
+      (base + workers * columns).update(repeating: 0, count: (length - workers) * columns)
+    }
   }
 
   /// Decodes the tree; data block k (the k-th information position) goes to row k of the
