@@ -126,7 +126,7 @@ def main():
                 record("coded", "fixed", n, columns, coded_compute,
                        "compute: smoother + fit + evaluate (library, data in memory)", lam)
                 record("coded", "fixed", n, columns, float(line[0]),
-                       "parse: spline-timing reading both CSVs (strtod)", lam)
+                       "parse: spline-timing reading both CSVs (CSVTable.read)", lam)
 
                 # coded CLI end to end.
                 def run_cli(extra):

@@ -110,8 +110,11 @@ struct SplineCommand: AsyncParsableCommand {
       out[p, 0] = z
       for c in 0..<fitted.columns { out[p, c + 1] = fitted[p, c] }
     }
-    FileHandle.standardOutput.write(
-      Data(CSVTable(header: table.header, values: out).formatted().utf8))
+    var bytes = CSVTable(header: table.header, values: out).formattedUTF8()
+    bytes.withUnsafeMutableBytes { raw in
+      FileHandle.standardOutput.write(
+        Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none))
+    }
   }
 
   /// Reads a CSV with a header and exactly one column.

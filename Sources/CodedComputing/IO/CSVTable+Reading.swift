@@ -14,52 +14,9 @@ extension CSVTable {
   /// passes ``maximumLineLength``.
   /// - Throws: ``CSVError``: missing file, a directory, a read error, not UTF-8, a too long line.
   static func _readText(_ path: String) throws(CSVError) -> String {
-    let name = _displayName(path)
-    let fd: Int32
-    if path == "-" {
-      fd = STDIN_FILENO
-    } else {
-      var info = stat()
-      guard stat(path, &info) == 0 else {
-        throw .cannotRead(file: name, reason: errno == ENOENT ? "no such file" : _errnoText(errno))
-      }
-      guard info.st_mode & S_IFMT != S_IFDIR else {
-        throw .cannotRead(file: name, reason: "is a directory")
-      }
-      fd = open(path, O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { throw .cannotRead(file: name, reason: _errnoText(errno)) }
-    }
-    defer { if fd != STDIN_FILENO { close(fd) } }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    var line = 1
-    var lineLength = 0
-    var previous: UInt8 = 0
-    while true {
-      let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw .cannotRead(file: name, reason: _errnoText(errno))
-      }
-      if count == 0 { break }
-      for k in 0..<count {
-        let byte = chunk[k]
-        defer { previous = byte }
-        if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-          // "\r\n" counts once: the "\n" after a "\r" only resets an already empty line.
-          if !(byte == UInt8(ascii: "\n") && previous == UInt8(ascii: "\r")) { line += 1 }
-          lineLength = 0
-        } else {
-          lineLength += 1
-          if lineLength > maximumLineLength {
-            throw .lineTooLong(file: name, line: line, limit: maximumLineLength)
-          }
-        }
-      }
-      bytes.append(contentsOf: chunk[0..<count])
-    }
+    let bytes = try _readBytes(path)
     guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw .cannotRead(file: name, reason: "not UTF-8 text")
+      throw .cannotRead(file: _displayName(path), reason: "not UTF-8 text")
     }
     return text
   }

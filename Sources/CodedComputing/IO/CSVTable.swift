@@ -46,6 +46,9 @@ public struct CSVTable: Sendable, Equatable {
     var text = text
     let result: Result<CSVTable, CSVError> = text.withUTF8 { bytes in
       do throws(CSVError) {
+        if let table = _parseFast(bytes, source: source, requireRows: requireRows) {
+          return .success(table)
+        }
         return .success(try _parseUTF8(bytes, source: source, requireRows: requireRows))
       } catch {
         return .failure(error)
@@ -160,23 +163,24 @@ public struct CSVTable: Sendable, Equatable {
   public static func read(contentsOf path: String, requireRows: Bool = true) throws(CSVError)
     -> CSVTable
   {
-    let text = try _readText(path)
-    return try parse(text, source: _displayName(path), requireRows: requireRows)
+    let bytes = try _readBytes(path)
+    let name = _displayName(path)
+    if let table = bytes.withUnsafeBufferPointer({
+      _parseFast($0, source: name, requireRows: requireRows)
+    }) {
+      return table
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw .cannotRead(file: name, reason: "not UTF-8 text")
+    }
+    return try parse(text, source: name, requireRows: requireRows)
   }
 
   /// The table as CSV text: the header line, then one line per row, each ending in "\n".
   /// Numbers are printed in Swift's shortest form that reads back to the same `Double`.
   /// - Complexity: O(rows × columns).
   public func formatted() -> String {
-    var text = header.joined(separator: ",") + "\n"
-    for r in 0..<values.rows {
-      for c in 0..<values.columns {
-        if c > 0 { text += "," }
-        text += _csvNumber(values[r, c])
-      }
-      text += "\n"
-    }
-    return text
+    String(decoding: formattedUTF8(), as: UTF8.self)
   }
 
   /// Writes ``formatted()`` to `path` as ``OutputFile`` does: regular files atomically

@@ -49,31 +49,7 @@ extension SequentialNetwork {
     precondition(labels.count == batch.rows, "one label per row")
     precondition(
       labels.allSatisfy { $0 >= 0 && $0 < outputCount }, "labels must be in 0..<\(outputCount)")
-    var inputs: [Matrix] = [batch]
-    for (index, layer) in layers.enumerated() {
-      inputs.append(_forward(layer, inputs[index], shape: shapes[index]))
-    }
-    let (loss, logitGradient) = _softmaxCrossEntropy(inputs[layers.count], labels: labels)
-    var upstream = logitGradient
-    var pieces: [[Double]] = []
-    for index in layers.indices.reversed() {
-      let x = inputs[index]
-      switch layers[index] {
-      case .dense(let d):
-        let g = d.backward(input: x, outputGradient: upstream)
-        pieces.append(g.weight._rowMajor + g.bias)
-        upstream = g.input
-      case .convolution(let c):
-        let g = c.backward(input: x, shape: shapes[index], outputGradient: upstream)
-        pieces.append(g.weight._rowMajor + g.bias)
-        upstream = g.input
-      case .pooling(let p):
-        upstream = p.backward(input: x, shape: shapes[index], outputGradient: upstream)
-      case .activation(let a):
-        upstream = a.backward(input: x, outputGradient: upstream)
-      }
-    }
-    return (loss, Array(pieces.reversed().joined()), upstream)
+    return backpropagate(batch) { _softmaxCrossEntropy($0, labels: labels) }
   }
 
   /// Fits the network to `data` by mini-batch gradient descent on the softmax cross-entropy.
@@ -99,8 +75,7 @@ extension SequentialNetwork {
         "label \(bad) is outside 0..<\(outputCount) for a network with \(outputCount) outputs")
     }
     var parameters = flatParameters
-    var firstMoment = [Double](repeating: 0, count: parameters.count)
-    var secondMoment = [Double](repeating: 0, count: parameters.count)
+    var adam = _AdamState(parameterCount: parameters.count)
     var step = 0
     var summaries: [EpochSummary] = []
     var order = Array(0..<data.count)
@@ -125,16 +100,7 @@ extension SequentialNetwork {
         case .sgd:
           for i in parameters.indices { parameters[i] -= options.learningRate * gradient[i] }
         case .adam:
-          let (beta1, beta2, epsilon) = (0.9, 0.999, 1e-8)
-          let correction1 = 1 - Foundation.pow(beta1, Double(step))
-          let correction2 = 1 - Foundation.pow(beta2, Double(step))
-          for i in parameters.indices {
-            firstMoment[i] = beta1 * firstMoment[i] + (1 - beta1) * gradient[i]
-            secondMoment[i] = beta2 * secondMoment[i] + (1 - beta2) * gradient[i] * gradient[i]
-            let mHat = firstMoment[i] / correction1
-            let vHat = secondMoment[i] / correction2
-            parameters[i] -= options.learningRate * mHat / (vHat.squareRoot() + epsilon)
-          }
+          adam.update(&parameters, gradient: gradient, learningRate: options.learningRate)
         }
         guard parameters.allSatisfy(\.isFinite) else {
           throw .diverged(

@@ -1,0 +1,262 @@
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The fast path of ``CSVTable/read(contentsOf:requireRows:)``: the file's bytes read in large
+/// chunks (the line-length limit checked per chunk, not per byte), then the data rows parsed in
+/// parallel chunks of whole lines with a correctly rounded float parser (``_DecimalNumber``).
+///
+/// The fast path accepts only what the general parser (``CSVTable/_parseUTF8(_:source:requireRows:)``)
+/// accepts and gives the same bits (each cell is `strtod`'s value: cells the fast parser does not
+/// handle go to `strtod` itself); at the first thing it does not expect — a blank or ragged line,
+/// a non-number, a non-finite value, a header it cannot read — it gives up and the general parser
+/// runs on the same bytes, so every error message, line and column is the general parser's.
+extension CSVTable {
+  /// The bytes of `path` (`-`: standard input), read with `read(2)` so that FIFOs and devices
+  /// work; stops with ``CSVError/lineTooLong(file:line:limit:)`` at the first chunk in which a
+  /// line passes ``maximumLineLength``.
+  /// - Throws: ``CSVError``: missing file, a directory, a read error, a too long line.
+  static func _readBytes(_ path: String) throws(CSVError) -> [UInt8] {
+    let name = _displayName(path)
+    let fd: Int32
+    var expected = 0
+    if path == "-" {
+      fd = STDIN_FILENO
+    } else {
+      var info = stat()
+      guard stat(path, &info) == 0 else {
+        throw .cannotRead(file: name, reason: errno == ENOENT ? "no such file" : _errnoText(errno))
+      }
+      guard info.st_mode & S_IFMT != S_IFDIR else {
+        throw .cannotRead(file: name, reason: "is a directory")
+      }
+      if info.st_mode & S_IFMT == S_IFREG { expected = Int(info.st_size) }
+      fd = open(path, O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else { throw .cannotRead(file: name, reason: _errnoText(errno)) }
+    }
+    defer { if fd != STDIN_FILENO { close(fd) } }
+    let limit = maximumLineLength
+    // A chunk no longer than the limit: a line that starts and ends inside one chunk is short.
+    let chunkSize = min(limit, 1 << 20)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(expected + 1)
+    var chunk = [UInt8](repeating: 0, count: chunkSize)
+    var lineLength = 0  // bytes of the current line before this chunk
+    while true {
+      let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw .cannotRead(file: name, reason: _errnoText(errno))
+      }
+      if count == 0 { break }
+      let (first, last) = chunk.withUnsafeBufferPointer { c -> (Int, Int) in
+        var first = 0
+        while first < count && c[first] != 10 && c[first] != 13 { first += 1 }
+        if first == count { return (count, -1) }
+        var last = count - 1
+        while c[last] != 10 && c[last] != 13 { last -= 1 }
+        return (first, last)
+      }
+      if lineLength + first > limit {
+        let line = bytes.withUnsafeBufferPointer { _lineNumber($0, upTo: $0.count) }
+        throw .lineTooLong(file: name, line: line, limit: limit)
+      }
+      lineLength = last < 0 ? lineLength + count : count - 1 - last
+      bytes.append(contentsOf: chunk[0..<count])
+    }
+    return bytes
+  }
+
+  /// The 1-based line of byte `index`: one more than the line ends before it ("\r\n" once).
+  static func _lineNumber(_ bytes: UnsafeBufferPointer<UInt8>, upTo index: Int) -> Int {
+    var line = 1
+    var previous: UInt8 = 0
+    for k in 0..<index {
+      let byte = bytes[k]
+      if byte == 10 && previous != 13 || byte == 13 { line += 1 }
+      previous = byte
+    }
+    return line
+  }
+
+  /// The table in `all`, or nil when the fast path meets anything it does not expect (the
+  /// caller then runs the general parser, which gives the same table or the precise error).
+  static func _parseFast(_ all: UnsafeBufferPointer<UInt8>, source: String, requireRows: Bool)
+    -> CSVTable?
+  {
+    guard let base = all.baseAddress, !all.isEmpty else { return nil }
+    let count = all.count
+    var headerEnd = 0
+    while headerEnd < count && all[headerEnd] != 10 && all[headerEnd] != 13 { headerEnd += 1 }
+    guard headerEnd < count else { return nil }
+    // The header (with any byte-order mark) through the general parser, as a table without rows.
+    let headerBytes = UnsafeBufferPointer(rebasing: all[0..<headerEnd])
+    guard String(validating: headerBytes, as: UTF8.self) != nil,
+      let head = try? _parseUTF8(headerBytes, source: source, requireRows: false)
+    else { return nil }
+    let columns = head.header.count
+    var dataStart = headerEnd + 1
+    if all[headerEnd] == 13 && dataStart < count && all[dataStart] == 10 { dataStart += 1 }
+    // Trailing blank lines (and the last line's trailing spaces) are not data.
+    var dataEnd = count
+    while dataEnd > dataStart {
+      let byte = all[dataEnd - 1]
+      guard byte == 10 || byte == 13 || byte == 32 || byte == 9 else { break }
+      dataEnd -= 1
+    }
+    guard dataEnd > dataStart else { return nil }
+
+    // Chunks of whole lines: each chunk but the last ends just after a "\n".
+    let size = dataEnd - dataStart
+    let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, size >> 18))
+    var bounds = [dataStart]
+    for k in 1..<parts {
+      var b = max(bounds[bounds.count - 1], dataStart + size * k / parts)
+      while b < dataEnd && all[b] != 10 { b += 1 }
+      bounds.append(min(b + 1, dataEnd))
+    }
+    bounds.append(dataEnd)
+    let edges = bounds
+
+    // Pass 1: lines per chunk.
+    var lineCounts = [Int](repeating: 0, count: parts)
+    let source0 = _SendablePointer(base)
+    lineCounts.withUnsafeMutableBufferPointer { counts in
+      let target = _SendablePointer(counts.baseAddress!)
+      _forEachPart(parts) { k in
+        target.pointer[k] = _countLines(source0.pointer, from: edges[k], to: edges[k + 1])
+      }
+    }
+    var starts = [0]
+    for k in 0..<parts { starts.append(starts[k] + lineCounts[k]) }
+    let offsets = starts
+    let rows = offsets[parts]
+
+    // Pass 2: parse each chunk's rows into column-major storage.
+    var ok = [Bool](repeating: false, count: parts)
+    let storage = [Double](unsafeUninitializedCapacity: rows * columns) { values, initialised in
+      let target = _SendablePointer(values.baseAddress!)
+      ok.withUnsafeMutableBufferPointer { flags in
+        let flag = _SendablePointer(flags.baseAddress!)
+        _forEachPart(parts) { k in
+          flag.pointer[k] = _parseRows(
+            source0.pointer, from: edges[k], to: edges[k + 1], firstRow: offsets[k],
+            rows: rows, columns: columns, into: target.pointer)
+        }
+      }
+      initialised = rows * columns
+    }
+    guard ok.allSatisfy({ $0 }) else { return nil }
+    return CSVTable(
+      header: head.header, values: Matrix(rows: rows, columns: columns, columnMajor: storage))
+  }
+}
+
+/// Runs `body(k)` for k in 0..<parts, on parallel threads when parts > 1.
+private func _forEachPart(_ parts: Int, _ body: @Sendable (Int) -> Void) {
+  if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+}
+
+/// The lines in [from, to): line ends ("\r\n" once), plus one when the range does not end in one.
+/// Without any "\r" in the range (the usual case) the "\n" are found with `memchr`.
+private func _countLines(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
+  guard to > from else { return 0 }
+  var lines = 0
+  let start = UnsafeRawPointer(base + from)
+  if memchr(start, 13, to - from) == nil {
+    var p = start
+    var remaining = to - from
+    while remaining > 0, let hit = memchr(p, 10, remaining) {
+      lines += 1
+      let next = UnsafeRawPointer(hit) + 1
+      remaining -= p.distance(to: next)
+      p = next
+    }
+  } else {
+    var previous: UInt8 = 0
+    var p = base + from
+    let end = base + to
+    while p < end {
+      let byte = p.pointee
+      lines &+= (byte == 10 && previous != 13) || byte == 13 ? 1 : 0
+      previous = byte
+      p += 1
+    }
+  }
+  let last = base[to - 1]
+  return lines + (last == 10 || last == 13 ? 0 : 1)
+}
+
+/// Parses the lines in [from, to) as rows firstRow, firstRow + 1, … of a rows × columns
+/// column-major table; false at anything the fast path does not accept.
+private func _parseRows(
+  _ base: UnsafePointer<UInt8>, from: Int, to: Int, firstRow: Int, rows: Int, columns: Int,
+  into storage: UnsafeMutablePointer<Double>
+) -> Bool {
+  var p = base + from
+  let end = base + to
+  var row = firstRow
+  @inline(__always) func skipBlanks() {
+    while p < end && (p.pointee == 32 || p.pointee == 9) { p += 1 }
+  }
+  while p < end {
+    guard row < rows else { return false }
+    for c in 0..<columns {
+      skipBlanks()
+      let value: Double
+      if let (v, length) = _DecimalNumber.parse(p, end) {
+        value = v
+        p += length
+      } else {
+        guard let v = _strtodCell(&p, end) else { return false }
+        value = v
+      }
+      skipBlanks()
+      if c + 1 < columns {
+        guard p < end && p.pointee == 44 else { return false }
+        p += 1
+      } else {
+        guard p == end || p.pointee == 10 || p.pointee == 13 else { return false }
+      }
+      storage[row + c * rows] = value
+    }
+    // One line end: "\n", "\r\n" or a lone "\r".
+    if p < end && p.pointee == 13 {
+      p += 1
+      if p < end && p.pointee == 10 { p += 1 }
+    } else if p < end && p.pointee == 10 {
+      p += 1
+    }
+    row += 1
+  }
+  return true
+}
+
+/// A cell the fast parser left alone, read as the general parser reads it (`strtod` on the
+/// trimmed cell, which must be consumed entirely; `Double(String)` beyond 127 bytes); nil when
+/// that is not a finite number. Moves `p` to the cell's end.
+private func _strtodCell(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Double? {
+  let start = p
+  var b = p
+  while b < end && b.pointee != 44 && b.pointee != 10 && b.pointee != 13 { b += 1 }
+  p = b
+  while b > start && ((b - 1).pointee == 32 || (b - 1).pointee == 9) { b -= 1 }
+  let length = start.distance(to: b)
+  guard length > 0 else { return nil }
+  var value = Double.nan
+  if length < 128 {
+    value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 128) { buffer -> Double in
+      for k in 0..<length { buffer[k] = CChar(bitPattern: start[k]) }
+      buffer[length] = 0
+      var stop: UnsafeMutablePointer<CChar>? = nil
+      let v = strtod(buffer.baseAddress!, &stop)
+      return stop == buffer.baseAddress! + length ? v : .nan
+    }
+  } else if let v = Double(String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)) {
+    value = v
+  }
+  return value.isFinite ? value : nil
+}
