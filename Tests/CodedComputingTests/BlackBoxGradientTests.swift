@@ -138,12 +138,13 @@ struct BlackBoxGradientTests {
     // K = 20 > N = 10: never decodable; without a deadline the round would wait for all 10.
     let estimator = try CodedGradientEstimator(
       code: .gaussian, dimension: d, workers: 10, blockSize: d, step: 0.5, seed: 2)
-    let delays = (0..<10).map { $0 < 5 ? Duration.zero : .seconds(30) }
+    let delays = (0..<10).map { $0 < 5 ? Duration.zero : .seconds(120) }
     let clock = ContinuousClock()
     let start = clock.now
     let estimate = try await estimator.estimate(
       f, at: x, pool: InProcessWorkerPool(), injectedDelays: delays, deadline: .milliseconds(200))
-    #expect(clock.now - start < .seconds(10))
+    // Far below the late workers' 120 s even when the full suite loads the two cores.
+    #expect(clock.now - start < .seconds(60))
     #expect(estimate.answered == 5)
     #expect(estimate.evaluations == 10)
     #expect(!estimate.isDecoded)
