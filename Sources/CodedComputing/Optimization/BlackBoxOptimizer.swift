@@ -1,5 +1,3 @@
-import Foundation
-
 /// A first-order update rule fed with estimated gradients: plain gradient descent or Adam
 /// (Kingma & Ba 2015; β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸).
 ///
@@ -17,9 +15,8 @@ public struct BlackBoxOptimizer: Sendable {
   public let learningRate: Double
   /// Optional box the iterate is projected onto after every step (e.g. pixels in [0, 1]).
   public let bounds: ClosedRange<Double>?
-  var _firstMoment: [Double] = []
-  var _secondMoment: [Double] = []
-  var _steps = 0
+  /// Adam's moments (the same arithmetic as network training), made on the first step.
+  var _adam: _AdamState?
 
   public init(method: Method, learningRate: Double, bounds: ClosedRange<Double>? = nil) {
     self.method = method
@@ -35,21 +32,8 @@ public struct BlackBoxOptimizer: Sendable {
     case .gradientDescent:
       for i in x.indices { x[i] -= learningRate * g[i] }
     case .adam:
-      if _firstMoment.count != x.count {
-        _firstMoment = Array(repeating: 0, count: x.count)
-        _secondMoment = Array(repeating: 0, count: x.count)
-      }
-      _steps += 1
-      let (beta1, beta2, epsilon) = (0.9, 0.999, 1e-8)
-      let correction1 = 1 - Foundation.pow(beta1, Double(_steps))
-      let correction2 = 1 - Foundation.pow(beta2, Double(_steps))
-      for i in x.indices {
-        _firstMoment[i] = beta1 * _firstMoment[i] + (1 - beta1) * g[i]
-        _secondMoment[i] = beta2 * _secondMoment[i] + (1 - beta2) * g[i] * g[i]
-        let mHat = _firstMoment[i] / correction1
-        let vHat = _secondMoment[i] / correction2
-        x[i] -= learningRate * mHat / (vHat.squareRoot() + epsilon)
-      }
+      if _adam?.firstMoment.count != x.count { _adam = _AdamState(parameterCount: x.count) }
+      _adam?.update(&x, gradient: g, learningRate: learningRate)
     }
     if let bounds {
       for i in x.indices { x[i] = Swift.min(Swift.max(x[i], bounds.lowerBound), bounds.upperBound) }
