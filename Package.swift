@@ -65,6 +65,7 @@ let package = Package(
 // Benchmarks live in their own tree (Benchmarks/<Suite>/<Suite>.swift); `swift package benchmark` runs them.
 for suite in [
   "SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks", "PolarBenchmarks", "LTBenchmarks",
+  "BlackBoxBenchmarks",
 ] {
   package.targets.append(
     .executableTarget(
