@@ -12,6 +12,8 @@ struct BlackBoxCommand: AsyncParsableCommand {
 
 /// The options every `coded blackbox` subcommand shares.
 struct BlackBoxCommonOptions: ParsableArguments {
+  @OptionGroup var format: FormatOptions
+
   @Option(parsing: .unconditional, help: "Workers N per block of coordinates.")
   var workers: Int
 
@@ -92,8 +94,7 @@ struct BlackBoxCommonOptions: ParsableArguments {
 
   /// Prints the CSV lines or writes them to --output.
   func emit(_ lines: [String]) throws {
-    let text = lines.joined(separator: "\n") + "\n"
-    if let output { try writeAtomically(text, to: output) } else { print(text, terminator: "") }
+    try emitRows(lines, output: output, format: format.resolved)
   }
 }
 

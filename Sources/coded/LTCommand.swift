@@ -13,6 +13,8 @@ struct LTCommand: AsyncParsableCommand {
 
 /// Options every `coded lt` subcommand shares.
 struct LTCommonOptions: ParsableArguments {
+  @OptionGroup var format: FormatOptions
+
   @Option(name: .customLong("c"), parsing: .unconditional, help: "Robust Soliton c (> 0).")
   var c: Double = 0.03
 
@@ -59,8 +61,7 @@ struct LTCommonOptions: ParsableArguments {
 
   /// Prints `lines` (header first) on stdout, or writes them atomically to --output.
   func emit(_ lines: [String]) throws {
-    let text = lines.joined(separator: "\n") + "\n"
-    if let output { try writeAtomically(text, to: output) } else { print(text, terminator: "") }
+    try emitRows(lines, output: output, format: format.resolved)
   }
 
   /// The generator of trial t.
