@@ -65,7 +65,10 @@ let package = Package(
 )
 
 // Benchmarks live in their own tree (Benchmarks/<Suite>/<Suite>.swift); `swift package benchmark` runs them.
-for suite in ["SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks", "PolarBenchmarks"] {
+for suite in [
+  "SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks", "PolarBenchmarks", "LTBenchmarks",
+  "BlackBoxBenchmarks",
+] {
   package.targets.append(
     .executableTarget(
       name: suite,

@@ -9,6 +9,6 @@ struct Coded: AsyncParsableCommand {
     subcommands: [
       SplineCommand.self, RunCommand.self, SweepCommand.self, TimingCommand.self, TrainCommand.self,
       InferCommand.self, ForwardSpeedCommand.self, SchemesCommand.self, BLASCommand.self,
-      ParityCommand.self, PolarCommand.self,
+      ParityCommand.self, PolarCommand.self, LTCommand.self, BlackBoxCommand.self,
     ])
 }

@@ -79,3 +79,60 @@ func readable(_ cell: String) -> String {
   }
   return String(format: "%.2e", value)
 }
+
+/// Splits one CSV line into fields (quoted fields may hold commas and doubled quotes).
+func csvFields(_ line: String) -> [String] {
+  var fields: [String] = []
+  var field = ""
+  var quoted = false
+  var iterator = Array(line).makeIterator()
+  while let c = iterator.next() {
+    if quoted {
+      if c == "\"" {
+        if let next = iterator.next() {
+          if next == "\"" {
+            field.append("\"")
+          } else {
+            quoted = false
+            if next == "," {
+              fields.append(field)
+              field = ""
+            } else {
+              field.append(next)
+            }
+          }
+        } else {
+          quoted = false
+        }
+      } else {
+        field.append(c)
+      }
+    } else if c == "\"" {
+      quoted = true
+    } else if c == "," {
+      fields.append(field)
+      field = ""
+    } else {
+      field.append(c)
+    }
+  }
+  fields.append(field)
+  return fields
+}
+
+/// Writes CSV `lines` (header first) atomically to `output`, or prints them on stdout in the
+/// resolved `--format`: CSV, or every column aligned with numbers to 3 significant digits.
+func emitRows(_ lines: [String], output: String?, format: OutputFormat, keyColumns: [String]? = nil)
+  throws
+{
+  let text = lines.joined(separator: "\n") + "\n"
+  if let output {
+    try writeAtomically(text, to: output)
+  } else if format == .table, let header = lines.first {
+    var table = ResultTable(header: csvFields(header), keyColumns: keyColumns)
+    table.rows = lines.dropFirst().map(csvFields)
+    print(table.table, terminator: "")
+  } else {
+    print(text, terminator: "")
+  }
+}

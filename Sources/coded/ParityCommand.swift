@@ -259,6 +259,7 @@ struct ParityEvaluateCommand: AsyncParsableCommand {
   @Option(help: "Directory with train.csv and test.csv (default: the base model's metadata).")
   var data: String?
   @Option(help: "Write the CSV here (atomically) instead of stdout.") var output: String?
+  @OptionGroup var format: FormatOptions
 
   func run() async throws { try await reportingErrors { try _run() } }
 
@@ -305,8 +306,7 @@ struct ParityEvaluateCommand: AsyncParsableCommand {
         "\(r.scheme),\(r.queryCount),\(r.workerCount),\(csvNumber(r.baseAccuracy)),\(csvNumber(r.degradedAccuracy)),\(csvNumber(r.rmse)),\(csvNumber(r.secondsPerQuery))"
       )
     }
-    let text = lines.joined(separator: "\n") + "\n"
-    if let output { try writeAtomically(text, to: output) } else { print(text, terminator: "") }
+    try emitRows(lines, output: output, format: format.resolved)
   }
 }
 

@@ -17,6 +17,8 @@ struct PolarCommand: AsyncParsableCommand {
 
 /// The options every `coded polar` subcommand shares.
 struct PolarCommonOptions: ParsableArguments {
+  @OptionGroup var format: FormatOptions
+
   @Option(help: "Number of workers N (a non-power of two is shortened; see Guides/PolarCodes.md).")
   var workers: Int
 
@@ -36,8 +38,7 @@ struct PolarCommonOptions: ParsableArguments {
 
   /// Prints the CSV lines or writes them to --output.
   func emit(_ lines: [String]) throws {
-    let text = lines.joined(separator: "\n") + "\n"
-    if let output { try writeAtomically(text, to: output) } else { print(text, terminator: "") }
+    try emitRows(lines, output: output, format: format.resolved)
   }
 }
 

@@ -221,4 +221,22 @@ struct CLIRunTests {
     #expect(cells[8] == String(format: mse >= 1e-3 ? "%.3g" : "%.2e", mse))
     #expect(rows[0].count == rows[1].count)
   }
+
+  @Test("--format table on the families' commands: the same rows as the CSV, aligned")
+  func familyTables() throws {
+    let arguments = ["polar", "construct", "--workers", "8", "--data-blocks", "4", "--construction", "bec:0.5"]
+    let csv = try cli.coded(arguments + ["--format", "csv"])
+    let table = try cli.coded(arguments + ["--format", "table"])
+    #expect(csv.status == 0 && table.status == 0, "\(csv.stderr)\(table.stderr)")
+    let csvRows = csv.stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+    let tableRows = table.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    #expect(tableRows.count == csvRows.count && csvRows.count == 9)
+    #expect(tableRows[0] == ["index", "score", "information"])
+    for (t, c) in zip(tableRows.dropFirst(), csvRows.dropFirst()) {
+      // Same index and information; the score rounded to 3 significant digits.
+      #expect(t[0] == c[0] && t[2] == c[2])
+      let value = try #require(Double(c[1]))
+      #expect(abs((Double(t[1]) ?? .nan) - value) <= 0.005 * max(abs(value), 1e-300))
+    }
+  }
 }

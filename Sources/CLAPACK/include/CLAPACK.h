@@ -22,6 +22,11 @@ typedef void (*cc_dpbtrf_fn)(const char *uplo, const int *n, const int *kd, doub
 typedef void (*cc_dpbtrs_fn)(const char *uplo, const int *n, const int *kd, const int *nrhs,
                              const double *ab, const int *ldab, double *b, const int *ldb,
                              int *info, size_t uplo_length);
+// Minimum-norm least squares through the SVD (optional: resolved when the LAPACK has it).
+typedef void (*cc_dgelss_fn)(const int *m, const int *n, const int *nrhs, double *a,
+                             const int *lda, double *b, const int *ldb, double *s,
+                             const double *rcond, int *rank, double *work, const int *lwork,
+                             int *info);
 
 // Library introspection (OpenBLAS: openblas_get_corename, openblas_get_config,
 // openblas_get_num_threads, openblas_set_num_threads, gotoblas_dynamic_init/quit).

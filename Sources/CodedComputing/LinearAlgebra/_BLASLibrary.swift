@@ -42,6 +42,8 @@ final class _BLASLibrary: @unchecked Sendable {
   let dgesv: cc_dgesv_fn
   let dpbtrf: cc_dpbtrf_fn
   let dpbtrs: cc_dpbtrs_fn
+  /// `dgelss_` (minimum-norm least squares), when the LAPACK has it.
+  let dgelss: cc_dgelss_fn?
   private let openblasSetThreads: cc_set_int_fn?
   private let openblasGetThreads: cc_int_fn?
   private let blisSetThreads: cc_set_long_fn?
@@ -126,6 +128,7 @@ final class _BLASLibrary: @unchecked Sendable {
         """)
     }
     (dgemm, dgesv, dpbtrf, dpbtrs) = chosen.routines
+    dgelss = symbol(chosen.lapack, "dgelss_", as: cc_dgelss_fn.self)
     openblasSetThreads = symbol(chosen.blas, "openblas_set_num_threads", as: cc_set_int_fn.self)
     openblasGetThreads = symbol(chosen.blas, "openblas_get_num_threads", as: cc_int_fn.self)
     blisSetThreads = symbol(chosen.blas, "bli_thread_set_num_threads", as: cc_set_long_fn.self)
