@@ -3,7 +3,7 @@
 
     python3 scripts/lt_reference.py soliton M [C DELTA]   # prints S, R, beta and mu(1..min(M, 12)), mu(R)
 
-The Robust Soliton follows Luby 2002 as written in DESIGN.md: S = c ln(m/delta) sqrt(m),
+The Robust Soliton follows Luby 2002 as written in Guides/LTCodes.md: S = c ln(m/delta) sqrt(m),
 R = round(m/S), rho(1) = 1/m, rho(d) = 1/(d(d-1)), tau(d) = 1/(dR) for d < R,
 tau(R) = ln(S/delta)/R, mu = (rho + tau)/sum.  Values recorded in
 Tests/CodedComputingTests/RobustSolitonTests.swift come from this script.

@@ -5,7 +5,7 @@ import Testing
 @Suite("RobustSoliton")
 struct RobustSolitonTests {
   /// Recorded with `python3 scripts/lt_reference.py soliton M [C DELTA]` (NumPy, the formula of
-  /// DESIGN.md written independently): (m, c, δ, S, R, β, mean degree, μ(1), μ(2), μ(3), μ(10), μ(R)).
+  /// Guides/LTCodes.md written independently): (m, c, δ, S, R, β, mean degree, μ(1), μ(2), μ(3), μ(10), μ(R)).
   struct Reference: Sendable {
     let m: Int, c: Double, delta: Double, s: Double, r: Int, beta: Double, mean: Double
     let mu1: Double, mu2: Double, mu3: Double, mu10: Double, muR: Double?

@@ -1,4 +1,4 @@
-"""lt_reference.py: the Robust Soliton of DESIGN.md against values worked out by hand."""
+"""lt_reference.py: the Robust Soliton of Guides/LTCodes.md against values worked out by hand."""
 import math
 
 import numpy as np

@@ -9,8 +9,8 @@ import Foundation
 ///     τ(R) = ln(S/δ)/R
 ///     μ(d) = (ρ(d) + τ(d)) / Σ_d (ρ(d) + τ(d))
 ///
-/// exactly as written in DESIGN.md and in Mallick, Smith & Joshi (SIGMETRICS 2020; ISTC 2021),
-/// whose experiments use c = 0.03, δ = 0.5 (the defaults). Two corner cases of small m are
+/// exactly as written in Guides/LTCodes.md and in Mallick, Smith & Joshi (SIGMETRICS 2020;
+/// ISTC 2021), whose experiments use c = 0.03, δ = 0.5 (the defaults). Two corner cases of small m are
 /// resolved as follows (neither arises for the papers' m = 500 or 1 000, where R = 108 and 139):
 /// when R > m the spike lies outside 1…m and is dropped (τ(d) = 1/(dR) for every d ≤ m); when
 /// S ≤ δ the spike weight ln(S/δ)/R would be ≤ 0 and is taken as 0.
