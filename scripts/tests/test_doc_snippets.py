@@ -71,6 +71,18 @@ OVERRIDES = {
     "SplineSmoother+GCV.swift": {"y": "let y = (0..<10).map { Double($0 * $0) }  // one column"},
     "BandCholesky.swift": {"a": "let a = SymmetricBandMatrix(order: 5, bandwidth: 2)"},
     "ParityModelCode+DegradedMode.swift": {"f": "let f = Matrix(rows: 4, columns: 3)  // F(X)"},
+    "LTCodes.md": {"f": "let f: (Int) -> Double = { Double($0) }  // fⱼ"},
+    "Optimization/": {
+        "x": "var x = [Double](repeating: 0.1, count: 64)  // the point",
+        "f": "let f = try TestFunction(name: \"quadratic\", dimension: 64, seed: 1)",
+        "direction": "let direction = [Double](repeating: 0, count: 64)",
+        "network": "let network = try SequentialNetwork.make(.mlp, inputShape: FeatureShape(flat: 64), "
+                   "classes: 10, activation: .tanh, seed: 0)",
+        "image": "let image = [Double](repeating: 0.5, count: 64)",
+        "estimate": "let estimate = (gradient: [Double](repeating: 0, count: 64), isDecoded: true)",
+        "estimator": "let estimator = try CodedGradientEstimator(code: .mds, dimension: 64, "
+                     "workers: 16, blockSize: 14, step: 1e-4)",
+    },
 }
 
 DOCUMENTS = (["README.md"] + sorted(glob.glob(os.path.join(ROOT, "Guides", "*.md")))
@@ -131,7 +143,7 @@ def render(document, index, code):
     used = _identifiers(body)
     declarations = dict(PLACEHOLDERS)
     for suffix, names in OVERRIDES.items():
-        if document.endswith(suffix):
+        if suffix in document:
             declarations.update(names)
     placeholders = [decl for name, decl in declarations.items() if name in used]
     name = re.sub(r"\W", "_", f"{document}_{index}")
