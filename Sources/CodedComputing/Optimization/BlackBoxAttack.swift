@@ -55,6 +55,7 @@ public struct AttackParameters: Sendable {
 ///   - parameters: budget, learning rate, c, κ, range.
 ///   - setting: the stragglers of every round.
 ///   - pool: the workers.
+///   - generator: the straggler draws of every round.
 /// - Returns: the result (success, distance, queries, time).
 /// - Throws: ``GradientEstimationError`` from a round; what the model throws on the master's
 ///   check.

@@ -67,6 +67,7 @@ public struct OptimizationStep: Sendable, Equatable {
 ///   - iterations: ≥ 1.
 ///   - setting: latencies and absent workers, drawn afresh each round from `generator`.
 ///   - pool: the workers.
+///   - generator: the straggler draws of every round.
 /// - Returns: one ``OptimizationStep`` per iteration.
 /// - Throws: ``GradientEstimationError`` from a round; ``WorkloadError`` if f cannot be scored.
 /// - Complexity: per iteration one round (≤ 2·N·B evaluations of f) and one evaluation of f.

@@ -15,8 +15,9 @@
 /// K answers, an uncoded worker lost), the block is estimated by minimum-norm least squares on
 /// what arrived, g_b ≈ G_T⁺·y_T: coordinates no answer touched come back as zero.
 ///
-/// One round (``estimate(_:at:pool:injectedDelays:absentWorkers:quorum:deadline:)``) sends the
-/// N·B directions to a pool; worker w's task is its direction, its workload
+/// One round
+/// (``estimate(_:at:pool:injectedDelays:absentWorkers:quorum:deadline:requireDecoded:)``)
+/// sends the N·B directions to a pool; worker w's task is its direction, its workload
 /// ``CentralDifference`` evaluates f twice. The round stops at the first arrived set from which
 /// every block decodes, or once `quorum` answers arrived, or at the deadline.
 ///

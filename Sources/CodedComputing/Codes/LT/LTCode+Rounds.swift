@@ -149,7 +149,8 @@ struct _LTMasterState: Sendable {
 ///   - workers: W.
 ///   - mode: LT decoding mode (sum: stop when Σ is in the span).
 ///   - redundancy: α for fixed-rate LT.
-///   - c, delta: Robust Soliton parameters.
+///   - c: the Robust Soliton's c.
+///   - delta: the Robust Soliton's δ.
 ///   - seed: the symbols' seed.
 ///   - maximumResults: the most results any worker may produce (bounds a rateless stream).
 ///   - injectedDelays: W start-up delays, or nil.
