@@ -3,7 +3,7 @@ import Foundation
 /// Rebuilds workloads from their ``WorkloadDescriptor``s: the table that lets a worker process
 /// run whatever the master names.
 ///
-/// `builtin` and `model` are registered from the start; a coding family whose workers compute
+/// `builtin`, `model` and `lt-symbols` (``LTSumProducer``) are registered from the start; a coding family whose workers compute
 /// something else (a parity model, a sum of functions) registers its kind once at start-up, in
 /// every process, before the first round.
 ///
@@ -33,6 +33,11 @@ public enum WorkloadRegistry {
           "model file '\(descriptor.name)' has weights \(network.parameterChecksum) here, but the master's copy has \(expected)")
       }
       return network
+    },
+    // LT sum producers (issues 15 and 17): known in every process, so that MPI worker ranks can
+    // stream LT symbols without registering anything themselves.
+    LTSumProducer.descriptorKind: { descriptor in
+      try LTSumProducer(descriptor: descriptor).streamWorkload
     },
   ])
 
