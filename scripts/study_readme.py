@@ -7,6 +7,9 @@ Byzantine best-λ table, the speed table, the caveats and the seed-0 command of 
 
 from __future__ import annotations
 
+import os
+import shlex
+
 from study_engines import COLUMNS, Runner
 
 OTHER_RESULTS = [
@@ -25,7 +28,7 @@ def readme(out_dir: str, grid_name: str, runner: Runner, files: dict[str, int], 
            speed: list[dict], argv: list[str], seconds: float, extras: dict | None = None) -> str:
     extras = extras or {}
     lines = ["# notebooks-data — MSE-decay study", "",
-             f"Made by `python3 scripts/decay_study.py {' '.join(argv)}` ({grid_name} grid, "
+             f"Made by `python3 scripts/decay_study.py {shlex.join(argv)}` ({grid_name} grid, "
              f"{seconds:.0f} s wall clock; seeds 0..{max(1, _seeds(slope_rows)) - 1}). Every CSV row names the "
              "engine that produced it: `swift` = `coded sweep`, `reference` = scripts/reference_coded.py "
              "(NumPy/SciPy). Inputs: K = 10 uniform on [−1, 1] from the seed; Chebyshev layout (α 1st kind, "
@@ -50,7 +53,7 @@ def readme(out_dir: str, grid_name: str, runner: Runner, files: dict[str, int], 
     if speed:
         lines += ["| [study-speed.csv](study-speed.csv) | wall-clock of the same sweep: coded sweep vs reference_coded.py | "
                   f"{len(speed)} |"]
-    lines += [""] + OTHER_RESULTS
+    lines += [""] + (existing_other_results(out_dir) or OTHER_RESULTS)
     lines += ["", "## Measured exponents vs the papers' claims", "",
               "Claims are upper-bound rates (worst case over a function class); a steeper measured decay is "
               "consistent with a bound, a shallower one is not. `log_power` a means the slope of "
@@ -116,10 +119,29 @@ def readme(out_dir: str, grid_name: str, runner: Runner, files: dict[str, int], 
         lines.append(f"### {name}")
         lines.append("")
         lines.append("```")
-        lines += sorted(set(cmds))[:40]
+        lines += sorted(set(cmds))
         lines.append("```")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def existing_other_results(out_dir: str) -> list[str]:
+    """The "Other results in this folder" section of the README already in `out_dir`, verbatim (the
+    rows other scripts added), or [] when there is none."""
+    path = os.path.join(out_dir, "README.md")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    try:
+        start = lines.index(OTHER_RESULTS[0])
+    except ValueError:
+        return []
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    section = lines[start:end]
+    while section and section[-1] == "":
+        section.pop()
+    return section
 
 
 def _seeds(rows: list[dict]) -> int:
