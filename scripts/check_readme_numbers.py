@@ -12,8 +12,9 @@ exits 1 with a diff when the README differs (CI runs it through scripts/tests); 
 rewrites the blocks in place. A block named in the README but unknown here is an error, and so is
 a generator whose source rows are missing, so neither a stale number nor a stale marker passes.
 
-What is covered: the tables between markers. Numbers in running prose are not (they are few and
-each names its CSV; see the closing note of issue 18).
+What is covered: the tables between markers — the main job, the decay slopes, the LT latency
+table, the parity-model table and the polar job-time table. Numbers in running prose, the speed
+tables (machine- and load-dependent), the coded-inference and black-box tables are not yet.
 """
 import argparse
 import csv
@@ -23,6 +24,7 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "notebooks-data")
 BLOCK = re.compile(r"(<!-- numbers: ([a-z0-9-]+) -->\n)(.*?)(<!-- /numbers -->)", re.S)
@@ -113,7 +115,65 @@ def decay_slopes():
     return "\n".join(lines) + "\n"
 
 
-GENERATORS = {"main-job": main_job, "decay-slopes": decay_slopes}
+def parity_models():
+    """The parity-model table, from notebooks-data/parity-models.csv through the same function
+    that writes notebooks-data/parity-models-table.md (scripts/plot_parity.py)."""
+    import plot_parity  # noqa: PLC0415 (matplotlib is only needed when this block is present)
+
+    rows_ = rows("parity-models.csv")
+    if not rows_:
+        raise SystemExit("parity-models: notebooks-data/parity-models.csv has no rows")
+    return plot_parity.table(rows_)
+
+
+def lt_latency():
+    """The LT latency table, from notebooks-data/lt-latency.csv (sum recovery, both laws); the
+    rateless row in bold."""
+    labels = [("one", "one worker"), ("uncoded", "uncoded"), ("replication:2", "replication:2"),
+              ("replication:4", "replication:4"), ("lt1", "LT-1, 2 symbols/worker"),
+              ("ltr:2", "LT-2, 1 symbol/worker"), ("rateless", "rateless LT")]
+    found = {(r["law_name"], r["strategy"]): r for r in rows("lt-latency.csv") if r["mode"] == "sum"}
+
+    def number(value):
+        v = float(value)
+        return f"{v:.0f}" if v >= 1000 else f"{v:.1f}" if v >= 100 else f"{v:.2f}"
+
+    lines = ["| strategy | Exp(mean 5): mean | median | p90 | p99 | Pareto(1, 1): mean | median | p90 | p99 |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for strategy, label in labels:
+        cells = []
+        for law in ("exp5", "pareto11"):
+            r = found.get((law, strategy))
+            if r is None:
+                raise SystemExit(f"lt-latency: no sum-mode row for {law} {strategy}")
+            for column in ("mean", "median", "p90", "p99"):
+                text = number(r[column])
+                cells.append(f"**{text}**" if strategy == "rateless" else text)
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def polar_job_time():
+    """The polar job-time table (mean / p99, 3 significant digits), from
+    notebooks-data/polar-job-time.csv."""
+    found = {(r["latency"], r["scheme"]): r for r in rows("polar-job-time.csv")}
+
+    def cell(law, scheme):
+        r = found.get((law, scheme))
+        if r is None:
+            raise SystemExit(f"polar-job-time: no row for {law} {scheme}")
+        return f"{float(r['mean_job_time']):#.3g} / {float(r['p99_job_time']):#.3g}"
+
+    lines = ["| law | polar job time mean / p99 | MDS | uncoded (512 workers) | replication ×2 |",
+             "|---|---|---|---|---|"]
+    for law in ("exponential:1", "pareto:1,2.5"):
+        lines.append(f"| {law} | " + " | ".join(
+            cell(law, s) for s in ("polar", "mds", "uncoded", "replication")) + " |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS = {"polar-job-time": polar_job_time, "main-job": main_job, "decay-slopes": decay_slopes, "parity-models": parity_models,
+              "lt-latency": lt_latency}
 
 
 def regenerate(text):
