@@ -29,10 +29,8 @@ public struct SequentialWorkerPool: WorkerPool {
       let start = clock.now
       do {
         let y = try round.workload(ofWorker: w).evaluate(round.inputs.row(w))
-        if y.count != m {
-          failures[w] = WorkloadError.wrongOutputDimension(expected: m, actual: y.count).description
-        } else if y.contains(where: { !$0.isFinite }) {
-          failures[w] = "worker \(w) returned a non-finite value"
+        if let message = _WorkerResult.checking(y, expected: m).failureMessage {
+          failures[w] = message
         } else {
           survivors.append(w)
           rows.append(y)
@@ -85,13 +83,8 @@ public struct SequentialWorkerPool: WorkerPool {
           continue
         }
         guard let values else { continue }
-        if let dimension, values.count != dimension {
-          failures[w] = WorkloadError.wrongOutputDimension(expected: dimension, actual: values.count)
-            .description
-          continue
-        }
-        if values.contains(where: { !$0.isFinite }) {
-          failures[w] = "worker \(w) produced a non-finite value"
+        if let message = _WorkerResult.checking(values, expected: dimension).failureMessage {
+          failures[w] = message
           continue
         }
         dimension = values.count

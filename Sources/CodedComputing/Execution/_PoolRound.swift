@@ -104,23 +104,13 @@ final class _PoolRound: Sendable {
     guard !isFrozen else { return }
     let result: _WorkerResult
     do {
-      result = _check(try workload.evaluate(inputs.row(n)))
+      result = .checking(try workload.evaluate(inputs.row(n)), expected: outputDimension)
     } catch {
       result = .failure(String(describing: error))
     }
     record(worker: n, result)
   }
 
-  private func _check(_ y: [Double]) -> _WorkerResult {
-    guard y.count == outputDimension else {
-      return .failure(
-        WorkloadError.wrongOutputDimension(expected: outputDimension, actual: y.count).description)
-    }
-    if let j = y.firstIndex(where: { !$0.isFinite }) {
-      return .failure("the function returned a non-finite value (\(y[j])) at coordinate \(j)")
-    }
-    return .output(y)
-  }
 
   private static func _freeze(_ state: inout State) -> CheckedContinuation<Void, Never>? {
     state.frozen = true

@@ -65,7 +65,7 @@ final class _StreamRound<Consumed: Sendable>: Sendable {
       case .success(nil):
         return (false, Self._finish(n, &state, workers: workers))
       case .success(let values?):
-        if let message = Self._problem(values, expected: state.dimension) {
+        if let message = _WorkerResult.checking(values, expected: state.dimension).failureMessage {
           state.failures[n] = message
           return (false, Self._finish(n, &state, workers: workers))
         }
@@ -116,16 +116,6 @@ final class _StreamRound<Consumed: Sendable>: Sendable {
         state.consumed
       )
     }
-  }
-
-  private static func _problem(_ values: [Double], expected: Int?) -> String? {
-    if let expected, values.count != expected {
-      return WorkloadError.wrongOutputDimension(expected: expected, actual: values.count).description
-    }
-    if let j = values.firstIndex(where: { !$0.isFinite }) {
-      return "the worker produced a non-finite value (\(values[j])) at coordinate \(j)"
-    }
-    return nil
   }
 
   private static func _finish(_ n: Int, _ state: inout State, workers: Int)

@@ -103,7 +103,7 @@ func _runSimulatedTrials(
     if case .probabilistic = setup.stragglerModel {
       // Conditioned on a decodable round: redraw while the survivors cannot be decoded.
       var attempts = 1
-      while !scheme.canDecode(from: _received(n, missing: Set(sets[0]).union(failed))) {
+      while !scheme.canDecode(survivors: _survivors(n, missing: Set(sets[0]).union(failed))) {
         guard attempts < 1000 else {
           throw .invalidSetup(
             "straggle probability leaves an undecodable set (fewer than \(scheme.minimumSurvivors) survivors) in 1000 draws")
@@ -116,12 +116,11 @@ func _runSimulatedTrials(
     var worstEstimates: Matrix? = nil
     var trialFailed = false
     for stragglerSet in sets {
-      let missing = Set(stragglerSet).union(failed)
-      guard scheme.canDecode(from: _received(n, missing: missing)) else {
+      let survivors = _survivors(n, missing: Set(stragglerSet).union(failed))
+      guard scheme.canDecode(survivors: survivors) else {
         undecodable = .tooFewSurvivors(
-          scheme: scheme.name, survivors: n - missing.count, minimum: scheme.minimumSurvivors)
+          scheme: scheme.name, survivors: survivors.count, minimum: scheme.minimumSurvivors)
         if scheme.decodabilityDependsOnSet {  // the scheme's own reason (polar: what is missing)
-          let survivors = (0..<n).filter { !missing.contains($0) }
           do {
             _ = try scheme.decode(
               results.selectingRows(survivors.map { rowOfWorker[$0] ?? 0 }), survivors: survivors)
@@ -130,7 +129,6 @@ func _runSimulatedTrials(
         trialFailed = true
         break
       }
-      let survivors = (0..<n).filter { !missing.contains($0) }
       var received = results.selectingRows(survivors.map { rowOfWorker[$0] ?? 0 })
       _corrupt(
         &received, noise: 0, adversaries: setup.adversaries, magnitude: setup.adversaryMagnitude,
@@ -160,9 +158,9 @@ func _runSimulatedTrials(
     outputDimension: m, lastDecoded: lastDecoded, failedTrials: failedTrials)
 }
 
-/// The received mask of N workers with `missing` absent.
-func _received(_ n: Int, missing: Set<Int>) -> [Bool] {
-  (0..<n).map { !missing.contains($0) }
+/// The workers of 0..<N not in `missing`, ascending.
+func _survivors(_ n: Int, missing: Set<Int>) -> [Int] {
+  (0..<n).filter { !missing.contains($0) }
 }
 
 /// Adds N(0, σ²) noise and replaces `adversaries` random rows by uniform values in ±magnitude.
