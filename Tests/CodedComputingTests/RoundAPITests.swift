@@ -73,7 +73,8 @@ struct RoundAPITests {
       let outcome = try await pool.run(round)
       #expect(outcome.survivors == Array(0..<6))
       for n in 0..<6 {
-        let expected = round.assignment[n] == 0 ? x.row(n).map { sin($0) } : x.row(n).map { $0 * $0 }
+        let expected =
+          round.assignment[n] == 0 ? x.row(n).map { sin($0) } : x.row(n).map { $0 * $0 }
         #expect(outcome.outputs.row(n) == expected)
       }
     }
@@ -136,7 +137,8 @@ struct RoundAPITests {
     let modelDescriptor = try #require(loaded.descriptor)
     #expect(modelDescriptor == .model(path: path, checksum: network.parameterChecksum))
     let rebuilt = try WorkloadRegistry.make(modelDescriptor)
-    #expect(try rebuilt.evaluate([0.1, 0.2, 0.3, 0.4]) == (try network.evaluate([0.1, 0.2, 0.3, 0.4])))
+    #expect(
+      try rebuilt.evaluate([0.1, 0.2, 0.3, 0.4]) == (try network.evaluate([0.1, 0.2, 0.3, 0.4])))
     var changed = modelDescriptor
     changed.parameters["checksum"] = "fnv1a64:0000000000000000"
     #expect(throws: WorkloadError.self) { try WorkloadRegistry.make(changed) }

@@ -11,7 +11,9 @@ public typealias BerrutCode = DenseInterpolationCode<BerrutInterpolant>
 extension DenseInterpolationCode where Interpolant == BerrutInterpolant {
   /// BACC for K inputs and N workers; any one survivor decodes.
   /// - Throws: ``CodingError/invalidParameter(_:)`` for K < 2 or N < 2.
-  public init(inputCount: Int, workerCount: Int, layout: NodeLayout = .chebyshev) throws(CodingError) {
+  public init(inputCount: Int, workerCount: Int, layout: NodeLayout = .chebyshev)
+    throws(CodingError)
+  {
     try self.init(
       name: "bacc", inputCount: inputCount, workerCount: workerCount, layout: layout,
       minimumWorkers: 2, minimumSurvivors: 1, functionDegree: nil)

@@ -33,7 +33,8 @@ public struct DenseInterpolationCode<Interpolant: BarycentricInterpolant>: Codin
     minimumSurvivors: Int, functionDegree: Int?
   ) throws(CodingError) {
     try _checkSizes(
-      inputCount: inputCount, workerCount: workerCount, minimumWorkers: minimumWorkers, scheme: name)
+      inputCount: inputCount, workerCount: workerCount, minimumWorkers: minimumWorkers, scheme: name
+    )
     self.name = name
     self.inputCount = inputCount
     self.workerCount = workerCount

@@ -53,7 +53,8 @@ public struct SchemeFactory: Sendable, CustomStringConvertible {
   let _make: @Sendable (SchemeRequest) throws(CodingError) -> any CodingScheme
 
   public init(
-    name: String, _ make: @escaping @Sendable (SchemeRequest) throws(CodingError) -> any CodingScheme
+    name: String,
+    _ make: @escaping @Sendable (SchemeRequest) throws(CodingError) -> any CodingScheme
   ) {
     self.name = name
     _make = make

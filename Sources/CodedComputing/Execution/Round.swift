@@ -76,7 +76,8 @@ public struct Round: Sendable {
     }
     if let delays = injectedDelays {
       guard delays.count == n, delays.allSatisfy({ $0 >= .zero }) else {
-        throw .invalidRound("\(delays.count) injected delays for \(n) workers (none may be negative)")
+        throw .invalidRound(
+          "\(delays.count) injected delays for \(n) workers (none may be negative)")
       }
     }
     var dimensions: [Int] = []
@@ -88,7 +89,8 @@ public struct Round: Sendable {
       }
     }
     guard let m = dimensions.first, dimensions.allSatisfy({ $0 == m }) else {
-      throw .invalidRound("the workloads of one round must agree on the output dimension, got \(dimensions)")
+      throw .invalidRound(
+        "the workloads of one round must agree on the output dimension, got \(dimensions)")
     }
     return m
   }

@@ -45,14 +45,16 @@ public struct StreamingRound: Sendable {
   public func validate() throws(PoolError) {
     guard workers >= 1 else { throw .invalidRound("a streaming round needs at least one worker") }
     guard deadline != nil || maximumResultsPerWorker != nil else {
-      throw .invalidRound("a streaming round needs a deadline or a maximum number of results per worker")
+      throw .invalidRound(
+        "a streaming round needs a deadline or a maximum number of results per worker")
     }
     if let limit = maximumResultsPerWorker, limit < 1 {
       throw .invalidRound("the maximum number of results per worker must be >= 1, got \(limit)")
     }
     if let delays = injectedDelays {
       guard delays.count == workers, delays.allSatisfy({ $0 >= .zero }) else {
-        throw .invalidRound("\(delays.count) injected delays for \(workers) workers (none may be negative)")
+        throw .invalidRound(
+          "\(delays.count) injected delays for \(workers) workers (none may be negative)")
       }
     }
   }
@@ -128,7 +130,8 @@ public struct StreamOutcome: Sendable {
   public var seconds: Double
 
   public init(
-    ending: Ending, delivered: Int, resultsPerWorker: [Int], failures: [Int: String], seconds: Double
+    ending: Ending, delivered: Int, resultsPerWorker: [Int], failures: [Int: String],
+    seconds: Double
   ) {
     self.ending = ending
     self.delivered = delivered

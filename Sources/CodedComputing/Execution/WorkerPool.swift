@@ -15,7 +15,8 @@ public struct PoolOutcome: Sendable {
   public var arrivals: [Arrival]
 
   public init(
-    survivors: [Int], outputs: Matrix, durations: [Double?], failures: [Int: String], cancelled: [Int],
+    survivors: [Int], outputs: Matrix, durations: [Double?], failures: [Int: String],
+    cancelled: [Int],
     arrivals: [Arrival] = []
   ) {
     self.survivors = survivors

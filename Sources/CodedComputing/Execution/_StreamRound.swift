@@ -74,9 +74,12 @@ final class _StreamRound<Consumed: Sendable>: Sendable {
         state.resultsPerWorker[n] += 1
         state.delivered += 1
         let decision = consume(
-          &state.consumed, StreamedResult(worker: n, index: index, values: values, seconds: seconds))
+          &state.consumed, StreamedResult(worker: n, index: index, values: values, seconds: seconds)
+        )
         if decision == .stop { return (false, Self._end(.stopped, &state)) }
-        if let limit, index + 1 >= limit { return (false, Self._finish(n, &state, workers: workers)) }
+        if let limit, index + 1 >= limit {
+          return (false, Self._finish(n, &state, workers: workers))
+        }
         return (true, nil)
       }
     }

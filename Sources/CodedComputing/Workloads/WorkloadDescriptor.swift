@@ -22,7 +22,8 @@ public struct WorkloadDescriptor: Codable, Hashable, Sendable, CustomStringConve
   /// Bulk numeric data the workload needs (e.g. the vector of a linear map), possibly empty.
   public var values: [Double]
 
-  public init(kind: String, name: String, parameters: [String: String] = [:], values: [Double] = []) {
+  public init(kind: String, name: String, parameters: [String: String] = [:], values: [Double] = [])
+  {
     self.kind = kind
     self.name = name
     self.parameters = parameters

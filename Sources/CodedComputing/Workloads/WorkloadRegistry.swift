@@ -30,7 +30,8 @@ public enum WorkloadRegistry {
       let network = try SequentialNetwork.load(from: descriptor.name)
       if let expected = descriptor.parameters["checksum"], expected != network.parameterChecksum {
         throw WorkloadError.failed(
-          "model file '\(descriptor.name)' has weights \(network.parameterChecksum) here, but the master's copy has \(expected)")
+          "model file '\(descriptor.name)' has weights \(network.parameterChecksum) here, but the master's copy has \(expected)"
+        )
       }
       return network
     },

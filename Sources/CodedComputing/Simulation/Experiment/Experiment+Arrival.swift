@@ -25,7 +25,8 @@ func _runArrivalTrials(
     failed.formUnion(outcome.failures.keys)
     var received = outcome.outputs
     guard received.columns == truth.columns else {
-      throw .workload("workers returned \(received.columns) values per input but f(x) has \(truth.columns)")
+      throw .workload(
+        "workers returned \(received.columns) values per input but f(x) has \(truth.columns)")
     }
     _corrupt(
       &received, noise: setup.noise, adversaries: setup.adversaries,

@@ -6,19 +6,25 @@
 /// refused here, once, so a sweep can check every point before it starts and then run the scheme
 /// it got back.
 /// - Throws: ``ExperimentError`` naming the problem.
-public func validateExperiment(_ setup: ExperimentSetup) throws(ExperimentError) -> any CodingScheme {
+public func validateExperiment(_ setup: ExperimentSetup) throws(ExperimentError) -> any CodingScheme
+{
   let k = setup.inputs.rows
   let n = setup.workers
   let s = setup.stragglers
   guard k >= 2 else { throw .invalidSetup("need K >= 2 inputs, got K = \(k)") }
-  guard setup.trials >= 1 else { throw .invalidSetup("trials must be at least 1, got \(setup.trials)") }
+  guard setup.trials >= 1 else {
+    throw .invalidSetup("trials must be at least 1, got \(setup.trials)")
+  }
   guard s >= 0 else { throw .invalidSetup("stragglers must be >= 0, got S = \(s)") }
-  guard s < n else { throw .invalidSetup("S = \(s) stragglers must be fewer than N = \(n) workers") }
+  guard s < n else {
+    throw .invalidSetup("S = \(s) stragglers must be fewer than N = \(n) workers")
+  }
   guard setup.noise.isFinite, setup.noise >= 0 else {
     throw .invalidSetup("noise must be a finite number >= 0, got \(setup.noise)")
   }
   guard setup.adversaries >= 0, setup.adversaries < n - s else {
-    throw .invalidSetup("adversaries must be between 0 and N - S - 1 = \(n - s - 1), got \(setup.adversaries)")
+    throw .invalidSetup(
+      "adversaries must be between 0 and N - S - 1 = \(n - s - 1), got \(setup.adversaries)")
   }
   guard setup.adversaryMagnitude.isFinite, setup.adversaryMagnitude > 0 else {
     throw .invalidSetup(
@@ -48,7 +54,8 @@ public func validateExperiment(_ setup: ExperimentSetup) throws(ExperimentError)
   }
   guard plannedSurvivors >= scheme.minimumSurvivors else {
     throw .coding(
-      .tooFewSurvivors(scheme: scheme.name, survivors: plannedSurvivors, minimum: scheme.minimumSurvivors))
+      .tooFewSurvivors(
+        scheme: scheme.name, survivors: plannedSurvivors, minimum: scheme.minimumSurvivors))
   }
   return scheme
 }

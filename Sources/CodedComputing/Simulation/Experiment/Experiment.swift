@@ -73,7 +73,8 @@ func _runSimulatedTrials(
   var quorum = n
   while true {
     do {
-      outcome = try await pool.run(inputs: coded, workload: setup.workload, quorum: quorum, deadline: nil)
+      outcome = try await pool.run(
+        inputs: coded, workload: setup.workload, quorum: quorum, deadline: nil)
       break
     } catch {
       guard case .quorumNotReached(_, _, let failures) = error, failures >= 1, failures < n,
@@ -106,7 +107,8 @@ func _runSimulatedTrials(
       while !scheme.canDecode(survivors: _survivors(n, missing: Set(sets[0]).union(failed))) {
         guard attempts < 1000 else {
           throw .invalidSetup(
-            "straggle probability leaves an undecodable set (fewer than \(scheme.minimumSurvivors) survivors) in 1000 draws")
+            "straggle probability leaves an undecodable set (fewer than \(scheme.minimumSurvivors) survivors) in 1000 draws"
+          )
         }
         sets = setup.stragglerModel.stragglerSets(workers: n, stragglers: s, using: &generator)
         attempts += 1
@@ -169,7 +171,9 @@ func _corrupt(
   using generator: inout SplitMix64
 ) {
   if noise > 0 {
-    for i in received.storage.indices { received.storage[i] += noise * standardNormal(using: &generator) }
+    for i in received.storage.indices {
+      received.storage[i] += noise * standardNormal(using: &generator)
+    }
   }
   if adversaries > 0 {
     for row in _randomSubset(of: received.rows, size: adversaries, using: &generator) {
