@@ -463,6 +463,10 @@ def regenerate(text):
     return BLOCK.sub(replace, text), seen
 
 
+HOLE = (r"(?:[−-]?\d[\d.,]*(?:e[−-]?\d+)?[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*(?: \d{3})*|[A-Za-z]+)")
+"""What a hole matches: a number (1.8e-7, −3.01, 10¹², 1 127) or a word (three)."""
+
+
 def claim_pattern(template):
     """The regular expression of a claim's fragment: literal text (any whitespace run matches
     any whitespace run) with a named group per `{name}` hole."""
@@ -472,7 +476,7 @@ def claim_pattern(template):
         if index % 2:
             if not parts[index + 1].strip():
                 raise SystemExit(f"claim '{template}': a hole must be followed by literal text")
-            pattern += rf"(?P<{part}>\S+?(?: \d{{3}})*)"
+            pattern += f"(?P<{part}>{HOLE})"
         else:
             pattern += r"\s+".join(re.escape(word) for word in re.split(r"\s+", part))
     return re.compile(pattern)
@@ -492,9 +496,9 @@ def apply_claims(path, text, claims):
             continue
         match = matches[0]
         pieces, last = [], 0
-        for name, compute in claim.values.items():
+        for name in sorted(claim.values, key=match.start):
             start, end = match.span(name)
-            pieces += [text[last:start], compute()]
+            pieces += [text[last:start], claim.values[name]()]
             last = end
         text = "".join(pieces) + text[last:]
     return text, problems
@@ -529,8 +533,9 @@ def uncovered(path, claims):
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     spans = [m.span() for m in BLOCK.finditer(text)]
-    spans += [m.span() for m in re.finditer(r"```.*?```|`[^`\n]*`|\]\([^)]*\)|^#.*$", text,
-                                               re.S | re.M)]
+    spans += [m.span() for m in re.finditer(r"```.*?```", text, re.S)]
+    spans += [m.span() for m in re.finditer(r"`[^`\n]*`|\]\([^)]*\)|^#.*$|<!--.*?-->", text,
+                                            re.M)]
     for claim in claims:
         spans += [m.span() for m in claim_pattern(claim.template).finditer(text)]
     out = []
