@@ -451,14 +451,18 @@ GENERATORS = {"polar-job-time": polar_job_time, "main-job": main_job,
 
 def regenerate(text):
     """`text` with every block regenerated, and the names of the blocks seen."""
+    import doc_guide_tables  # noqa: PLC0415
+
+    generators = {**GENERATORS, **doc_guide_tables.GENERATORS}
     seen = []
 
     def replace(match):
         name = match.group(2)
-        if name not in GENERATORS:
-            raise SystemExit(f"README block '{name}' has no generator in {__file__}")
+        if name not in generators:
+            raise SystemExit(f"README block '{name}' has no generator in {__file__} or "
+                             f"doc_guide_tables.py")
         seen.append(name)
-        return match.group(1) + GENERATORS[name]() + match.group(4)
+        return match.group(1) + generators[name]() + match.group(4)
 
     return BLOCK.sub(replace, text), seen
 
