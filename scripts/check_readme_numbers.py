@@ -467,8 +467,9 @@ def regenerate(text):
     return BLOCK.sub(replace, text), seen
 
 
-HOLE = (r"(?:[−-]?\d[\d.,]*(?:e[−-]?\d+)?[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*(?: \d{3})*|[A-Za-z]+)")
-"""What a hole matches: a number (1.8e-7, −3.01, 10¹², 1 127) or a word (three)."""
+HOLE = (r"(?:[−-]?\d[\d.,]*(?:e[−-]?\d+|·10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)?[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*(?: \d{3})*"
+        r"|[A-Za-z]+)")
+"""What a hole matches: a number (1.8e-7, 1.2·10⁻⁴, −3.01, 10¹², 1 127) or a word (three)."""
 
 
 def claim_pattern(template):

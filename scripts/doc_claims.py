@@ -455,3 +455,203 @@ README = [
 ]
 
 CLAIMS = {"README.md": README}
+
+
+# --- Guides -------------------------------------------------------------------------------------
+
+POLAR_LAWS = ("exponential:1", "shifted-exponential:1,1", "pareto:1,2.5")
+
+
+def polar_sooner():
+    """How many times sooner polar and MDS finish than uncoded and replication, every law."""
+    return [polar_job(law, other) / polar_job(law, code) for law in POLAR_LAWS
+            for code in ("polar", "mds") for other in ("uncoded", "replication")]
+
+
+def shortening(law, n):
+    def mean(scheme):
+        return float(find("polar-shortening.csv", "claim", latency=law, scheme=scheme,
+                          workers=n)["mean_job_time"])
+    return f"{mean('polar') / mean('mds'):.2f}"
+
+
+def growth(column, last_n, statistic):
+    points = [(int(r["workers"]), float(r[column])) for r in rows("polar-timing.csv")
+              if r["scheme"] == "polar" and r["order"] == "random"
+              and r["statistic"] == statistic and int(r["workers"]) <= last_n]
+    xs = [math.log(n * math.log2(n)) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return f"{sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs):.2f}"
+
+
+DESCENT_LAWS = ("exponential:1.0", "shifted-exponential:1.0,1.0", "pareto:1.0,2.5")
+
+
+def descent_ratios(code, other):
+    out = []
+    for problem in ("least-squares", "logistic"):
+        for law in DESCENT_LAWS:
+            def t(scheme):
+                return float(find("polar-descent.csv", "claim", scheme=scheme, problem=problem,
+                                  latency=law)["model_seconds_to_target"])
+            out.append(t(other) / t(code))
+    return out
+
+
+def threshold_rise(order, sources):
+    return percent(lt_threshold(order, sources=sources) / lt_threshold("iid", sources=sources) - 1)
+
+
+def smooth_over_relu():
+    """LeTCC RMSE of each ReLU network over its smooth siblings', S = 0, N = 20K."""
+    def rmse(model, k):
+        return float(find("coded-inference.csv", "claim", model=model, scheme="letcc", K=k,
+                          N=20 * k, S=0)["rmse"])
+    return [rmse(f"{family}-relu", k) / rmse(f"{family}-{act}", k)
+            for family in ("mlp", "lenet") for act in ("tanh", "gelu") for k in (10, 20)]
+
+
+def inference_rmse(model, k, n, s=0):
+    return float(find("coded-inference.csv", "claim", model=model, scheme="letcc", K=k, N=n,
+                      S=s)["rmse"])
+
+
+def dot_power(value):
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}·10{superscript(int(exponent))}"
+
+
+def wine_slope(model, scheme):
+    points = [(math.log(int(r["N"])), math.log(float(r["rmse"])))
+              for r in rows("coded-inference-wine.csv")
+              if r["model"] == model and r["scheme"] == scheme and r["S"] == "0"
+              and int(r["N"]) >= 5 * int(r["K"]) and float(r["rmse"]) > 1e-12]
+    if len(points) < 2:
+        raise SystemExit(f"claim: too few wine rows for {model} {scheme}")
+    mx = statistics.fmean(x for x, _ in points)
+    my = statistics.fmean(y for _, y in points)
+    return signed(sum((x - mx) * (y - my) for x, y in points)
+                  / sum((x - mx) ** 2 for x, _ in points), 2)
+
+
+POLAR = [
+    Claim("(+{a} % exponential, +{b} % Pareto here); both finish {c}–{d}× sooner than uncoded",
+          a=lambda: percent(polar_gap("exponential:1")), b=lambda: percent(polar_gap("pareto:1,2.5")),
+          c=lo(polar_sooner, lambda v: sig(v, 2)), d=hi(polar_sooner, two_sig)),
+    Claim("Polar at 1 500 workers finishes {a}× (exponential) to {b}× (Pareto, {c}× at p99) sooner",
+          a=lambda: sig(polar_1500("exponential:1")), b=lambda: two_sig(polar_1500("pareto:1,2.5")),
+          c=lambda: two_sig(polar_1500("pareto:1,2.5", "p99_job_time"))),
+    Claim("exponential {a} (N = 1024), {b} (N = 1500), {c} (N = 2048); shifted exponential {d} / "
+          "{e} / {f}; Pareto {g} / {h} / {i}.",
+          a=lambda: shortening("exponential:1", 1024), b=lambda: shortening("exponential:1", 1500),
+          c=lambda: shortening("exponential:1", 2048),
+          d=lambda: shortening("shifted-exponential:1,1", 1024),
+          e=lambda: shortening("shifted-exponential:1,1", 1500),
+          f=lambda: shortening("shifted-exponential:1,1", 2048),
+          g=lambda: shortening("pareto:1,2.5", 1024), h=lambda: shortening("pareto:1,2.5", 1500),
+          i=lambda: shortening("pareto:1,2.5", 2048)),
+    Claim("Polar's decode is {a}–{b}× faster than the K × K survivor solve",
+          a=lo(polar_kk_speedups, lambda v: f"{v:.0f}"),
+          b=hi(polar_kk_speedups, lambda v: f"{v:.0f}")),
+    Claim("it is {a}× (median; {b}× fastest rounds)",
+          a=lambda: sig(polar_timing("mds", "random", "median")
+                        / polar_timing("polar", "random", "median"), 2),
+          b=lambda: sig(polar_timing("mds", "random", "minimum")
+                        / polar_timing("polar", "random", "minimum"), 2)),
+    Claim("(fastest rounds): encode slope {a}, decode {b}; over N = 2⁶…2¹⁰: {c} and {d} (medians: "
+          "{e}/{f} and {g}/{h}).",
+          a=lambda: growth("encode_seconds", 2 ** 16, "minimum"),
+          b=lambda: growth("decode_seconds", 2 ** 16, "minimum"),
+          c=lambda: growth("encode_seconds", 2 ** 10, "minimum"),
+          d=lambda: growth("decode_seconds", 2 ** 10, "minimum"),
+          e=lambda: growth("encode_seconds", 2 ** 16, "median"),
+          f=lambda: growth("decode_seconds", 2 ** 16, "median"),
+          g=lambda: growth("encode_seconds", 2 ** 10, "median"),
+          h=lambda: growth("decode_seconds", 2 ** 10, "median")),
+    Claim("wins only for tasks shorter than **{a} ms** (exponential, shifted exponential) or "
+          "**{b} ms** (Pareto 2.5) per law unit; against the full K × K solve for tasks shorter "
+          "than **{c} ms** (exponential) or **{d} ms** (Pareto).",
+          a=lambda: sig(crossover("exponential:1", "first K of random arrivals"), 2),
+          b=lambda: sig(crossover("pareto:1,2.5", "first K of random arrivals"), 2),
+          c=lambda: f"{crossover('exponential:1', 'parity only (K x K solve)'):.0f}",
+          d=lambda: f"{crossover('pareto:1,2.5', 'parity only (K x K solve)'):.0f}"),
+    Claim("makes it {a}–{b} % faster to accuracy than polar; polar beats uncoded by {c}–{d}× and "
+          "replication by {e}–{f}× (MDS: {g}–{h}× and {i}–{j}×).",
+          a=lo(lambda: [v - 1 for v in descent_ratios("mds", "polar")], percent),
+          b=hi(lambda: [v - 1 for v in descent_ratios("mds", "polar")], percent),
+          c=lo(lambda: descent_ratios("polar", "uncoded"), lambda v: sig(v, 2)),
+          d=hi(lambda: descent_ratios("polar", "uncoded"), lambda v: sig(v, 2)),
+          e=lo(lambda: descent_ratios("polar", "replication"), lambda v: sig(v, 2)),
+          f=hi(lambda: descent_ratios("polar", "replication"), lambda v: sig(v, 2)),
+          g=lo(lambda: descent_ratios("mds", "uncoded"), lambda v: sig(v, 2)),
+          h=hi(lambda: descent_ratios("mds", "uncoded"), lambda v: sig(v, 2)),
+          i=lo(lambda: descent_ratios("mds", "replication"), lambda v: sig(v, 2)),
+          j=hi(lambda: descent_ratios("mds", "replication"), lambda v: sig(v, 2))),
+]
+
+LT = [
+    Claim("rateless LT finishes in {a} s on average against {b} s uncoded, {c} s for "
+          "2-replication and {d} s for 4-replication (and {e} s for one worker doing everything); "
+          "its p99 ({f} s)",
+          a=lambda: sig(lt_latency("pareto11", "rateless")),
+          b=lambda: grouped(lt_latency("pareto11", "uncoded")),
+          c=lambda: sig(lt_latency("pareto11", "replication:2")),
+          d=lambda: sig(lt_latency("pareto11", "replication:4"), 2),
+          e=lambda: sig(lt_latency("pareto11", "one")),
+          f=lambda: sig(lt_latency("pareto11", "rateless", "p99"))),
+    Claim("LT-1 is {a}× slower than rateless ({b} s)",
+          a=lambda: sig(lt_latency("pareto11", "lt1") / lt_latency("pareto11", "rateless"), 2),
+          b=lambda: sig(lt_latency("pareto11", "lt1"))),
+    Claim("the picture is the same ({a} s vs {b} s for the best replication)",
+          a=lambda: f"{lt_latency('exp5', 'rateless'):.2f}",
+          b=lambda: f"{lt_latency('exp5', 'replication:4'):.2f}"),
+    Claim("**+{a} % (m = 500) / +{b} % (m = 1 000) under Exp(5) and +{c} % / +{d} % under "
+          "Pareto(1, 1)**",
+          a=lambda: threshold_rise("exp5", 500), b=lambda: threshold_rise("exp5", 1000),
+          c=lambda: threshold_rise("pareto11", 500), d=lambda: threshold_rise("pareto11", 1000)),
+    Claim("succeed only {a} %/{b} % of the time",
+          a=lambda: percent(lt_threshold("pareto11", "p_le_fixed", sources=500)),
+          b=lambda: f"{100 * lt_threshold('pareto11', 'p_le_fixed'):.1f}"),
+]
+
+INFERENCE = [
+    Claim("the smooth networks' LeTCC RMSE is {a}–{b}× smaller than the ReLU ones' (e.g. K = 10, "
+          "N = 200: mlp-tanh {c} vs mlp-relu {d}; lenet-gelu {e} vs lenet-relu {f}).",
+          a=lo(smooth_over_relu, lambda v: f"{v:.0f}"), b=hi(smooth_over_relu,
+                                                            lambda v: f"{v:.0f}"),
+          c=lambda: dot_power(inference_rmse("mlp-tanh", 10, 200)),
+          d=lambda: dot_power(inference_rmse("mlp-relu", 10, 200)),
+          e=lambda: dot_power(inference_rmse("lenet-gelu", 10, 200)),
+          f=lambda: dot_power(inference_rmse("lenet-relu", 10, 200))),
+    Claim("behind (lenet-tanh {a} vs lenet-relu {b}) the ReLU ones",
+          a=lambda: f"{inference_rmse('lenet-tanh', 10, 50, 10):.3g}",
+          b=lambda: f"{inference_rmse('lenet-relu', 10, 50, 10):.3g}"),
+    Claim("LeTCC slope {a} for the ReLU MLP, {b} for the tanh MLP; BACC {c} / {d}.",
+          a=lambda: wine_slope("mlp-relu", "letcc"), b=lambda: wine_slope("mlp-tanh", "letcc"),
+          c=lambda: wine_slope("mlp-relu", "bacc"), d=lambda: wine_slope("mlp-tanh", "bacc")),
+]
+
+LEARNED = [
+    Claim("a k = 2 parity model trains in {a}–{b} s for the MLPs and {c}–{d} s for the LeNets "
+          "(GELU is the slowest activation); a learned code in {e}–{f} s (MLPs) and {g}–{h} s "
+          "(LeNets)",
+          a=lo(lambda: parity_train(2, "mlp"), lambda v: f"{v:.1f}"),
+          b=hi(lambda: parity_train(2, "mlp"), lambda v: f"{v:.1f}"),
+          c=lo(lambda: parity_train(2, "lenet"), lambda v: f"{v:.1f}"),
+          d=hi(lambda: parity_train(2, "lenet"), lambda v: f"{v:.0f}"),
+          e=lo(lambda: parity_train(2, "mlp", "learned_train_seconds"), lambda v: f"{v:.0f}"),
+          f=hi(lambda: parity_train(2, "mlp", "learned_train_seconds"), lambda v: f"{v:.0f}"),
+          g=lo(lambda: parity_train(2, "lenet", "learned_train_seconds"), lambda v: f"{v:.0f}"),
+          h=hi(lambda: parity_train(2, "lenet", "learned_train_seconds"), lambda v: f"{v:.0f}")),
+]
+
+DISTRIBUTED = [
+    Claim("the MPI round ({a}–{b} ms for 2 × 6.3 KB out and back)",
+          a=lo(lambda: mpi_round(2), lambda v: sig(v, 2)),
+          b=hi(lambda: mpi_round(2), lambda v: sig(v, 2))),
+]
+
+CLAIMS.update({"Guides/PolarCodes.md": POLAR, "Guides/LTCodes.md": LT,
+               "Guides/CodedInference.md": INFERENCE, "Guides/LearnedCodes.md": LEARNED,
+               "Guides/Distributed.md": DISTRIBUTED})
