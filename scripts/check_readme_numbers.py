@@ -186,27 +186,24 @@ def parity_models():
     return plot_parity.table(rows_)
 
 
-def lt_latency():
-    """The LT latency table, from notebooks-data/lt-latency.csv (sum recovery, both laws); the
-    rateless row in bold."""
-    labels = [("one", "one worker"), ("uncoded", "uncoded"), ("replication:2", "replication:2"),
-              ("replication:4", "replication:4"), ("lt1", "LT-1, 2 symbols/worker"),
-              ("ltr:2", "LT-2, 1 symbol/worker"), ("rateless", "rateless LT")]
-    found = {(r["law_name"], r["strategy"]): r for r in rows("lt-latency.csv")
-             if r["mode"] == "sum"}
+LT_LABELS = [("one", "one worker"), ("uncoded", "uncoded"), ("replication:2", "replication:2"),
+             ("replication:4", "replication:4"), ("lt1", "LT-1, 2 symbols/worker"),
+             ("ltr:2", "LT-2, 1 symbol/worker"), ("rateless", "rateless LT")]
 
+
+def lt_latency(labels=LT_LABELS, laws=("Exp(mean 5)", "Pareto(1, 1)")):
+    """The LT latency table, from notebooks-data/lt-latency.csv (sum recovery, both laws); the
+    rateless row in bold. `labels` names the strategies, `laws` the two laws in the header."""
     def number(value):
         v = float(value)
         return f"{v:.0f}" if v >= 1000 else f"{v:.1f}" if v >= 100 else f"{v:.2f}"
 
-    lines = ["| strategy | Exp(mean 5): mean | median | p90 | p99 | Pareto(1, 1): mean | median "
+    lines = [f"| strategy | {laws[0]}: mean | median | p90 | p99 | {laws[1]}: mean | median "
              "| p90 | p99 |", "|---|---|---|---|---|---|---|---|---|"]
     for strategy, label in labels:
         cells = []
         for law in ("exp5", "pareto11"):
-            r = found.get((law, strategy))
-            if r is None:
-                raise SystemExit(f"lt-latency: no sum-mode row for {law} {strategy}")
+            r = find("lt-latency.csv", "lt-latency", law_name=law, mode="sum", strategy=strategy)
             for column in ("mean", "median", "p90", "p99"):
                 text = number(r[column])
                 cells.append(f"**{text}**" if strategy == "rateless" else text)
@@ -214,23 +211,26 @@ def lt_latency():
     return "\n".join(lines) + "\n"
 
 
+def job_time_table(name, header, laws, schemes, cell):
+    """One row per latency law and one cell per scheme of notebooks-data/NAME (`cell(row)`)."""
+    lines = [header, "|---" * (len(schemes) + 1) + "|"]
+    for law in laws:
+        cells = [cell(find(name, name, latency=law, scheme=scheme)) for scheme in schemes]
+        lines.append(f"| {law} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def mean_and_p99(r):
+    return f"{float(r['mean_job_time']):#.3g} / {float(r['p99_job_time']):#.3g}"
+
+
 def polar_job_time():
     """The polar job-time table (mean / p99, 3 significant digits), from
     notebooks-data/polar-job-time.csv."""
-    found = {(r["latency"], r["scheme"]): r for r in rows("polar-job-time.csv")}
-
-    def cell(law, scheme):
-        r = found.get((law, scheme))
-        if r is None:
-            raise SystemExit(f"polar-job-time: no row for {law} {scheme}")
-        return f"{float(r['mean_job_time']):#.3g} / {float(r['p99_job_time']):#.3g}"
-
-    lines = ["| law | polar job time mean / p99 | MDS | uncoded (512 workers) | replication ×2 |",
-             "|---|---|---|---|---|"]
-    for law in ("exponential:1", "pareto:1,2.5"):
-        lines.append(f"| {law} | " + " | ".join(
-            cell(law, s) for s in ("polar", "mds", "uncoded", "replication")) + " |")
-    return "\n".join(lines) + "\n"
+    return job_time_table(
+        "polar-job-time.csv", "| law | polar job time mean / p99 | MDS | uncoded (512 workers) "
+        "| replication ×2 |", ("exponential:1", "pareto:1,2.5"),
+        ("polar", "mds", "uncoded", "replication"), mean_and_p99)
 
 
 def polar_decode():
@@ -250,15 +250,14 @@ def polar_decode():
             "| seconds, median (fastest) | " + " | ".join(cells) + " |\n")
 
 
-def coded_inference():
-    """The README's excerpt of the coded-inference table (notebooks-data/coded-inference.csv,
-    random stragglers, seed 0): three networks at N = 2K and N = 10K, cells formatted as
+def inference_table(models, shapes):
+    """Rows of the coded-inference table (notebooks-data/coded-inference.csv, random stragglers,
+    seed 0) for `models` at the (K, N) `shapes`, S = N/5; cells formatted as
     scripts/plot_inference.py formats notebooks-data/coded-inference-table.md."""
-    shapes = {"lenet-relu": (10, 10), "lenet-gelu": (10, 10), "mlp-tanh": (20, 20)}
     lines = ["| model (test acc.) | (N, K, S) | LeTCC RMSE | LeTCC RelAcc | BACC RMSE | BACC RelAcc "
              "| replication RMSE | replication RelAcc |", "|---|---|---|---|---|---|---|---|"]
-    for model, (k, _) in shapes.items():
-        for n in (2 * k, 10 * k):
+    for model in models:
+        for k, n in shapes(model):
             s = n // 5
             cells = []
             for scheme in ("letcc", "bacc", "replication"):
@@ -268,6 +267,15 @@ def coded_inference():
             acc = float(r["test_accuracy"])
             lines.append(f"| {model} ({acc:.3f}) | ({n}, {k}, {s}) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def coded_inference():
+    """The README's excerpt of the coded-inference table: three networks at N = 2K and 10K."""
+    def shapes(model):
+        k = 20 if model == "mlp-tanh" else 10
+        return [(k, 2 * k), (k, 10 * k)]
+
+    return inference_table(("lenet-relu", "lenet-gelu", "mlp-tanh"), shapes)
 
 
 BLACKBOX_ROWS = [
@@ -301,6 +309,12 @@ def blackbox_attack():
 # Speed: made from the committed speed CSVs, machine label included
 
 MACHINE_EXTRA = ["load_average", "loadavg", "date", "commit", "openblas_version", "os"]
+
+
+def coding(tool, scheme, threads):
+    """(median milliseconds, row) of notebooks-data/coding-speed.csv."""
+    r = find("coding-speed.csv", "coding-speed", tool=tool, scheme=scheme, threads=threads)
+    return float(r["seconds_median"]) * 1e3, r
 
 
 def machine_label(files):
@@ -342,10 +356,6 @@ def machine_label(files):
 def speed():
     """The README's speed table: one row per figure, every number from a committed speed CSV
     (one run per CSV), the target and whether it is met computed from the same numbers."""
-    def coding(tool, scheme, threads):
-        r = find("coding-speed.csv", "speed", tool=tool, scheme=scheme, threads=threads)
-        return float(r["seconds_median"]) * 1e3, r
-
     def forward(implementation, model, batch):
         r = find("nn-forward-speed.csv", "speed", implementation=implementation, model=model,
                  batch_size=batch)

@@ -321,6 +321,34 @@ def percent(value):
     return f"{100 * value:.0f}"
 
 
+def span(low, high, values, fmt, high_fmt=None):
+    """Holes `low` and `high`: the smallest and largest of `values()`, formatted."""
+    return {low: lo(values, fmt), high: hi(values, high_fmt or fmt)}
+
+
+def one_decimal(v):
+    return f"{v:.1f}"
+
+
+def whole(v):
+    return f"{v:.0f}"
+
+
+# Holes that README and a Guide share (the same numbers in both).
+CROSSOVER_HOLES = {
+    "a": lambda: sig(crossover("exponential:1", "first K of random arrivals"), 2),
+    "b": lambda: sig(crossover("pareto:1,2.5", "first K of random arrivals"), 2),
+    "c": lambda: whole(crossover("exponential:1", "parity only (K x K solve)")),
+    "d": lambda: whole(crossover("pareto:1,2.5", "parity only (K x K solve)")),
+}
+POLAR_1500_HOLES = {
+    "a": lambda: sig(polar_1500("exponential:1")), "b": lambda: two_sig(polar_1500("pareto:1,2.5")),
+    "c": lambda: two_sig(polar_1500("pareto:1,2.5", "p99_job_time")),
+}
+PARITY_TRAIN_HOLES = {**span("a", "b", lambda: parity_train(2, "mlp"), one_decimal),
+                      **span("c", "d", lambda: parity_train(2, "lenet"), one_decimal, whole)}
+
+
 README = [
     Claim("LeTCC ends {orders} orders of magnitude below BACC;",
           orders=lambda: WORDS[math.floor(math.log10(main_job(640, "bacc")
@@ -403,12 +431,8 @@ README = [
           b=hi(lambda: parity_margins(4, "letcc"), lambda v: f"{100 * v:.1f}")),
     Claim("Training a k = 2 MLP parity model took {a}–{b} s wall clock on the loaded 2-core machine "
           "(LeNets {c}–{d} s; learned codes {e}–{f} s).",
-          a=lo(lambda: parity_train(2, "mlp"), lambda v: f"{v:.1f}"),
-          b=hi(lambda: parity_train(2, "mlp"), lambda v: f"{v:.1f}"),
-          c=lo(lambda: parity_train(2, "lenet"), lambda v: f"{v:.1f}"),
-          d=hi(lambda: parity_train(2, "lenet"), lambda v: f"{v:.0f}"),
-          e=lo(lambda: parity_train(2, "", "learned_train_seconds"), lambda v: f"{v:.0f}"),
-          f=hi(lambda: parity_train(2, "", "learned_train_seconds"), lambda v: f"{v:.0f}")),
+          **PARITY_TRAIN_HOLES,
+          **span("e", "f", lambda: parity_train(2, "", "learned_train_seconds"), whole)),
     Claim("Polar decodes {a}–{b}× faster than the K × K survivor solve (target ≥ 10× ✓) but only "
           "{c}× faster",
           a=lo(polar_kk_speedups, lambda v: f"{v:.0f}"),
@@ -420,13 +444,9 @@ README = [
           b=lambda: percent(max(polar_gap("exponential:1"), polar_gap("pareto:1,2.5")))),
     Claim("for tasks shorter than {a}–{b} ms per law unit against the systematic MDS ({c}–{d} ms "
           "against the K × K solve)",
-          a=lambda: sig(crossover("exponential:1", "first K of random arrivals"), 2),
-          b=lambda: sig(crossover("pareto:1,2.5", "first K of random arrivals"), 2),
-          c=lambda: f"{crossover('exponential:1', 'parity only (K x K solve)'):.0f}",
-          d=lambda: f"{crossover('pareto:1,2.5', 'parity only (K x K solve)'):.0f}"),
+          **CROSSOVER_HOLES),
     Claim("the job finishes {a}× (exponential) to {b}× (Pareto; {c}× at p99) sooner",
-          a=lambda: sig(polar_1500("exponential:1")), b=lambda: two_sig(polar_1500("pareto:1,2.5")),
-          c=lambda: two_sig(polar_1500("pareto:1,2.5", "p99_job_time"))),
+          **POLAR_1500_HOLES),
     Claim("Encode and decode grow as (N log N)^{a}–{b} over N = 2⁶…2¹⁶ (fastest rounds; {c}–{d} up "
           "to N = 2¹⁰)",
           a=lambda: f"{polar_growth(2 ** 16)[0]:.2f}", b=lambda: f"{polar_growth(2 ** 16)[1]:.2f}",
@@ -540,8 +560,7 @@ POLAR = [
           a=lambda: percent(polar_gap("exponential:1")), b=lambda: percent(polar_gap("pareto:1,2.5")),
           c=lo(polar_sooner, lambda v: sig(v, 2)), d=hi(polar_sooner, two_sig)),
     Claim("Polar at 1 500 workers finishes {a}× (exponential) to {b}× (Pareto, {c}× at p99) sooner",
-          a=lambda: sig(polar_1500("exponential:1")), b=lambda: two_sig(polar_1500("pareto:1,2.5")),
-          c=lambda: two_sig(polar_1500("pareto:1,2.5", "p99_job_time"))),
+          **POLAR_1500_HOLES),
     Claim("exponential {a} (N = 1024), {b} (N = 1500), {c} (N = 2048); shifted exponential {d} / "
           "{e} / {f}; Pareto {g} / {h} / {i}.",
           a=lambda: shortening("exponential:1", 1024), b=lambda: shortening("exponential:1", 1500),
@@ -572,10 +591,7 @@ POLAR = [
     Claim("wins only for tasks shorter than **{a} ms** (exponential, shifted exponential) or "
           "**{b} ms** (Pareto 2.5) per law unit; against the full K × K solve for tasks shorter "
           "than **{c} ms** (exponential) or **{d} ms** (Pareto).",
-          a=lambda: sig(crossover("exponential:1", "first K of random arrivals"), 2),
-          b=lambda: sig(crossover("pareto:1,2.5", "first K of random arrivals"), 2),
-          c=lambda: f"{crossover('exponential:1', 'parity only (K x K solve)'):.0f}",
-          d=lambda: f"{crossover('pareto:1,2.5', 'parity only (K x K solve)'):.0f}"),
+          **CROSSOVER_HOLES),
     Claim("makes it {a}–{b} % faster to accuracy than polar; polar beats uncoded by {c}–{d}× and "
           "replication by {e}–{f}× (MDS: {g}–{h}× and {i}–{j}×).",
           a=lo(lambda: [v - 1 for v in descent_ratios("mds", "polar")], percent),
@@ -636,14 +652,9 @@ LEARNED = [
     Claim("a k = 2 parity model trains in {a}–{b} s for the MLPs and {c}–{d} s for the LeNets "
           "(GELU is the slowest activation); a learned code in {e}–{f} s (MLPs) and {g}–{h} s "
           "(LeNets)",
-          a=lo(lambda: parity_train(2, "mlp"), lambda v: f"{v:.1f}"),
-          b=hi(lambda: parity_train(2, "mlp"), lambda v: f"{v:.1f}"),
-          c=lo(lambda: parity_train(2, "lenet"), lambda v: f"{v:.1f}"),
-          d=hi(lambda: parity_train(2, "lenet"), lambda v: f"{v:.0f}"),
-          e=lo(lambda: parity_train(2, "mlp", "learned_train_seconds"), lambda v: f"{v:.0f}"),
-          f=hi(lambda: parity_train(2, "mlp", "learned_train_seconds"), lambda v: f"{v:.0f}"),
-          g=lo(lambda: parity_train(2, "lenet", "learned_train_seconds"), lambda v: f"{v:.0f}"),
-          h=hi(lambda: parity_train(2, "lenet", "learned_train_seconds"), lambda v: f"{v:.0f}")),
+          **PARITY_TRAIN_HOLES,
+          **span("e", "f", lambda: parity_train(2, "mlp", "learned_train_seconds"), whole),
+          **span("g", "h", lambda: parity_train(2, "lenet", "learned_train_seconds"), whole)),
 ]
 
 DISTRIBUTED = [

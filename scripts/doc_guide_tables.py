@@ -5,7 +5,8 @@ import statistics
 import textwrap
 from collections import defaultdict
 
-from check_readme_numbers import find, power_of_ten, rows, sci, sig, signed
+from check_readme_numbers import (coding, find, inference_table, job_time_table, lt_latency,
+                                  mean_and_p99, power_of_ten, rows, sci, sig, signed)
 
 
 def paragraph(text):
@@ -25,11 +26,6 @@ def lsq_slope(points):
 
 
 # --- BACC.md and LeTCC.md: coding speed ---------------------------------------------------------
-
-def coding(tool, scheme, threads):
-    r = find("coding-speed.csv", "coding-speed", tool=tool, scheme=scheme, threads=threads)
-    return float(r["seconds_median"]) * 1e3, r
-
 
 def gflops(r):
     return f"{float(r['gflops']):.0f} GFLOP/s"
@@ -94,21 +90,10 @@ def letcc_n_sweep():
 
 # --- CodedInference.md --------------------------------------------------------------------------
 
-def inference_table():
+def inference_guide():
     """The Guide's Table-1 excerpt: four networks × four shapes (coded-inference.csv)."""
-    lines = ["| model (test acc.) | (N, K, S) | LeTCC RMSE | LeTCC RelAcc | BACC RMSE | BACC RelAcc "
-             "| replication RMSE | replication RelAcc |", "|---|---|---|---|---|---|---|---|"]
-    for model in ("lenet-relu", "lenet-gelu", "mlp-relu", "mlp-tanh"):
-        for k, n in ((10, 20), (10, 100), (20, 40), (20, 200)):
-            s = n // 5
-            cells = []
-            for scheme in ("letcc", "bacc", "replication"):
-                r = find("coded-inference.csv", "inference-table", model=model, scheme=scheme, K=k,
-                         N=n, S=s)
-                cells += [f"{float(r['rmse']):.3g}", f"{float(r['relative_accuracy']):.3f}"]
-            lines.append(f"| {model} ({float(r['test_accuracy']):.3f}) | ({n}, {k}, {s}) | "
-                         + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return inference_table(("lenet-relu", "lenet-gelu", "mlp-relu", "mlp-tanh"),
+                           lambda _: [(10, 20), (10, 100), (20, 40), (20, 200)])
 
 
 def inference_rates():
@@ -168,28 +153,12 @@ def forward_speed():
 
 # --- LTCodes.md ---------------------------------------------------------------------------------
 
-def lt_number(value):
-    v = float(value)
-    return f"{v:.0f}" if v >= 1000 else f"{v:.1f}" if v >= 100 else f"{v:.2f}"
-
-
 def lt_latency_guide():
     """LTCodes.md's latency table (lt-latency.csv, sum recovery); rateless in bold."""
-    labels = [("one", "one"), ("uncoded", "uncoded"), ("replication:2", "replication:2"),
-              ("replication:4", "replication:4"), ("lt1", "lt1 (α = 2)"),
-              ("ltr:2", "ltr:2 (α = 2)"), ("rateless", "rateless")]
-    lines = ["| strategy | Exp(5): mean | median | p90 | p99 | Pareto(1,1): mean | median | p90 "
-             "| p99 |", "|---|---|---|---|---|---|---|---|---|"]
-    for strategy, label in labels:
-        cells = []
-        for law in ("exp5", "pareto11"):
-            r = find("lt-latency.csv", "lt-latency-guide", law_name=law, mode="sum",
-                     strategy=strategy)
-            for column in ("mean", "median", "p90", "p99"):
-                text = lt_number(r[column])
-                cells.append(f"**{text}**" if strategy == "rateless" else text)
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return lt_latency([("one", "one"), ("uncoded", "uncoded"), ("replication:2", "replication:2"),
+                       ("replication:4", "replication:4"), ("lt1", "lt1 (α = 2)"),
+                       ("ltr:2", "ltr:2 (α = 2)"), ("rateless", "rateless")],
+                      ("Exp(5)", "Pareto(1,1)"))
 
 
 def lt_thresholds():
@@ -234,7 +203,7 @@ def lt_real():
 
 
 GENERATORS = {"bacc-speed": bacc_speed, "letcc-speed": letcc_speed,
-              "letcc-n-sweep": letcc_n_sweep, "inference-table": inference_table,
+              "letcc-n-sweep": letcc_n_sweep, "inference-table": inference_guide,
               "inference-rates": inference_rates, "forward-speed": forward_speed,
               "lt-latency-guide": lt_latency_guide, "lt-thresholds": lt_thresholds,
               "lt-real": lt_real}
@@ -247,28 +216,19 @@ LAWS = ("exponential:1", "shifted-exponential:1,1", "pareto:1,2.5")
 
 def polar_job_time_guide():
     """PolarCodes.md's job-time table, three laws (polar-job-time.csv)."""
-    lines = ["| law | polar mean / p99 | MDS mean / p99 | uncoded (512) mean / p99 "
-             "| replication mean / p99 |", "|---|---|---|---|---|"]
-    for law in LAWS:
-        cells = []
-        for scheme in ("polar", "mds", "uncoded", "replication"):
-            r = find("polar-job-time.csv", "polar-job-time-guide", latency=law, scheme=scheme)
-            cells.append(f"{float(r['mean_job_time']):#.3g} / {float(r['p99_job_time']):#.3g}")
-        lines.append(f"| {law} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return job_time_table(
+        "polar-job-time.csv", "| law | polar mean / p99 | MDS mean / p99 | uncoded (512) mean / p99 "
+        "| replication mean / p99 |", LAWS, ("polar", "mds", "uncoded", "replication"),
+        mean_and_p99)
 
 
 def polar_500_vs_1500():
     """PolarCodes.md's 500-uncoded-vs-1 500-coded table (polar-500-vs-1500.csv): mean (p99)."""
-    lines = ["| law, mean (p99) | uncoded, 500 workers | polar, 1 500 (shortened from 2 048) "
-             "| MDS, 1 500 | replication ×3 |", "|---|---|---|---|---|"]
-    for law in LAWS:
-        cells = []
-        for scheme in ("uncoded", "polar", "mds", "replication"):
-            r = find("polar-500-vs-1500.csv", "polar-500-vs-1500", latency=law, scheme=scheme)
-            cells.append(f"{float(r['mean_job_time']):#.3g} ({float(r['p99_job_time']):#.3g})")
-        lines.append(f"| {law} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return job_time_table(
+        "polar-500-vs-1500.csv", "| law, mean (p99) | uncoded, 500 workers | polar, 1 500 "
+        "(shortened from 2 048) | MDS, 1 500 | replication ×3 |", LAWS,
+        ("uncoded", "polar", "mds", "replication"),
+        lambda r: f"{float(r['mean_job_time']):#.3g} ({float(r['p99_job_time']):#.3g})")
 
 
 def polar_timing_guide():

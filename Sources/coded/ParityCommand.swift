@@ -39,22 +39,18 @@ func _parityData(_ directory: String, base: SequentialNetwork, path: String) thr
 
 /// The training options shared by `parity train` and `parity learn`.
 struct ParityTrainingFlags: ParsableArguments {
-  @Option(help: "Training epochs.") var epochs: Int = 30
+  @OptionGroup var rates: TrainingRateOptions
   @Option(help: "Queries per epoch (default: the training-set size).") var queriesPerEpoch: Int?
-  @Option(help: "Mini-batch size.") var batchSize: Int = 32
-  @Option(help: "Learning rate.") var learningRate: Double = 1e-3
   @Option(help: "Seed for initialisation and the k-subsets.") var seed: UInt64 = 0
   @Option(help: "Directory with train.csv and test.csv (default: the base model's metadata).")
   var data: String?
 
+  var epochs: Int { rates.epochs }
+  var batchSize: Int { rates.batchSize }
+  var learningRate: Double { rates.learningRate }
+
+  /// --epochs, --batch-size and --learning-rate are checked by their group.
   func validate() throws {
-    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    guard batchSize >= 1 else {
-      throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
-    }
-    guard learningRate > 0, learningRate.isFinite else {
-      throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
-    }
     if let queriesPerEpoch, queriesPerEpoch < 1 {
       throw ValidationError("--queries-per-epoch must be at least 1, got \(queriesPerEpoch)")
     }
