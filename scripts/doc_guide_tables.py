@@ -471,3 +471,20 @@ def spline_agreement():
 
 
 GENERATORS["spline-agreement"] = spline_agreement
+
+
+# --- LCC.md -------------------------------------------------------------------------------------
+
+def lcc_nodes():
+    """LCC.md's table: MSE of LCC, S = 2 worst-window, Chebyshev against equispaced workers
+    (notebooks-data/lcc-nodes.csv, N ≤ 320)."""
+    table = {(int(r["N"]), r["nodes"]): float(r["mse"]) for r in rows("lcc-nodes.csv")}
+    lines = ["| N | chebyshev | equispaced |", "|---|---|---|"]
+    for n in sorted({n for n, nodes in table if nodes == "chebyshev" and n <= 320}):
+        cells = [sci(table[(n, nodes)]) if (n, nodes) in table else ""
+                 for nodes in ("chebyshev", "equispaced")]
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS["lcc-nodes"] = lcc_nodes
