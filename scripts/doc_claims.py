@@ -781,3 +781,145 @@ LCC = [
 CLAIMS["Guides/LCC.md"] = LCC
 LCC.append(Claim("a rounding floor near {a}–{b} (N = 160–320)",
                  a=lambda: decade(lcc_mse(160)), b=lambda: decade(lcc_mse(320))))
+
+
+def per_query(scheme, family, k=None, encoder=None):
+    """Per network of `family`: the smallest `seconds_per_query` (µs) over the CSV's evaluations
+    of `scheme` (optionally one k and one encoder's files)."""
+    out = defaultdict(list)
+    for r in rows("parity-models.csv"):
+        if (r["scheme"] == scheme and r["model"].startswith("digits-" + family)
+                and (k is None or r["k"] == str(k))
+                and (encoder is None or r["encoder"] == encoder)):
+            out[r["model"]].append(float(r["seconds_per_query"]) * 1e6)
+    if not out:
+        raise SystemExit(f"claim: no parity-models.csv rows for {scheme} {family}")
+    return [min(v) for v in out.values()]
+
+
+def accuracy(scheme, k, model, encoder="sum"):
+    return float(parity(scheme, k, encoder)[f"digits-{model}"]["degraded_accuracy"])
+
+
+def accuracies(scheme, k, family="", encoder="sum"):
+    return [float(r["degraded_accuracy"]) for m, r in parity(scheme, k, encoder).items()
+            if m.startswith("digits-" + family)]
+
+
+def three(v):
+    return f"{v:.3f}"
+
+
+def two(v):
+    return f"{v:.2f}"
+
+
+LEARNED += [
+    Claim("parity-sum {a}–{b} µs per query on the MLPs and {c}–{d} µs on the LeNets",
+          **span("a", "b", lambda: per_query("parity", "mlp", encoder="sum"), one_decimal),
+          **span("c", "d", lambda: per_query("parity", "lenet", encoder="sum"), one_decimal)),
+    Claim("LeTCC is the slowest decoder at k = 4 ({a}–{b} µs on the MLPs",
+          **span("a", "b", lambda: per_query("letcc", "mlp", k=4), whole)),
+    Claim("({a}–{b} µs on the MLPs, {c}–{d} µs on the LeNets).",
+          **span("a", "b", lambda: per_query("learned", "mlp"), one_decimal),
+          **span("c", "d", lambda: per_query("learned", "lenet"), one_decimal, whole)),
+    Claim("the k = 2 sum parity models are {a}–{b} above returning the most frequent class ({c}),",
+          **span("a", "b", lambda: parity_margins(2, "default"), two),
+          c=lambda: three(accuracy("default", 2, "mlp-relu"))),
+    Claim("is the best coded scheme on every model ({a}–{b}), but only by {c}–{d} points over the "
+          "next one ({e}–{f} of {n} predictions",
+          **span("a", "b", lambda: accuracies("learned", 2), three),
+          **span("c", "d", learned_lead, lambda v: f"{100 * v:.1f}"),
+          **span("e", "f", learned_lead, lambda v: f"{round(v * parity_images())}"),
+          n=lambda: str(parity_images())),
+    Claim("(tanh {a} vs LeTCC/BACC {b}; gelu {c} vs {d}) and on mlp-tanh/mlp-gelu by {e}–{f} "
+          "points;",
+          a=lambda: three(accuracy("parity", 2, "lenet-tanh")),
+          b=lambda: three(accuracy("letcc", 2, "lenet-tanh")),
+          c=lambda: three(accuracy("parity", 2, "lenet-gelu")),
+          d=lambda: three(accuracy("letcc", 2, "lenet-gelu")),
+          **span("e", "f", lambda: [100 * (accuracy("parity", 2, m) - accuracy("letcc", 2, m))
+                                    for m in ("mlp-tanh", "mlp-gelu")], one_decimal)),
+    Claim("(lenet-relu {a} vs {b}, mlp-relu {c} vs {d}).",
+          a=lambda: three(accuracy("letcc", 2, "lenet-relu")),
+          b=lambda: three(accuracy("parity", 2, "lenet-relu")),
+          c=lambda: three(accuracy("letcc", 2, "mlp-relu")),
+          d=lambda: three(accuracy("parity", 2, "mlp-relu"))),
+    Claim("by {a}–{b} points over LeTCC (MLPs {c}–{d} vs LeTCC {e}–{f}; LeNets {g}–{h} vs {i}–{j}),",
+          **span("a", "b", lambda: parity_margins(4, "letcc"), lambda v: f"{100 * v:.1f}"),
+          **span("c", "d", lambda: accuracies("parity", 4, "mlp"), three),
+          **span("e", "f", lambda: accuracies("letcc", 4, "mlp"), three),
+          **span("g", "h", lambda: accuracies("parity", 4, "lenet"), three),
+          **span("i", "j", lambda: accuracies("letcc", 4, "lenet"), three)),
+    Claim("(k = 2: ~{a} vs {b}–{c}; k = 4: {d}–{e})",
+          a=lambda: two(statistics.fmean(accuracies("parity", 2, encoder="concat"))),
+          **span("b", "c", lambda: accuracies("parity", 2), two),
+          **span("d", "e", lambda: accuracies("parity", 4, encoder="concat"), two)),
+]
+CLAIMS["Guides/LearnedCodes.md"] = LEARNED
+
+
+def inference_rows(name="coded-inference.csv", **match):
+    found = [r for r in rows(name) if all(r.get(k) == str(v) for k, v in match.items())]
+    if not found:
+        raise SystemExit(f"claim: no rows of {name} match {match}")
+    return found
+
+
+def relacc(rows_, schemes=("letcc", "bacc"), where=lambda r: True):
+    return [float(r["relative_accuracy"]) for r in rows_
+            if r["scheme"] in schemes and where(r)]
+
+
+def at_two_k_fifth(r):
+    return int(r["N"]) == 2 * int(r["K"]) and 5 * int(r["S"]) == int(r["N"])
+
+
+def floor3(v):
+    return f"{math.floor(v * 1000) / 1000:.3f}"
+
+
+WW = "coded-inference-worst-window.csv"
+
+
+def worst_window(column, scheme):
+    return [float(r[column]) for r in rows(WW)
+            if r["scheme"] == scheme and 5 * int(r["S"]) == int(r["N"])]
+
+
+INFERENCE += [
+    Claim("its RMSE is {a}× (N = 5K, S = 0.2N) to {b}× (N = 20K, S = 0) smaller once N ≥ 5K, and "
+          "{c}–{d}× smaller at N = 2K.",
+          a=lo(lambda: inference_ratios(False), lambda v: sig(v, 2)),
+          b=hi(lambda: inference_ratios(False), two_sig),
+          **span("c", "d", lambda: inference_ratios(True), lambda v: sig(v, 2))),
+    Claim("Both keep relative accuracy ≥ {a} once N ≥ 5K",
+          a=lambda: floor3(min(relacc(rows("coded-inference.csv"),
+                                      where=lambda r: int(r["N"]) >= 5 * int(r["K"]))))),
+    Claim("the coded schemes lose {a}–{b} % relative accuracy;",
+          **span("a", "b", lambda: [100 * (1 - v) for v in relacc(
+              rows("coded-inference.csv"), where=at_two_k_fifth)], whole)),
+    Claim("ahead of replication in every row at K = 20 ({a}–{b} vs {c}–{d}),",
+          **span("a", "b", lambda: relacc(inference_rows(K=20, N=40, S=8), ("letcc",)), three),
+          **span("c", "d", lambda: relacc(inference_rows(K=20, N=40, S=8), ("replication",)),
+                 three)),
+    Claim("and behind it at K = 10 ({a}–{b} vs {c}–{d}) except for mlp-gelu ({e} vs {f}).",
+          **span("a", "b", lambda: relacc(inference_rows(K=10, N=20, S=4), ("letcc",),
+                                         lambda r: r["model"] != "mlp-gelu"), three),
+          **span("c", "d", lambda: relacc(inference_rows(K=10, N=20, S=4), ("replication",),
+                                         lambda r: r["model"] != "mlp-gelu"), three),
+          e=lambda: three(relacc(inference_rows(K=10, N=20, S=4, model="mlp-gelu"),
+                                 ("letcc",))[0]),
+          f=lambda: three(relacc(inference_rows(K=10, N=20, S=4, model="mlp-gelu"),
+                                 ("replication",))[0])),
+    Claim("at S = 0.2N its RMSE is {a}–{b} (the logits' scale), above BACC's {c}–{d}, yet its "
+          "relative accuracy is higher ({e}–{f} vs {g}–{h}).",
+          **span("a", "b", lambda: worst_window("rmse", "letcc"), lambda v: sig(v, 2)),
+          **span("c", "d", lambda: worst_window("rmse", "bacc"), lambda v: sig(v, 2)),
+          **span("e", "f", lambda: worst_window("relative_accuracy", "letcc"), two),
+          **span("g", "h", lambda: worst_window("relative_accuracy", "bacc"), two)),
+    Claim("replication is untouched (RMSE ≤ {a})",
+          a=lambda: dot_power(max(float(r["rmse"]) for r in rows(WW)
+                                  if r["scheme"] == "replication")).replace(".0·", "·")),
+]
+CLAIMS["Guides/CodedInference.md"] = INFERENCE
