@@ -1026,3 +1026,38 @@ SPLINE.append(Claim(
     "validation 16 MB), ~{t} ms at the measured bandwidth.",
     t=lambda: whole(250e6 / (bound_bytes(10 ** 6)
                              / float(spline_rows("bound", "fixed", 10 ** 6)[0]["seconds"])) * 1e3)))
+
+
+def noisy_encoder(lam, n):
+    return mse_geomean("encoder.csv", straggler_model="random", noise="0.01", encoder_lambda=lam,
+                       N=n)
+
+
+def n_sweep_slope(scheme):
+    points = [(math.log(int(r["N"])), math.log(float(r["mse"])))
+              for r in rows("letcc-n-sweep.csv") if r["scheme"] == scheme]
+    mx = statistics.fmean(x for x, _ in points)
+    my = statistics.fmean(y for _, y in points)
+    return (sum((x - mx) * (y - my) for x, y in points)
+            / sum((x - mx) ** 2 for x, _ in points))
+
+
+CLAIMS["Guides/LeTCC.md"] = [
+    Claim("measured rate — noiseless worst-window slope {s} on N = 80…640",
+          s=lambda: signed(float(slope("encoder", "80-640", encoder_lambda="optimal",
+                                       straggler_model="worst-window")["slope"]), 1)),
+    Claim("is better in value from N = {n} on ({r}× at N = {n2}; N = 320: {a} against {b}),",
+          n=lambda: str(first_n_with_ratio(1.0)), n2=lambda: str(first_n_with_ratio(1.0)),
+          r=lambda: sig(encoder_ratio(first_n_with_ratio(1.0)), 2),
+          a=lambda: sci(encoder("0.0", 320)), b=lambda: sci(encoder("optimal", 320))),
+    Claim("smoothing help ({a} against {b}).",
+          a=lambda: f"{encoder('optimal', 20):.2f}", b=lambda: f"{encoder('0.0', 20):.2f}"),
+    Claim("the picture is the same (N = 320: {a} with λ_enc = 0, {b} with `optimal`).",
+          a=lambda: sci(noisy_encoder("0.0", 320)), b=lambda: sci(noisy_encoder("optimal", 320))),
+    Claim("stalls at the encoder's training error (≈ {v}).",
+          v=lambda: sig(encoder("gcv", 640), 2)),
+]
+CLAIMS["Guides/BACC.md"] = [
+    Claim("fall like N^{{s}}, in line with that",
+          s=lambda: signed(n_sweep_slope("bacc"), 1)),
+]
