@@ -125,3 +125,12 @@ def test_an_unknown_block_is_an_error(tmp_path):
     readme.write_text("<!-- numbers: no-such-block -->\nx\n<!-- /numbers -->\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="no-such-block"):
         checker.main(["--readme", str(readme)])
+
+
+def test_uncovered_lists_free_numbers_but_not_claimed_ones(tmp_path, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text("GCV chose λ = 3.3e-6 and optimal 3.8e-6, both at MSE 2.7e-5, the same as "
+                      "the best grid λ, 3.2e-6).\nIt took 42 s.\n", encoding="utf-8")
+    assert checker.main(["--readme", str(readme), "--uncovered"]) == 0
+    listed = capsys.readouterr().out
+    assert ": 42" in listed and "3.3e-6" not in listed
