@@ -62,7 +62,7 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
       let rows = logits.rowArrays.map { $0.map(csvNumber).joined(separator: ",") }
       try writeAtomically(([header] + rows).joined(separator: "\n") + "\n", to: logitsOutput)
     }
-    let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate(size: 1000))
+    let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate())
     print(
       "implementation,model,batch_size,images,seconds,images_per_second,blas_threads,checksum,"
         + BLASInfo.csvHeader)
