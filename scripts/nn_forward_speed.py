@@ -8,7 +8,9 @@ test set one image per call (batch 1) and in batches, for at least --seconds eac
 rounds that alternate Swift and NumPy (each side's best round is kept, so that a burst of load
 on the shared machine does not decide the comparison). Writes
 notebooks-data/nn-forward-speed.csv (atomically) with images/s, the machine's core count, the
-max |logit difference| and the machine columns of machine_info.py (BLAS core, GEMM rate, CPU model).
+max |logit difference|, the machine columns of machine_info.py (BLAS core, GEMM rate, CPU model),
+and the process CPU time of the same passes (cpu_seconds, images_per_cpu_second: the load of a
+shared machine inflates CPU time far less than the wall clock).
 
 NumPy's convolution is the same im2col + GEMM lowering (sliding_window_view + tensordot), float64.
 
@@ -104,13 +106,14 @@ def time_numpy(net, x, batch, seconds):
         net.forward(chunk)
     images = 0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     while True:
         for chunk in batches:
             net.forward(chunk)
             images += len(chunk)
         elapsed = time.perf_counter() - start
         if elapsed >= seconds:
-            return images, elapsed
+            return images, elapsed, time.process_time() - cpu_start
 
 
 def main():
@@ -128,7 +131,7 @@ def main():
     x, _ = load_csv(args.data)
     sizes = [int(s) for s in args.batch_sizes.split(",")]
     rows = ["implementation,model,batch_size,images,seconds,images_per_second,blas_threads,max_abs_logit_difference,cores,"
-            + ",".join(MACHINE_FIELDS)]
+            + ",".join(MACHINE_FIELDS) + ",cpu_seconds,images_per_cpu_second"]
     cores = os.cpu_count()
     numpy_info = numpy_machine()
     py = ",".join(f'"{numpy_info[k]}"' if "," in numpy_info[k] else numpy_info[k] for k in MACHINE_FIELDS)
@@ -159,17 +162,20 @@ def main():
                         dict(zip(header, swift_best[batch]))["images_per_second"]):
                     swift_best[batch] = fields
             for batch in sizes:
-                images, elapsed = time_numpy(net, x, batch, args.seconds)
+                images, elapsed, cpu = time_numpy(net, x, batch, args.seconds)
                 if batch not in numpy_best or images / elapsed > numpy_best[batch][0] / numpy_best[batch][1]:
-                    numpy_best[batch] = (images, elapsed)
+                    numpy_best[batch] = (images, elapsed, cpu)
         for batch in sizes:
             fields = swift_best[batch]
             named = dict(zip(header, fields))
             machine = [named["blas_core"], named["gemm_gflops"], (cpu_model() or named["cpu_model"]).replace(",", " ")]
-            rows.append(",".join(fields[:7] + [repr(difference), str(cores)] + machine))
+            cpu = float(named["cpu_seconds"])
+            rows.append(",".join(fields[:7] + [repr(difference), str(cores)] + machine
+                                 + [repr(cpu), repr(float(named["images"]) / cpu)]))
         for batch in sizes:
-            images, elapsed = numpy_best[batch]
-            rows.append(f"numpy,{net.name},{batch},{images},{elapsed},{images / elapsed},1,{difference},{cores},{py}")
+            images, elapsed, cpu = numpy_best[batch]
+            rows.append(f"numpy,{net.name},{batch},{images},{elapsed},{images / elapsed},1,{difference},{cores},{py},"
+                        f"{cpu!r},{images / cpu!r}")
         print(f"{path}: max |logit difference| {difference:.3g}", file=sys.stderr)
     directory = os.path.dirname(args.output) or "."
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".csv")
