@@ -8,8 +8,9 @@
 #
 # Run it on a quiet machine (nothing else building): every figure is a wall-clock time. The load
 # average before and after each step is printed and kept in notebooks-data/speed-refresh.log,
-# so the figures can be labelled with the conditions they were measured under. About 6 minutes
-# on the project's 2-core machine (the release build not included).
+# so the figures can be labelled with the conditions they were measured under. Expected 5–8
+# minutes on a quiet project machine (estimated from its parts run under load: spline 3–4.5 min,
+# forward speed 1.5 min, LT speed 1 min, coding speed 1–2 min), the release build not included.
 #
 # Usage: bash scripts/refresh_speed.sh [--no-build] [--no-readme]
 set -euo pipefail

@@ -16,7 +16,9 @@ extension CSVTable {
   /// Writes ``formatted()``'s bytes to the open file descriptor `fd` (standard output by
   /// default) as they are produced, a block of rows at a time, without holding the whole text in
   /// memory. Retries interrupted and partial writes; the descriptor stays open.
-  /// - Parameter name: the destination's name in an error message.
+  /// - Parameters:
+  ///   - fd: an open descriptor to write to (1: standard output).
+  ///   - name: the destination's name in an error message.
   /// - Throws: ``CSVError/cannotWrite(file:reason:)`` when `write(2)` fails (a closed pipe, a
   ///   full disk).
   public func write(toFileDescriptor fd: Int32 = 1, name: String = "<stdout>") throws(CSVError) {
