@@ -87,9 +87,10 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
         elapsed = Double(s) + Double(atto) * 1e-18
       } while elapsed < seconds
       let cpu = processCPUSeconds() - cpuStart
+      let rate = Double(images) / elapsed
       print(
-        "swift,\(network.name),\(size),\(images),\(elapsed),\(Double(images) / elapsed),\(blasThreads),\(checksum),\(machine),\(cpu)"
-      )
+        "swift,\(network.name),\(size),\(images),\(elapsed),\(rate),\(blasThreads),\(checksum),"
+          + "\(machine),\(cpu)")
     }
   }
 }

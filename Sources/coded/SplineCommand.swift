@@ -85,8 +85,8 @@ struct SplineCommand: AsyncParsableCommand {
         let column = try readSingleColumn(weights, option: "--weights")
         guard column.count == t.count else {
           throw CLIFailure(
-            "--weights: '\(weights)' has \(column.count) weights, but '\(data)' has \(t.count) data rows"
-          )
+            "--weights: '\(weights)' has \(column.count) weights, but '\(data)' has "
+              + "\(t.count) data rows")
         }
         w = column
       } catch {

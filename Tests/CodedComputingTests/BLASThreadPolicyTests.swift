@@ -74,7 +74,7 @@ struct BLASThreadPolicyTests {
   static let openBLAS = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
 
   @Test(
-    "OpenBLAS on 2 threads of its own (loaded by the host) under a 16-worker network round: finishes",
+    "OpenBLAS on 2 threads of its own (host-loaded) under a 16-worker network round: finishes",
     .enabled(if: FileManager.default.fileExists(atPath: openBLAS)))
   func hostOpenBLASWithTwoThreadsFinishes() throws {
     let executable = try #require(

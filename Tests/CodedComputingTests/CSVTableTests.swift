@@ -101,7 +101,7 @@ struct CSVTableTests {
     }
   }
 
-  @Test("a regular file (mapped) and the same bytes from a FIFO (read) give the same table or error")
+  @Test("a regular file (mapped) and the same bytes from a FIFO give the same table or error")
   func mappedAndStreamedAgree() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "csv-mapped-\(UUID().uuidString)")
@@ -129,10 +129,12 @@ struct CSVTableTests {
         pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
         let fd = open(fifo, O_WRONLY)
         guard fd >= 0 else { return }
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-          let written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+          let written = bytes.withUnsafeBytes {
+            write(fd, $0.baseAddress! + offset, $0.count - offset)
+          }
           if written <= 0 { break }
           offset += written
         }

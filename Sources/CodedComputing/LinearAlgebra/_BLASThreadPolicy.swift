@@ -4,10 +4,10 @@
 /// during the round with ``setBLASThreadCount(_:)``) comes back when the round's last compute
 /// thread has exited.
 ///
-/// Why: a multi-threaded OpenBLAS (0.3.21, pthreads) called from several threads at once shares one
-/// thread server among them; the project saw such a round hang. The workers already use the cores,
-/// so a second level of threads gains nothing. The rule covers OpenBLAS's own threads (also when the
-/// host program loaded OpenBLAS and set them), BLIS's, and CodedComputing's own GEMM split.
+/// Why: a multi-threaded OpenBLAS (0.3.21, pthreads) called from several threads at once shares
+/// one thread server among them; the project saw such a round hang. The workers already use the
+/// cores, so a second level of threads gains nothing. The rule covers OpenBLAS's own threads (also
+/// when the host program loaded OpenBLAS and set them), BLIS's, and CodedComputing's GEMM split.
 ///
 /// The rule does not load the BLAS: a round that never calls it costs one lock, and a BLAS loaded
 /// during a round starts single-threaded.
@@ -72,6 +72,8 @@ final class _BLASThreadPolicy: Sendable {
   /// restore while a round runs.
   var requestedThreadCount: Int {
     let library = _BLASLibrary.shared
-    return state.withLock { $0.rounds > 0 ? $0.restore ?? library.threadCount : library.threadCount }
+    return state.withLock { state in
+      state.rounds > 0 ? state.restore ?? library.threadCount : library.threadCount
+    }
   }
 }
