@@ -46,7 +46,7 @@ extension CSVTable {
       return
     }
     // About 32 K numbers a block; one block per core per round for tables that large.
-    let blockRows = max(1, (1 << 15) / columns)
+    let blockRows = max(1, min(rows, (1 << 15) / columns))
     let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows / blockRows))
     // At most 24 bytes per number ("-2.2250738585072014e-308") plus its separator, and the
     // formatter's 32-byte window after the last one.
