@@ -74,10 +74,14 @@ struct SplineCommand: AsyncParsableCommand {
     let pointsReader = _Background { try readSingleColumn(at, option: "--at") }
     // GCV takes long and prints λ: it waits for the --at file (whose error would come first).
     if choice == .gcv { _ = try pointsReader.value() }
-    let t = table.values.column(0)
-    let y = Matrix(
-      rows: table.values.rows, columns: table.values.columns - 1,
-      columnMajor: Array(table.values.storage[table.values.rows...]))
+    let header = table.header
+    let rows = table.values.rows
+    // t is copied out; the y columns are shifted down inside the table's own storage (no second
+    // n·c array to allocate and fault in).
+    var storage = (consume table).values.storage
+    let t = Array(storage[0..<rows])
+    storage.removeFirst(rows)
+    let y = Matrix(rows: rows, columns: header.count - 1, columnMajor: storage)
     var w: [Double]? = nil
     var weightsFailure: (any Error)? = nil
     if let weights {
@@ -108,7 +112,7 @@ struct SplineCommand: AsyncParsableCommand {
             smoother = chosen
           }
         } catch {
-          throw explain(error, gcv: choice == .gcv, tName: table.header[0])
+          throw explain(error, gcv: choice == .gcv, tName: header[0])
         }
         return try smoother.fit(y)
       }
@@ -119,13 +123,13 @@ struct SplineCommand: AsyncParsableCommand {
     for p in 0..<fitted.rows {
       for c in 0..<fitted.columns where !fitted[p, c].isFinite {
         throw CLIFailure(
-          "the spline of \(table.header[c + 1]) at \(points[p]) ('\(at)' line \(p + 2)) is \(fitted[p, c]): beyond a Double (about ±1.8e308); the spline continues as a straight line outside the knots, so evaluate nearer them or rescale the data")
+          "the spline of \(header[c + 1]) at \(points[p]) ('\(at)' line \(p + 2)) is \(fitted[p, c]): beyond a Double (about ±1.8e308); the spline continues as a straight line outside the knots, so evaluate nearer them or rescale the data")
       }
     }
     // The --at points, then the fitted columns: the output table's column-major storage.
     let out = Matrix(
-      rows: points.count, columns: table.header.count, columnMajor: points + fitted.storage)
-    try CSVTable(header: table.header, values: out).write(toFileDescriptor: STDOUT_FILENO)
+      rows: points.count, columns: header.count, columnMajor: points + fitted.storage)
+    try CSVTable(header: header, values: out).write(toFileDescriptor: STDOUT_FILENO)
   }
 
   /// Reads a CSV with a header and exactly one column.
