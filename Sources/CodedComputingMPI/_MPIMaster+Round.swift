@@ -78,8 +78,8 @@ extension _MPIMaster {
         case .failure:
           fail(w, String(decoding: message.bytes, as: UTF8.self))
         case .result where !state.received[w] && !state.failed[w]:
-          if let problem = _problem(message.values, expected: m) {
-            fail(w, "worker \(w) (rank \(w + 1)) \(problem)")
+          if let problem = _answerProblem(message.values, expected: m, worker: w) {
+            fail(w, problem)
             continue
           }
           let elapsed = seconds()
@@ -142,13 +142,11 @@ extension _MPIMaster {
   }
 }
 
-/// Why a worker's values are not an answer (wrong count, non-finite), or nil.
-func _problem(_ values: [Double], expected: Int) -> String? {
-  if values.count != expected {
-    return "returned \(values.count) values, expected \(expected)"
+/// Why worker `w`'s values are not an answer — the library's own check
+/// (`_WorkerResult.checking`, the one every in-process pool uses: wrong count, first non-finite
+/// value), prefixed with the worker and its rank — or nil.
+func _answerProblem(_ values: [Double], expected: Int, worker w: Int) -> String? {
+  _WorkerResult.checking(values, expected: expected).failureMessage.map {
+    "worker \(w) (rank \(w + 1)): \($0)"
   }
-  if let j = values.firstIndex(where: { !$0.isFinite }) {
-    return "returned a non-finite value (\(values[j])) at coordinate \(j)"
-  }
-  return nil
 }

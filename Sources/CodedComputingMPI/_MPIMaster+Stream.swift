@@ -64,8 +64,8 @@ extension _MPIMaster {
           finish(w)
         case .result:
           let expected = dimension ?? message.values.count
-          if let problem = _problem(message.values, expected: expected) {
-            finish(w, failure: "worker \(w) (rank \(w + 1)) \(problem)")
+          if let problem = _answerProblem(message.values, expected: expected, worker: w) {
+            finish(w, failure: problem)
             continue
           }
           dimension = expected
