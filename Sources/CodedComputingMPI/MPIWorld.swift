@@ -60,8 +60,9 @@ public struct MPIWorld: Sendable {
 
   /// Finalises MPI (once, at the end of the program; a no-op when already finalised).
   ///
-  /// When a rank of the job is known to have died (the master saw it, and told the workers in its
-  /// stop message), `MPI_Finalize` is skipped: in Open MPI 4.1 it ends with a fence over every
+  /// When a rank of the job is known or presumed to have died (the master saw it, or a worker
+  /// did not say goodbye, and told the others in its release message after the goodbyes),
+  /// `MPI_Finalize` is skipped: in Open MPI 4.1 it ends with a fence over every
   /// process, which can wait forever for the dead one (observed with three ranks killed out of
   /// nine). The process then simply exits; under `mpirun --enable-recovery` that is a normal end.
   public static func finalize() {

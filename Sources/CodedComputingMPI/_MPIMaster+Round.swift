@@ -6,7 +6,6 @@ extension _MPIMaster {
   struct RoundState {
     var received: [Bool]
     var failed: [Bool]
-    var acknowledged: [Bool]
     var outputs: [[Double]?]
     var durations: [Double?]
     var failures: [Int: String] = [:]
@@ -16,7 +15,6 @@ extension _MPIMaster {
     init(workers: Int) {
       received = Array(repeating: false, count: workers)
       failed = received
-      acknowledged = received
       outputs = Array(repeating: nil, count: workers)
       durations = Array(repeating: nil, count: workers)
     }
@@ -73,8 +71,8 @@ extension _MPIMaster {
       case .malformed(let w): fail(w, "worker \(w) (rank \(w + 1)) sent a malformed message")
       case .current(let w, let message):
         switch message.kind {
-        case .ack:
-          state.acknowledged[w] = true
+        case .ack, .alive:
+          break  // heard (MPIMaster.lastHeard): the worker is alive
         case .failure:
           fail(w, String(decoding: message.bytes, as: UTF8.self))
         case .result where !state.received[w] && !state.failed[w]:
@@ -100,13 +98,8 @@ extension _MPIMaster {
         lastCheck = now
         if isCancelled() { break polling }
         for w in state.pending {
-          if checkDeath(of: w) {
-            fail(w, "worker \(w) (rank \(w + 1)) died")
-          } else if let limit = unresponsiveTimeout, !state.acknowledged[w], now - start >= limit {
-            fail(
-              w,
-              "worker \(w) (rank \(w + 1)) did not acknowledge its task within \(limit) (dead or unreachable)"
-            )
+          if let reason = deathReason(of: w, roundStart: start, limit: unresponsiveTimeout) {
+            fail(w, reason)
           }
         }
       }

@@ -38,13 +38,17 @@ struct MPILauncher {
   ]
 
   /// `mpirun [--enable-recovery] -np ranks coded arguments…`.
+  /// `environment` is set for `mpirun` and passed to every rank (`-x NAME`).
   static func coded(
-    ranks: Int, _ arguments: [String], recovery: Bool = false, limit: Int = 90
+    ranks: Int, _ arguments: [String], recovery: Bool = false, limit: Int = 90,
+    environment: [String: String] = [:], launcherOptions: [String] = []
   ) throws -> Run {
     let coded = try executable()
+    let exports = environment.keys.sorted().flatMap { ["-x", $0] }
     return try launch(
-      common + (recovery ? ["--enable-recovery"] : []) + ["-np", "\(ranks)", coded] + arguments,
-      limit: limit)
+      common + launcherOptions + exports + (recovery ? ["--enable-recovery"] : [])
+        + ["-np", "\(ranks)", coded] + arguments,
+      limit: limit, environment: environment)
   }
 
   /// Like ``coded(ranks:_:recovery:limit:)``, but rank 0 runs under `sh`, which prints its exit
@@ -84,9 +88,14 @@ struct MPILauncher {
     return url.path
   }
 
-  static func launch(_ arguments: [String], limit: Int) throws -> Run {
+  static func launch(_ arguments: [String], limit: Int, environment: [String: String] = [:])
+    throws -> Run
+  {
     guard let mpirun else { throw LaunchError("mpirun not found") }
     let process = Process()
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     // The test process starts children with most signals blocked (SIGTERM, SIGINT, SIGALRM…),
     // and a blocked mask survives exec: `mpirun` would then ignore `timeout`'s SIGTERM and rank
     // 0's (MPIWorld.failLaunchedJob). perl (perl-base, essential on Debian) clears the mask and
