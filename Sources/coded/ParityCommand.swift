@@ -7,7 +7,10 @@ struct ParityCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "parity",
     abstract: "Learned coded computation: parity models (k queries, r = 1) and learned codes.",
-    subcommands: [ParityTrainCommand.self, ParityLearnCommand.self, ParityEvaluateCommand.self])
+    subcommands: [
+      ParityTrainCommand.self, ParityLearnCommand.self, ParityEvaluateCommand.self,
+      ParityRunCommand.self,
+    ])
 }
 
 /// The data directory: --data, else the base model's `data` metadata.
