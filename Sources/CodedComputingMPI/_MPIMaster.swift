@@ -169,7 +169,8 @@ final class _MPIMaster: @unchecked Sendable {
     let deaths = dead.contains(true)
     if deaths { MPIWorld._peersDied.set() }
     for w in left {
-      transport.send(_Message(kind: .release, a: deaths ? 1 : 0), to: w + 1, tag: _Message.toWorkerTag)
+      transport.send(
+        _Message(kind: .release, a: deaths ? 1 : 0), to: w + 1, tag: _Message.toWorkerTag)
     }
     // The releases go to live workers: let them complete (sends to dead ranks never do).
     let released = ContinuousClock.now + .seconds(2)

@@ -49,7 +49,8 @@ struct BackendOptions: ParsableArguments {
       choice = try parseChoice(backend, what: "backend", as: Backend.self)
       faults = try Self.faults(kills: killWorkers, garbled: garbleWorkers)
       if let workerTimeout, !(workerTimeout > 0 && workerTimeout <= 1e6) {
-        throw CLIFailure("--worker-timeout must be a number of seconds in (0, 10⁶], got \(workerTimeout)")
+        throw CLIFailure(
+          "--worker-timeout must be a number of seconds in (0, 10⁶], got \(workerTimeout)")
       }
     } catch {
       // Every rank of an MPI job parses the same flags: only rank 0 reports, and the others leave
@@ -111,7 +112,8 @@ struct BackendOptions: ParsableArguments {
     var faults: [Int: MPIWorker.Fault] = [:]
     for item in kills?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
       let parts = item.split(separator: ":", omittingEmptySubsequences: false)
-      guard let worker = Int(parts[0]), parts.count == 1 || (parts.count == 2 && parts[1] == "acked")
+      guard let worker = Int(parts[0]),
+        parts.count == 1 || (parts.count == 2 && parts[1] == "acked")
       else { throw CLIFailure("--kill-workers: '\(item)' is not I or I:acked") }
       faults[worker] = parts.count == 2 ? .diesAfterAcknowledging : .dies
     }

@@ -67,7 +67,8 @@ struct ExperimentOptions: ParsableArguments {
   func deadline() throws -> Duration {
     guard let roundDeadline else { return ExperimentSetup.defaultRoundDeadline }
     guard roundDeadline > 0, roundDeadline <= 1e6 else {
-      throw CLIFailure("--round-deadline must be a number of seconds in (0, 10⁶], got \(roundDeadline)")
+      throw CLIFailure(
+        "--round-deadline must be a number of seconds in (0, 10⁶], got \(roundDeadline)")
     }
     return .seconds(roundDeadline)
   }

@@ -248,7 +248,9 @@ struct CLIParityTests {
       mentions: "learned encoder")
   }
 
-  @Test("parity run in process: withholding each data worker in turn gives evaluate's degraded accuracy")
+  @Test(
+    "parity run in process: withholding each data worker in turn gives evaluate's degraded accuracy"
+  )
   func parityRunInProcess() throws {
     // Over the same G·k test queries, accuracy(withhold 0) + accuracy(withhold 1) − base accuracy
     // counts each query once rebuilt: it is exactly `parity evaluate`'s degraded accuracy (every
@@ -261,7 +263,9 @@ struct CLIParityTests {
         ["parity", "run", "--model", Self.mlp, "--parity", parity, "--k", "2", "--format", "csv"]
           + extra)
       #expect(run.status == 0, "\(run.stderr)")
-      let lines = run.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+      let lines = run.stdout.split(separator: "\n").map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      }
       return Dictionary(uniqueKeysWithValues: zip(lines[0], lines[1]))
     }
     let (first, second, all) = (
