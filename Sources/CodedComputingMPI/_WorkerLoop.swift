@@ -12,11 +12,12 @@ struct _WorkerLoop {
   /// A master message received during a delay or a stream, handled next.
   var held: _Message? = nil
   var idle = _Backoff()
-  let computer = _ComputeThread()
+  let heartbeat: _Heartbeat
 
   init(rank: Int, fault: MPIWorker.Fault?) {
     self.rank = rank
     self.fault = fault
+    heartbeat = _Heartbeat(transport: transport)
   }
 
   mutating func run() {
@@ -82,15 +83,11 @@ struct _WorkerLoop {
     }
   }
 
-  /// f(input) on the compute thread, with a heartbeat to the master every
-  /// ``_Message/heartbeatInterval`` while it runs.
+  /// f(input), with a heartbeat to the master every ``_Message/heartbeatInterval`` while it runs.
   func evaluate(_ workload: any Workload, _ input: [Double], _ task: _Message) -> Result<
     [Double], any Error
   > {
-    computer.evaluate(workload, input, every: _Message.heartbeatInterval) {
-      transport.progress()
-      reply(.alive, task)
-    }
+    heartbeat.evaluate(workload, input, task: task)
   }
 
   /// A streaming task: result k = f([worker, k]) of the producer's workload, until the workload
