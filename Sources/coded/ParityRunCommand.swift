@@ -66,15 +66,8 @@ struct ParityRunCommand: AsyncParsableCommand {
   private func runRounds(_ pool: any WorkerPool) async throws {
     setBLASThreadCount(1)
     try checkOutput(decodedOutput)
-    let base = try SequentialNetwork.load(from: model)
-    let parityModel = try SequentialNetwork.load(from: parity)
-    try ParityModelCode.checkCompatible(parity: parityModel, base: base)
-    try _checkTrainedFor(base, parityModel, path: parity)
-    if let recorded = parityModel.metadata["k"], recorded != "\(k)" {
-      throw CLIFailure("'\(parity)' is a parity model for k = \(recorded), not --k \(k)")
-    }
-    let kind = try parseChoice(
-      encoder ?? parityModel.metadata["encoder"] ?? "sum", what: "encoder", as: ParityEncoder.self)
+    let (base, parityModel, kind) = try _loadParityModels(
+      model: model, parity: parity, k: k, encoder: encoder)
     let directory = try _parityDataDirectory(data, base: base, path: model)
     let test = try LabeledDataset.load(
       csv: (directory as NSString).appendingPathComponent("test.csv"))
