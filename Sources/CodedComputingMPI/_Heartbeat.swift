@@ -2,7 +2,7 @@ import CodedComputing
 import Foundation
 import Synchronization
 
-/// The heartbeat of a worker rank while its workload computes: a master that hears nothing from
+/// The heartbeat of a worker rank while its workload computes or is rebuilt from its descriptor: a master that hears nothing from
 /// a worker for its `unresponsiveTimeout` presumes it dead (the only way it sees a death on
 /// another host), so a long evaluation must not silence the worker.
 ///
@@ -33,10 +33,10 @@ final class _Heartbeat: @unchecked Sendable {
     return seconds * 1_000_000_000 + attoseconds / 1_000_000_000 + 1
   }
 
-  /// Evaluates `workload` on `input` on the calling thread, with heartbeats for `task` meanwhile.
-  func evaluate(_ workload: any Workload, _ input: [Double], task: _Message) -> Result<
-    [Double], any Error
-  > {
+  /// Runs `body` (an evaluation of f, or the rebuilding of a workload — loading a network can
+  /// take seconds) on the calling thread, with heartbeats for `task` meanwhile. `body` must not
+  /// use the transport.
+  func during<T>(_ task: _Message, _ body: () -> T) -> T {
     if !started {
       started = true
       let thread = Thread { [unowned self] in self.beat() }
@@ -49,7 +49,7 @@ final class _Heartbeat: @unchecked Sendable {
     self.task = task
     lock.unlock()
     since.store(now, ordering: .releasing)
-    let result = Result { try workload.evaluate(input) }
+    let result = body()
     lock.lock()  // waits for a heartbeat being sent: the transport is the worker's again after
     since.store(0, ordering: .releasing)
     lock.unlock()

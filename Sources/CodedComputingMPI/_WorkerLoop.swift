@@ -87,7 +87,7 @@ struct _WorkerLoop {
   func evaluate(_ workload: any Workload, _ input: [Double], _ task: _Message) -> Result<
     [Double], any Error
   > {
-    heartbeat.evaluate(workload, input, task: task)
+    heartbeat.during(task) { Result { try workload.evaluate(input) } }
   }
 
   /// A streaming task: result k = f([worker, k]) of the producer's workload, until the workload
@@ -126,7 +126,7 @@ struct _WorkerLoop {
   /// that fails) and sleep its injected delay. Nil when there is nothing more to do.
   mutating func start(_ task: _Message) -> (any Workload)? {
     reply(.ack, task)
-    switch resolve(task) {
+    switch heartbeat.during(task, { resolve(task) }) {
     case .success(let workload):
       return sleep(nanoseconds: task.a, round: task.round) ? workload : nil
     case .failure(let failure):
