@@ -356,7 +356,7 @@ def gradient_784():
 # --- Distributed.md -----------------------------------------------------------------------------
 
 def mpi_overhead():
-    """Distributed.md's overhead table (mpi/overhead.csv, runs 1 and 2)."""
+    """Distributed.md's overhead table (mpi/overhead.csv, every run in the file)."""
     def value(run, backend, n, column):
         r = find("mpi/overhead.csv", "mpi-overhead", run=run, backend=backend, N=n)
         return float(r[column])
@@ -364,13 +364,15 @@ def mpi_overhead():
     def short(v):
         return sig(v, 2) if v < 1 else sig(v, 3)
 
-    lines = ["| N (ranks) | in-process pool, ms (runs 1, 2) | MPI pool, ms (runs 1, 2) "
-             "| MPI round only, p50 / p99 ms (runs 1, 2) |", "|---|---|---|---|"]
+    runs = sorted({int(r["run"]) for r in rows("mpi/overhead.csv")})
+    names = ", ".join(str(run) for run in runs)
+    lines = [f"| N (ranks) | in-process pool, ms (runs {names}) | MPI pool, ms (runs {names}) "
+             f"| MPI round only, p50 / p99 ms (runs {names}) |", "|---|---|---|---|"]
     for n, label in ((64, "64 (65 ranks on 2 cores)"), (8, "8 (9 ranks)"), (2, "2 (3 ranks)")):
-        inprocess = ", ".join(short(value(run, "inprocess", n, "total_ms_p50")) for run in (1, 2))
-        mpi = ", ".join(short(value(run, "mpi", n, "total_ms_p50")) for run in (1, 2))
+        inprocess = ", ".join(short(value(run, "inprocess", n, "total_ms_p50")) for run in runs)
+        mpi = ", ".join(short(value(run, "mpi", n, "total_ms_p50")) for run in runs)
         rounds = ", ".join(f"{short(value(run, 'mpi', n, 'round_ms_p50'))} / "
-                           f"{short(value(run, 'mpi', n, 'round_ms_p99'))}" for run in (1, 2))
+                           f"{short(value(run, 'mpi', n, 'round_ms_p99'))}" for run in runs)
         lines.append(f"| {label} | {inprocess} | {mpi} | {rounds} |")
     return "\n".join(lines) + "\n"
 

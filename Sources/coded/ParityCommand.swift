@@ -7,7 +7,10 @@ struct ParityCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "parity",
     abstract: "Learned coded computation: parity models (k queries, r = 1) and learned codes.",
-    subcommands: [ParityTrainCommand.self, ParityLearnCommand.self, ParityEvaluateCommand.self])
+    subcommands: [
+      ParityTrainCommand.self, ParityLearnCommand.self, ParityEvaluateCommand.self,
+      ParityRunCommand.self,
+    ])
 }
 
 /// The data directory: --data, else the base model's `data` metadata.
@@ -262,19 +265,8 @@ struct ParityEvaluateCommand: AsyncParsableCommand {
   private func _run() throws {
     setBLASThreadCount(1)
     try _checkQueryCount(k)
-    let base = try SequentialNetwork.load(from: model)
-    let parityModel = try SequentialNetwork.load(from: parity)
-    try ParityModelCode.checkCompatible(parity: parityModel, base: base)
-    try _checkTrainedFor(base, parityModel, path: parity)
-    if let recorded = parityModel.metadata["k"], recorded != "\(k)" {
-      throw CLIFailure("'\(parity)' is a parity model for k = \(recorded), not --k \(k)")
-    }
-    let encoderName = encoder ?? parityModel.metadata["encoder"] ?? "sum"
-    let kind = try parseChoice(encoderName, what: "encoder", as: ParityEncoder.self)
-    if let recorded = parityModel.metadata["encoder"], recorded != kind.rawValue {
-      throw CLIFailure(
-        "'\(parity)' was trained with the \(recorded) encoder, not --encoder \(kind.rawValue)")
-    }
+    let (base, parityModel, kind) = try _loadParityModels(
+      model: model, parity: parity, k: k, encoder: encoder)
     var learned: LearnedCode? = nil
     switch (learnedEncoder, learnedDecoder) {
     case (nil, nil): break
@@ -304,6 +296,28 @@ struct ParityEvaluateCommand: AsyncParsableCommand {
     }
     try emitRows(lines, output: output, format: format.resolved)
   }
+}
+
+/// The base model, the parity model and the encoder of `parity evaluate` and `parity run`: both
+/// weight files loaded, the parity model checked against the base (shapes, `base_checksum`) and
+/// against --k, the encoder from --encoder, else the parity model's metadata, else sum.
+func _loadParityModels(model: String, parity: String, k: Int, encoder: String?) throws -> (
+  base: SequentialNetwork, parity: SequentialNetwork, encoder: ParityEncoder
+) {
+  let base = try SequentialNetwork.load(from: model)
+  let parityModel = try SequentialNetwork.load(from: parity)
+  try ParityModelCode.checkCompatible(parity: parityModel, base: base)
+  try _checkTrainedFor(base, parityModel, path: parity)
+  if let recorded = parityModel.metadata["k"], recorded != "\(k)" {
+    throw CLIFailure("'\(parity)' is a parity model for k = \(recorded), not --k \(k)")
+  }
+  let encoderName = encoder ?? parityModel.metadata["encoder"] ?? "sum"
+  let kind = try parseChoice(encoderName, what: "encoder", as: ParityEncoder.self)
+  if let recorded = parityModel.metadata["encoder"], recorded != kind.rawValue {
+    throw CLIFailure(
+      "'\(parity)' was trained with the \(recorded) encoder, not --encoder \(kind.rawValue)")
+  }
+  return (base, parityModel, kind)
 }
 
 /// Refuses a network whose metadata says it was trained for another base model (`base_checksum`).
