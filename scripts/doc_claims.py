@@ -469,7 +469,7 @@ README = [
     Claim("A round costs {a}–{b} ms for K = 100, d = 784 with N = 2 or 8",
           a=lo(lambda: mpi_round(2) + mpi_round(8), lambda v: sig(v, 2)),
           b=hi(lambda: mpi_round(2) + mpi_round(8), lambda v: sig(v, 2))),
-    Claim("(N = 64 ranks crowded on 2 cores: {a}–{b} ms)",
+    Claim("N = 64 ranks crowded on 2 cores: {a}–{b} ms)",
           a=lo(lambda: mpi_round(64), lambda v: f"{v:.0f}"),
           b=hi(lambda: mpi_round(64), lambda v: f"{v:.0f}")),
 ]
