@@ -126,6 +126,11 @@ public struct SplineSmoother: Sendable {
     let zero = { Matrix(rows: data.rows, columns: data.columns) }
     if _isLine { return (_penalty.leastSquaresLine(data), zero()) }
     if _usesQR {
+      if _penalty.conditionEstimate(lambda: _scaledLambda) <= _SplinePenalty.ldlConditionLimit,
+        let fit = _penalty.fitByLDL(data: data, lambda: _scaledLambda)
+      {
+        return fit
+      }
       let (values, second, _) = _penalty.fitByQR(data: data, lambda: _scaledLambda)
       return (values, second)
     }

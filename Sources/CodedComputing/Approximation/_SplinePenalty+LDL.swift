@@ -1,0 +1,505 @@
+/// A fast route to the smoothing spline where R + λM is ill-conditioned but still positive
+/// definite in floating point: a square-root-free LDLᵀ factorisation of R + λM, run from both
+/// ends at once, and iterative refinement with residuals computed from the unformed operator.
+///
+/// **Factorisation.** R + λQᵀW⁻¹Q is assembled row by row from the reciprocal spacings and
+/// factorised as it is formed, never stored. A pentadiagonal LDLᵀ sweep is one long chain of
+/// dependent operations (each pivot needs the previous one, through a division), so the matrix
+/// is split at its middle rows k, k + 1: the top rows are eliminated downwards and the bottom
+/// rows upwards — the bottom sweep is the top sweep of the mirrored knots, since the spline
+/// problem is symmetric under t ↦ −t — in the two lanes of one `SIMD2<Double>`, which halves the
+/// chain; a 2 × 2 system joins the halves and the back substitution runs outwards from the
+/// middle, again in two lanes. Qᵀy is forward-substituted in the same pass.
+///
+/// **Refinement.** Formed in floating point, R + λM has condition number κ ≈ 9λ/h³ and its
+/// solution errors of order ε·κ (the reason for the Givens route in `SplinePenalty+QR.swift`).
+/// While ε·κ < 1 the factorisation is still a good preconditioner, so iterative refinement
+/// recovers the accuracy, provided the residual is computed accurately. It is computed from the
+/// unformed operator as r = Qᵀg − Rγ with g = y − λW⁻¹Qγ (the two Reinsch equations), g kept as
+/// an unevaluated sum of two doubles (λ·(W⁻¹Qγ) by an FMA TwoProduct, y − … by TwoSum), so the
+/// second differences Qᵀg, which cancel by a factor of about h², lose nothing to the rounding of
+/// g. The fitted values then carry errors of order ε·(|y| + λ|γ|/h), the rounding of g itself,
+/// instead of ε·√κ (Givens) or ε·κ (Cholesky).
+///
+/// **A-posteriori check.** Every refinement step reports how much it moved g. The fit is
+/// accepted when a step moves g by at most 2⁻⁴⁰ of its size, which bounds the remaining error
+/// by the same amount times the contraction factor; when the pivots are not all positive or the
+/// steps do not shrink below that within ``ldlMaximumRefinements`` steps (ε·κ near or above 1),
+/// the caller falls back to the Givens route.
+///
+/// - Complexity: O(n·c); for one column four to six streaming passes over O(n) memory.
+extension _SplinePenalty {
+  /// Refinement steps tried before giving up on the fast route.
+  static let ldlMaximumRefinements = 4
+  /// Above this ``conditionEstimate(lambda:)`` the fast route is not tried (ε·κ ≳ 1: the pivots
+  /// lose R entirely and refinement cannot converge).
+  static let ldlConditionLimit = 1e15
+  /// The acceptance threshold on a refinement step's change of g, relative to max |g|.
+  static let ldlTolerance = 0x1p-40
+
+  /// The fits of every column of `y` by the refined two-sided LDLᵀ route; λ > 0. Nil when the
+  /// route cannot vouch for its result (see the extension's documentation): the caller then
+  /// uses ``fitByQR(data:lambda:)``.
+  /// - Returns: the knot values and the second derivatives, both n × c.
+  func fitByLDL(data y: Matrix, lambda: Double) -> (values: Matrix, second: Matrix)? {
+    let n = count
+    let m = interiorCount
+    guard m >= 6, lambda > 0, lambda.isFinite, y.rows == n else { return nil }
+    let columns = y.columns
+    var solver = _TwistedLDL(order: m)
+    var values = [Double](repeating: 0, count: n * columns)
+    var second = [Double](repeating: 0, count: n * columns)
+    // The low parts of γ (γ is kept as an unevaluated sum s + lo during refinement).
+    var low = [Double](repeating: 0, count: n)
+    let accepted = knots.withUnsafeBufferPointer { t in
+      inverseSpacing.withUnsafeBufferPointer { ih in
+        weights.withUnsafeBufferPointer { w in
+          y.storage.withUnsafeBufferPointer { yv in
+            values.withUnsafeMutableBufferPointer { gv in
+              second.withUnsafeMutableBufferPointer { sv in
+                low.withUnsafeMutableBufferPointer { lo in
+                let problem = _LDLProblem(
+                  t: t.baseAddress!, ih: ih.baseAddress!, w: w.baseAddress!, n: n,
+                  lambda: lambda, unit: unitWeights)
+                for c in 0..<columns {
+                  let column = yv.baseAddress! + c * n
+                  let g = gv.baseAddress! + c * n
+                  let s = sv.baseAddress! + c * n
+                  let lo = lo.baseAddress!
+                  let ok =
+                    unitWeights
+                    ? solver.fit(
+                      problem, y: column, g: g, s: s, lo: lo, factor: c == 0, unit: true)
+                    : solver.fit(
+                      problem, y: column, g: g, s: s, lo: lo, factor: c == 0, unit: false)
+                  if !ok { return false }
+                }
+                return true
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    guard accepted else { return nil }
+    return (
+      Matrix(rows: n, columns: columns, columnMajor: values),
+      Matrix(rows: n, columns: columns, columnMajor: second)
+    )
+  }
+}
+
+/// The read-only inputs of one fit: knots, 1/h, weights, λ.
+struct _LDLProblem {
+  let t: UnsafePointer<Double>
+  let ih: UnsafePointer<Double>
+  let w: UnsafePointer<Double>
+  let n: Int
+  let lambda: Double
+  let unit: Bool
+}
+
+/// The two-sided LDLᵀ factor of R + λM and its solves (see `_SplinePenalty+LDL.swift`).
+///
+/// Lane 0 of every record belongs to the top half (row p at position p), lane 1 to the bottom
+/// half in mirrored coordinates (row m − 1 − p at position p). Record p holds L(p, p − 1),
+/// L(p, p − 2), 1/D(p) and the forward-substituted right-hand side z_p; the records at the
+/// boundary positions P (= k in lane 0) and P + 1 hold the coupling of the middle rows to the
+/// last eliminated rows of each half.
+struct _TwistedLDL {
+  let m: Int
+  /// Rows eliminated from the top (k) and from the bottom (kk = k or k + 1); rows k, k + 1 are
+  /// the middle.
+  let k: Int
+  let kk: Int
+  private var l1: [SIMD2<Double>]
+  private var l2: [SIMD2<Double>]
+  private var inv: [SIMD2<Double>]
+  private var z: [SIMD2<Double>]
+  /// The 2 × 2 middle system's LDLᵀ factor: D0, L10, D1.
+  private var middle = (d0: 0.0, l: 0.0, d1: 0.0)
+
+  init(order m: Int) {
+    self.m = m
+    k = (m - 2) / 2
+    kk = m - 2 - k
+    let size = kk + 2
+    l1 = [SIMD2<Double>](repeating: .zero, count: size)
+    l2 = l1
+    inv = l1
+    z = l1
+  }
+
+  /// Fits one column: factorises first when `factor` (the first column), solves, refines and
+  /// checks. Writes g into `g` and the second derivatives (γ inside, 0 at the ends) into `s`.
+  /// False when the route cannot vouch for the result.
+  @inline(__always)
+  mutating func fit(
+    _ pr: _LDLProblem, y: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
+    s: UnsafeMutablePointer<Double>, lo: UnsafeMutablePointer<Double>, factor: Bool, unit: Bool
+  ) -> Bool {
+    let m = self.m
+    let n = pr.n
+    var rhsMiddle: (Double, Double)
+    if factor {
+      guard let middle = factorize(pr, y: y, unit: unit) else { return false }
+      rhsMiddle = middle
+    } else {
+      rhsMiddle = loadRHS(pr, y: y)
+      forward()
+    }
+    s[0] = 0
+    s[n - 1] = 0
+    lo[0] = 0
+    lo[n - 1] = 0
+    solveMiddleAndBack(rhsMiddle, s: s, lo: lo, accumulate: false)
+    var previous = Double.nan
+    for step in 0...(_SplinePenalty.ldlMaximumRefinements) {
+      let (change, size, middle) = residual(
+        pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: step > 0)
+      guard size.isFinite else { return false }
+      if step > 0 {
+        guard change.isFinite else { return false }
+        if change <= _SplinePenalty.ldlTolerance * size { return true }
+        // A step that does not shrink the change is not converging.
+        if step > 1 && !(change < 0.5 * previous) { return false }
+        previous = change
+      }
+      if step == _SplinePenalty.ldlMaximumRefinements { break }
+      forward()
+      solveMiddleAndBack(middle, s: s, lo: lo, accumulate: true)
+    }
+    _ = m
+    return false
+  }
+
+  // MARK: Lane loads
+
+  /// Position p in each lane: (p0 in the top lane, p1 in the mirrored lane).
+  @inline(__always) static func ihv(_ pr: _LDLProblem, _ p0: Int, _ p1: Int) -> SIMD2<Double> {
+    SIMD2(pr.ih[p0], pr.ih[pr.n - 2 - p1])
+  }
+  @inline(__always) static func hv(_ pr: _LDLProblem, _ p0: Int, _ p1: Int) -> SIMD2<Double> {
+    SIMD2(pr.t[p0 + 1] - pr.t[p0], pr.t[pr.n - 1 - p1] - pr.t[pr.n - 2 - p1])
+  }
+  @inline(__always) static func iwv(_ pr: _LDLProblem, _ p0: Int, _ p1: Int) -> SIMD2<Double> {
+    1 / SIMD2(pr.w[p0], pr.w[pr.n - 1 - p1])
+  }
+  @inline(__always) static func yv(
+    _ pr: _LDLProblem, _ y: UnsafePointer<Double>, _ p0: Int, _ p1: Int
+  ) -> SIMD2<Double> {
+    SIMD2(y[p0], y[pr.n - 1 - p1])
+  }
+
+  /// (Qᵀy) at lane positions (p0, p1).
+  @inline(__always) static func rhs(
+    _ pr: _LDLProblem, _ y: UnsafePointer<Double>, _ p0: Int, _ p1: Int
+  ) -> SIMD2<Double> {
+    let i0 = ihv(pr, p0, p1)
+    let i1 = ihv(pr, p0 + 1, p1 + 1)
+    let d0 = yv(pr, y, p0, p1) - yv(pr, y, p0 + 1, p1 + 1)
+    let d1 = yv(pr, y, p0 + 2, p1 + 2) - yv(pr, y, p0 + 1, p1 + 1)
+    return i0 * d0 + i1 * d1
+  }
+
+  /// The entries of R + λM at lane positions (p0, p1): A(p, p), A(p − 1, p), A(p − 2, p)
+  /// (the last two meaningless at p = 0, 1, where the zero state of the sweep ignores them).
+  @inline(__always) static func entries(
+    _ pr: _LDLProblem, _ p0: Int, _ p1: Int, first: Bool, unit: Bool
+  ) -> (a: SIMD2<Double>, bUp: SIMD2<Double>, eUp: SIMD2<Double>) {
+    let iPrev = first ? SIMD2<Double>.zero : ihv(pr, p0 - 1, p1 - 1)
+    let i0 = ihv(pr, p0, p1)
+    let i1 = ihv(pr, p0 + 1, p1 + 1)
+    let h0 = hv(pr, p0, p1)
+    let h1 = hv(pr, p0 + 1, p1 + 1)
+    let sum = i0 + i1
+    let lambda = SIMD2<Double>(repeating: pr.lambda)
+    let r0 = (h0 + h1) * (1.0 / 3)
+    let r1 = h0 * (1.0 / 6)
+    if unit {
+      let a = r0 + lambda * (i0 * i0 + sum * sum + i1 * i1)
+      let bUp = r1 - lambda * ((iPrev + i0) * i0 + i0 * sum)
+      let eUp = lambda * (iPrev * i0)
+      return (a, bUp, eUp)
+    }
+    let w0 = iwv(pr, p0, p1)
+    let w1 = iwv(pr, p0 + 1, p1 + 1)
+    let w2 = iwv(pr, p0 + 2, p1 + 2)
+    let a = r0 + lambda * (i0 * i0 * w0 + sum * sum * w1 + i1 * i1 * w2)
+    let bUp = r1 - lambda * ((iPrev + i0) * i0 * w0 + i0 * sum * w1)
+    let eUp = lambda * (iPrev * i0 * w0)
+    return (a, bUp, eUp)
+  }
+
+  // MARK: Factorisation
+
+  /// Factorises R + λM and forward-substitutes Qᵀy; returns the middle rows' right-hand sides
+  /// (Qᵀy)_k and (Qᵀy)_{k+1}, or nil when a pivot is not positive and finite.
+  @inline(__always)
+  private mutating func factorize(_ pr: _LDLProblem, y: UnsafePointer<Double>, unit: Bool)
+    -> (Double, Double)?
+  {
+    let k = self.k
+    let kk = self.kk
+    var smallest = SIMD2<Double>(repeating: .infinity)
+    let ok: Bool = l1.withUnsafeMutableBufferPointer { l1p in
+      l2.withUnsafeMutableBufferPointer { l2p in
+        inv.withUnsafeMutableBufferPointer { ip in
+          z.withUnsafeMutableBufferPointer { zp in
+            var l1m1 = SIMD2<Double>.zero
+            var invm1 = SIMD2<Double>.zero
+            var invm2 = SIMD2<Double>.zero
+            var zm1 = SIMD2<Double>.zero
+            var zm2 = SIMD2<Double>.zero
+            @inline(__always) func step(_ p: Int, first: Bool) {
+              let (a, bUp, eUp) = _TwistedLDL.entries(pr, p, p, first: first, unit: unit)
+              let b = _TwistedLDL.rhs(pr, y, p, p)
+              let f = bUp - eUp * l1m1
+              let l1 = f * invm1
+              let l2 = eUp * invm2
+              let d = a - f * l1 - eUp * l2
+              let inverse = 1 / d
+              let zp0 = b - l1 * zm1 - l2 * zm2
+              l1p[p] = l1
+              l2p[p] = l2
+              ip[p] = inverse
+              zp[p] = zp0
+              smallest = pointwiseMin(smallest, d)
+              l1m1 = l1
+              invm2 = invm1
+              invm1 = inverse
+              zm2 = zm1
+              zm1 = zp0
+            }
+            step(0, first: true)
+            for p in 1..<k { step(p, first: false) }
+            if kk > k {
+              // The mirrored lane has one more row; the top lane's value there is discarded
+              // (overwritten below) and kept out of the pivot check.
+              let kept = smallest
+              step(k, first: false)
+              smallest = SIMD2(kept[0], smallest[1])
+            }
+            guard smallest[0] > 0, smallest[1] > 0, smallest[0].isFinite,
+              smallest[1].isFinite
+            else { return false }
+            // The coupling of the middle rows (positions P and P + 1 of each lane) to the
+            // last two eliminated rows, and the 2 × 2 middle system.
+            let p0 = k
+            let p1 = kk
+            let (a, bUp, eUp) = _TwistedLDL.entries(pr, p0, p1, first: false, unit: unit)
+            let next = _TwistedLDL.entries(pr, p0 + 1, p1 + 1, first: false, unit: unit)
+            let l1prev = SIMD2(l1p[p0 - 1][0], l1p[p1 - 1][1])
+            let inv1 = SIMD2(ip[p0 - 1][0], ip[p1 - 1][1])
+            let inv2 = SIMD2(ip[p0 - 2][0], ip[p1 - 2][1])
+            let f = bUp - eUp * l1prev
+            let cl1 = f * inv1
+            let cl2 = eUp * inv2
+            let cl2next = next.eUp * inv1
+            let diagonal = a - f * cl1 - eUp * cl2
+            let spill = next.eUp * cl2next
+            let cross = cl1 * next.eUp
+            l1p[p0][0] = cl1[0]
+            l1p[p1][1] = cl1[1]
+            l2p[p0][0] = cl2[0]
+            l2p[p1][1] = cl2[1]
+            l2p[p0 + 1][0] = cl2next[0]
+            l2p[p1 + 1][1] = cl2next[1]
+            let m00 = diagonal[0] - spill[1]
+            let m11 = diagonal[1] - spill[0]
+            let m01 = next.bUp[0] - cross[0] - cross[1]
+            let l = m01 / m00
+            let d1 = m11 - l * m01
+            guard m00 > 0, d1 > 0, m00.isFinite, d1.isFinite else { return false }
+            middle = (m00, l, d1)
+            return true
+          }
+        }
+      }
+    }
+    guard ok else { return nil }
+    let b = _TwistedLDL.rhs(pr, y, k, kk)
+    return (b[0], b[1])
+  }
+
+  /// Writes Qᵀy into the records' z slots (for columns after the first); returns the middle
+  /// rows' values.
+  @inline(__always)
+  private mutating func loadRHS(_ pr: _LDLProblem, y: UnsafePointer<Double>) -> (Double, Double) {
+    let kk = self.kk
+    z.withUnsafeMutableBufferPointer { zp in
+      for p in 0..<kk { zp[p] = _TwistedLDL.rhs(pr, y, p, p) }
+    }
+    let b = _TwistedLDL.rhs(pr, y, k, kk)
+    return (b[0], b[1])
+  }
+
+  /// Forward substitution in place on the z slots, with the stored factor.
+  @inline(__always)
+  private mutating func forward() {
+    let k = self.k
+    let kk = self.kk
+    l1.withUnsafeBufferPointer { l1p in
+      l2.withUnsafeBufferPointer { l2p in
+        z.withUnsafeMutableBufferPointer { zp in
+          var zm1 = SIMD2<Double>.zero
+          var zm2 = SIMD2<Double>.zero
+          // The top lane's slot at position k (kk > k) is scratch: the loop runs over it.
+          for p in 0..<kk {
+            let value = zp[p] - l2p[p] * zm2 - l1p[p] * zm1
+            zp[p] = value
+            zm2 = zm1
+            zm1 = value
+          }
+          _ = k
+        }
+      }
+    }
+  }
+
+  /// Eliminates the halves from the middle rows' right-hand sides `rhs`, solves the 2 × 2
+  /// system and back-substitutes outwards, writing (or adding, when `accumulate`) the solution
+  /// into rows 1…m of `s` — added as a double-double, the rounding error going to `lo`.
+  @inline(__always)
+  private mutating func solveMiddleAndBack(
+    _ rhs: (Double, Double), s: UnsafeMutablePointer<Double>, lo: UnsafeMutablePointer<Double>,
+    accumulate: Bool
+  ) {
+    let k = self.k
+    let kk = self.kk
+    let m = self.m
+    let middle = self.middle
+    l1.withUnsafeBufferPointer { l1p in
+      l2.withUnsafeBufferPointer { l2p in
+        inv.withUnsafeBufferPointer { ip in
+          z.withUnsafeBufferPointer { zp in
+            let z1 = SIMD2(zp[k - 1][0], zp[kk - 1][1])
+            let z2 = SIMD2(zp[k - 2][0], zp[kk - 2][1])
+            let cl1 = SIMD2(l1p[k][0], l1p[kk][1])
+            let cl2 = SIMD2(l2p[k][0], l2p[kk][1])
+            let cl2next = SIMD2(l2p[k + 1][0], l2p[kk + 1][1])
+            let own = cl1 * z1 + cl2 * z2
+            let spill = cl2next * z1
+            let c0 = rhs.0 - own[0] - spill[1]
+            let c1 = rhs.1 - own[1] - spill[0]
+            let u1 = c1 - middle.l * c0
+            let xk1 = u1 / middle.d1
+            let xk = c0 / middle.d0 - middle.l * xk1
+            // x at positions P, P + 1: top lane (x_k, x_{k+1}), mirrored lane (x_{k+1}, x_k).
+            var x1 = SIMD2(xk, xk1)
+            var x2 = SIMD2(xk1, xk)
+            @inline(__always) func store(_ row: Int, _ value: Double) {
+              if accumulate {
+                let old = s[1 + row]
+                let sum = old + value
+                let bp = sum - old
+                lo[1 + row] += (old - (sum - bp)) + (value - bp)
+                s[1 + row] = sum
+              } else {
+                s[1 + row] = value
+                lo[1 + row] = 0
+              }
+            }
+            store(k, xk)
+            store(k + 1, xk1)
+            var p = kk - 1
+            if kk > k {
+              // The mirrored lane's extra row (position k); the top lane's value is discarded.
+              let value = zp[p] * ip[p] - l1p[p + 1] * x1 - l2p[p + 2] * x2
+              store(m - 1 - p, value[1])
+              x2 = SIMD2(x2[0], x1[1])
+              x1 = SIMD2(x1[0], value[1])
+              p -= 1
+            }
+            while p >= 0 {
+              let value = zp[p] * ip[p] - l2p[p + 2] * x2 - l1p[p + 1] * x1
+              store(p, value[0])
+              store(m - 1 - p, value[1])
+              x2 = x1
+              x1 = value
+              p -= 1
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // MARK: Residual
+
+  /// g = y − λW⁻¹Qγ (as a double-double, its leading part written to `g`) and the residual
+  /// r = Qᵀg − Rγ, scattered into the z slots in lane order; γ is read from rows 1…m of `s`.
+  /// Returns max |Δg| against the previous contents of `g` (when `measure`), max |g| and the
+  /// middle rows' residuals.
+  @inline(__always)
+  private mutating func residual(
+    _ pr: _LDLProblem, y: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
+    s: UnsafePointer<Double>, lo: UnsafePointer<Double>, unit: Bool, measure: Bool
+  ) -> (change: Double, size: Double, middle: (Double, Double)) {
+    let n = pr.n
+    let k = self.k
+    let m = self.m
+    let t = pr.t
+    let ih = pr.ih
+    let lambda = pr.lambda
+    var change = 0.0
+    var size = 0.0
+    var poison = 0.0
+    var middle = (0.0, 0.0)
+    z.withUnsafeMutableBufferPointer { zp in
+      // (Qγ)_i as differences of the knots' second derivatives s (s_0 = s_{n−1} = 0).
+      @inline(__always) func qGamma(_ i: Int) -> Double {
+        var value = 0.0
+        if i + 1 < n { value += ih[i] * (s[i + 1] - s[i]) + ih[i] * (lo[i + 1] - lo[i]) }
+        if i >= 1 { value += ih[i - 1] * (s[i - 1] - s[i]) + ih[i - 1] * (lo[i - 1] - lo[i]) }
+        return value
+      }
+      @inline(__always) func gAt(_ i: Int, _ qg: Double) -> (Double, Double) {
+        let u = unit ? qg : qg / pr.w[i]
+        let product = lambda * u
+        let pe = (-product).addingProduct(lambda, u)
+        let sum = y[i] - product
+        let bp = sum - y[i]
+        let se = (y[i] - (sum - bp)) + (-product - bp)
+        let high = sum
+        let low = se - pe
+        let old = g[i]
+        if measure { change = max(change, abs(high - old)) }
+        size = max(size, abs(high))
+        poison += high * 0
+        g[i] = high
+        return (high, low)
+      }
+      var g0 = gAt(0, qGamma(0))
+      var g1 = gAt(1, qGamma(1))
+      for row in 0..<m {
+        let i = row + 2
+        let qg =
+          i + 1 < n
+          ? (ih[i] * (s[i + 1] - s[i]) + ih[i - 1] * (s[i - 1] - s[i]))
+            + (ih[i] * (lo[i + 1] - lo[i]) + ih[i - 1] * (lo[i - 1] - lo[i])) : qGamma(i)
+        let g2 = gAt(i, qg)
+        let d0 = (g0.0 - g1.0) + (g0.1 - g1.1)
+        let d1 = (g2.0 - g1.0) + (g2.1 - g1.1)
+        let qtg = ih[row] * d0 + ih[row + 1] * d1
+        let h0 = t[row + 1] - t[row]
+        let h1 = t[row + 2] - t[row + 1]
+        let rg = (h0 + h1) / 3 * s[row + 1] + h0 / 6 * s[row] + h1 / 6 * s[row + 2]
+        let r = qtg - rg
+        if row < k {
+          zp[row][0] = r
+        } else if row == k {
+          middle.0 = r
+        } else if row == k + 1 {
+          middle.1 = r
+        } else {
+          zp[m - 1 - row][1] = r
+        }
+        g0 = g1
+        g1 = g2
+      }
+    }
+    return (change + poison, size + poison, middle)
+  }
+}
