@@ -101,6 +101,14 @@ func _intervalIndex(_ knots: [Double], _ z: Double) -> Int {
 @inline(__always)
 func _locate(_ t: UnsafeBufferPointer<Double>, _ z: Double, hint: Int) -> Int {
   let last = t.count - 2
+  if hint >= 0 && hint <= last && t[hint] <= z && z < t[last + 1] {
+    // Sorted points usually move a few knots at a time: four branch-free steps forward
+    // (t[i + 1] exists since z < t[last + 1] keeps i ≤ last), galloping only beyond them.
+    var i = hint
+    for _ in 0..<4 { i &+= t[i &+ 1] <= z ? 1 : 0 }
+    if z < t[i + 1] { return i }
+    return _gallop(t, z, from: i, last: last)
+  }
   if z <= t[0] { return 0 }
   if z >= t[last + 1] { return last }
   var lo = 0
@@ -116,6 +124,24 @@ func _locate(_ t: UnsafeBufferPointer<Double>, _ z: Double, hint: Int) -> Int {
     }
     hi = min(probe, last + 1)
   }
+  while hi - lo > 1 {
+    let mid = (lo + hi) / 2
+    if t[mid] <= z { lo = mid } else { hi = mid }
+  }
+  return lo
+}
+
+/// The interval of z (t[from] ≤ z < t[last + 1]) by galloping forward from `from`.
+func _gallop(_ t: UnsafeBufferPointer<Double>, _ z: Double, from: Int, last: Int) -> Int {
+  var lo = from
+  var step = 1
+  var probe = from + 1
+  while probe <= last && t[probe] <= z {
+    lo = probe
+    probe = lo + step
+    step &*= 2
+  }
+  var hi = min(probe, last + 1)
   while hi - lo > 1 {
     let mid = (lo + hi) / 2
     if t[mid] <= z { lo = mid } else { hi = mid }
@@ -149,8 +175,10 @@ func _fillEvaluationWeights(
     let b = 1 - a
     w[0] = a
     w[1] = b
-    w[2] = (a * a * a - a) * h * h / 6
-    w[3] = (b * b * b - b) * h * h / 6
+    // h²/6 once (a multiplication by the rounded 1/6 instead of two divisions by 6).
+    let curvature = h * h * (1.0 / 6)
+    w[2] = (a * a * a - a) * curvature
+    w[3] = (b * b * b - b) * curvature
   }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A fast route to the smoothing spline where R + λM is ill-conditioned but still positive
 /// definite in floating point: a square-root-free LDLᵀ factorisation of R + λM, run from both
 /// ends at once, and iterative refinement with residuals computed from the unformed operator.
@@ -142,6 +144,14 @@ struct _TwistedLDL {
     let m = self.m
     let n = pr.n
     var rhsMiddle: (Double, Double)
+    var clock = _ldlNow()
+    @inline(__always) func lap(_ what: String) {
+      if _ldlDebug {
+        let now = _ldlNow()
+        print(what, (now - clock) * 1e3, "ms")
+        clock = now
+      }
+    }
     if factor {
       guard let middle = factorize(pr, y: y, unit: unit) else { return false }
       rhsMiddle = middle
@@ -153,22 +163,32 @@ struct _TwistedLDL {
     s[n - 1] = 0
     lo[0] = 0
     lo[n - 1] = 0
+    lap("factor")
     solveMiddleAndBack(rhsMiddle, s: s, lo: lo, accumulate: false)
+    lap("back")
     var previous = Double.nan
     for step in 0...(_SplinePenalty.ldlMaximumRefinements) {
-      let (change, size, middle) = residual(
+      let (change, size, middle) = residualForward(
         pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: step > 0)
+      lap("residual")
       guard size.isFinite else { return false }
+      if _ldlDebug { print("ldl step", step, change, size) }
       if step > 0 {
         guard change.isFinite else { return false }
-        if change <= _SplinePenalty.ldlTolerance * size { return true }
-        // A step that does not shrink the change is not converging.
-        if step > 1 && !(change < 0.5 * previous) { return false }
+        let tolerance = _SplinePenalty.ldlTolerance * size
+        if change <= tolerance { return true }
+        if step > 1 {
+          // Linear convergence with the observed ratio ρ leaves an error of about ρ·change.
+          let ratio = change / previous
+          if ratio <= 0.01 && change * ratio <= tolerance { return true }
+          // A step that does not shrink the change is not converging.
+          if !(ratio < 0.5) { return false }
+        }
         previous = change
       }
       if step == _SplinePenalty.ldlMaximumRefinements { break }
-      forward()
       solveMiddleAndBack(middle, s: s, lo: lo, accumulate: true)
+      lap("back")
     }
     _ = m
     return false
@@ -428,78 +448,148 @@ struct _TwistedLDL {
 
   // MARK: Residual
 
-  /// g = y − λW⁻¹Qγ (as a double-double, its leading part written to `g`) and the residual
-  /// r = Qᵀg − Rγ, scattered into the z slots in lane order; γ is read from rows 1…m of `s`.
-  /// Returns max |Δg| against the previous contents of `g` (when `measure`), max |g| and the
-  /// middle rows' residuals.
+  /// One refinement sweep from both ends towards the middle: g = y − λW⁻¹Qγ (a double-double,
+  /// its leading part written to `g`), the residual r = Qᵀg − Rγ and at once its forward
+  /// substitution into the z slots; γ is the double-double s + lo (rows 1…m). Returns
+  /// max |Δg| against the previous contents of `g` (when `measure`), max |g| (NaN when some g is
+  /// not finite) and the middle rows' residuals, not yet eliminated.
   @inline(__always)
-  private mutating func residual(
+  private mutating func residualForward(
     _ pr: _LDLProblem, y: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
     s: UnsafePointer<Double>, lo: UnsafePointer<Double>, unit: Bool, measure: Bool
   ) -> (change: Double, size: Double, middle: (Double, Double)) {
+    typealias V = SIMD2<Double>
     let n = pr.n
     let k = self.k
-    let m = self.m
+    let kk = self.kk
     let t = pr.t
     let ih = pr.ih
-    let lambda = pr.lambda
-    var change = 0.0
-    var size = 0.0
-    var poison = 0.0
-    var middle = (0.0, 0.0)
-    z.withUnsafeMutableBufferPointer { zp in
-      // (Qγ)_i as differences of the knots' second derivatives s (s_0 = s_{n−1} = 0).
-      @inline(__always) func qGamma(_ i: Int) -> Double {
-        var value = 0.0
-        if i + 1 < n { value += ih[i] * (s[i + 1] - s[i]) + ih[i] * (lo[i + 1] - lo[i]) }
-        if i >= 1 { value += ih[i - 1] * (s[i - 1] - s[i]) + ih[i - 1] * (lo[i - 1] - lo[i]) }
-        return value
+    let w = pr.w
+    let lambda = V(repeating: pr.lambda)
+    // λ split into two 26-bit halves (Veltkamp), for Dekker's exact product below: the
+    // baseline x86-64 target has no FMA instruction (addingProduct would call libm's fma).
+    let splitter = V(repeating: 134_217_729)  // 2^27 + 1
+    let lambdaHigh = splitter * lambda - (splitter * lambda - lambda)
+    let lambdaLow = lambda - lambdaHigh
+    // Knot i of each lane: i in the top lane, n − 1 − i in the mirrored one.
+    @inline(__always) func knot(_ a: UnsafePointer<Double>, _ i: Int) -> V {
+      V(a[i], a[n - 1 - i])
+    }
+    @inline(__always) func inverseSpacing(_ i: Int) -> V { V(ih[i], ih[n - 2 - i]) }
+    @inline(__always) func spacing(_ i: Int) -> V {
+      V(t[i + 1] - t[i], t[n - 1 - i] - t[n - 2 - i])
+    }
+    // (Qγ) at knot i ≥ 1 of each lane, from differences of s and of lo.
+    @inline(__always) func qGamma(_ i: Int) -> V {
+      let sm = knot(s, i - 1)
+      let s0 = knot(s, i)
+      let sp = knot(s, i + 1)
+      let lm = knot(lo, i - 1)
+      let l0 = knot(lo, i)
+      let lp = knot(lo, i + 1)
+      let right = inverseSpacing(i)
+      let left = inverseSpacing(i - 1)
+      return (right * (sp - s0) + left * (sm - s0)) + (right * (lp - l0) + left * (lm - l0))
+    }
+    // g at knot i of each lane as (high, low): λ·(Qγ)/w by Dekker's TwoProduct, y − … by TwoSum.
+    @inline(__always) func fitted(_ i: Int, _ qg: V) -> (V, V) {
+      let u = unit ? qg : qg / knot(w, i)
+      let product = lambda * u
+      let uHigh = splitter * u - (splitter * u - u)
+      let uLow = u - uHigh
+      let productError =
+        ((lambdaHigh * uHigh - product) + lambdaHigh * uLow + lambdaLow * uHigh)
+        + lambdaLow * uLow
+      let yi = knot(y, i)
+      let sum = yi - product
+      let bp = sum - yi
+      let sumError = (yi - (sum - bp)) - (product + bp)
+      return (sum, sumError - productError)
+    }
+    var change = V.zero
+    var size = V.zero
+    var poison = V.zero
+    @inline(__always) func record(_ i: Int, _ high: V) {
+      if measure {
+        let d = high - knot(g, i)
+        let magnitude = d.replacing(with: -d, where: d .< 0)
+        change = change.replacing(with: magnitude, where: magnitude .> change)
       }
-      @inline(__always) func gAt(_ i: Int, _ qg: Double) -> (Double, Double) {
-        let u = unit ? qg : qg / pr.w[i]
-        let product = lambda * u
-        let pe = (-product).addingProduct(lambda, u)
-        let sum = y[i] - product
-        let bp = sum - y[i]
-        let se = (y[i] - (sum - bp)) + (-product - bp)
-        let high = sum
-        let low = se - pe
-        let old = g[i]
-        if measure { change = max(change, abs(high - old)) }
-        size = max(size, abs(high))
-        poison += high * 0
-        g[i] = high
-        return (high, low)
-      }
-      var g0 = gAt(0, qGamma(0))
-      var g1 = gAt(1, qGamma(1))
-      for row in 0..<m {
-        let i = row + 2
-        let qg =
-          i + 1 < n
-          ? (ih[i] * (s[i + 1] - s[i]) + ih[i - 1] * (s[i - 1] - s[i]))
-            + (ih[i] * (lo[i + 1] - lo[i]) + ih[i - 1] * (lo[i - 1] - lo[i])) : qGamma(i)
-        let g2 = gAt(i, qg)
-        let d0 = (g0.0 - g1.0) + (g0.1 - g1.1)
-        let d1 = (g2.0 - g1.0) + (g2.1 - g1.1)
-        let qtg = ih[row] * d0 + ih[row + 1] * d1
-        let h0 = t[row + 1] - t[row]
-        let h1 = t[row + 2] - t[row + 1]
-        let rg = (h0 + h1) / 3 * s[row + 1] + h0 / 6 * s[row] + h1 / 6 * s[row + 2]
-        let r = qtg - rg
-        if row < k {
-          zp[row][0] = r
-        } else if row == k {
-          middle.0 = r
-        } else if row == k + 1 {
-          middle.1 = r
-        } else {
-          zp[m - 1 - row][1] = r
+      let magnitude = high.replacing(with: -high, where: high .< 0)
+      size = size.replacing(with: magnitude, where: magnitude .> size)
+      poison += high * 0
+      g[i] = high[0]
+      g[n - 1 - i] = high[1]
+    }
+    // Rγ at row p of each lane (knots p, p + 1, p + 2).
+    @inline(__always) func rGamma(_ p: Int) -> V {
+      let h0 = spacing(p)
+      let h1 = spacing(p + 1)
+      return (h0 + h1) * (1.0 / 3) * knot(s, p + 1)
+        + (h0 * knot(s, p) + h1 * knot(s, p + 2)) * (1.0 / 6)
+    }
+    var middleResidual = (0.0, 0.0)
+    l1.withUnsafeBufferPointer { l1p in
+      l2.withUnsafeBufferPointer { l2p in
+        z.withUnsafeMutableBufferPointer { zp in
+          // Knot 0 of each lane has no left neighbour.
+          let first = inverseSpacing(0) * (knot(s, 1) - knot(s, 0))
+            + inverseSpacing(0) * (knot(lo, 1) - knot(lo, 0))
+          var g0 = fitted(0, first)
+          var g1 = fitted(1, qGamma(1))
+          record(0, g0.0)
+          record(1, g1.0)
+          var zm1 = V.zero
+          var zm2 = V.zero
+          @inline(__always) func step(_ p: Int) {
+            let g2 = fitted(p + 2, qGamma(p + 2))
+            record(p + 2, g2.0)
+            let d0 = (g0.0 - g1.0) + (g0.1 - g1.1)
+            let d1 = (g2.0 - g1.0) + (g2.1 - g1.1)
+            let r = inverseSpacing(p) * d0 + inverseSpacing(p + 1) * d1 - rGamma(p)
+            let value = r - l2p[p] * zm2 - l1p[p] * zm1
+            zp[p] = value
+            zm2 = zm1
+            zm1 = value
+            g0 = g1
+            g1 = g2
+          }
+          for p in 0..<k { step(p) }
+          var top = (g0, g1)
+          if kk > k {
+            // The mirrored lane's extra row; the top lane's window stays at knots k, k + 1.
+            step(k)
+          } else {
+            top = (g0, g1)
+          }
+          // Middle rows k and k + 1: knots k, k + 1 from the top lane's window and k + 2,
+          // k + 3 from the mirrored lane's (its lane 1, in the order k + 3, k + 2).
+          let gh = [top.0.0[0], top.1.0[0], g1.0[1], g0.0[1]]
+          let gl = [top.0.1[0], top.1.1[0], g1.1[1], g0.1[1]]
+          for row in 0..<2 {
+            let c = k + row
+            let d0 = (gh[row] - gh[row + 1]) + (gl[row] - gl[row + 1])
+            let d1 = (gh[row + 2] - gh[row + 1]) + (gl[row + 2] - gl[row + 1])
+            let h0 = t[c + 1] - t[c]
+            let h1 = t[c + 2] - t[c + 1]
+            let rg = (h0 + h1) * (1.0 / 3) * s[c + 1] + (h0 * s[c] + h1 * s[c + 2]) * (1.0 / 6)
+            let r = ih[c] * d0 + ih[c + 1] * d1 - rg
+            if row == 0 { middleResidual.0 = r } else { middleResidual.1 = r }
+          }
         }
-        g0 = g1
-        g1 = g2
       }
     }
-    return (change + poison, size + poison, middle)
+    let totalPoison = poison[0] + poison[1]
+    return (
+      max(change[0], change[1]) + totalPoison, max(size[0], size[1]) + totalPoison,
+      middleResidual
+    )
   }
+}
+
+let _ldlDebug = ProcessInfo.processInfo.environment["LDL_DEBUG"] != nil
+func _ldlNow() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
