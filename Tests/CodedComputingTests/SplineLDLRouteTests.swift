@@ -159,4 +159,72 @@ struct SplineLDLRouteTests {
     }
     #expect(accepted >= 10)
   }
+
+  @Test("Even and odd orders, several columns: each column equals its own fit; fit() takes the route")
+  func columnsAndParity() throws {
+    for n in [9, 10, 4001, 4002] {
+      var generator = SplitMix64(seed: UInt64(n))
+      let t = (0..<n).map { Double($0) / Double(n - 1) }
+      let columns = (0..<3).map { c in
+        t.map { sin(Double(c + 1) * 3 * $0) + 0.05 * standardNormal(using: &generator) }
+      }
+      let data = Matrix(rows: n, columns: 3, columnMajor: columns.flatMap { $0 })
+      // 9λ/h³ ≈ 1e10 whatever n: the LDLᵀ route, not Cholesky.
+      let h = 1 / Double(n - 1)
+      let lambda = 1e10 * h * h * h / 9
+      let smoother = try SplineSmoother(knots: t, lambda: lambda)
+      #expect(smoother._usesQR)
+      let penalty = smoother._penalty
+      let all = try #require(penalty.fitByLDL(data: data, lambda: lambda))
+      let fitted = try smoother.fit(data)
+      #expect(fitted.values.storage == all.values.storage ? true : false)
+      #expect(fitted.secondDerivatives.storage == all.second.storage ? true : false)
+      for c in 0..<3 {
+        let one = try #require(penalty.fitByLDL(data: Matrix(column: columns[c]), lambda: lambda))
+        let same = one.values.storage == Array(all.values.storage[(c * n)..<((c + 1) * n)])
+        #expect(same)
+        let reference = float80SplineReference(
+          knots: t, weights: nil, data: columns[c], lambda: lambda)
+        let error = zip(one.values.storage, reference).map { abs($0 - $1) }.max()!
+        #expect(error <= 1e-13, "n = \(n), column \(c): \(error)")
+      }
+    }
+  }
+
+  @Test("n = 200 000, 9λ/h³ ≈ 7e12: within 1e-12 of Float80, where the Givens route is off by more")
+  func largeProblem() throws {
+    let n = 200_000
+    var generator = SplitMix64(seed: 12)
+    let t = (0..<n).map { Double($0) / Double(n - 1) }
+    let y = t.map { sin(2 * .pi * $0) + 0.1 * standardNormal(using: &generator) }
+    let lambda = 1e-4
+    let penalty = try _SplinePenalty(knots: t, weights: nil)
+    let reference = float80SplineReference(knots: t, weights: nil, data: y, lambda: lambda)
+    let ldl = try #require(penalty.fitByLDL(data: Matrix(column: y), lambda: lambda))
+    let qr = penalty.fitByQR(data: Matrix(column: y), lambda: lambda).values.storage
+    let error = zip(ldl.values.storage, reference).map { abs($0 - $1) }.max()!
+    let qrError = zip(qr, reference).map { abs($0 - $1) }.max()!
+    #expect(error <= 1e-12)
+    #expect(qrError > 10 * error, "Givens \(qrError), LDLᵀ \(error)")
+  }
+
+  @Test("Where R is rounded away in R + λM the route declines or stays accurate")
+  func hopelessConditioning() throws {
+    let n = 2000
+    let t = (0..<n).map { Double($0) / Double(n - 1) }
+    var generator = SplitMix64(seed: 4)
+    let y = t.map { sin(5 * $0) + 0.1 * standardNormal(using: &generator) }
+    let penalty = try _SplinePenalty(knots: t, weights: nil)
+    for lambda in [1e-2, 1.0, 1e2] {
+      // 9λ/h³ ≈ 7e17 … 7e21.
+      let reference = float80SplineReference(knots: t, weights: nil, data: y, lambda: lambda)
+      if let ldl = penalty.fitByLDL(data: Matrix(column: y), lambda: lambda) {
+        let error = zip(ldl.values.storage, reference).map { abs($0 - $1) }.max()!
+        print("accepted", lambda, error)
+        #expect(error <= 1e-12, "λ = \(lambda): \(error)")
+      } else {
+        print("declined", lambda)
+      }
+    }
+  }
 }

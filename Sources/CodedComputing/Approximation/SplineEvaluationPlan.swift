@@ -194,6 +194,11 @@ func _evaluateSplines(
   let p = points.count
   let columns = values.columns
   precondition(n >= 2 && values.rows == n && second.rows == n, "Knot count mismatch")
+  if columns == 1 {
+    return Matrix(
+      rows: p, columns: 1,
+      columnMajor: _evaluateSpline(knots: knots, points: points, values: values, second: second))
+  }
   let block = 256
   let out = [Double](unsafeUninitializedCapacity: p * columns) { o, initialised in
     withUnsafeTemporaryAllocation(of: Int.self, capacity: block) { iv in
@@ -239,6 +244,55 @@ func _evaluateSplines(
     initialised = p * columns
   }
   return Matrix(rows: p, columns: columns, columnMajor: out)
+}
+
+/// ``_evaluateSplines(knots:points:values:secondDerivatives:)`` for one column, in one pass
+/// (the same arithmetic). Sorted points find their interval by walking forward from the
+/// previous one (galloping after four knots).
+func _evaluateSpline(knots: [Double], points: [Double], values: Matrix, second: Matrix)
+  -> [Double]
+{
+  let n = knots.count
+  let p = points.count
+  return [Double](unsafeUninitializedCapacity: p) { o, initialised in
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 4) { w in
+      knots.withUnsafeBufferPointer { t in
+        points.withUnsafeBufferPointer { z in
+          values.storage.withUnsafeBufferPointer { g in
+            second.storage.withUnsafeBufferPointer { s in
+              let weights = w.baseAddress!
+              let low = t[0]
+              let high = t[n - 1]
+              var i = 0
+              for q in 0..<p {
+                let x = z[q]
+                if x >= t[i] && x < high {
+                  // t[i + 1] exists while x < t[n − 1]. A predicted branch per knot passed
+                  // (speculation keeps consecutive points independent), galloping past 4.
+                  var steps = 0
+                  while t[i &+ 1] <= x && steps < 4 {
+                    i &+= 1
+                    steps &+= 1
+                  }
+                  if !(x < t[i + 1]) { i = _gallop(t, x, from: i, last: n - 2) }
+                } else {
+                  i = _locate(t, x, hint: 0)
+                }
+                _fillEvaluationWeights(t, i, x, weights)
+                var value = weights[0] * g[i] + weights[1] * g[i + 1] + weights[2] * s[i]
+                value += weights[3] * s[i + 1]
+                if !value.isFinite && (x < low || x > high) {
+                  value = _extrapolate(t, g.baseAddress!, s.baseAddress!, x)
+                }
+                o[q] = value
+              }
+            }
+          }
+        }
+      }
+    }
+    initialised = p
+  }
 }
 
 /// The natural spline's straight continuation at z beyond the knots, as g_end + (z − t_end)·slope

@@ -24,7 +24,7 @@ import Foundation
 /// instead of ε·√κ (Givens) or ε·κ (Cholesky).
 ///
 /// **A-posteriori check.** Every refinement step reports how much it moved g. The fit is
-/// accepted when a step moves g by at most 2⁻⁴⁰ of its size, which bounds the remaining error
+/// accepted when a step moves g by at most 2⁻⁴⁴ of its size, which bounds the remaining error
 /// by the same amount times the contraction factor; when the pivots are not all positive or the
 /// steps do not shrink below that within ``ldlMaximumRefinements`` steps (ε·κ near or above 1),
 /// the caller falls back to the Givens route.
@@ -37,7 +37,7 @@ extension _SplinePenalty {
   /// lose R entirely and refinement cannot converge).
   static let ldlConditionLimit = 1e15
   /// The acceptance threshold on a refinement step's change of g, relative to max |g|.
-  static let ldlTolerance = 0x1p-40
+  static let ldlTolerance = 0x1p-44
 
   /// The fits of every column of `y` by the refined two-sided LDLᵀ route; λ > 0. Nil when the
   /// route cannot vouch for its result (see the extension's documentation): the caller then
@@ -49,10 +49,15 @@ extension _SplinePenalty {
     guard m >= 6, lambda > 0, lambda.isFinite, y.rows == n else { return nil }
     let columns = y.columns
     var solver = _TwistedLDL(order: m)
-    var values = [Double](repeating: 0, count: n * columns)
-    var second = [Double](repeating: 0, count: n * columns)
-    // The low parts of γ (γ is kept as an unevaluated sum s + lo during refinement).
-    var low = [Double](repeating: 0, count: n)
+    // Every element of these is written before it is read: s and lo (the high and low parts of
+    // γ, kept as an unevaluated sum during refinement) by the first solve, g by the first
+    // residual sweep.
+    func uninitialised(_ count: Int) -> [Double] {
+      [Double](unsafeUninitializedCapacity: count) { _, initialised in initialised = count }
+    }
+    var values = uninitialised(n * columns)
+    var second = uninitialised(n * columns)
+    var low = uninitialised(n)
     let accepted = knots.withUnsafeBufferPointer { t in
       inverseSpacing.withUnsafeBufferPointer { ih in
         weights.withUnsafeBufferPointer { w in
@@ -181,8 +186,11 @@ struct _TwistedLDL {
           // Linear convergence with the observed ratio ρ leaves an error of about ρ·change.
           let ratio = change / previous
           if ratio <= 0.01 && change * ratio <= tolerance { return true }
-          // A step that does not shrink the change is not converging.
+          // A step that does not shrink the change is not converging; one that shrinks it too
+          // slowly to reach the tolerance within the remaining steps is given up at once.
           if !(ratio < 0.5) { return false }
+          let remaining = _SplinePenalty.ldlMaximumRefinements - step
+          if change * pow(ratio, Double(remaining)) > tolerance { return false }
         }
         previous = change
       }
@@ -280,7 +288,7 @@ struct _TwistedLDL {
               let l2 = eUp * invm2
               let d = a - f * l1 - eUp * l2
               let inverse = 1 / d
-              let zp0 = b - l1 * zm1 - l2 * zm2
+              let zp0 = b - l2 * zm2 - l1 * zm1  // the order of forward()
               l1p[p] = l1
               l2p[p] = l2
               ip[p] = inverse
