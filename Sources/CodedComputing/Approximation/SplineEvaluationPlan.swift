@@ -247,8 +247,8 @@ func _evaluateSplines(
 }
 
 /// ``_evaluateSplines(knots:points:values:secondDerivatives:)`` for one column, in one pass
-/// (the same arithmetic). Sorted points find their interval by walking forward from the
-/// previous one (galloping after four knots).
+/// (the same arithmetic). Sorted points find their interval by counting the knots passed since
+/// the previous point among the next four (galloping beyond them).
 func _evaluateSpline(knots: [Double], points: [Double], values: Matrix, second: Matrix)
   -> [Double]
 {
@@ -266,15 +266,17 @@ func _evaluateSpline(knots: [Double], points: [Double], values: Matrix, second: 
               var i = 0
               for q in 0..<p {
                 let x = z[q]
-                if x >= t[i] && x < high {
-                  // t[i + 1] exists while x < t[n − 1]. A predicted branch per knot passed
-                  // (speculation keeps consecutive points independent), galloping past 4.
-                  var steps = 0
-                  while t[i &+ 1] <= x && steps < 4 {
-                    i &+= 1
-                    steps &+= 1
-                  }
+                if x >= t[i] && x < high && i &+ 4 < n {
+                  // The knots passed since the previous point, counted among the next four
+                  // without branches (four independent loads: no chain through the count).
+                  var passed = t[i &+ 1] <= x ? 1 : 0
+                  passed &+= t[i &+ 2] <= x ? 1 : 0
+                  passed &+= t[i &+ 3] <= x ? 1 : 0
+                  passed &+= t[i &+ 4] <= x ? 1 : 0
+                  i &+= passed
                   if !(x < t[i + 1]) { i = _gallop(t, x, from: i, last: n - 2) }
+                } else if x >= t[i] && x < high {
+                  i = _gallop(t, x, from: i, last: n - 2)
                 } else {
                   i = _locate(t, x, hint: 0)
                 }

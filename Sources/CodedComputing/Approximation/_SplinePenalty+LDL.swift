@@ -173,8 +173,12 @@ struct _TwistedLDL {
     lap("back")
     var previous = Double.nan
     for step in 0...(_SplinePenalty.ldlMaximumRefinements) {
-      let (change, size, middle) = residualForward(
-        pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: step > 0)
+      // The first sweep corrects an error of about ε·κ, for which a residual in plain double
+      // precision is accurate enough (and γ has no low part yet); later ones need it exact.
+      let (change, size, middle) =
+        step == 0
+        ? residualForward(pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: false, exact: false)
+        : residualForward(pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: true, exact: true)
       lap("residual")
       guard size.isFinite else { return false }
       if _ldlDebug { print("ldl step", step, change, size) }
@@ -190,7 +194,7 @@ struct _TwistedLDL {
           // slowly to reach the tolerance within the remaining steps is given up at once.
           if !(ratio < 0.5) { return false }
           let remaining = _SplinePenalty.ldlMaximumRefinements - step
-          if change * pow(ratio, Double(remaining)) > tolerance { return false }
+          if change * pow(ratio, Double(remaining + 1)) > tolerance { return false }
         }
         previous = change
       }
@@ -464,7 +468,7 @@ struct _TwistedLDL {
   @inline(__always)
   private mutating func residualForward(
     _ pr: _LDLProblem, y: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
-    s: UnsafePointer<Double>, lo: UnsafePointer<Double>, unit: Bool, measure: Bool
+    s: UnsafePointer<Double>, lo: UnsafePointer<Double>, unit: Bool, measure: Bool, exact: Bool
   ) -> (change: Double, size: Double, middle: (Double, Double)) {
     typealias V = SIMD2<Double>
     let n = pr.n
@@ -492,17 +496,19 @@ struct _TwistedLDL {
       let sm = knot(s, i - 1)
       let s0 = knot(s, i)
       let sp = knot(s, i + 1)
+      let right = inverseSpacing(i)
+      let left = inverseSpacing(i - 1)
+      guard exact else { return right * (sp - s0) + left * (sm - s0) }
       let lm = knot(lo, i - 1)
       let l0 = knot(lo, i)
       let lp = knot(lo, i + 1)
-      let right = inverseSpacing(i)
-      let left = inverseSpacing(i - 1)
       return (right * (sp - s0) + left * (sm - s0)) + (right * (lp - l0) + left * (lm - l0))
     }
     // g at knot i of each lane as (high, low): λ·(Qγ)/w by Dekker's TwoProduct, y − … by TwoSum.
     @inline(__always) func fitted(_ i: Int, _ qg: V) -> (V, V) {
       let u = unit ? qg : qg / knot(w, i)
       let product = lambda * u
+      guard exact else { return (knot(y, i) - product, .zero) }
       let uHigh = splitter * u - (splitter * u - u)
       let uLow = u - uHigh
       let productError =
@@ -541,8 +547,11 @@ struct _TwistedLDL {
       l2.withUnsafeBufferPointer { l2p in
         z.withUnsafeMutableBufferPointer { zp in
           // Knot 0 of each lane has no left neighbour.
-          let first = inverseSpacing(0) * (knot(s, 1) - knot(s, 0))
-            + inverseSpacing(0) * (knot(lo, 1) - knot(lo, 0))
+          let first =
+            exact
+            ? inverseSpacing(0) * (knot(s, 1) - knot(s, 0))
+              + inverseSpacing(0) * (knot(lo, 1) - knot(lo, 0))
+            : inverseSpacing(0) * (knot(s, 1) - knot(s, 0))
           var g0 = fitted(0, first)
           var g1 = fitted(1, qGamma(1))
           record(0, g0.0)
