@@ -65,23 +65,23 @@ extension _SplinePenalty {
             values.withUnsafeMutableBufferPointer { gv in
               second.withUnsafeMutableBufferPointer { sv in
                 low.withUnsafeMutableBufferPointer { lo in
-                let problem = _LDLProblem(
-                  t: t.baseAddress!, ih: ih.baseAddress!, w: w.baseAddress!, n: n,
-                  lambda: lambda, unit: unitWeights)
-                for c in 0..<columns {
-                  let column = yv.baseAddress! + c * n
-                  let g = gv.baseAddress! + c * n
-                  let s = sv.baseAddress! + c * n
-                  let lo = lo.baseAddress!
-                  let ok =
-                    unitWeights
-                    ? solver.fit(
-                      problem, y: column, g: g, s: s, lo: lo, factor: c == 0, unit: true)
-                    : solver.fit(
-                      problem, y: column, g: g, s: s, lo: lo, factor: c == 0, unit: false)
-                  if !ok { return false }
-                }
-                return true
+                  let problem = _LDLProblem(
+                    t: t.baseAddress!, ih: ih.baseAddress!, w: w.baseAddress!, n: n,
+                    lambda: lambda, unit: unitWeights)
+                  for c in 0..<columns {
+                    let column = yv.baseAddress! + c * n
+                    let g = gv.baseAddress! + c * n
+                    let s = sv.baseAddress! + c * n
+                    let lo = lo.baseAddress!
+                    let ok =
+                      unitWeights
+                      ? solver.fit(
+                        problem, y: column, g: g, s: s, lo: lo, factor: c == 0, unit: true)
+                      : solver.fit(
+                        problem, y: column, g: g, s: s, lo: lo, factor: c == 0, unit: false)
+                    if !ok { return false }
+                  }
+                  return true
                 }
               }
             }
@@ -146,17 +146,8 @@ struct _TwistedLDL {
     _ pr: _LDLProblem, y: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
     s: UnsafeMutablePointer<Double>, lo: UnsafeMutablePointer<Double>, factor: Bool, unit: Bool
   ) -> Bool {
-    let m = self.m
     let n = pr.n
     var rhsMiddle: (Double, Double)
-    var clock = _ldlNow()
-    @inline(__always) func lap(_ what: String) {
-      if _ldlDebug {
-        let now = _ldlNow()
-        print(what, (now - clock) * 1e3, "ms")
-        clock = now
-      }
-    }
     if factor {
       guard let middle = factorize(pr, y: y, unit: unit) else { return false }
       rhsMiddle = middle
@@ -168,9 +159,7 @@ struct _TwistedLDL {
     s[n - 1] = 0
     lo[0] = 0
     lo[n - 1] = 0
-    lap("factor")
     solveMiddleAndBack(rhsMiddle, s: s, lo: lo, accumulate: false)
-    lap("back")
     var previous = Double.nan
     for step in 0...(_SplinePenalty.ldlMaximumRefinements) {
       // The first sweep corrects an error of about ε·κ, for which a residual in plain double
@@ -179,9 +168,7 @@ struct _TwistedLDL {
         step == 0
         ? residualForward(pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: false, exact: false)
         : residualForward(pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: true, exact: true)
-      lap("residual")
       guard size.isFinite else { return false }
-      if _ldlDebug { print("ldl step", step, change, size) }
       if step > 0 {
         guard change.isFinite else { return false }
         let tolerance = _SplinePenalty.ldlTolerance * size
@@ -200,9 +187,7 @@ struct _TwistedLDL {
       }
       if step == _SplinePenalty.ldlMaximumRefinements { break }
       solveMiddleAndBack(middle, s: s, lo: lo, accumulate: true)
-      lap("back")
     }
-    _ = m
     return false
   }
 
@@ -370,7 +355,6 @@ struct _TwistedLDL {
   /// Forward substitution in place on the z slots, with the stored factor.
   @inline(__always)
   private mutating func forward() {
-    let k = self.k
     let kk = self.kk
     l1.withUnsafeBufferPointer { l1p in
       l2.withUnsafeBufferPointer { l2p in
@@ -384,7 +368,6 @@ struct _TwistedLDL {
             zm2 = zm1
             zm1 = value
           }
-          _ = k
         }
       }
     }
@@ -602,11 +585,4 @@ struct _TwistedLDL {
       middleResidual
     )
   }
-}
-
-let _ldlDebug = ProcessInfo.processInfo.environment["LDL_DEBUG"] != nil
-func _ldlNow() -> Double {
-  var ts = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &ts)
-  return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
