@@ -132,10 +132,13 @@ struct _TwistedLDL {
     k = (m - 2) / 2
     kk = m - 2 - k
     let size = kk + 2
-    l1 = [SIMD2<Double>](repeating: .zero, count: size)
-    l2 = l1
-    inv = l1
-    z = l1
+    // Four separate buffers (assigning one array to the others would share its storage and
+    // make the first write to each a copy).
+    func zeros() -> [SIMD2<Double>] { [SIMD2<Double>](repeating: .zero, count: size) }
+    l1 = zeros()
+    l2 = zeros()
+    inv = zeros()
+    z = zeros()
   }
 
   /// Fits one column: factorises first when `factor` (the first column), solves, refines and
