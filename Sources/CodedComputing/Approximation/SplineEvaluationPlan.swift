@@ -96,16 +96,24 @@ func _intervalIndex(_ knots: [Double], _ z: Double) -> Int {
   return lo
 }
 
-/// The interval index of `z` (as ``_intervalIndex(_:_:)``), searching forward from `hint` by
-/// galloping when `z` lies at or beyond knot `hint`, so sorted points cost O(1) each on average.
+/// The interval index of `z` (as ``_intervalIndex(_:_:)``). When `z` lies at or beyond knot
+/// `hint` (sorted points), the search runs forward from there: the knots passed are counted among
+/// the next four without branches (four independent loads, so consecutive points do not wait on
+/// one another), and galloping takes over beyond them; sorted points cost O(1) each on average.
+/// Otherwise, binary search.
 @inline(__always)
 func _locate(_ t: UnsafeBufferPointer<Double>, _ z: Double, hint: Int) -> Int {
   let last = t.count - 2
   if hint >= 0 && hint <= last && t[hint] <= z && z < t[last + 1] {
-    // Sorted points usually move a few knots at a time: four branch-free steps forward
-    // (t[i + 1] exists since z < t[last + 1] keeps i ≤ last), galloping only beyond them.
+    // t[i + 1] exists while z < t[last + 1] (i ≤ last).
     var i = hint
-    for _ in 0..<4 { i &+= t[i &+ 1] <= z ? 1 : 0 }
+    if i &+ 4 <= last &+ 1 {
+      var passed = t[i &+ 1] <= z ? 1 : 0
+      passed &+= t[i &+ 2] <= z ? 1 : 0
+      passed &+= t[i &+ 3] <= z ? 1 : 0
+      passed &+= t[i &+ 4] <= z ? 1 : 0
+      i &+= passed
+    }
     if z < t[i + 1] { return i }
     return _gallop(t, z, from: i, last: last)
   }
@@ -113,17 +121,6 @@ func _locate(_ t: UnsafeBufferPointer<Double>, _ z: Double, hint: Int) -> Int {
   if z >= t[last + 1] { return last }
   var lo = 0
   var hi = last + 1  // t[lo] ≤ z < t[hi]
-  if hint <= last && t[hint] <= z {
-    lo = hint
-    var step = 1
-    var probe = hint + 1
-    while probe <= last && t[probe] <= z {
-      lo = probe
-      probe = lo + step
-      step &*= 2
-    }
-    hi = min(probe, last + 1)
-  }
   while hi - lo > 1 {
     let mid = (lo + hi) / 2
     if t[mid] <= z { lo = mid } else { hi = mid }
@@ -247,8 +244,7 @@ func _evaluateSplines(
 }
 
 /// ``_evaluateSplines(knots:points:values:secondDerivatives:)`` for one column, in one pass
-/// (the same arithmetic). Sorted points find their interval by counting the knots passed since
-/// the previous point among the next four (galloping beyond them).
+/// (the same arithmetic), each point's interval found from the previous one (``_locate``).
 func _evaluateSpline(knots: [Double], points: [Double], values: Matrix, second: Matrix)
   -> [Double]
 {
@@ -266,20 +262,7 @@ func _evaluateSpline(knots: [Double], points: [Double], values: Matrix, second: 
               var i = 0
               for q in 0..<p {
                 let x = z[q]
-                if x >= t[i] && x < high && i &+ 4 < n {
-                  // The knots passed since the previous point, counted among the next four
-                  // without branches (four independent loads: no chain through the count).
-                  var passed = t[i &+ 1] <= x ? 1 : 0
-                  passed &+= t[i &+ 2] <= x ? 1 : 0
-                  passed &+= t[i &+ 3] <= x ? 1 : 0
-                  passed &+= t[i &+ 4] <= x ? 1 : 0
-                  i &+= passed
-                  if !(x < t[i + 1]) { i = _gallop(t, x, from: i, last: n - 2) }
-                } else if x >= t[i] && x < high {
-                  i = _gallop(t, x, from: i, last: n - 2)
-                } else {
-                  i = _locate(t, x, hint: 0)
-                }
+                i = _locate(t, x, hint: i)
                 _fillEvaluationWeights(t, i, x, weights)
                 var value = weights[0] * g[i] + weights[1] * g[i + 1] + weights[2] * s[i]
                 value += weights[3] * s[i + 1]
