@@ -139,9 +139,13 @@ struct _TwistedLDL {
     l2 = records + size
     inv = records + 2 * size
     z = records + 3 * size
-    records.initialize(repeating: .zero, count: 4 * size)
     low = (memory.base + 4 * recordBytes).bindMemory(to: Double.self, capacity: m + 2)
-    low.initialize(repeating: 0, count: m + 2)
+    // A fresh mapping is already zero; heap memory is cleared (every slot that is read is
+    // written first, but the lanes discarded at the middle would otherwise hold stale bits).
+    if !memory.isZeroed {
+      records.initialize(repeating: .zero, count: 4 * size)
+      low.initialize(repeating: 0, count: m + 2)
+    }
   }
 
   /// Fits one column: factorises first when `factor` (the first column), solves, refines and
@@ -608,6 +612,8 @@ func _withRecords<R>(
 final class _ScratchMemory {
   let base: UnsafeMutableRawPointer
   private let mapping: (address: UnsafeMutableRawPointer, length: Int)?
+  /// True for a fresh anonymous mapping (the kernel hands out zeroed pages).
+  var isZeroed: Bool { mapping != nil }
 
   init(bytes: Int) {
     #if os(Linux)
