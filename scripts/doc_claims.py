@@ -1011,14 +1011,14 @@ def compute_over_bound(columns):
 
 
 SPLINE = [
-    Claim("the fit does: {mb} MB in {ms} ms at n = 10⁶, c = 1 ({rate} GB/s). The fit is {x}× slower.",
+    Claim("the fit does: {mb} MB in {ms} ms at n = 10⁶, c = 1 ({rate} GB/s). The fit is {x}× slower in",
           mb=lambda: whole(bound_bytes(10 ** 6) / 1e6),
           ms=lambda: sig(float(spline_rows("bound", "fixed", 10 ** 6)[0]["seconds"]) * 1e3, 2),
           rate=lambda: whole(bound_bytes(10 ** 6)
                              / float(spline_rows("bound", "fixed", 10 ** 6)[0]["seconds"]) / 1e9),
           x=lambda: whole(float(spline_rows("bound", "fixed", 10 ** 6)[0][
               "coded_compute_over_bound"]))),
-    Claim("At c = 100 the fixed costs are shared and the ratio falls to {a}–{b}.",
+    Claim("at c = 100 the fixed costs are shared and the ratio falls to {a}–{b}.",
           **span("a", "b", lambda: compute_over_bound("100"), whole)),
     Claim("to ~10⁻³ in log₁₀ λ: {a} evaluations at n = 10⁶ (was 46), {b}–{c} below.",
           a=lambda: str(gcv_evaluations(10 ** 6)[0]),
@@ -1027,12 +1027,6 @@ SPLINE = [
                                     and r["note"] for e in [int(r["note"].split()[0])]], str)),
 ]
 CLAIMS["Guides/SmoothingSpline.md"] = SPLINE
-SPLINE.append(Claim(
-    "validation 16 MB), ~{t} ms at the measured bandwidth.",
-    t=lambda: whole(250e6 / (bound_bytes(10 ** 6)
-                             / float(spline_rows("bound", "fixed", 10 ** 6)[0]["seconds"])) * 1e3)))
-
-
 def noisy_encoder(lam, n):
     return mse_geomean("encoder.csv", straggler_model="random", noise="0.01", encoder_lambda=lam,
                        N=n)

@@ -47,6 +47,17 @@ func _validateNodes(_ nodes: [Double], minimum: Int, what: String = "nodes")
   throws(ApproximationError)
 {
   guard nodes.count >= minimum else { throw .tooFewPoints(count: nodes.count, minimum: minimum) }
+  // Fast check: finite ends and every step increasing (a NaN fails the comparison) imply every
+  // node is finite; only a failure needs the loops below, which name the first bad node.
+  let valid = nodes.withUnsafeBufferPointer { p -> Bool in
+    guard let first = p.first, let last = p.last, first.isFinite, last.isFinite else {
+      return p.isEmpty
+    }
+    var failures = 0
+    for i in 1..<max(1, p.count) { failures |= p[i] > p[i - 1] ? 0 : 1 }
+    return failures == 0
+  }
+  if valid { return }
   for (i, t) in nodes.enumerated() where !t.isFinite { throw .nonFinite(what: what, index: i) }
   for i in nodes.indices.dropFirst() where !(nodes[i] > nodes[i - 1]) {
     throw .nodesNotIncreasing(index: i, previous: nodes[i - 1], value: nodes[i])

@@ -96,26 +96,49 @@ func _intervalIndex(_ knots: [Double], _ z: Double) -> Int {
   return lo
 }
 
-/// The interval index of `z` (as ``_intervalIndex(_:_:)``), searching forward from `hint` by
-/// galloping when `z` lies at or beyond knot `hint`, so sorted points cost O(1) each on average.
+/// The interval index of `z` (as ``_intervalIndex(_:_:)``). When `z` lies at or beyond knot
+/// `hint` (sorted points), the search runs forward from there: the knots passed are counted among
+/// the next four without branches (four independent loads, so consecutive points do not wait on
+/// one another), and galloping takes over beyond them; sorted points cost O(1) each on average.
+/// Otherwise, binary search.
 @inline(__always)
 func _locate(_ t: UnsafeBufferPointer<Double>, _ z: Double, hint: Int) -> Int {
   let last = t.count - 2
+  if hint >= 0 && hint <= last && t[hint] <= z && z < t[last + 1] {
+    // t[i + 1] exists while z < t[last + 1] (i ≤ last).
+    var i = hint
+    if i &+ 4 <= last &+ 1 {
+      var passed = t[i &+ 1] <= z ? 1 : 0
+      passed &+= t[i &+ 2] <= z ? 1 : 0
+      passed &+= t[i &+ 3] <= z ? 1 : 0
+      passed &+= t[i &+ 4] <= z ? 1 : 0
+      i &+= passed
+    }
+    if z < t[i + 1] { return i }
+    return _gallop(t, z, from: i, last: last)
+  }
   if z <= t[0] { return 0 }
   if z >= t[last + 1] { return last }
   var lo = 0
   var hi = last + 1  // t[lo] ≤ z < t[hi]
-  if hint <= last && t[hint] <= z {
-    lo = hint
-    var step = 1
-    var probe = hint + 1
-    while probe <= last && t[probe] <= z {
-      lo = probe
-      probe = lo + step
-      step &*= 2
-    }
-    hi = min(probe, last + 1)
+  while hi - lo > 1 {
+    let mid = (lo + hi) / 2
+    if t[mid] <= z { lo = mid } else { hi = mid }
   }
+  return lo
+}
+
+/// The interval of z (t[from] ≤ z < t[last + 1]) by galloping forward from `from`.
+func _gallop(_ t: UnsafeBufferPointer<Double>, _ z: Double, from: Int, last: Int) -> Int {
+  var lo = from
+  var step = 1
+  var probe = from + 1
+  while probe <= last && t[probe] <= z {
+    lo = probe
+    probe = lo + step
+    step &*= 2
+  }
+  var hi = min(probe, last + 1)
   while hi - lo > 1 {
     let mid = (lo + hi) / 2
     if t[mid] <= z { lo = mid } else { hi = mid }
@@ -149,8 +172,10 @@ func _fillEvaluationWeights(
     let b = 1 - a
     w[0] = a
     w[1] = b
-    w[2] = (a * a * a - a) * h * h / 6
-    w[3] = (b * b * b - b) * h * h / 6
+    // h²/6 once (a multiplication by the rounded 1/6 instead of two divisions by 6).
+    let curvature = h * h * (1.0 / 6)
+    w[2] = (a * a * a - a) * curvature
+    w[3] = (b * b * b - b) * curvature
   }
 }
 
@@ -166,6 +191,11 @@ func _evaluateSplines(
   let p = points.count
   let columns = values.columns
   precondition(n >= 2 && values.rows == n && second.rows == n, "Knot count mismatch")
+  if columns == 1 {
+    return Matrix(
+      rows: p, columns: 1,
+      columnMajor: _evaluateSpline(knots: knots, points: points, values: values, second: second))
+  }
   let block = 256
   let out = [Double](unsafeUninitializedCapacity: p * columns) { o, initialised in
     withUnsafeTemporaryAllocation(of: Int.self, capacity: block) { iv in
@@ -211,6 +241,43 @@ func _evaluateSplines(
     initialised = p * columns
   }
   return Matrix(rows: p, columns: columns, columnMajor: out)
+}
+
+/// ``_evaluateSplines(knots:points:values:secondDerivatives:)`` for one column, in one pass
+/// (the same arithmetic), each point's interval found from the previous one (``_locate``).
+func _evaluateSpline(knots: [Double], points: [Double], values: Matrix, second: Matrix)
+  -> [Double]
+{
+  let n = knots.count
+  let p = points.count
+  return [Double](unsafeUninitializedCapacity: p) { o, initialised in
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 4) { w in
+      knots.withUnsafeBufferPointer { t in
+        points.withUnsafeBufferPointer { z in
+          values.storage.withUnsafeBufferPointer { g in
+            second.storage.withUnsafeBufferPointer { s in
+              let weights = w.baseAddress!
+              let low = t[0]
+              let high = t[n - 1]
+              var i = 0
+              for q in 0..<p {
+                let x = z[q]
+                i = _locate(t, x, hint: i)
+                _fillEvaluationWeights(t, i, x, weights)
+                var value = weights[0] * g[i] + weights[1] * g[i + 1] + weights[2] * s[i]
+                value += weights[3] * s[i + 1]
+                if !value.isFinite && (x < low || x > high) {
+                  value = _extrapolate(t, g.baseAddress!, s.baseAddress!, x)
+                }
+                o[q] = value
+              }
+            }
+          }
+        }
+      }
+    }
+    initialised = p
+  }
 }
 
 /// The natural spline's straight continuation at z beyond the knots, as g_end + (z − t_end)·slope

@@ -10,9 +10,12 @@
 /// is built once per (knots, weights, λ) — one banded Cholesky factorisation (LAPACK `dpbtrf`,
 /// kd = 2) of R + λQᵀW⁻¹Q — and then applied to any number of data columns at O(n) each. When
 /// R + λQᵀW⁻¹Q is too ill-conditioned to form (about 9λ/h³ > 10⁸, h the narrowest knot spacing,
-/// which large n reaches at ordinary λ), fits go through a Givens factorisation of the equivalent
-/// banded least-squares problem instead (Eldén 1984; `SplinePenalty+QR.swift`): same spline,
-/// errors of order ε·√κ instead of ε·κ.
+/// which large n reaches at ordinary λ), a single column is fitted by a two-sided LDLᵀ
+/// factorisation with iterative refinement on residuals computed in double-double from the
+/// unformed operator (`_SplinePenalty+LDL.swift`), which checks its own convergence; where it
+/// cannot vouch for its result, and for several columns, fits go through a Givens factorisation
+/// of the equivalent banded least-squares problem (Eldén 1984; `SplinePenalty+QR.swift`): same
+/// spline, errors of order ε·√κ instead of ε·κ (and of order ε on the refined route).
 ///
 /// ```swift
 /// let smoother = try SplineSmoother(knots: [0, 1, 2, 3], lambda: 0.1)
@@ -126,6 +129,15 @@ public struct SplineSmoother: Sendable {
     let zero = { Matrix(rows: data.rows, columns: data.columns) }
     if _isLine { return (_penalty.leastSquaresLine(data), zero()) }
     if _usesQR {
+      // One column: the refined LDLᵀ route when it can vouch for its result (faster and more
+      // accurate). The Givens sweep shares its rotations among columns, so it stays the route
+      // for several.
+      if data.columns == 1,
+        _penalty.conditionEstimate(lambda: _scaledLambda) <= _SplinePenalty.ldlConditionLimit,
+        let fit = _penalty.fitByLDL(data: data, lambda: _scaledLambda)
+      {
+        return fit
+      }
       let (values, second, _) = _penalty.fitByQR(data: data, lambda: _scaledLambda)
       return (values, second)
     }

@@ -83,8 +83,21 @@ struct _SplineScaling: Sendable, Equatable {
 /// already within 2^±256 (or all values are zero): scaling then changes nothing, and products
 /// with the knots' 1/h² cannot overflow.
 func _dataExponent(_ data: [Double]) -> Int {
-  var largest = 0.0
-  for x in data { largest = max(largest, abs(x)) }
+  // Four running maxima written as selects, so the loop vectorises.
+  var lanes = SIMD4<Double>.zero
+  var tail = 0.0
+  data.withUnsafeBufferPointer { d in
+    let count4 = d.count & ~3
+    var i = 0
+    while i < count4 {
+      let x = SIMD4<Double>(d[i], d[i + 1], d[i + 2], d[i + 3])
+      let v = x.replacing(with: -x, where: x .< 0)
+      lanes = lanes.replacing(with: v, where: v .> lanes)
+      i += 4
+    }
+    for j in count4..<d.count where abs(d[j]) > tail { tail = abs(d[j]) }
+  }
+  let largest = Swift.max(lanes.max(), tail)
   guard largest > 0, largest.isFinite else { return 0 }
   let e = Int(largest.exponent)
   return abs(e) <= 256 ? 0 : e
