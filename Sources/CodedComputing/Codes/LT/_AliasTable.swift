@@ -3,10 +3,13 @@
 /// Column i is chosen uniformly; it returns i with probability `acceptance[i]`, otherwise
 /// `alias[i]`. Built in O(n) by Vose's stable two-worklist method.
 struct _AliasTable: Sendable, Hashable {
-  /// The probability of keeping the column's own outcome (0…1).
-  var acceptance: [Double]
-  /// The outcome returned when the column's own outcome is rejected.
-  var alias: [Int32]
+  /// Per column, the probability of keeping its own outcome (0…1) and the outcome returned when
+  /// it is rejected, side by side: a draw touches one random column, so one cache line.
+  struct Column: Sendable, Hashable {
+    var acceptance: Double
+    var alias: Int32
+  }
+  var columns: [Column]
 
   /// - Parameter weights: n ≥ 1 non-negative, finite weights with a positive sum (normalised here).
   init(weights: [Double]) {
@@ -15,8 +18,8 @@ struct _AliasTable: Sendable, Hashable {
     let total = weights.reduce(0, +)
     precondition(total > 0 && total.isFinite, "alias table weights must have a positive sum")
     var scaled = weights.map { $0 / total * Double(n) }
-    acceptance = [Double](repeating: 1, count: n)
-    alias = (0..<n).map { Int32($0) }
+    var acceptance = [Double](repeating: 1, count: n)
+    var alias = (0..<n).map { Int32($0) }
     var small: [Int] = []
     var large: [Int] = []
     for i in 0..<n {
@@ -35,23 +38,25 @@ struct _AliasTable: Sendable, Hashable {
     // Leftovers are 1 up to rounding.
     for i in large { acceptance[i] = 1 }
     for i in small { acceptance[i] = 1 }
+    columns = zip(acceptance, alias).map { Column(acceptance: $0, alias: $1) }
   }
 
   /// One outcome: two uniforms (column, then coin), see ``uniformUnit(using:)``.
   @inline(__always)
   func sample(using generator: inout some RandomNumberGenerator) -> Int {
-    let n = acceptance.count
+    let n = columns.count
     let column = Swift.min(Int(uniformUnit(using: &generator) * Double(n)), n - 1)
-    return uniformUnit(using: &generator) < acceptance[column] ? column : Int(alias[column])
+    let entry = columns[column]
+    return uniformUnit(using: &generator) < entry.acceptance ? column : Int(entry.alias)
   }
 
   /// The probability of each outcome implied by the table (for tests): O(n).
   var probabilities: [Double] {
-    let n = acceptance.count
+    let n = columns.count
     var p = [Double](repeating: 0, count: n)
-    for i in 0..<n {
-      p[i] += acceptance[i] / Double(n)
-      p[Int(alias[i])] += (1 - acceptance[i]) / Double(n)
+    for (i, entry) in columns.enumerated() {
+      p[i] += entry.acceptance / Double(n)
+      p[Int(entry.alias)] += (1 - entry.acceptance) / Double(n)
     }
     return p
   }
