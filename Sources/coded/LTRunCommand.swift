@@ -122,7 +122,10 @@ struct LTRunCommand: AsyncParsableCommand {
       throw CLIFailure("--input-range must be A:B with finite A < B, got '\(inputRange)'")
     }
     let model = try latency.map { try common.latency($0, workers: workers) }
-    let inputs = uniformInputs(count: sources, dimension: dim, range: a...b, seed: common.seed)
+    // Generated points: MPI ranks regenerate them from the recipe (the descriptor carries the
+    // range, the seed and a checksum, not m·d numbers).
+    let recipe = LTInputRecipe(rows: sources, columns: dim, range: a...b, seed: common.seed)
+    let inputs = recipe.make()
     let direct = try LTSumProducer.directSum(of: f, inputs: inputs)
     let scale = direct.map(abs).max() ?? 0
     var lines = [
@@ -142,7 +145,7 @@ struct LTRunCommand: AsyncParsableCommand {
         parsed, workload: f, inputs: inputs, pool: pool, workers: workers, mode: decoding,
         redundancy: redundancy, c: common.c, delta: common.delta,
         seed: common.seed &+ UInt64(trial),
-        maximumResults: limit, injectedDelays: delays)
+        maximumResults: limit, injectedDelays: delays, inputRecipe: recipe)
       guard let sum = result.sum, let seconds = result.seconds else {
         throw LTError.streamEnded(
           symbolsSeen: result.resultsConsumed, sourcesMissing: result.missing)

@@ -81,7 +81,7 @@ public struct LTPeelingDecoder: Sendable {
   /// walking a source's symbols chases a pointer once per 6 edges.
   static let _nodeStride = 8
   static let _nodeCapacity = 6
-  /// Degrees up to this are checked for repeated sources pairwise, larger ones with stamps.
+  /// Degrees up to this are checked for repeated sources pairwise, larger ones with a bitmap.
   static let _pairwiseLimit = 16
   /// Per symbol: its residual degree and the XOR of its unknown sources (8 bytes); at degree 1
   /// the XOR is the last unknown source.
@@ -95,9 +95,9 @@ public struct LTPeelingDecoder: Sendable {
   /// Per source: the head of its node list (−1: none); allocated on the first single symbol.
   var _heads: [Int32] = []
   var _nodes: [Int32] = []
-  /// Duplicate-check stamps for large degrees (allocated on first use).
-  var _stamps: [UInt32] = []
-  var _stampEpoch: UInt32 = 0
+  /// Duplicate check for large degrees: one bit per source (allocated on first use), cleared
+  /// after each symbol.
+  var _seenBits: [UInt64] = []
   /// Batches consumed through ``consume(_:values:lowParts:)``: batch b's source → symbol
   /// incidence in compressed-row form — source s's symbols (global indices, ascending) are
   /// `_batchSymbols[_batchBase[b] + o[s] ..< _batchBase[b] + o[s + 1]]` with
@@ -254,19 +254,19 @@ public struct LTPeelingDecoder: Sendable {
       }
       return
     }
-    if _stamps.isEmpty { _stamps = [UInt32](repeating: 0, count: m) }
-    if _stampEpoch == UInt32.max {
-      for i in _stamps.indices { _stamps[i] = 0 }
-      _stampEpoch = 0
-    }
-    _stampEpoch += 1
-    let epoch = _stampEpoch
+    if _seenBits.isEmpty { _seenBits = [UInt64](repeating: 0, count: m / 64 + 1) }
+    var repeated: Int32? = nil
     for source in sources {
-      guard _stamps[Int(source)] != epoch else {
-        throw .invalidSymbol("source \(source) appears twice in one symbol")
+      let word = Int(source) >> 6
+      let bit: UInt64 = 1 << UInt64(source & 63)
+      if _seenBits[word] & bit != 0 {
+        repeated = source
+        break
       }
-      _stamps[Int(source)] = epoch
+      _seenBits[word] |= bit
     }
+    for source in sources { _seenBits[Int(source) >> 6] = 0 }
+    if let repeated { throw .invalidSymbol("source \(repeated) appears twice in one symbol") }
   }
 
   @inline(__always)
@@ -379,6 +379,16 @@ public struct LTPeelingDecoder: Sendable {
       throw .shapeMismatch(expected: values.count, actual: lowParts.count)
     }
     for k in 0..<n { try _validate(batch[k]) }
+    return try _consumeValidated(batch, values: values, lowParts: lowParts)
+  }
+
+  /// ``consume(_:values:lowParts:)`` for a batch known to be valid (drawn by
+  /// ``LTSymbolGenerator``; `values` of the right shape).
+  mutating func _consumeValidated(
+    _ batch: LTSymbolBatch, values: ArraySlice<Double> = [], lowParts: ArraySlice<Double> = []
+  ) throws(LTError) -> Int {
+    if isComplete { return 0 }
+    let n = batch.count
     // A small batch does not pay for an O(m′) incidence: one symbol at a time.
     if n < sourceCount / 8 {
       let w = valueWidth
@@ -392,6 +402,7 @@ public struct LTPeelingDecoder: Sendable {
       }
       return n
     }
+    if valueWidth == 0, mode == .full { return _consumeStructure(batch) }
     let first = _symbols.count
     _buildIncidence(batch, first: first)
     let w = valueWidth
@@ -433,6 +444,104 @@ public struct LTPeelingDecoder: Sendable {
     }
     if isComplete {
       // Peeling is over; release the incidence.
+      _batchBase = []
+      _batchOffsets = []
+      _batchSymbols = []
+    }
+    return consumed
+  }
+
+  /// The batch path of a structure-only, full-recovery decoder (threshold studies). Each batch
+  /// symbol's record (degree, XOR) is set up front over the sources not yet recovered, and
+  /// only those edges enter the incidence; peeling then strips a recovered source from *every*
+  /// symbol on its run, including batch symbols that have not arrived, so an arrival costs O(1)
+  /// (its record is already its residual) and every edge is touched once when its source is
+  /// recovered.
+  mutating func _consumeStructure(_ batch: LTSymbolBatch) -> Int {
+    let m = sourceCount
+    let n = batch.count
+    let first = _symbols.count
+    let offsetBase = _batchOffsets.count
+    _batchBase.append(_batchSymbols.count)
+    _batchOffsets.append(contentsOf: repeatElement(0, count: m + 1))
+    _symbols.append(contentsOf: repeatElement(_Symbol(degree: 0, xor: 0), count: n))
+    var live = 0
+    batch.sources.withUnsafeBufferPointer { sources in
+      batch.offsets.withUnsafeBufferPointer { starts in
+        _state.withUnsafeMutableBufferPointer { state in
+          _symbols.withUnsafeMutableBufferPointer { symbols in
+            _batchOffsets.withUnsafeMutableBufferPointer { all in
+              let offsets = UnsafeMutableBufferPointer(
+                rebasing: all[offsetBase..<(offsetBase + m + 1)])
+              for k in 0..<n {
+                var degree: Int32 = 0
+                var xor: UInt32 = 0
+                for i in starts[k]..<starts[k + 1] {
+                  let s = Int(sources[i])
+                  if state[s] != Self._known {
+                    degree += 1
+                    xor ^= UInt32(s)
+                    offsets[s + 1] &+= 1
+                  }
+                }
+                symbols[first + k] = _Symbol(degree: degree, xor: xor)
+                live += Int(degree)
+              }
+              var running: Int32 = 0
+              for s in 0...m {
+                running &+= offsets[s]
+                offsets[s] = running
+              }
+            }
+          }
+        }
+      }
+    }
+    let base = _batchSymbols.count
+    _batchSymbols.append(contentsOf: repeatElement(0, count: live))
+    batch.sources.withUnsafeBufferPointer { sources in
+      batch.offsets.withUnsafeBufferPointer { starts in
+        _state.withUnsafeBufferPointer { state in
+          _batchOffsets.withUnsafeMutableBufferPointer { all in
+            let offsets = UnsafeMutableBufferPointer(
+              rebasing: all[offsetBase..<(offsetBase + m + 1)])
+            _batchSymbols.withUnsafeMutableBufferPointer { all in
+              let out = UnsafeMutableBufferPointer(rebasing: all[base...])
+              for k in stride(from: n - 1, through: 0, by: -1) {
+                let symbol = Int32(first + k)
+                for i in starts[k]..<starts[k + 1] {
+                  let s = Int(sources[i])
+                  if state[s] != Self._known {
+                    let slot = offsets[s + 1] &- 1
+                    offsets[s + 1] = slot
+                    out[Int(slot)] = symbol
+                  }
+                }
+              }
+            }
+            for s in 0..<m { offsets[s] = offsets[s + 1] }
+            offsets[m] = Int32(live)
+          }
+        }
+      }
+    }
+    var consumed = 0
+    for k in 0..<n {
+      let e = first + k
+      symbolsConsumed += 1
+      edgeCount += batch.offsets[k + 1] - batch.offsets[k]
+      consumed = k + 1
+      if _symbols[e].degree == 1 {
+        _ripple.append(Int32(e))
+        _peelStructure(current: e)
+      }
+      if recoveredCount == sourceCount {
+        isComplete = true
+        break
+      }
+    }
+    if consumed < n { _symbols.removeLast(n - consumed) }
+    if isComplete {
       _batchBase = []
       _batchOffsets = []
       _batchSymbols = []
@@ -551,7 +660,7 @@ public struct LTPeelingDecoder: Sendable {
   /// Releases the ripple until it is empty; `current` is the last symbol that has arrived
   /// (batch symbols after it are not stripped: they meet the recovered source on arrival).
   mutating func _peel(current: Int) {
-    if valueWidth == 0, _batchBase.count == 1, mode == .full {
+    if valueWidth == 0, mode == .full {
       _peelStructure(current: current)
       return
     }
@@ -593,20 +702,22 @@ public struct LTPeelingDecoder: Sendable {
     }
   }
 
-  /// ``_peel(current:)`` for the threshold studies' case — structure only, full recovery, one
-  /// batch (and the node lists of symbols consumed one at a time after it): raw pointers and
-  /// prefetches. Peeling is a chain of dependent random
-  /// accesses (ripple symbol → its source → the source's run → each symbol on it), so the
-  /// source of a symbol entering the ripple has its run start prefetched at once, and the run of
-  /// the next ripple symbol while the current run is scanned.
+  /// ``_peel(current:)`` for the threshold studies' case — structure only, full recovery: raw
+  /// pointers and prefetches; a recovered source is stripped from every symbol on its batch runs
+  /// (arrived or not, see ``_consumeStructure(_:)``) and on its node list.
+  ///
+  /// Peeling is a chain of dependent random accesses (ripple symbol → its source → the source's
+  /// run → each symbol on it). The ripple is first in, first out here (the recovered set, and so
+  /// M′, does not depend on the order), so when a symbol enters it its source's offsets are
+  /// prefetched, and the run of the source two places ahead while the current run is scanned.
   mutating func _peelStructure(current: Int) {
-    // First in, first out (the recovered set, and so M′, does not depend on the order), so the
-    // sources a few places ahead in the queue are known and their runs can be prefetched.
     var queue = _ripple
     _ripple = []
     var recovered = recoveredCount
     let heads = _heads
     let nodes = _nodes
+    let batchBase = _batchBase
+    let stride = sourceCount + 1
     _symbols.withUnsafeMutableBufferPointer { symbols in
       _state.withUnsafeMutableBufferPointer { state in
         _batchOffsets.withUnsafeBufferPointer { offsets in
@@ -620,7 +731,7 @@ public struct LTPeelingDecoder: Sendable {
               let s = Int(record.xor)
               recovered += 1
               state[s] = Self._known
-              if head + 1 < queue.count {
+              if head + 1 < queue.count, batchBase.count == 1 {
                 let t = Int(symbols[Int(queue[head + 1])].xor)
                 cc_prefetch(runs.baseAddress! + Int(offsets[t]))
               }
@@ -631,20 +742,22 @@ public struct LTPeelingDecoder: Sendable {
                   x.degree -= 1
                   x.xor ^= UInt32(s)
                   symbols[f] = x
-                  if x.degree == 1 {
+                  // A symbol that has not arrived enters the ripple on arrival.
+                  if x.degree == 1, f <= current {
                     queue.append(Int32(f))
                     cc_prefetch(offsets.baseAddress! + Int(x.xor))
                   }
                 }
               }
-              var i = Int(offsets[s])
-              let end = Int(offsets[s + 1])
-              while i < end {
-                let f = Int(runs[i])
-                if f > current { break }
-                if i + 6 < end { cc_prefetch(symbols.baseAddress! + Int(runs[i + 6])) }
-                strip(f)
-                i += 1
+              for b in batchBase.indices {
+                let o = b * stride + s
+                var i = batchBase[b] + Int(offsets[o])
+                let end = batchBase[b] + Int(offsets[o + 1])
+                while i < end {
+                  if i + 6 < end { cc_prefetch(symbols.baseAddress! + Int(runs[i + 6])) }
+                  strip(Int(runs[i]))
+                  i += 1
+                }
               }
               if !heads.isEmpty {
                 var node = heads[s]

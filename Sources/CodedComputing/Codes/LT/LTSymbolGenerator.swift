@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// Draws LT symbols: a degree d from the Robust Soliton, then d distinct sources uniformly.
 ///
 /// The sources are drawn by Floyd's algorithm (Bentley & Floyd 1987): for j = m′−d … m′−1,
@@ -40,6 +42,12 @@ public struct LTSymbolGenerator: Sendable {
   ) -> Int {
     let m = distribution.sourceCount
     let degree = distribution.sampleDegree(using: &generator)
+    if let splitMix = generator as? SplitMix64 {
+      // The next symbol's alias column is drawn d calls from now (a SplitMix64 state is a
+      // counter): prefetch that column while this symbol's sources are drawn.
+      var ahead = SplitMix64(seed: splitMix.state &+ UInt64(degree) &* 0x9E37_79B9_7F4A_7C15)
+      distribution._table.prefetch(column: uniformUnit(using: &ahead))
+    }
     let first = sources.count
     if degree <= Self._linearLimit {
       // Few picks: look for t among them (no random access into m′ marks).

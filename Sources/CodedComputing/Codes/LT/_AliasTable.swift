@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// Walker's alias table (Walker 1977; Vose 1991) for O(1) sampling from a finite distribution.
 ///
 /// Column i is chosen uniformly; it returns i with probability `acceptance[i]`, otherwise
@@ -48,6 +50,14 @@ struct _AliasTable: Sendable, Hashable {
     let column = Swift.min(Int(uniformUnit(using: &generator) * Double(n)), n - 1)
     let entry = columns[column]
     return uniformUnit(using: &generator) < entry.acceptance ? column : Int(entry.alias)
+  }
+
+  /// Prefetches the column a draw whose first uniform is `u` will read.
+  @inline(__always)
+  func prefetch(column u: Double) {
+    let n = columns.count
+    let column = Swift.min(Int(u * Double(n)), n - 1)
+    columns.withUnsafeBufferPointer { cc_prefetch($0.baseAddress! + column) }
   }
 
   /// The probability of each outcome implied by the table (for tests): O(n).

@@ -255,7 +255,7 @@ func _ltDecode<G: RandomNumberGenerator>(
     batch.offsets.reserveCapacity(first + 1)
     batch.sources.reserveCapacity(Int(Double(first) * code.distribution.meanDegree * 1.01))
     for _ in 0..<first { symbols.append(to: &batch, using: &ahead) }
-    let used = try decoder.consume(batch)
+    let used = try decoder._consumeValidated(batch)
     if used == first {
       generator = ahead
     } else {
