@@ -76,6 +76,7 @@ struct LTThresholdCommand: AsyncParsableCommand {
       }
       var bySpan = 0
       var overflows = 0
+      var totalEdges = 0
       var thresholdsSeen: [Double] = []
       thresholdsSeen.reserveCapacity(trials)
       var progress = LTProgress(total: trials, label: "threshold m=\(sources)")
@@ -97,10 +98,17 @@ struct LTThresholdCommand: AsyncParsableCommand {
           threshold = decoder.symbolsConsumed
           detail = " edges=\(decoder.edgeCount)\(decoder.completedBySpan ? " by-span" : "")"
           bySpan += decoder.completedBySpan ? 1 : 0
+          totalEdges += decoder.edgeCount
           overflows += decoder.spanOverflows
         }
         thresholdsSeen.append(Double(threshold))
         progress.step(trial + 1, "M′=\(threshold)\(detail)")
+      }
+      if setup == nil {
+        // For timing studies (scripts/lt_study.py --only speed): work and time of all trials.
+        printError(
+          "decoded \(trials) trials, \(totalEdges) edges in "
+            + "\(String(format: "%.4f", progress.elapsed)) s")
       }
       if mode == .sum, setup == nil {
         printError(
