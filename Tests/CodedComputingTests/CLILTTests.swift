@@ -116,6 +116,30 @@ struct CLILTTests {
           "--trials", "5", "--strategies", "one",
         ], "--sources"
       ),
+      // Negative numbers reach our checks (not the argument parser's usage error, exit 64).
+      (["lt", "threshold", "--sources", "-3", "--trials", "1"], "--sources"),
+      (["lt", "threshold", "--sources", "10", "--trials", "1", "--fixed-threshold", "-5"], "-5"),
+      (["lt", "threshold", "--sources", "10", "--trials", "1", "--span-limit", "-1"], "-1"),
+      (["lt", "threshold", "--sources", "10", "--trials", "1", "--delta", "nan"], "--delta"),
+      (
+        ["lt", "threshold", "--sources", "10", "--trials", "1", "--workers", "5"],
+        "--workers needs --latency"
+      ),
+      (
+        [
+          "lt", "latency", "--sources", "10", "--latency", "exponential:1", "--tau", "nan",
+          "--trials", "5", "--strategies", "one",
+        ], "--tau"
+      ),
+      (["lt", "run", "--function", "xsinx", "--sources", "10", "--workers", "-2"], "--workers"),
+      (["lt", "run", "--function", "nope", "--sources", "10"], "unknown function 'nope'"),
+      (["lt", "run", "--function", "xsinx", "--sources", "10", "--dim", "0"], "--dim"),
+      (["lt", "run", "--function", "xsinx", "--sources", "10", "--input-range", "1:0"], "1:0"),
+      (
+        ["lt", "run", "--function", "xsinx", "--sources", "10", "--time-scale", "-1"],
+        "--time-scale"
+      ),
+      (["lt", "run", "--function", "xsinx", "--sources", "10", "--mode", "half"], "'half'"),
     ])
   func badInput(_ arguments: [String], _ fragment: String) throws {
     try errors.expectError(arguments, mentions: fragment)

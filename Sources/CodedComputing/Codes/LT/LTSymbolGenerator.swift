@@ -5,8 +5,9 @@ internal import CKernels
 /// The sources are drawn by Floyd's algorithm (Bentley & Floyd 1987): for j = m′−d … m′−1,
 /// draw t uniform in 0…j and take t, or j if t was already taken — d draws, every d-subset
 /// equally likely. Membership is a scan of the picks so far for d ≤ 16, else a bitmap of m′ bits
-/// (or a hash set when compact), so a symbol costs O(d) whatever its degree. Uniform integers are `min(⌊U·(j+1)⌋, j)` with U from
-/// ``uniformUnit(using:)``, so a seeded stream is reproducible in a few lines of Python.
+/// (or a hash set when compact), so a symbol costs O(d) whatever its degree. Uniform integers
+/// are `min(⌊U·(j+1)⌋, j)` with U from ``uniformUnit(using:)``, so a seeded stream is
+/// reproducible in a few lines of Python.
 ///
 /// ```swift
 /// var symbols = try LTCode(functionCount: 500).makeSymbolGenerator()
