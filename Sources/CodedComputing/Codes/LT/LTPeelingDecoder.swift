@@ -463,17 +463,8 @@ public struct LTPeelingDecoder: Sendable {
     let first = _symbols.count
     let offsetBase = _batchOffsets.count
     _batchBase.append(_batchSymbols.count)
-    if _batchOffsets.isEmpty {
-      _batchOffsets = _hugePageArray(repeating: 0, count: m + 1)
-    } else {
-      _batchOffsets.append(contentsOf: repeatElement(0, count: m + 1))
-    }
-    if _symbols.isEmpty {
-      _symbols = _hugePageArray(
-        repeating: _Symbol(degree: 0, xor: 0), count: n, capacity: n + n / 16 + 64)
-    } else {
-      _symbols.append(contentsOf: repeatElement(_Symbol(degree: 0, xor: 0), count: n))
-    }
+    _batchOffsets.append(contentsOf: repeatElement(0, count: m + 1))
+    _symbols.append(contentsOf: repeatElement(_Symbol(degree: 0, xor: 0), count: n))
     var live = 0
     batch.sources.withUnsafeBufferPointer { sources in
       batch.offsets.withUnsafeBufferPointer { starts in
@@ -507,11 +498,7 @@ public struct LTPeelingDecoder: Sendable {
       }
     }
     let base = _batchSymbols.count
-    if _batchSymbols.isEmpty {
-      _batchSymbols = _hugePageArray(repeating: 0, count: live)
-    } else {
-      _batchSymbols.append(contentsOf: repeatElement(0, count: live))
-    }
+    _batchSymbols.append(contentsOf: repeatElement(0, count: live))
     batch.sources.withUnsafeBufferPointer { sources in
       batch.offsets.withUnsafeBufferPointer { starts in
         _state.withUnsafeBufferPointer { state in

@@ -40,8 +40,7 @@ struct _AliasTable: Sendable, Hashable {
     // Leftovers are 1 up to rounding.
     for i in large { acceptance[i] = 1 }
     for i in small { acceptance[i] = 1 }
-    columns = _hugePageArray(repeating: Column(acceptance: 1, alias: 0), count: n)
-    for i in 0..<n { columns[i] = Column(acceptance: acceptance[i], alias: alias[i]) }
+    columns = zip(acceptance, alias).map { Column(acceptance: $0, alias: $1) }
   }
 
   /// One outcome: two uniforms (column, then coin), see ``uniformUnit(using:)``.

@@ -253,9 +253,7 @@ func _ltDecode<G: RandomNumberGenerator>(
     var ahead = generator
     var batch = LTSymbolBatch()
     batch.offsets.reserveCapacity(first + 1)
-    batch.sources = _hugePageArray(
-      repeating: 0, count: 0,
-      capacity: Int(Double(first) * code.distribution.meanDegree * 1.02) + 1024)
+    batch.sources.reserveCapacity(Int(Double(first) * code.distribution.meanDegree * 1.02) + 1024)
     for _ in 0..<first { symbols.append(to: &batch, using: &ahead) }
     let used = try decoder._consumeValidated(batch)
     if used == first {
