@@ -17,9 +17,11 @@ public enum LTDecodingMode: String, Sendable, Hashable, CaseIterable {
 /// the *ripple*; releasing a ripple symbol recovers its last source, which is stripped from every
 /// symbol holding it, possibly releasing more. Each edge (symbol, source) is touched O(1) times,
 /// so decoding is linear in the number of edges. The last unknown source of a degree-1 residual
-/// is found in O(1) as the XOR of its unknown source indices. Per source, per edge and per symbol
-/// the decoder keeps one 8-byte record each (plus the values), and a source's symbols sit in an
-/// unrolled list of 6-symbol nodes, so peeling chases one pointer per 6 edges.
+/// is found in O(1) as the XOR of its unknown source indices, kept with the residual degree in one
+/// 8-byte record per symbol; per source the decoder keeps one byte. Symbols consumed one at a
+/// time are listed per source in unrolled lists of 6-symbol nodes (one pointer per 6 edges); a
+/// batch (``consume(_:values:lowParts:)``) gets a counting-sorted incidence instead, and without
+/// values in full mode its records are set up front so that an arrival costs O(1).
 ///
 /// In ``LTDecodingMode/sum`` mode the decoder also completes when the all-ones vector is in the
 /// span of the symbols so far (Mallick, Smith & Joshi 2021 stop when the sum is recoverable).
@@ -30,7 +32,7 @@ public enum LTDecodingMode: String, Sendable, Hashable, CaseIterable {
 /// starts once that holds and at most ``spanColumnLimit`` sources are unknown: an echelon basis
 /// over U₀ built by fraction-free integer elimination (row operations with gcd normalisation,
 /// overflow-checked), then extended by each new residual row and each newly peeled unit vector.
-/// If a 64-bit integer overflows, the tracker is dropped and rebuilt once fewer than ¾ as many
+/// If a 128-bit integer overflows, the tracker is dropped and rebuilt once fewer than ¾ as many
 /// sources are unknown; in between a span completion can be missed (decoding then completes
 /// later, by peeling or by the rebuilt tracker), but the decoder never claims a sum it has not
 /// certified exactly. So the stopping time is exactly the first symbol after which 1 ∈ span
@@ -38,7 +40,11 @@ public enum LTDecodingMode: String, Sendable, Hashable, CaseIterable {
 /// pending; Guides/LTCodes.md measures how often the limit and overflows matter, and the cost.
 ///
 /// Values: each symbol carries `valueWidth` numbers (a gradient, an output vector; 1 for A·x;
-/// 0 to study thresholds only); recovered values equal the sources to rounding.
+/// 0 to study thresholds only), optionally with low parts (a double-double value). Residuals and
+/// recovered values are double-double, updated by error-free transformations: when every residual
+/// fits in 106 bits (given exact double-double symbol sums, as ``LTSumProducer`` sends), each
+/// source is recovered exactly whatever the depth of the release chain; plain double symbol
+/// values carry their rounding, which peeling amplifies (Guides/LTCodes.md).
 ///
 /// ```swift
 /// var decoder = LTPeelingDecoder(sourceCount: 3, valueWidth: 1)
@@ -287,23 +293,34 @@ public struct LTPeelingDecoder: Sendable {
     _appendValues(values, lowParts)
     var degree: Int32 = 0
     var xor: UInt32 = 0
-    for source in sources {
-      let s = Int(source)
-      let state = _state[s]
-      if state == Self._known {
-        _subtractSource(s, fromSymbol: Int(symbol))
-      } else {
-        degree += 1
-        xor ^= UInt32(source)
-        if state == Self._unseen {
-          _state[s] = Self._seen
-          _unseenCount -= 1
-        }
-        _append(symbol: symbol, toSource: s)
-      }
+    for source in sources
+    where _arrivalEdge(source, of: Int(symbol), degree: &degree, xor: &xor) {
+      _append(symbol: symbol, toSource: Int(source))
     }
     _arrived(symbol: symbol, degree: degree, xor: xor, edges: sources.count, sources: sources)
     return isComplete
+  }
+
+  /// One edge of an arriving symbol: a recovered source is subtracted from the symbol's value;
+  /// an unknown one counts in its residual degree and XOR (and is marked seen). Returns whether
+  /// the source is unknown (an edge to keep).
+  @inline(__always)
+  mutating func _arrivalEdge(
+    _ source: Int32, of symbol: Int, degree: inout Int32, xor: inout UInt32
+  ) -> Bool {
+    let s = Int(source)
+    let state = _state[s]
+    if state == Self._known {
+      if valueWidth > 0 { _subtractSource(s, fromSymbol: symbol) }
+      return false
+    }
+    degree += 1
+    xor ^= UInt32(source)
+    if state == Self._unseen {
+      _state[s] = Self._seen
+      _unseenCount -= 1
+    }
+    return true
   }
 
   @inline(__always)
@@ -363,8 +380,9 @@ public struct LTPeelingDecoder: Sendable {
   ///   - values: `valueWidth` values per symbol, symbol-major (empty when `valueWidth` is 0).
   ///   - lowParts: empty, or the low parts of `values` (double-double symbol values).
   /// - Returns: the number of symbols of the batch consumed.
-  /// - Throws: as ``consume(sources:values:lowParts:)-(ArraySlice<Int32>,_,_)``, for any symbol
-  ///   of the batch, before consuming any (the decoder is unchanged when it throws).
+  /// - Throws: ``LTError/invalidSymbol(_:)`` for a bad source in any symbol of the batch,
+  ///   ``LTError/shapeMismatch(expected:actual:)`` for the wrong number of values — before
+  ///   consuming any symbol (the decoder is unchanged when it throws).
   /// - Complexity: O(m′ + batch edges) to build the incidence, then as the one-at-a-time path.
   @discardableResult
   public mutating func consume(
@@ -421,19 +439,7 @@ public struct LTPeelingDecoder: Sendable {
         var degree: Int32 = 0
         var xor: UInt32 = 0
         for i in start..<end {
-          let source = sources[i]
-          let s = Int(source)
-          let state = _state[s]
-          if state == Self._known {
-            if w > 0 { _subtractSource(s, fromSymbol: Int(symbol)) }
-          } else {
-            degree += 1
-            xor ^= UInt32(source)
-            if state == Self._unseen {
-              _state[s] = Self._seen
-              _unseenCount -= 1
-            }
-          }
+          _ = _arrivalEdge(sources[i], of: Int(symbol), degree: &degree, xor: &xor)
         }
         _arrived(
           symbol: symbol, degree: degree, xor: xor, edges: end - start,
