@@ -412,9 +412,9 @@ public struct LTPeelingDecoder: Sendable {
       let w = valueWidth
       for k in 0..<n {
         let v = values.startIndex + k * w
-        let l = lowParts.isEmpty ? lowParts : lowParts[(v - values.startIndex + lowParts
-          .startIndex)..<(v - values.startIndex + lowParts.startIndex + w)]
-        if try _consume(sources: batch[k], values: values[v..<(v + w)], lowParts: l) {
+        let lo = lowParts.startIndex + k * w
+        let lows = lowParts.isEmpty ? lowParts : lowParts[lo..<(lo + w)]
+        if try _consume(sources: batch[k], values: values[v..<(v + w)], lowParts: lows) {
           return k + 1
         }
       }
