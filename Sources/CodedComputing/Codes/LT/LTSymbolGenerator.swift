@@ -46,8 +46,14 @@ public struct LTSymbolGenerator: Sendable {
     if let splitMix = generator as? SplitMix64 {
       // The next symbol's alias column is drawn d calls from now (a SplitMix64 state is a
       // counter): prefetch that column while this symbol's sources are drawn.
-      var ahead = SplitMix64(seed: splitMix.state &+ UInt64(degree) &* 0x9E37_79B9_7F4A_7C15)
+      let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+      let next = splitMix.state &+ UInt64(degree) &* gamma
+      var ahead = SplitMix64(seed: next)
       distribution._table.prefetch(column: uniformUnit(using: &ahead))
+      // And the one after, guessing that the next degree is 2 (the likeliest, μ(2) ≈ 0.48):
+      // one symbol's source draws are too short to hide a memory access.
+      var guess = SplitMix64(seed: next &+ 4 &* gamma)
+      distribution._table.prefetch(column: uniformUnit(using: &guess))
     }
     let first = sources.count
     if degree <= Self._linearLimit {
