@@ -1,25 +1,48 @@
 #!/usr/bin/env python3
-"""Keeps the numbers in README.md equal to the result files they come from.
+"""Keeps the numbers in README.md and Guides/*.md equal to the result files they come from.
 
-README.md marks each generated block with an HTML comment pair:
+Two kinds of checked numbers, both recomputed from notebooks-data/ on every run:
 
-    <!-- numbers: NAME -->
-    ...text that GENERATORS[NAME] makes from notebooks-data/ ...
-    <!-- /numbers -->
+* **Tables** (and the lines around them) between an HTML comment pair
 
-`python3 scripts/check_readme_numbers.py` regenerates every block from the current CSV files and
-exits 1 with a diff when the README differs (CI runs it through scripts/tests); `--write`
-rewrites the blocks in place. A block named in the README but unknown here is an error, and so is
-a generator whose source rows are missing, so neither a stale number nor a stale marker passes.
+      <!-- numbers: NAME -->
+      ...text that GENERATORS[NAME] makes from notebooks-data/ ...
+      <!-- /numbers -->
 
-What is covered: the tables between markers — the main job, the decay slopes, the LT latency
-table, the parity-model table and the polar job-time table. Numbers in running prose, the speed
-tables (machine- and load-dependent), the coded-inference and black-box tables are not yet.
+  The speed tables are such blocks too: they are made from the committed speed CSVs, machine
+  label included (the CSVs' `cpu_model`, `blas_core` and `gemm_gflops` columns).
+* **Numbers in prose**, listed in scripts/doc_claims.py: each claim is a sentence fragment of one
+  file with `{name}` holes, and a function per hole that computes the number from a CSV. The
+  fragment must occur exactly once (whitespace and line breaks match any whitespace), and each
+  hole must hold the computed text. The Markdown itself carries no markers.
+
+`python3 scripts/check_readme_numbers.py` checks every file and exits 1 with a diff when one
+differs (CI runs it through scripts/tests/test_readme_numbers.py); `--write` rewrites the blocks
+and the holes in place. An unknown block name, a generator or claim whose source rows are
+missing, and a claim whose fragment is not found (or found twice) are errors, so neither a stale
+number nor a stale marker passes.
+
+Which numbers are checked: every number in README's results sections and in the Guides that
+comes from a data file (the prose claims live in scripts/doc_claims.py, the Guides' blocks in
+scripts/doc_guide_tables.py).
+Exempt are numbers that are not measurements — definitions and parameters of an experiment
+(K = 10, S = 5, seed 0, 450 test images), constants, options and their defaults, the papers'
+claimed rates, and figures of the CLI's promises. `--uncovered --readme FILE` lists the numbers
+of a file that are neither in a block nor in a claim, to review that rule. Not covered yet,
+because no committed data file holds them: figures from `swift package benchmark` runs
+(WorkerPools, PolarCodes, LTCodes, SmoothingSpline, CodedInference, BlackBoxOptimization),
+accuracies that unit tests assert (SmoothingSpline, BLAS), and one-off measurements quoted in the
+Guides' prose (SmoothingSpline's CLI history and GCV study, LTCodes' span-test table, BLAS.md's
+issue-12 GEMM rates, CodedInference's grid times, LeTCC's encoder λ ≈ 30); each should get a CSV
+and a claim, or go.
+
+Refreshing the speed figures on a quiet machine is one command, `bash scripts/refresh_speed.sh`:
+it reruns the speed scripts into notebooks-data/ and then this checker with `--write`.
 """
 import argparse
 import csv
 import difflib
-import math
+import glob
 import os
 import re
 import sys
@@ -28,11 +51,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "notebooks-data")
 BLOCK = re.compile(r"(<!-- numbers: ([a-z0-9-]+) -->\n)(.*?)(<!-- /numbers -->)", re.S)
+_CACHE = {}
 
 
 def rows(name):
-    with open(os.path.join(DATA, name), newline="") as handle:
-        return list(csv.DictReader(handle))
+    """The rows of notebooks-data/NAME as dictionaries (read once per run)."""
+    if name not in _CACHE:
+        with open(os.path.join(DATA, name), newline="") as handle:
+            _CACHE[name] = list(csv.DictReader(handle))
+    return _CACHE[name]
 
 
 def sci(value):
@@ -45,6 +72,46 @@ def signed(value, digits):
     """A number with a typographic minus: −6.47."""
     text = f"{value:.{digits}f}"
     return text.replace("-", "\u2212")
+
+
+def sig(value, digits=3):
+    """`digits` significant digits, trailing zeros kept (0.0500, 1.00, 23.7), no exponent below
+    10⁶; a typographic minus."""
+    if value == 0:
+        return "0"
+    text = f"{value:#.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        exp = int(exponent)
+        if -5 <= exp < 6:
+            text = f"{value:.{max(digits - 1 - exp, 0)}f}"
+        else:
+            text = f"{mantissa.rstrip('.')}e{exp}"
+    return text.rstrip(".").replace("-", "\u2212")
+
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_of_ten(n):
+    """10⁴ for 10000; other integers with a thin grouping space (1 127)."""
+    exponent = len(str(n)) - 1
+    if n == 10 ** exponent and exponent > 2:
+        return "10" + str(exponent).translate(SUPERSCRIPT)
+    return f"{n:,}".replace(",", " ")
+
+
+def find(name, what, **match):
+    """The one row of notebooks-data/NAME whose columns equal `match` (strings); an error naming
+    `what` when there is none or more than one."""
+    found = [r for r in rows(name) if all(r.get(k) == str(v) for k, v in match.items())]
+    if len(found) != 1:
+        raise SystemExit(f"{what}: {len(found)} rows of {name} match {match}, expected 1")
+    return found[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables of the results sections
 
 
 def main_job():
@@ -93,7 +160,8 @@ def decay_slopes():
         f"| noise σ = 0.01, random, λ_dec optimal / gcv | "
         f"{slope_cell(found, k(ny, 'letcc', 'random', 'optimal'))} / "
         f"{slope_cell(found, k(ny, 'letcc', 'random', 'gcv'))} | "
-        f"{slope_cell(found, k(ny, 'bacc', 'random'))} (stalls near σ²) | LeTCC O(S^{{8/5}}N^{{−3/5}}) |",
+        f"{slope_cell(found, k(ny, 'bacc', 'random'))} (stalls near σ²) | "
+        f"LeTCC O(S^{{8/5}}N^{{−3/5}}) |",
         f"| noise σ = 0.01, worst-window, λ_dec optimal | "
         f"{slope_cell(found, k(ny, 'letcc', 'worst-window', 'optimal'))} | "
         f"{slope_cell(found, k(ny, 'bacc', 'worst-window'))} | same |",
@@ -126,26 +194,24 @@ def parity_models():
     return plot_parity.table(rows_)
 
 
-def lt_latency():
-    """The LT latency table, from notebooks-data/lt-latency.csv (sum recovery, both laws); the
-    rateless row in bold."""
-    labels = [("one", "one worker"), ("uncoded", "uncoded"), ("replication:2", "replication:2"),
-              ("replication:4", "replication:4"), ("lt1", "LT-1, 2 symbols/worker"),
-              ("ltr:2", "LT-2, 1 symbol/worker"), ("rateless", "rateless LT")]
-    found = {(r["law_name"], r["strategy"]): r for r in rows("lt-latency.csv") if r["mode"] == "sum"}
+LT_LABELS = [("one", "one worker"), ("uncoded", "uncoded"), ("replication:2", "replication:2"),
+             ("replication:4", "replication:4"), ("lt1", "LT-1, 2 symbols/worker"),
+             ("ltr:2", "LT-2, 1 symbol/worker"), ("rateless", "rateless LT")]
 
+
+def lt_latency(labels=LT_LABELS, laws=("Exp(mean 5)", "Pareto(1, 1)")):
+    """The LT latency table, from notebooks-data/lt-latency.csv (sum recovery, both laws); the
+    rateless row in bold. `labels` names the strategies, `laws` the two laws in the header."""
     def number(value):
         v = float(value)
         return f"{v:.0f}" if v >= 1000 else f"{v:.1f}" if v >= 100 else f"{v:.2f}"
 
-    lines = ["| strategy | Exp(mean 5): mean | median | p90 | p99 | Pareto(1, 1): mean | median | p90 | p99 |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [f"| strategy | {laws[0]}: mean | median | p90 | p99 | {laws[1]}: mean | median "
+             "| p90 | p99 |", "|---|---|---|---|---|---|---|---|---|"]
     for strategy, label in labels:
         cells = []
         for law in ("exp5", "pareto11"):
-            r = found.get((law, strategy))
-            if r is None:
-                raise SystemExit(f"lt-latency: no sum-mode row for {law} {strategy}")
+            r = find("lt-latency.csv", "lt-latency", law_name=law, mode="sum", strategy=strategy)
             for column in ("mean", "median", "p90", "p99"):
                 text = number(r[column])
                 cells.append(f"**{text}**" if strategy == "rateless" else text)
@@ -153,69 +219,410 @@ def lt_latency():
     return "\n".join(lines) + "\n"
 
 
-def polar_job_time():
-    """The polar job-time table (mean / p99, 3 significant digits), from
-    notebooks-data/polar-job-time.csv."""
-    found = {(r["latency"], r["scheme"]): r for r in rows("polar-job-time.csv")}
-
-    def cell(law, scheme):
-        r = found.get((law, scheme))
-        if r is None:
-            raise SystemExit(f"polar-job-time: no row for {law} {scheme}")
-        return f"{float(r['mean_job_time']):#.3g} / {float(r['p99_job_time']):#.3g}"
-
-    lines = ["| law | polar job time mean / p99 | MDS | uncoded (512 workers) | replication ×2 |",
-             "|---|---|---|---|---|"]
-    for law in ("exponential:1", "pareto:1,2.5"):
-        lines.append(f"| {law} | " + " | ".join(
-            cell(law, s) for s in ("polar", "mds", "uncoded", "replication")) + " |")
+def job_time_table(name, header, laws, schemes, cell):
+    """One row per latency law and one cell per scheme of notebooks-data/NAME (`cell(row)`)."""
+    lines = [header, "|---" * (len(schemes) + 1) + "|"]
+    for law in laws:
+        cells = [cell(find(name, name, latency=law, scheme=scheme)) for scheme in schemes]
+        lines.append(f"| {law} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-GENERATORS = {"polar-job-time": polar_job_time, "main-job": main_job, "decay-slopes": decay_slopes, "parity-models": parity_models,
-              "lt-latency": lt_latency}
+def mean_and_p99(r):
+    return f"{float(r['mean_job_time']):#.3g} / {float(r['p99_job_time']):#.3g}"
+
+
+def polar_job_time():
+    """The polar job-time table (mean / p99, 3 significant digits), from
+    notebooks-data/polar-job-time.csv."""
+    return job_time_table(
+        "polar-job-time.csv", "| law | polar job time mean / p99 | MDS | uncoded (512 workers) "
+        "| replication ×2 |", ("exponential:1", "pareto:1,2.5"),
+        ("polar", "mds", "uncoded", "replication"), mean_and_p99)
+
+
+def polar_decode():
+    """The polar decode-time table, N = 1024, K = 512, 64 columns, from
+    notebooks-data/polar-timing.csv (median and fastest of the repeats)."""
+    def seconds(scheme, order, statistic):
+        r = find("polar-timing.csv", "polar-decode", workers=1024, data_blocks=512, columns=64,
+                 order=order, statistic=statistic, scheme=scheme)
+        return float(r["decode_seconds"]) * 1e3
+
+    cells = []
+    for scheme, order in (("polar", "random"), ("mds", "random"), ("mds", "reversed")):
+        cells.append(f"{sig(seconds(scheme, order, 'median'))} ms "
+                     f"({sig(seconds(scheme, order, 'minimum'))})")
+    return ("| decode, N = 1024, K = 512, m = 64 | polar | MDS, random arrivals (≈ K/2 blocks "
+            "solved) | MDS, parity only (K × K) |\n|---|---|---|---|\n"
+            "| seconds, median (fastest) | " + " | ".join(cells) + " |\n")
+
+
+def inference_table(models, shapes):
+    """Rows of the coded-inference table (notebooks-data/coded-inference.csv, random stragglers,
+    seed 0) for `models` at the (K, N) `shapes`, S = N/5; cells formatted as
+    scripts/plot_inference.py formats notebooks-data/coded-inference-table.md."""
+    lines = ["| model (test acc.) | (N, K, S) | LeTCC RMSE | LeTCC RelAcc | BACC RMSE | BACC RelAcc "
+             "| replication RMSE | replication RelAcc |", "|---|---|---|---|---|---|---|---|"]
+    for model in models:
+        for k, n in shapes(model):
+            s = n // 5
+            cells = []
+            for scheme in ("letcc", "bacc", "replication"):
+                r = find("coded-inference.csv", "coded-inference", model=model, scheme=scheme, K=k,
+                         N=n, S=s)
+                cells += [f"{float(r['rmse']):.3g}", f"{float(r['relative_accuracy']):.3f}"]
+            acc = float(r["test_accuracy"])
+            lines.append(f"| {model} ({acc:.3f}) | ({n}, {k}, {s}) | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def coded_inference():
+    """The README's excerpt of the coded-inference table: three networks at N = 2K and 10K."""
+    def shapes(model):
+        k = 20 if model == "mlp-tanh" else 10
+        return [(k, 2 * k), (k, 10 * k)]
+
+    return inference_table(("lenet-relu", "lenet-gelu", "mlp-tanh"), shapes)
+
+
+BLACKBOX_ROWS = [
+    # (file stem, code, label)
+    ("attack-{law}", "polar", "polar (K = 12 per 16)"),
+    ("attack-{law}", "mds", "MDS (K = 12 per 16)"),
+    ("attack-{law}-uncoded-wait", "uncoded", "coordinate FD, waits for all"),
+    ("attack-{law}", "uncoded", "coordinate FD, drops the 4 slowest per 16"),
+    ("attack-{law}", "gaussian", "Gaussian random search (20 directions, first 16)"),
+]
+
+
+def blackbox_attack():
+    """The black-box attack table, from notebooks-data/blackbox/attack-{exponential,pareto}*.csv
+    (budget 4000 queries per image)."""
+    lines = ["| latency | estimator | success | mean L2 | median L2 | queries to 1st success "
+             "| s / image |", "|---|---|---|---|---|---|---|"]
+    for law, label in (("exponential", "exponential:1"), ("pareto", "pareto:1,1.5")):
+        for stem, code, name in BLACKBOX_ROWS:
+            r = find(f"blackbox/{stem.format(law=law)}.csv", "blackbox-attack", code=code)
+            if law == "pareto":  # the second law repeats the estimators' names briefly
+                name = name.split(" (")[0]
+            lines.append(
+                f"| {label} | {name} | {float(r['success_rate']):.2f} | {float(r['mean_l2']):.3f} "
+                f"| {float(r['median_l2']):.3f} | {float(r['mean_queries_to_success']):.0f} "
+                f"| {float(r['mean_seconds']):.3f} |")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Speed: made from the committed speed CSVs, machine label included
+
+MACHINE_EXTRA = ["load_average", "loadavg", "date", "commit", "openblas_version", "os"]
+
+
+def coding(tool, scheme, threads):
+    """(median milliseconds, row) of notebooks-data/coding-speed.csv."""
+    r = find("coding-speed.csv", "coding-speed", tool=tool, scheme=scheme, threads=threads)
+    return float(r["seconds_median"]) * 1e3, r
+
+
+def machine_label(files):
+    """One sentence naming the machine of the speed CSVs `files`, from their machine columns
+    (`cpu_model`, `blas_core`, `gemm_gflops`, and any of MACHINE_EXTRA another script adds)."""
+    values = {}
+    for name in files:
+        for r in rows(name):
+            for column in ["cpu_model", "blas_core", "gemm_gflops"] + MACHINE_EXTRA:
+                if r.get(column):
+                    values.setdefault(column, []).append(r[column])
+    if not values:
+        raise SystemExit(f"speed: none of {files} has machine columns")
+
+    def listing(column):
+        seen = []
+        for v in values.get(column, []):
+            if v not in seen:
+                seen.append(v)
+        return " / ".join(f"`{v}`" for v in seen)
+
+    def spread(column):
+        numbers = sorted(float(v) for v in values[column])
+        low, high = numbers[0], numbers[-1]
+        return f"{low:.1f}" if low == high else f"{low:.1f}–{high:.1f}"
+
+    parts = [f"CPU {listing('cpu_model')}", f"BLAS core {listing('blas_core')}"]
+    if "gemm_gflops" in values:
+        parts.append(f"1000³ DGEMM {spread('gemm_gflops')} GFLOP/s in the same runs")
+    for column in MACHINE_EXTRA:
+        if column in values:
+            try:
+                parts.append(f"{column.replace('_', ' ')} {spread(column)}")
+            except ValueError:
+                parts.append(f"{column.replace('_', ' ')} {listing(column)}")
+    return "; ".join(parts)
+
+
+def speed():
+    """The README's speed table: one row per figure, every number from a committed speed CSV
+    (one run per CSV), the target and whether it is met computed from the same numbers."""
+    def forward(implementation, model, batch):
+        r = find("nn-forward-speed.csv", "speed", implementation=implementation, model=model,
+                 batch_size=batch)
+        return float(r["images_per_second"]) / 1e6
+
+    def spline(tool, mode, n, what):
+        found = [r for r in rows("spline-speed.csv") if r["tool"] == tool and r["mode"] == mode
+                 and r["n"] == str(n) and r["columns"] == "1"
+                 and r["what_is_timed"].startswith(what)]
+        if len(found) != 1:
+            raise SystemExit(f"speed: {len(found)} spline-speed.csv rows for {tool} {mode} {n} "
+                             f"{what}")
+        return found[0]
+
+    def mark(ok):
+        return "✓" if ok else "✗"
+
+    blas = {r["setting"]: r for r in rows("blas-fallback.csv")}
+    for setting in ("corrected", "forced", "own"):
+        if setting not in blas:
+            raise SystemExit(f"speed: blas-fallback.csv has no '{setting}' row")
+    corrected, forced, own = (float(blas[s]["gemm_gflops"]) for s in ("corrected", "forced", "own"))
+    bacc2, bacc2_row = coding("coded", "bacc", 2)
+    numpy2, numpy2_row = coding("numpy", "bacc-gemm", 2)
+    bacc1, bacc1_row = coding("coded", "bacc", 1)
+    gemm1, _ = coding("coded", "limit-gemm", 1)
+    letcc1, _ = coding("coded", "letcc", 1)
+    letcc2, _ = coding("coded", "letcc", 2)
+    copy1, _ = coding("coded", "limit-memcopy", 1)
+    scipy1, _ = coding("scipy", "letcc", 1)
+    fit = float(spline("coded", "fixed", 10**6, "compute")["seconds"])
+    csaps = float(spline("csaps", "fixed", 10**6, "compute")["seconds"])
+    scipy = float(spline("scipy", "fixed", 10**6, "compute")["seconds"])
+    one_pass = float(spline("bound", "fixed", 10**6, "one pass")["seconds"])
+    cli = float(spline("coded", "fixed", 10**6, "cli")["seconds"])
+    gcv_row = spline("coded", "gcv", 10**6, "compute")
+    gcv = float(gcv_row["seconds"])
+    evaluations = gcv_row["note"].split()[0]
+    scipy_fails = sorted(int(r["n"]) for r in rows("spline-speed.csv")
+                         if r["tool"] == "scipy" and r["mode"] == "gcv" and
+                         r["what_is_timed"] == "failed")
+    scipy_gcv = (f"scipy raises \"ill-posed\" from n = {power_of_ten(scipy_fails[0])}"
+                 if scipy_fails else "scipy's GCV runs at every n")
+    ratios = {}
+    for batch in (450, 32):
+        swift = forward("swift", "mlp-tanh", batch)
+        numpy = forward("numpy", "mlp-tanh", batch)
+        ratios[batch] = (swift, numpy, swift / numpy)
+
+    rows_ = [
+        "| what | Swift | peer / limit, same run | target | met? |",
+        "|---|---|---|---|---|",
+        f"| 1000³ DGEMM, 1 thread, `OPENBLAS_CORETYPE` unset and OpenBLAS on its Prescott fallback "
+        f"(simulated: `CODEDCOMPUTING_SIMULATE_OPENBLAS_FALLBACK=Prescott`) | selected "
+        f"{blas['corrected']['blas_core']} before the first call: {sig(corrected)} GFLOP/s "
+        f"(`coded blas`) | forced Prescott {sig(forced, 2)} GFLOP/s; OpenBLAS's own choice on "
+        f"this CPU ({blas['own']['blas_core']}) {sig(own)} | the CPU's kernels, automatically | "
+        f"{mark(blas['corrected']['blas_core'] == blas['own']['blas_core'])} "
+        f"{sig(corrected / forced, 2)}× the fallback; results bit-identical to "
+        f"`OPENBLAS_CORETYPE={blas['own']['blas_core']}` (tested, [Guides/BLAS.md](Guides/BLAS.md)) |",
+        f"| BACC encode + decode, K = 100, N = 1000, S = 100, d = m = 784, 2 threads | "
+        f"{sig(bacc2)} ms ({float(bacc2_row['gflops']):.0f} GFLOP/s) | NumPy `E @ X` + `D @ Y` "
+        f"{sig(numpy2)} ms ({float(numpy2_row['gflops']):.0f} GFLOP/s) | ≤ 1.2× NumPy | "
+        f"{mark(bacc2 <= 1.2 * numpy2)} {sig(bacc2 / numpy2, 2)}× |",
+        f"| BACC, 1 thread | {sig(bacc1)} ms ({float(bacc1_row['gflops']):.0f} GFLOP/s) | its two "
+        f"GEMMs alone {sig(gemm1)} ms | ≤ 2× its GEMMs | {mark(bacc1 <= 2 * gemm1)} "
+        f"{sig(bacc1 / gemm1)}× |",
+        f"| LeTCC encode + decode, same shape | {sig(letcc1)} ms on 1 thread, {sig(letcc2)} ms "
+        f"on 2 | one memory copy {sig(copy1, 2)} ms; scipy's `make_smoothing_spline` pipeline "
+        f"{sig(scipy1)} ms | ≤ 5× the copy, ≥ 10× scipy | "
+        f"{mark(letcc1 <= 5 * copy1 and scipy1 >= 10 * letcc1)} {sig(letcc1 / copy1, 2)}× the "
+        f"copy, {sig(scipy1 / letcc1)}× scipy |",
+    ]
+    for batch, label in ((450, "MLP 64-64-10 tanh forward, batch 450 (`coded forward-speed`)"),
+                         (32, "same, batch 32")):
+        swift, numpy, ratio = ratios[batch]
+        rows_.append(f"| {label} | {sig(swift)} M images/s | NumPy {sig(numpy)} M | ≥ NumPy | "
+                     f"{mark(ratio >= 1)} {sig(ratio)}× NumPy |")
+    rows_ += [
+        f"| smoothing-spline fit + evaluate, n = 10⁶, λ = 10⁻⁶ (library, data in memory) | "
+        f"{sig(fit, 2)} s | csaps {sig(csaps)} s, scipy {sig(scipy)} s; one pass over the bytes "
+        f"{sig(one_pass * 1e3, 2)} ms | ≥ 10× csaps; ≤ 10× one pass | "
+        f"{mark(csaps >= 10 * fit)} {sig(csaps / fit, 2)}× csaps, {sig(scipy / fit, 2)}× scipy; "
+        f"{mark(fit <= 10 * one_pass)} {fit / one_pass:.0f}× one pass |",
+        f"| `coded spline` end to end (start, read 2 CSVs of 10⁶ rows, fit at λ = 10⁻⁶, evaluate "
+        f"at 10⁶ points, write the CSV) | {sig(cli)} s wall | | ≤ 0.5 s | {mark(cli <= 0.5)} |",
+        f"| GCV + fit, n = 10⁶ | {sig(gcv)} s ({evaluations} evaluations) | {scipy_gcv} | "
+        f"≤ 1 s on 2 cores | {mark(gcv <= 1)} |",
+    ]
+    label = machine_label(["coding-speed.csv", "nn-forward-speed.csv", "spline-speed.csv"])
+    return (f"Machine, from the CSVs' machine columns: {label}.\n\n" + "\n".join(rows_) + "\n")
+
+
+GENERATORS = {"polar-job-time": polar_job_time, "main-job": main_job,
+              "decay-slopes": decay_slopes, "parity-models": parity_models,
+              "lt-latency": lt_latency, "coded-inference": coded_inference,
+              "blackbox-attack": blackbox_attack, "speed": speed, "polar-decode": polar_decode}
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine
 
 
 def regenerate(text):
-    """The README with every block regenerated, and the names of the blocks seen."""
+    """`text` with every block regenerated, and the names of the blocks seen."""
+    import doc_guide_tables  # noqa: PLC0415
+
+    generators = {**GENERATORS, **doc_guide_tables.GENERATORS}
     seen = []
 
     def replace(match):
         name = match.group(2)
-        if name not in GENERATORS:
-            raise SystemExit(f"README block '{name}' has no generator in {__file__}")
+        if name not in generators:
+            raise SystemExit(f"README block '{name}' has no generator in {__file__} or "
+                             f"doc_guide_tables.py")
         seen.append(name)
-        return match.group(1) + GENERATORS[name]() + match.group(4)
+        return match.group(1) + generators[name]() + match.group(4)
 
     return BLOCK.sub(replace, text), seen
 
 
+HOLE = (r"(?:[−-]?\d[\d.,]*(?:e[−-]?\d+|·10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)?[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*(?: \d{3})*"
+        r"|[A-Za-z]+)")
+"""What a hole matches: a number (1.8e-7, 1.2·10⁻⁴, −3.01, 10¹², 1 127) or a word (three)."""
+
+
+def claim_pattern(template):
+    """The regular expression of a claim's fragment: literal text (any whitespace run matches
+    any whitespace run) with a named group per `{name}` hole."""
+    parts = re.split(r"\{(\w+)\}", template)
+    pattern = ""
+    for index, part in enumerate(parts):
+        if index % 2:
+            if not parts[index + 1].strip():
+                raise SystemExit(f"claim '{template}': a hole must be followed by literal text")
+            pattern += f"(?P<{part}>{HOLE})"
+        else:
+            pattern += r"\s+".join(re.escape(word) for word in re.split(r"\s+", part))
+    return re.compile(pattern)
+
+
+def apply_claims(path, text, claims):
+    """`text` with every claim's holes set to their computed values, and the problems found (a
+    fragment missing or repeated)."""
+    problems = []
+    for claim in claims:
+        pattern = claim_pattern(claim.template)
+        matches = list(pattern.finditer(text))
+        if len(matches) != 1:
+            problems.append(f"{os.path.relpath(path, ROOT)}: the fragment '{claim.template}' occurs "
+                            f"{len(matches)} times (expected once): edit scripts/doc_claims.py "
+                            f"with the text")
+            continue
+        match = matches[0]
+        pieces, last = [], 0
+        for name in sorted(claim.values, key=match.start):
+            start, end = match.span(name)
+            pieces += [text[last:start], claim.values[name]()]
+            last = end
+        text = "".join(pieces) + text[last:]
+    return text, problems
+
+
+def documents():
+    """README.md and every Guide."""
+    return [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "Guides",
+                                                                             "*.md")))
+
+
+def claims_for(path):
+    """The claims of `path`; a file outside the repository (a test's copy) takes those of the
+    repository file with its name."""
+    import doc_claims  # noqa: PLC0415
+
+    path = os.path.abspath(path)
+    if path.startswith(ROOT + os.sep):
+        return doc_claims.CLAIMS.get(os.path.relpath(path, ROOT), [])
+    for key, claims in doc_claims.CLAIMS.items():
+        if os.path.basename(key) == os.path.basename(path):
+            return claims
+    return []
+
+
+def check(path, text, claims):
+    """The regenerated text, the names of the blocks seen and the problems found."""
+    fresh, seen = regenerate(text)
+    fresh, problems = apply_claims(path, fresh, claims)
+    return fresh, seen, problems
+
+
+NUMBER = re.compile(r"(?<![\w.])[−-]?\d[\d.,]*(?:e[−-]?\d+)?(?:[×%])?")
+
+
+def uncovered(path, claims):
+    """The numbers of `path` outside code, blocks, claims, links and headings: what the rule in
+    this module's docstring sorts into checked and exempt."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    spans = [m.span() for m in BLOCK.finditer(text)]
+    spans += [m.span() for m in re.finditer(r"```.*?```", text, re.S)]
+    spans += [m.span() for m in re.finditer(r"`[^`\n]*`|\]\([^)]*\)|^#.*$|<!--.*?-->", text,
+                                            re.M)]
+    for claim in claims:
+        spans += [m.span() for m in claim_pattern(claim.template).finditer(text)]
+    out = []
+    for m in NUMBER.finditer(text):
+        if not any(a <= m.start() < b for a, b in spans):
+            line = text.count("\n", 0, m.start()) + 1
+            out.append(f"{os.path.relpath(path, ROOT)}:{line}: {m.group()}")
+    return out
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--readme", default=os.path.join(ROOT, "README.md"))
-    parser.add_argument("--write", action="store_true", help="rewrite the blocks in place")
+    parser.add_argument("--readme", action="append",
+                        help="check only this file (repeatable; default README.md and Guides/*.md)")
+    parser.add_argument("--write", action="store_true",
+                        help="rewrite the blocks and the prose numbers in place")
+    parser.add_argument("--uncovered", action="store_true",
+                        help="list the numbers that are neither in a block nor in a claim")
     args = parser.parse_args(argv)
-    with open(args.readme, encoding="utf-8") as handle:
-        text = handle.read()
-    fresh, seen = regenerate(text)
-    if not seen:
-        print(f"error: {args.readme} has no <!-- numbers: NAME --> blocks", file=sys.stderr)
-        return 1
-    if args.write:
-        if fresh != text:
-            with open(args.readme, "w", encoding="utf-8") as handle:
-                handle.write(fresh)
-        print(f"wrote {len(seen)} blocks: {', '.join(seen)}")
+    paths = args.readme or documents()
+    if args.uncovered:
+        for path in paths:
+            print("\n".join(uncovered(path, claims_for(path))))
         return 0
-    if fresh != text:
-        diff = difflib.unified_diff(text.splitlines(), fresh.splitlines(), "README.md",
-                                    "regenerated", lineterm="", n=0)
-        print("\n".join(diff))
-        print(f"error: README numbers differ from notebooks-data (run {os.path.relpath(__file__, ROOT)} --write)",
+    total, status, names = 0, 0, []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        claims = claims_for(path)
+        fresh, seen, problems = check(path, text, claims)
+        total += len(seen) + len(claims)
+        names += seen
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+            status = 1
+        if args.write:
+            if fresh != text:
+                with open(path, "w", encoding="utf-8") as handle:
+                    handle.write(fresh)
+            continue
+        if fresh != text:
+            name = os.path.relpath(path, ROOT)
+            diff = difflib.unified_diff(text.splitlines(), fresh.splitlines(), name,
+                                        "regenerated", lineterm="", n=0)
+            print("\n".join(diff))
+            print(f"error: {name}: numbers differ from notebooks-data (run "
+                  f"python3 scripts/check_readme_numbers.py --write)", file=sys.stderr)
+            status = 1
+    if total == 0:
+        print(f"error: {', '.join(paths)}: no <!-- numbers: NAME --> blocks and no claims",
               file=sys.stderr)
         return 1
-    print(f"README numbers match notebooks-data: {len(seen)} blocks ({', '.join(seen)})")
-    return 0
+    if status == 0:
+        verb = "wrote" if args.write else "match notebooks-data:"
+        print(f"numbers {verb} {len(names)} blocks ({', '.join(names)}) and "
+              f"{total - len(names)} prose claims in {len(paths)} files")
+    return status
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ for m in arguments.compactMap({ Int($0) }) {
   var referenceHi = 0.0
   var referenceLo = 0.0
   for v in x { add(&referenceHi, &referenceLo, v) }
-  let data = decades == 0 ? "uniform(-10,10)" : "10^uniform(-\(decades),\(decades))"
+  let data = decades == 0 ? "uniform(-10:10)" : "10^uniform(-\(decades):\(decades))"
   for doubleDouble in [false, true] {
     var generator = SplitMix64(seed: 1)
     var symbols = try LTCode(functionCount: m).makeSymbolGenerator()

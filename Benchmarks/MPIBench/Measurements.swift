@@ -201,7 +201,15 @@ func roundChecks(_ pool: MPIWorkerPool) async throws {
   } catch { deadlineError = "\(error)" }
   let waited = (ContinuousClock.now - start).inSeconds
   print("deadline-round: error=\(deadlineError) under-1s=\(waited < 1)")
-  guard order == Array(0..<n), timed, late, !deadlineError.isEmpty, waited < 1 else {
+  // Workers computing 1.2 s with a silence limit of 0.4 s: their heartbeats (every 0.25 s,
+  // sent while f runs) keep them alive.
+  var strict = pool
+  strict.unresponsiveTimeout = .milliseconds(400)
+  let slow = try await strict.run(
+    Round(inputs: inputs, workload: SlowWorkload(seconds: 1.2), stoppingRule: .count(n)))
+  let alive = slow.failures.isEmpty && slow.survivors == Array(0..<n)
+  print("heartbeat: answered=\(slow.survivors.count) failures=\(slow.failures.count)")
+  guard order == Array(0..<n), timed, late, !deadlineError.isEmpty, waited < 1, alive else {
     fail("round timing checks failed")
   }
 }

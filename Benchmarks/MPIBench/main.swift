@@ -40,6 +40,24 @@ WorkloadRegistry.register(kind: "mpi-bench-counter") { descriptor in
   CounterWorkload(limit: Int(descriptor.parameters["limit"] ?? "") ?? 0)
 }
 
+/// The identity after sleeping `seconds`: a workload longer than the pool's silence limit.
+struct SlowWorkload: Workload {
+  let seconds: Double
+  var name: String { "slow" }
+  func outputDimension(inputDimension d: Int) -> Int { d }
+  func evaluate(_ input: [Double]) throws -> [Double] {
+    Thread.sleep(forTimeInterval: seconds)
+    return input
+  }
+  var descriptor: WorkloadDescriptor? {
+    WorkloadDescriptor(kind: "mpi-bench-slow", name: "slow", parameters: ["seconds": "\(seconds)"])
+  }
+}
+
+WorkloadRegistry.register(kind: "mpi-bench-slow") { descriptor in
+  SlowWorkload(seconds: Double(descriptor.parameters["seconds"] ?? "") ?? 0)
+}
+
 func fail(_ message: String) -> Never {
   FileHandle.standardError.write(Data("error: \(message)\n".utf8))
   exit(1)

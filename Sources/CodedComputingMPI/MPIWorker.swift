@@ -21,6 +21,10 @@ public struct MPIWorker {
     /// The rank kills itself with SIGKILL as soon as work arrives (`coded … --kill-workers`). Run
     /// the job under `mpirun --enable-recovery`, or Open MPI aborts every rank when one dies.
     case dies
+    /// The rank acknowledges its first task, then kills itself with SIGKILL before computing
+    /// (`--kill-workers I:acked`): a death the master only sees by the worker's silence when
+    /// it is on another host.
+    case diesAfterAcknowledging
     /// Every answer is NaN in every coordinate (`--garble-workers I`).
     case answersNonFinite
     /// Every answer misses its last value (`--garble-workers I:short`).

@@ -38,7 +38,7 @@ extension MPIWorkerPool {
       )
     }
     let key = _descriptorKey(descriptor)
-    let master = _master
+    let (master, timeout) = (_master, unresponsiveTimeout)
     let cancelled = _Flag()
     let result = await withTaskCancellationHandler {
       await _onThread(name: "coded-mpi-stream") {
@@ -49,7 +49,7 @@ extension MPIWorkerPool {
             _Sendable(
               master.runStream(
                 round, descriptor: key, initialState: initialState, consume: consume,
-                isCancelled: { cancelled.isSet })))
+                unresponsiveTimeout: timeout, isCancelled: { cancelled.isSet })))
         }
       }
     } onCancel: {

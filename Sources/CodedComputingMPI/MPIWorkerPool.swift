@@ -17,9 +17,11 @@ import Foundation
 /// (``PoolOutcome/failures``), hence a straggler. A worker whose process died is a *permanent*
 /// straggler: the pool never blocks on a send to it (every send is an `MPI_Isend` that is only
 /// ever tested). Deaths of workers on the master's host are seen within ~20 ms (the process is
-/// gone); a worker on another host that does not acknowledge its task within
-/// `unresponsiveTimeout` is counted as failed for that round. Killing a rank aborts the whole job
-/// unless `mpirun --enable-recovery` is used.
+/// gone); a worker on another host is presumed dead when nothing has come from it for
+/// ``unresponsiveTimeout`` (workers holding a task send a heartbeat every 0.25 s, also while
+/// their workload computes). Open MPI 4.1 itself tells the survivors nothing about a dead rank
+/// (checked over shared memory and TCP, with `--enable-recovery`). Killing a rank aborts the
+/// whole job unless `mpirun --enable-recovery` is used.
 ///
 /// ```swift
 /// let world = try MPIWorld.initialize()
@@ -35,9 +37,11 @@ import Foundation
 /// with ``PoolError/workloadNotSerialisable(_:)``.
 public struct MPIWorkerPool: WorkerPool {
   public let world: MPIWorld
-  /// A worker that has not acknowledged its task this long after the start of a round counts as
-  /// failed for the round (nil: wait for the deadline). Deaths on the master's host are found
-  /// sooner, by their process.
+  /// A worker from which nothing — acknowledgement, heartbeat or result — has come for this long
+  /// during a round is presumed dead: failed for the round and a permanent straggler after it
+  /// (nil: never; a dead worker on another host is then waited for until the round's deadline).
+  /// Workers holding a task send a heartbeat every 0.25 s, so the default of 5 s is 20 missed
+  /// heartbeats. Deaths on the master's host are found sooner (~20 ms), by their process.
   public var unresponsiveTimeout: Duration?
   let _master: _MPIMaster
 
@@ -51,7 +55,7 @@ public struct MPIWorkerPool: WorkerPool {
   ///   - world: the initialised MPI world; this process must be rank 0.
   ///   - unresponsiveTimeout: see ``unresponsiveTimeout``.
   /// - Throws: ``PoolError/backend(_:)`` on a rank other than 0 or in a world without workers.
-  public init(world: MPIWorld, unresponsiveTimeout: Duration? = .seconds(30)) throws(PoolError) {
+  public init(world: MPIWorld, unresponsiveTimeout: Duration? = .seconds(5)) throws(PoolError) {
     guard world.rank == 0 else {
       throw .backend("the MPI pool runs on rank 0; rank \(world.rank) must run MPIWorker")
     }
@@ -113,10 +117,12 @@ public struct MPIWorkerPool: WorkerPool {
     return try result.get()
   }
 
-  /// Tells every live worker rank to leave its loop and waits (at most `limit`) for their
-  /// goodbyes. Call once at the end, before ``MPIWorld/finalize()``; later rounds throw.
+  /// Tells every live worker rank to leave its loop and waits (at most `limit`, and no longer
+  /// than ``unresponsiveTimeout`` for a silent one) for their goodbyes. Call once at the end,
+  /// before ``MPIWorld/finalize()``; later rounds throw.
   public func shutdown(limit: Duration = .seconds(10)) {
-    _master.withLock { _master.shutdown(limit: limit) }
+    let timeout = unresponsiveTimeout
+    _master.withLock { _master.shutdown(limit: limit, unresponsiveTimeout: timeout) }
   }
 }
 

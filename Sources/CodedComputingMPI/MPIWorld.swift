@@ -60,8 +60,9 @@ public struct MPIWorld: Sendable {
 
   /// Finalises MPI (once, at the end of the program; a no-op when already finalised).
   ///
-  /// When a rank of the job is known to have died (the master saw it, and told the workers in its
-  /// stop message), `MPI_Finalize` is skipped: in Open MPI 4.1 it ends with a fence over every
+  /// When a rank of the job is known or presumed to have died (the master saw it, or a worker
+  /// did not say goodbye, and told the others in its release message after the goodbyes),
+  /// `MPI_Finalize` is skipped: in Open MPI 4.1 it ends with a fence over every
   /// process, which can wait forever for the dead one (observed with three ranks killed out of
   /// nine). The process then simply exits; under `mpirun --enable-recovery` that is a normal end.
   public static func finalize() {
@@ -69,6 +70,38 @@ public struct MPIWorld: Sendable {
     MPI_Finalized(&finalized)
     guard finalized == 0, !_peersDied.isSet else { return }
     MPI_Finalize()
+  }
+
+  /// Whether the job runs under `mpirun --enable-recovery` (Open MPI puts
+  /// `OMPI_MCA_orte_enable_recovery=1` in every rank's environment).
+  public static var isRecoveryEnabled: Bool {
+    let value = ProcessInfo.processInfo.environment["OMPI_MCA_orte_enable_recovery"] ?? ""
+    return ["1", "true", "yes"].contains(value.lowercased())
+  }
+
+  /// Makes the job end with a failure status when rank 0 fails under `mpirun --enable-recovery`,
+  /// and returns whether it did. Call it after the error has been printed and the workers
+  /// stopped, then exit with the failure status.
+  ///
+  /// With recovery enabled, Open MPI 4.1.4's `mpirun` exits 0 whatever its ranks return, and
+  /// `MPI_Abort` neither changes that nor stops the other ranks (both checked). A `mpirun`
+  /// that receives SIGTERM stops every rank and exits non-zero, so this sends SIGTERM to the
+  /// launcher — only when this process's parent *is* Open MPI's launcher or daemon (`mpirun`,
+  /// `mpiexec`, `orterun`, `orted`, by `/proc/PPID/comm`), never to anything else (under Slurm's
+  /// `srun` the job's status is already the ranks' own). It first waits `grace` so that the
+  /// launcher has forwarded what this rank printed.
+  @discardableResult
+  public static func failLaunchedJob(grace: Duration = .milliseconds(200)) -> Bool {
+    guard isRecoveryEnabled else { return false }
+    let parent = getppid()
+    guard parent > 1,
+      let comm = try? String(contentsOfFile: "/proc/\(parent)/comm", encoding: .utf8),
+      ["mpirun", "mpiexec", "orterun", "orted"].contains(
+        comm.trimmingCharacters(in: .whitespacesAndNewlines))
+    else { return false }
+    fflush(nil)  // every C output stream (rank 0's CSV on stdout)
+    Thread.sleep(forTimeInterval: grace.inSeconds)
+    return kill(parent, SIGTERM) == 0
   }
 
   /// Set when a rank of this job is known to have died: ``finalize()`` then skips `MPI_Finalize`.

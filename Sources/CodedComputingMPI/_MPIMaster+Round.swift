@@ -6,7 +6,6 @@ extension _MPIMaster {
   struct RoundState {
     var received: [Bool]
     var failed: [Bool]
-    var acknowledged: [Bool]
     var outputs: [[Double]?]
     var durations: [Double?]
     var failures: [Int: String] = [:]
@@ -16,7 +15,6 @@ extension _MPIMaster {
     init(workers: Int) {
       received = Array(repeating: false, count: workers)
       failed = received
-      acknowledged = received
       outputs = Array(repeating: nil, count: workers)
       durations = Array(repeating: nil, count: workers)
     }
@@ -73,13 +71,13 @@ extension _MPIMaster {
       case .malformed(let w): fail(w, "worker \(w) (rank \(w + 1)) sent a malformed message")
       case .current(let w, let message):
         switch message.kind {
-        case .ack:
-          state.acknowledged[w] = true
+        case .ack, .alive:
+          break  // heard (MPIMaster.lastHeard): the worker is alive
         case .failure:
           fail(w, String(decoding: message.bytes, as: UTF8.self))
         case .result where !state.received[w] && !state.failed[w]:
-          if let problem = _problem(message.values, expected: m) {
-            fail(w, "worker \(w) (rank \(w + 1)) \(problem)")
+          if let problem = _answerProblem(message.values, expected: m, worker: w) {
+            fail(w, problem)
             continue
           }
           let elapsed = seconds()
@@ -100,13 +98,8 @@ extension _MPIMaster {
         lastCheck = now
         if isCancelled() { break polling }
         for w in state.pending {
-          if checkDeath(of: w) {
-            fail(w, "worker \(w) (rank \(w + 1)) died")
-          } else if let limit = unresponsiveTimeout, !state.acknowledged[w], now - start >= limit {
-            fail(
-              w,
-              "worker \(w) (rank \(w + 1)) did not acknowledge its task within \(limit) (dead or unreachable)"
-            )
+          if let reason = deathReason(of: w, roundStart: start, limit: unresponsiveTimeout) {
+            fail(w, reason)
           }
         }
       }
@@ -142,13 +135,11 @@ extension _MPIMaster {
   }
 }
 
-/// Why a worker's values are not an answer (wrong count, non-finite), or nil.
-func _problem(_ values: [Double], expected: Int) -> String? {
-  if values.count != expected {
-    return "returned \(values.count) values, expected \(expected)"
+/// Why worker `w`'s values are not an answer — the library's own check
+/// (`_WorkerResult.checking`, the one every in-process pool uses: wrong count, first non-finite
+/// value), prefixed with the worker and its rank — or nil.
+func _answerProblem(_ values: [Double], expected: Int, worker w: Int) -> String? {
+  _WorkerResult.checking(values, expected: expected).failureMessage.map {
+    "worker \(w) (rank \(w + 1)): \($0)"
   }
-  if let j = values.firstIndex(where: { !$0.isFinite }) {
-    return "returned a non-finite value (\(values[j])) at coordinate \(j)"
-  }
-  return nil
 }

@@ -8,7 +8,8 @@ extension _MPIMaster {
   /// are dropped by round number).
   func runStream<State>(
     _ round: StreamingRound, descriptor: (hash: Int64, json: [UInt8]), initialState: State,
-    consume: (inout State, StreamedResult) -> StreamDecision, isCancelled: () -> Bool
+    consume: (inout State, StreamedResult) -> StreamDecision, unresponsiveTimeout: Duration?,
+    isCancelled: () -> Bool
   ) -> (outcome: StreamOutcome, state: State) {
     let n = round.workers
     roundID += 1
@@ -64,8 +65,8 @@ extension _MPIMaster {
           finish(w)
         case .result:
           let expected = dimension ?? message.values.count
-          if let problem = _problem(message.values, expected: expected) {
-            finish(w, failure: "worker \(w) (rank \(w + 1)) \(problem)")
+          if let problem = _answerProblem(message.values, expected: expected, worker: w) {
+            finish(w, failure: problem)
             continue
           }
           dimension = expected
@@ -91,8 +92,10 @@ extension _MPIMaster {
           ending = .cancelled
           break
         }
-        for w in 0..<n where !finished[w] && checkDeath(of: w) {
-          finish(w, failure: "worker \(w) (rank \(w + 1)) died")
+        for w in 0..<n where !finished[w] {
+          if let reason = deathReason(of: w, roundStart: start, limit: unresponsiveTimeout) {
+            finish(w, failure: reason)
+          }
         }
       }
       backoff.pause()

@@ -18,6 +18,12 @@ final class _MPIMaster: @unchecked Sendable {
   var dead: [Bool]
   /// (host, pid) from each worker's hello.
   var processes: [(host: String, pid: Int32)?]
+  /// When each worker's last message (of any kind and round) arrived.
+  var lastHeard: [ContinuousClock.Instant?]
+  /// Whether the same-host process checks run (`CODED_MPI_PROCESS_CHECKS=0` turns them off, so
+  /// that deaths are found by silence alone, as for workers on other hosts; for tests).
+  let checksProcesses =
+    ProcessInfo.processInfo.environment["CODED_MPI_PROCESS_CHECKS"].map { $0 != "0" } ?? true
   /// Every worker that failed in a round of this pool, with its first failure's message.
   var failures: [Int: String] = [:]
   var isShutDown = false
@@ -27,6 +33,7 @@ final class _MPIMaster: @unchecked Sendable {
     sent = Array(repeating: [], count: workers)
     dead = Array(repeating: false, count: workers)
     processes = Array(repeating: nil, count: workers)
+    lastHeard = Array(repeating: nil, count: workers)
   }
 
   func withLock<T>(_ body: () throws -> T) rethrows -> T {
@@ -63,6 +70,7 @@ final class _MPIMaster: @unchecked Sendable {
     }
     backoff.reset()
     let w = source - 1
+    if w >= 0, w < self.workers { lastHeard[w] = .now }
     guard w >= 0, w < workers else { return .ignored }
     guard let message else { return .malformed(worker: w) }
     if noteHello(message, from: source) { return .ignored }
@@ -74,9 +82,25 @@ final class _MPIMaster: @unchecked Sendable {
   /// marks it dead when so.
   func checkDeath(of w: Int) -> Bool {
     if dead[w] { return true }
-    guard let process = processes[w], process.host == host else { return false }
+    guard checksProcesses, let process = processes[w], process.host == host else { return false }
     if _processIsGone(process.pid) { dead[w] = true }
     return dead[w]
+  }
+
+  /// Why worker `w`, pending in a round that started at `start`, is presumed dead — its process
+  /// is gone (same host), or nothing (acknowledgement, heartbeat, result, of any round) has
+  /// come from it for `limit` since the later of the round's start and its last message — or
+  /// nil. A presumed-dead worker is marked dead: a permanent straggler.
+  func deathReason(of w: Int, roundStart start: ContinuousClock.Instant, limit: Duration?)
+    -> String?
+  {
+    if checkDeath(of: w) { return "worker \(w) (rank \(w + 1)) died" }
+    guard let limit else { return nil }
+    let since = max(start, lastHeard[w] ?? start)
+    guard ContinuousClock.now - since >= limit else { return nil }
+    dead[w] = true
+    return
+      "worker \(w) (rank \(w + 1)) sent nothing (acknowledgement, heartbeat or result) for \(limit.inSeconds) s: presumed dead"
   }
 
   /// The task message for worker `w`: carries the descriptor the first time this worker needs it.
@@ -97,18 +121,27 @@ final class _MPIMaster: @unchecked Sendable {
       bytes: carries ? descriptor.json : [])
   }
 
-  /// Sends stop to every live worker and waits (at most `limit`) for their goodbyes, discarding
-  /// late results meanwhile so no worker stays blocked on a send to the master.
-  func shutdown(limit: Duration) {
+  /// Sends stop to every worker and waits (at most `limit`) for their goodbyes, discarding late
+  /// results meanwhile so no worker stays blocked on a send to the master; then tells every
+  /// worker that said goodbye whether it may enter `MPI_Finalize` (`release`, a = 1: no). A
+  /// worker silent for `unresponsiveTimeout` (no goodbye, no heartbeat) is not waited for longer.
+  ///
+  /// Open MPI 4.1's `MPI_Finalize` ends with a fence over every process, which waits forever
+  /// for a dead one (observed with three ranks killed out of nine). So when a worker is known
+  /// dead — or did not say goodbye in time, dead or stuck — no rank finalises
+  /// (``MPIWorld/finalize()`` then just returns); the verdict is only known after the goodbyes,
+  /// hence the second message.
+  func shutdown(limit: Duration, unresponsiveTimeout: Duration?) {
     guard !isShutDown else { return }
     isShutDown = true
+    let start = ContinuousClock.now
     var waiting = Set((0..<workers).filter { !checkDeath(of: $0) })
-    // a = 1: a rank died, so nobody may enter MPI_Finalize's fence (MPIWorld.finalize()).
-    let deaths = dead.contains(true)
-    if deaths { MPIWorld._peersDied.set() }
-    for w in waiting {
-      transport.send(_Message(kind: .stop, a: deaths ? 1 : 0), to: w + 1, tag: _Message.toWorkerTag)
+    // Workers presumed dead by silence may only be slow: they are told to stop too (a send to
+    // a dead rank never completes, and nothing waits for it), but not waited for.
+    for w in 0..<workers {
+      transport.send(_Message(kind: .stop), to: w + 1, tag: _Message.toWorkerTag)
     }
+    var left: [Int] = []
     let until = ContinuousClock.now + limit
     var backoff = _Backoff()
     var lastCheck = ContinuousClock.now
@@ -116,15 +149,35 @@ final class _MPIMaster: @unchecked Sendable {
       transport.progress()
       if let (source, message) = transport.receive(tag: _Message.toMasterTag) {
         backoff.reset()
-        if let message, !noteHello(message, from: source), message.kind == .bye {
-          waiting.remove(source - 1)
+        if let message, !noteHello(message, from: source), message.kind == .bye,
+          waiting.remove(source - 1) != nil
+        {
+          left.append(source - 1)
         }
         continue
       }
       if ContinuousClock.now - lastCheck > .milliseconds(20) {
         lastCheck = ContinuousClock.now
-        for w in waiting where checkDeath(of: w) { waiting.remove(w) }
+        for w in waiting
+        where deathReason(of: w, roundStart: start, limit: unresponsiveTimeout) != nil {
+          waiting.remove(w)
+        }
       }
+      backoff.pause()
+    }
+    for w in waiting { dead[w] = true }
+    let deaths = dead.contains(true)
+    if deaths { MPIWorld._peersDied.set() }
+    for w in left {
+      transport.send(
+        _Message(kind: .release, a: deaths ? 1 : 0), to: w + 1, tag: _Message.toWorkerTag)
+    }
+    // The releases go to live workers: let them complete (sends to dead ranks never do).
+    let released = ContinuousClock.now + .seconds(2)
+    while left.contains(where: { transport.pendingCount(to: $0 + 1) > 0 }),
+      ContinuousClock.now < released
+    {
+      transport.progress()
       backoff.pause()
     }
   }

@@ -14,6 +14,7 @@
 /// - `result`: a = the result's index (streaming), values = f(x̃ₙ).
 /// - `failure`: bytes = the worker's error message (UTF-8).
 /// - `hello`: a = the worker's process id, bytes = its host name.
+/// - `alive`: a heartbeat of a worker holding a task of `round`.
 struct _Message: Equatable {
   enum Kind: Int64 {
     case task = 1
@@ -26,11 +27,17 @@ struct _Message: Equatable {
     case failure
     case exhausted
     case bye
+    /// A worker holding a task is alive (sent every ``_Message/heartbeatInterval``).
+    case alive
+    /// After the worker's bye: whether it may finalise MPI (a = 1: a rank died, it may not).
+    case release
   }
 
   static let toWorkerTag: Int32 = 17_001
   static let toMasterTag: Int32 = 17_002
   static let headerCount = 8
+  /// How often a worker holding a task (delaying, computing, streaming) says it is alive.
+  static let heartbeatInterval: Duration = .milliseconds(250)
 
   var kind: Kind
   var round: Int64 = 0

@@ -12,10 +12,12 @@ struct _WorkerLoop {
   /// A master message received during a delay or a stream, handled next.
   var held: _Message? = nil
   var idle = _Backoff()
+  let heartbeat: _Heartbeat
 
   init(rank: Int, fault: MPIWorker.Fault?) {
     self.rank = rank
     self.fault = fault
+    heartbeat = _Heartbeat(transport: transport)
   }
 
   mutating func run() {
@@ -33,9 +35,9 @@ struct _WorkerLoop {
       idle.reset()
       switch message.kind {
       case .stop:
-        if message.a == 1 { MPIWorld._peersDied.set() }
         transport.send(
           _Message(kind: .bye, worker: Int64(rank - 1)), to: 0, tag: _Message.toMasterTag)
+        if !awaitRelease(for: .seconds(30)) { MPIWorld._peersDied.set() }
         drainSends(for: .seconds(5))
         return
       case .task, .streamTask:
@@ -70,14 +72,22 @@ struct _WorkerLoop {
   mutating func compute(_ task: _Message) {
     let worker = task.worker
     guard let workload = start(task) else { return }
-    do {
-      let values = garbled(try workload.evaluate(task.values))
+    if fault == .diesAfterAcknowledging { raise(SIGKILL) }
+    switch evaluate(workload, task.values, task) {
+    case .success(let values):
       transport.send(
-        _Message(kind: .result, round: task.round, worker: worker, values: values), to: 0,
+        _Message(kind: .result, round: task.round, worker: worker, values: garbled(values)), to: 0,
         tag: _Message.toMasterTag)
-    } catch {
+    case .failure(let error):
       reply(.failure, task, bytes: Array(String(describing: error).utf8))
     }
+  }
+
+  /// f(input), with a heartbeat to the master every ``_Message/heartbeatInterval`` while it runs.
+  func evaluate(_ workload: any Workload, _ input: [Double], _ task: _Message) -> Result<
+    [Double], any Error
+  > {
+    heartbeat.during(task) { Result { try workload.evaluate(input) } }
   }
 
   /// A streaming task: result k = f([worker, k]) of the producer's workload, until the workload
@@ -95,7 +105,9 @@ struct _WorkerLoop {
       idle.reset()
       if isInterrupted(round: task.round) { return }
       var values: [Double]
-      do { values = try workload.evaluate([Double(task.worker), Double(index)]) } catch {
+      switch evaluate(workload, [Double(task.worker), Double(index)], task) {
+      case .success(let produced): values = produced
+      case .failure(let error):
         reply(.failure, task, bytes: Array(String(describing: error).utf8))
         return
       }
@@ -114,7 +126,7 @@ struct _WorkerLoop {
   /// that fails) and sleep its injected delay. Nil when there is nothing more to do.
   mutating func start(_ task: _Message) -> (any Workload)? {
     reply(.ack, task)
-    switch resolve(task) {
+    switch heartbeat.during(task, { resolve(task) }) {
     case .success(let workload):
       return sleep(nanoseconds: task.a, round: task.round) ? workload : nil
     case .failure(let failure):
@@ -128,7 +140,7 @@ struct _WorkerLoop {
     switch fault {
     case .answersNonFinite: return values.map { _ in .nan }
     case .answersWrongLength: return Array(values.dropLast())
-    case .dies, .answersLate, nil: return values
+    case .dies, .diesAfterAcknowledging, .answersLate, nil: return values
     }
   }
 
@@ -161,8 +173,16 @@ struct _WorkerLoop {
       return true
     }
     let until = ContinuousClock.now + .nanoseconds(nanoseconds)
+    var lastBeat = ContinuousClock.now
     while ContinuousClock.now < until {
       if isInterrupted(round: round) { return false }
+      if ContinuousClock.now - lastBeat >= _Message.heartbeatInterval {
+        lastBeat = ContinuousClock.now
+        transport.progress()
+        transport.send(
+          _Message(kind: .alive, round: round, worker: Int64(rank - 1)), to: 0,
+          tag: _Message.toMasterTag)
+      }
       Thread.sleep(
         forTimeInterval: min(0.001, max(0, ContinuousClock.now.duration(to: until).inSeconds)))
     }
@@ -173,6 +193,22 @@ struct _WorkerLoop {
     transport.send(
       _Message(kind: kind, round: task.round, worker: task.worker, bytes: bytes), to: 0,
       tag: _Message.toMasterTag)
+  }
+
+  /// Waits (at most `limit`) for the master's release after the bye; true when it came and no
+  /// rank died, so this rank may enter `MPI_Finalize` (whose fence would wait for a dead one).
+  mutating func awaitRelease(for limit: Duration) -> Bool {
+    let until = ContinuousClock.now + limit
+    var backoff = _Backoff()
+    while ContinuousClock.now < until {
+      transport.progress()
+      if let message = nextMessage() {
+        if message.kind == .release { return message.a == 0 }
+        continue  // an abandon or task that crossed the stop: nothing to do any more
+      }
+      backoff.pause()
+    }
+    return false
   }
 
   /// Lets the pending sends complete (the master drains them during shutdown), for at most `limit`.

@@ -21,7 +21,7 @@ struct BLASCommand: AsyncParsableCommand {
   var blasThreads: Int = 1
 
   @Option(name: .customLong("gemm-size"), help: "n of the n × n × n DGEMM timed (0: skip).")
-  var gemmSize: Int = 1000
+  var gemmSize: Int = BLASInfo.defaultGEMMSize
 
   @Flag(help: "Print the results of the fixed BLAS/LAPACK cases instead of the report.")
   var check = false

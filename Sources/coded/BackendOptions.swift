@@ -20,9 +20,16 @@ struct BackendOptions: ParsableArguments {
   @Option(
     name: .customLong("kill-workers"),
     help:
-      "With --backend mpi: comma-separated workers (0-based) that kill themselves with SIGKILL when their work arrives (fault injection; run under `mpirun --enable-recovery`)."
+      "With --backend mpi: comma-separated workers (0-based) that kill themselves with SIGKILL when their work arrives, or with I:acked after acknowledging it (fault injection; run under `mpirun --enable-recovery`)."
   )
   var killWorkers: String?
+
+  @Option(
+    name: .customLong("worker-timeout"), parsing: .unconditional,
+    help:
+      "With --backend mpi: seconds without any message (acknowledgement, heartbeat every 0.25 s, result) after which a worker busy in a round is presumed dead (default 5)."
+  )
+  var workerTimeout: Double?
 
   @Option(
     name: .customLong("garble-workers"),
@@ -40,8 +47,11 @@ struct BackendOptions: ParsableArguments {
     let faults: [Int: MPIWorker.Fault]
     do {
       choice = try parseChoice(backend, what: "backend", as: Backend.self)
-      let kills = try killWorkers.map { try parseIntegerList($0, option: "--kill-workers") } ?? []
-      faults = try Self.faults(kills: kills, garbled: garbleWorkers)
+      faults = try Self.faults(kills: killWorkers, garbled: garbleWorkers)
+      if let workerTimeout, !(workerTimeout > 0 && workerTimeout <= 1e6) {
+        throw CLIFailure(
+          "--worker-timeout must be a number of seconds in (0, 10⁶], got \(workerTimeout)")
+      }
     } catch {
       // Every rank of an MPI job parses the same flags: only rank 0 reports, and the others leave
       // with status 0 so that mpirun does not abort the job before rank 0 has printed.
@@ -49,8 +59,8 @@ struct BackendOptions: ParsableArguments {
       throw error
     }
     guard choice == .mpi else {
-      guard faults.isEmpty else {
-        throw CLIFailure("--kill-workers and --garble-workers need --backend mpi")
+      guard faults.isEmpty, workerTimeout == nil else {
+        throw CLIFailure("--kill-workers, --garble-workers and --worker-timeout need --backend mpi")
       }
       try await body(InProcessWorkerPool())
       return
@@ -69,7 +79,10 @@ struct BackendOptions: ParsableArguments {
       return
     }
     let pool: MPIWorkerPool
-    do { pool = try MPIWorkerPool(world: world) } catch {
+    do {
+      pool = try MPIWorkerPool(
+        world: world, unresponsiveTimeout: .seconds(workerTimeout ?? 5))
+    } catch {
       MPIWorld.finalize()
       throw CLIFailure("--backend mpi needs worker ranks; run: \(launch)")
     }
@@ -94,10 +107,16 @@ struct BackendOptions: ParsableArguments {
     MPIWorld.finalize()
   }
 
-  /// The injected faults by worker: `--kill-workers I,J` and `--garble-workers I,J:short`.
-  static func faults(kills: [Int], garbled: String?) throws -> [Int: MPIWorker.Fault] {
-    var faults = Dictionary(
-      kills.map { ($0, MPIWorker.Fault.dies) }, uniquingKeysWith: { a, _ in a })
+  /// The injected faults by worker: `--kill-workers I,J:acked` and `--garble-workers I,J:short`.
+  static func faults(kills: String?, garbled: String?) throws -> [Int: MPIWorker.Fault] {
+    var faults: [Int: MPIWorker.Fault] = [:]
+    for item in kills?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
+      let parts = item.split(separator: ":", omittingEmptySubsequences: false)
+      guard let worker = Int(parts[0]),
+        parts.count == 1 || (parts.count == 2 && parts[1] == "acked")
+      else { throw CLIFailure("--kill-workers: '\(item)' is not I or I:acked") }
+      faults[worker] = parts.count == 2 ? .diesAfterAcknowledging : .dies
+    }
     for item in garbled?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
       let parts = item.split(separator: ":", omittingEmptySubsequences: false)
       guard let worker = Int(parts[0]), parts.count <= 2 else {

@@ -63,11 +63,7 @@ struct BlackBoxAttackCommand: AsyncParsableCommand {
   var dumpImages: Int = 8
 
   func run() async throws {
-    // The workers are the parallelism; a multithreaded OpenBLAS called from several worker
-    // threads at once hangs (seen at d = 784 on this machine's OpenBLAS 0.3.21).
-    setBLASThreadCount(1)
-    try await reportingErrors {
-      try common.validateCommon()
+    try await common.running {
       guard images >= 1 && images <= 10_000 else {
         throw CLIFailure("--images must be in 1...10000, got \(images)")
       }

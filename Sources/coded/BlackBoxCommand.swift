@@ -60,6 +60,18 @@ struct BlackBoxCommonOptions: ParsableArguments {
     }
   }
 
+  /// Runs a subcommand's body: on one BLAS thread (the workers are the parallelism; a
+  /// multithreaded OpenBLAS called from several worker threads at once hangs, seen at d = 784 on
+  /// this machine's OpenBLAS 0.3.21), with N, S and the time unit checked first and any error
+  /// reported as one `error:` line.
+  func running(_ body: () async throws -> Void) async throws {
+    setBLASThreadCount(1)
+    try await reportingErrors {
+      try validateCommon()
+      try await body()
+    }
+  }
+
   /// Parses a comma-separated list of direction codes.
   func parseCodes(_ text: String) throws -> [DirectionCode] {
     try text.split(separator: ",", omittingEmptySubsequences: false).map { name in

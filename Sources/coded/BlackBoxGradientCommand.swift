@@ -34,11 +34,7 @@ struct BlackBoxGradientCommand: AsyncParsableCommand {
   var trials: Int = 1
 
   func run() async throws {
-    // The workers are the parallelism; a multithreaded OpenBLAS called from several worker
-    // threads at once hangs (seen at d = 784 on this machine's OpenBLAS 0.3.21).
-    setBLASThreadCount(1)
-    try await reportingErrors {
-      try common.validateCommon()
+    try await common.running {
       guard trials >= 1 && trials <= 100_000 else {
         throw CLIFailure("--trials must be in 1...100000, got \(trials)")
       }

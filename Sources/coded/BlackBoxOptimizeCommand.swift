@@ -38,11 +38,7 @@ struct BlackBoxOptimizeCommand: AsyncParsableCommand {
   var iterations: Int = 100
 
   func run() async throws {
-    // The workers are the parallelism; a multithreaded OpenBLAS called from several worker
-    // threads at once hangs (seen at d = 784 on this machine's OpenBLAS 0.3.21).
-    setBLASThreadCount(1)
-    try await reportingErrors {
-      try common.validateCommon()
+    try await common.running {
       guard dim >= 1 else { throw CLIFailure("--dim must be at least 1, got \(dim)") }
       guard iterations >= 1 && iterations <= 100_000 else {
         throw CLIFailure("--iterations must be in 1...100000, got \(iterations)")

@@ -56,6 +56,23 @@ struct ExperimentOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Random seed.")
   var seed: UInt64 = 0
 
+  @Option(
+    name: .customLong("round-deadline"), parsing: .unconditional,
+    help:
+      "Seconds a round on the pool may take before the run ends with an error (default 120; a safety net against workers that hang or die unseen)."
+  )
+  var roundDeadline: Double?
+
+  /// `--round-deadline` as a duration (default ``ExperimentSetup/defaultRoundDeadline``).
+  func deadline() throws -> Duration {
+    guard let roundDeadline else { return ExperimentSetup.defaultRoundDeadline }
+    guard roundDeadline > 0, roundDeadline <= 1e6 else {
+      throw CLIFailure(
+        "--round-deadline must be a number of seconds in (0, 10⁶], got \(roundDeadline)")
+    }
+    return .seconds(roundDeadline)
+  }
+
   func workload() throws -> any Workload { try CodedComputing.workload(named: function) }
 
   func layout() throws -> NodeLayout { try parseChoice(nodes, what: "node layout", as: NodeLayout.self) }
@@ -97,6 +114,7 @@ struct ExperimentOptions: ParsableArguments {
   /// (``validateExperiment(_:)``), once per point.
   func setups(points: [(SchemeKind, Int, Int)], inputs: Matrix) throws -> [ExperimentSetup] {
     let (f, stragglerModel, layout) = (try workload(), try model(), try layout())
+    let roundDeadline = try deadline()
     let encoder = try SmoothingChoice(parsing: encoderLambda, what: "--encoder-lambda")
     let decoder = try SmoothingChoice(parsing: decoderLambda)
     return points.map { scheme, workers, stragglers in
@@ -112,7 +130,8 @@ struct ExperimentOptions: ParsableArguments {
         scheme: scheme.factory, workload: f, inputs: inputs, workers: workers,
         stragglers: effective, stragglerModel: stragglerModel, layout: layout,
         encoderLambda: encoder, decoderLambda: decoder, noise: noise, adversaries: adversaries,
-        adversaryMagnitude: adversaryMagnitude, trials: trials, seed: seed)
+        adversaryMagnitude: adversaryMagnitude, trials: trials, seed: seed,
+        roundDeadline: roundDeadline)
     }
   }
 }

@@ -62,10 +62,12 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
       let rows = logits.rowArrays.map { $0.map(csvNumber).joined(separator: ",") }
       try writeAtomically(([header] + rows).joined(separator: "\n") + "\n", to: logitsOutput)
     }
-    let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate(size: 1000))
+    let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate())
+    // cpu_seconds: the process's CPU time over the same passes, which the load of a shared
+    // machine inflates far less than the wall clock.
     print(
       "implementation,model,batch_size,images,seconds,images_per_second,blas_threads,checksum,"
-        + BLASInfo.csvHeader)
+        + BLASInfo.csvHeader + ",cpu_seconds")
     let clock = ContinuousClock()
     for (size, batches) in zip(sizes, batchesBySize) {
       var images = 0
@@ -73,6 +75,7 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
       // Warm-up pass (page in, BLAS buffers).
       for batch in batches { _ = try network.logits(batch) }
       let start = clock.now
+      let cpuStart = processCPUSeconds()
       var elapsed = 0.0
       repeat {
         for batch in batches {
@@ -83,9 +86,18 @@ struct ForwardSpeedCommand: AsyncParsableCommand {
         let (s, atto) = (clock.now - start).components
         elapsed = Double(s) + Double(atto) * 1e-18
       } while elapsed < seconds
+      let cpu = processCPUSeconds() - cpuStart
+      let rate = Double(images) / elapsed
       print(
-        "swift,\(network.name),\(size),\(images),\(elapsed),\(Double(images) / elapsed),\(blasThreads),\(checksum),\(machine)"
-      )
+        "swift,\(network.name),\(size),\(images),\(elapsed),\(rate),\(blasThreads),\(checksum),"
+          + "\(machine),\(cpu)")
     }
   }
+}
+
+/// The CPU time this process has used, in seconds (all its threads).
+func processCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }

@@ -7,7 +7,10 @@ struct ParityCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "parity",
     abstract: "Learned coded computation: parity models (k queries, r = 1) and learned codes.",
-    subcommands: [ParityTrainCommand.self, ParityLearnCommand.self, ParityEvaluateCommand.self])
+    subcommands: [
+      ParityTrainCommand.self, ParityLearnCommand.self, ParityEvaluateCommand.self,
+      ParityRunCommand.self,
+    ])
 }
 
 /// The data directory: --data, else the base model's `data` metadata.
@@ -39,22 +42,18 @@ func _parityData(_ directory: String, base: SequentialNetwork, path: String) thr
 
 /// The training options shared by `parity train` and `parity learn`.
 struct ParityTrainingFlags: ParsableArguments {
-  @Option(help: "Training epochs.") var epochs: Int = 30
+  @OptionGroup var rates: TrainingRateOptions
   @Option(help: "Queries per epoch (default: the training-set size).") var queriesPerEpoch: Int?
-  @Option(help: "Mini-batch size.") var batchSize: Int = 32
-  @Option(help: "Learning rate.") var learningRate: Double = 1e-3
   @Option(help: "Seed for initialisation and the k-subsets.") var seed: UInt64 = 0
   @Option(help: "Directory with train.csv and test.csv (default: the base model's metadata).")
   var data: String?
 
+  var epochs: Int { rates.epochs }
+  var batchSize: Int { rates.batchSize }
+  var learningRate: Double { rates.learningRate }
+
+  /// --epochs, --batch-size and --learning-rate are checked by their group.
   func validate() throws {
-    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    guard batchSize >= 1 else {
-      throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
-    }
-    guard learningRate > 0, learningRate.isFinite else {
-      throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
-    }
     if let queriesPerEpoch, queriesPerEpoch < 1 {
       throw ValidationError("--queries-per-epoch must be at least 1, got \(queriesPerEpoch)")
     }
@@ -266,19 +265,8 @@ struct ParityEvaluateCommand: AsyncParsableCommand {
   private func _run() throws {
     setBLASThreadCount(1)
     try _checkQueryCount(k)
-    let base = try SequentialNetwork.load(from: model)
-    let parityModel = try SequentialNetwork.load(from: parity)
-    try ParityModelCode.checkCompatible(parity: parityModel, base: base)
-    try _checkTrainedFor(base, parityModel, path: parity)
-    if let recorded = parityModel.metadata["k"], recorded != "\(k)" {
-      throw CLIFailure("'\(parity)' is a parity model for k = \(recorded), not --k \(k)")
-    }
-    let encoderName = encoder ?? parityModel.metadata["encoder"] ?? "sum"
-    let kind = try parseChoice(encoderName, what: "encoder", as: ParityEncoder.self)
-    if let recorded = parityModel.metadata["encoder"], recorded != kind.rawValue {
-      throw CLIFailure(
-        "'\(parity)' was trained with the \(recorded) encoder, not --encoder \(kind.rawValue)")
-    }
+    let (base, parityModel, kind) = try _loadParityModels(
+      model: model, parity: parity, k: k, encoder: encoder)
     var learned: LearnedCode? = nil
     switch (learnedEncoder, learnedDecoder) {
     case (nil, nil): break
@@ -308,6 +296,28 @@ struct ParityEvaluateCommand: AsyncParsableCommand {
     }
     try emitRows(lines, output: output, format: format.resolved)
   }
+}
+
+/// The base model, the parity model and the encoder of `parity evaluate` and `parity run`: both
+/// weight files loaded, the parity model checked against the base (shapes, `base_checksum`) and
+/// against --k, the encoder from --encoder, else the parity model's metadata, else sum.
+func _loadParityModels(model: String, parity: String, k: Int, encoder: String?) throws -> (
+  base: SequentialNetwork, parity: SequentialNetwork, encoder: ParityEncoder
+) {
+  let base = try SequentialNetwork.load(from: model)
+  let parityModel = try SequentialNetwork.load(from: parity)
+  try ParityModelCode.checkCompatible(parity: parityModel, base: base)
+  try _checkTrainedFor(base, parityModel, path: parity)
+  if let recorded = parityModel.metadata["k"], recorded != "\(k)" {
+    throw CLIFailure("'\(parity)' is a parity model for k = \(recorded), not --k \(k)")
+  }
+  let encoderName = encoder ?? parityModel.metadata["encoder"] ?? "sum"
+  let kind = try parseChoice(encoderName, what: "encoder", as: ParityEncoder.self)
+  if let recorded = parityModel.metadata["encoder"], recorded != kind.rawValue {
+    throw CLIFailure(
+      "'\(parity)' was trained with the \(recorded) encoder, not --encoder \(kind.rawValue)")
+  }
+  return (base, parityModel, kind)
 }
 
 /// Refuses a network whose metadata says it was trained for another base model (`base_checksum`).

@@ -47,6 +47,12 @@ struct PolarDataBlocksOption: ParsableArguments {
   @Option(name: .customLong("data-blocks"), help: "Number of data blocks K (1 <= K <= N).")
   var dataBlocks: Int
 
+  /// N and K, checked in that order.
+  func checked(_ common: PolarCommonOptions) throws -> (workers: Int, dataBlocks: Int) {
+    let workers = try common.checkedWorkers()
+    return (workers, try checked(workers: workers))
+  }
+
   /// K, checked against N.
   func checked(workers: Int) throws -> Int {
     guard dataBlocks >= 1 && dataBlocks <= workers else {

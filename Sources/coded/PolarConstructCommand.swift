@@ -24,8 +24,7 @@ struct PolarConstructCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      let workers = try common.checkedWorkers()
-      let dataBlocks = try blocks.checked(workers: workers)
+      let (workers, dataBlocks) = try blocks.checked(common)
       let chosen = try parsePolarConstruction(construction, workers: workers)
       let law = try latency.map { try parsePolarLatency($0, workers: workers) }
       let scores = try chosen.scores(workers: workers, latency: law)

@@ -55,8 +55,7 @@ struct PolarDescentCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      let workers = try common.checkedWorkers()
-      let dataBlocks = try blocks.checked(workers: workers)
+      let (workers, dataBlocks) = try blocks.checked(common)
       guard let kind = DescentProblem(rawValue: problem) else {
         throw CLIFailure("unknown --problem '\(problem)' (known: least-squares, logistic)")
       }

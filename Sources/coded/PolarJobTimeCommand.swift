@@ -40,8 +40,7 @@ struct PolarJobTimeCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      let workers = try common.checkedWorkers()
-      let dataBlocks = try blocks.checked(workers: workers)
+      let (workers, dataBlocks) = try blocks.checked(common)
       guard trials >= 1 && trials <= 10_000_000 && trials * workers <= 1 << 32 else {
         throw CLIFailure(
           "--trials must be in 1...10000000 with trials·N <= 2^32 (the simulation's work), got \(trials) for N = \(workers)"

@@ -45,8 +45,7 @@ struct PolarTimingCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      let workers = try common.checkedWorkers()
-      let dataBlocks = try blocks.checked(workers: workers)
+      let (workers, dataBlocks) = try blocks.checked(common)
       guard columns >= 1, columns.multipliedReportingOverflow(by: workers).partialValue <= 1 << 24,
         !columns.multipliedReportingOverflow(by: workers).overflow
       else {

@@ -69,52 +69,67 @@ struct SplineCommand: AsyncParsableCommand {
       throw CLIFailure(
         "'\(data)' has \(table.header.count) column; need t and at least one y column")
     }
-    let points = try readSingleColumn(at, option: "--at")
-    let t = table.values.column(0)
-    let y = Matrix(
-      rows: table.values.rows, columns: table.values.columns - 1,
-      columnMajor: Array(table.values.storage[table.values.rows...]))
+    // The --at file is read on a second thread while the spline is fitted at a fixed λ; errors
+    // are still reported in the order of a sequential run: --at, then --weights, then the fit.
+    let pointsReader = _Background { try readSingleColumn(at, option: "--at") }
+    // GCV takes long and prints λ: it waits for the --at file (whose error would come first).
+    if choice == .gcv { _ = try pointsReader.value() }
+    let header = table.header
+    let rows = table.values.rows
+    // t is copied out; the y columns are shifted down inside the table's own storage (no second
+    // n·c array to allocate and fault in).
+    var storage = (consume table).values.storage
+    let t = Array(storage[0..<rows])
+    storage.removeFirst(rows)
+    let y = Matrix(rows: rows, columns: header.count - 1, columnMajor: storage)
     var w: [Double]? = nil
+    var weightsFailure: (any Error)? = nil
     if let weights {
-      let column = try readSingleColumn(weights, option: "--weights")
-      guard column.count == t.count else {
-        throw CLIFailure(
-          "--weights: '\(weights)' has \(column.count) weights, but '\(data)' has \(t.count) data rows"
-        )
+      do {
+        let column = try readSingleColumn(weights, option: "--weights")
+        guard column.count == t.count else {
+          throw CLIFailure(
+            "--weights: '\(weights)' has \(column.count) weights, but '\(data)' has "
+              + "\(t.count) data rows")
+        }
+        w = column
+      } catch {
+        weightsFailure = error
       }
-      w = column
     }
 
-    let smoother: SplineSmoother
-    do {
-      switch choice {
-      case .fixed(let value):
-        smoother = try SplineSmoother(knots: t, weights: w, lambda: value)
-      case .gcv, .optimal:
-        let (chosen, gcv) = try SplineSmoother.byGCV(knots: t, data: y, weights: w)
-        printError("lambda=\(gcv.lambda)")
-        smoother = chosen
+    var fit: Result<SmoothingSpline, any Error>? = nil
+    if weightsFailure == nil {
+      fit = Result { () throws -> SmoothingSpline in
+        let smoother: SplineSmoother
+        do throws(ApproximationError) {
+          switch choice {
+          case .fixed(let value):
+            smoother = try SplineSmoother(knots: t, weights: w, lambda: value)
+          case .gcv, .optimal:
+            let (chosen, gcv) = try SplineSmoother.byGCV(knots: t, data: y, weights: w)
+            printError("lambda=\(gcv.lambda)")
+            smoother = chosen
+          }
+        } catch {
+          throw explain(error, gcv: choice == .gcv, tName: header[0])
+        }
+        return try smoother.fit(y)
       }
-    } catch {
-      throw explain(error, gcv: choice == .gcv, tName: table.header[0])
     }
-    let fitted = try smoother.fit(y).evaluate(at: points)
+    let points = try pointsReader.value()
+    if let weightsFailure { throw weightsFailure }
+    let fitted = try fit!.get().evaluate(at: points)
     for p in 0..<fitted.rows {
       for c in 0..<fitted.columns where !fitted[p, c].isFinite {
         throw CLIFailure(
-          "the spline of \(table.header[c + 1]) at \(points[p]) ('\(at)' line \(p + 2)) is \(fitted[p, c]): beyond a Double (about ±1.8e308); the spline continues as a straight line outside the knots, so evaluate nearer them or rescale the data")
+          "the spline of \(header[c + 1]) at \(points[p]) ('\(at)' line \(p + 2)) is \(fitted[p, c]): beyond a Double (about ±1.8e308); the spline continues as a straight line outside the knots, so evaluate nearer them or rescale the data")
       }
     }
-    var out = Matrix(rows: points.count, columns: table.header.count)
-    for (p, z) in points.enumerated() {
-      out[p, 0] = z
-      for c in 0..<fitted.columns { out[p, c + 1] = fitted[p, c] }
-    }
-    var bytes = CSVTable(header: table.header, values: out).formattedUTF8()
-    bytes.withUnsafeMutableBytes { raw in
-      FileHandle.standardOutput.write(
-        Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none))
-    }
+    // The --at points, then the fitted columns: the output table's column-major storage.
+    let out = Matrix(
+      rows: points.count, columns: header.count, columnMajor: points + fitted.storage)
+    try CSVTable(header: header, values: out).write(toFileDescriptor: STDOUT_FILENO)
   }
 
   /// Reads a CSV with a header and exactly one column.
@@ -125,7 +140,7 @@ struct SplineCommand: AsyncParsableCommand {
         "\(option): '\(path)' has \(table.header.count) columns (\(table.header.joined(separator: ","))); expected exactly one"
       )
     }
-    return table.values.column(0)
+    return table.values.storage  // one column: the storage is that column
   }
 
   /// Turns a library error into a message about the user's files: data row i is line i + 2.
@@ -147,5 +162,27 @@ struct SplineCommand: AsyncParsableCommand {
     default:
       return CLIFailure(error.description)
     }
+  }
+}
+
+/// A value computed on a thread of its own, started at once; ``value()`` waits for it.
+final class _Background<T>: @unchecked Sendable {
+  private var result: Result<T, any Error>? = nil
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ work: @escaping @Sendable () throws -> T) {
+    let thread = Thread { [self] in
+      result = Result { try work() }
+      done.signal()
+    }
+    thread.stackSize = 1 << 20
+    thread.start()
+  }
+
+  /// Waits for the work and returns its value or throws its error (any number of times).
+  func value() throws -> T {
+    done.wait()
+    done.signal()  // for the next call
+    return try result!.get()
   }
 }

@@ -69,8 +69,8 @@ struct TimingCommand: AsyncParsableCommand {
         inputCount: inputCount, workerCount: workers, layout: layout,
         decoderLambda: .fixed(decoderLambda), functionDegree: 1))
     }
-    // Every row names its machine: BLAS, core, threads, CPU and the GEMM rate (1000³) now.
-    let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate(size: 1000))
+    // Every row names its machine: BLAS, core, threads, CPU and the GEMM rate (384³, once).
+    let machine = BLASInfo.current.csvFields(gemmRate: BLASInfo.measureGEMMRate())
     var table = ResultTable(
       header: (
         "scheme,K,N,S,d,repeats,encode_seconds,decode_seconds,total_seconds,total_seconds_min,encode_seconds_min,decode_seconds_min,"

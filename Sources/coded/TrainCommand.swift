@@ -21,22 +21,14 @@ struct TrainCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Image shape HxW for lenet (default: square root of the feature count).")
   var imageShape: String?
   @Option(parsing: .unconditional, help: "MLP hidden widths, comma-separated.") var hidden: String = "64"
-  @Option(parsing: .unconditional, help: "Training epochs.") var epochs: Int = 30
-  @Option(parsing: .unconditional, help: "Mini-batch size.") var batchSize: Int = 32
-  @Option(parsing: .unconditional, help: "Learning rate.") var learningRate: Double = 1e-3
+  @OptionGroup var rates: TrainingRateOptions
   @Option(parsing: .unconditional, help: "Optimizer: adam or sgd.") var optimizer: String = "adam"
   @Option(parsing: .unconditional, help: "Seed for initialisation and shuffling.") var seed: UInt64 = 0
   @Option(parsing: .unconditional, help: "Where to write the weight file (JSON).") var output: String
 
-  func validate() throws {
-    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    guard batchSize >= 1 else {
-      throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
-    }
-    guard learningRate > 0, learningRate.isFinite else {
-      throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
-    }
-  }
+  private var epochs: Int { rates.epochs }
+  private var batchSize: Int { rates.batchSize }
+  private var learningRate: Double { rates.learningRate }
 
   func run() async throws {
     try await reportingErrors {

@@ -319,6 +319,26 @@ struct CLIHardeningTests {
 
   // MARK: Output destinations
 
+  @Test("coded spline onto a full device: one error line and exit 1, not a crash")
+  func splineOntoFullDevice() throws {
+    guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+    let executable = try #require(CLISplineTests.executable)
+    let scratch = try CLISplineTests.Scratch()
+    let data = try scratch.file("d.csv", "t,y\n0,1\n1,2\n2,0\n3,5\n")
+    let at = try scratch.file("a.csv", "t\n0\n1.5\n")
+    let errors = try scratch.file("err.txt", "")
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = ["spline", "--data", data, "--at", at, "--lambda", "0"]
+    process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+    process.standardError = try #require(FileHandle(forWritingAtPath: errors))
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1)
+    let stderr = try String(contentsOfFile: errors, encoding: .utf8)
+    #expect(stderr == "error: cannot write '<stdout>': no space left on device\n", "\(stderr)")
+  }
+
   @Test("--output through a symlink writes its target and keeps the link; a 0600 file stays 0600")
   func symlinkAndMode() throws {
     let scratch = try CLISplineTests.Scratch()

@@ -247,4 +247,47 @@ struct CLIParityTests {
       ],
       mentions: "learned encoder")
   }
+
+  @Test(
+    "parity run in process: withholding each data worker in turn gives evaluate's degraded accuracy"
+  )
+  func parityRunInProcess() throws {
+    // Over the same G·k test queries, accuracy(withhold 0) + accuracy(withhold 1) − base accuracy
+    // counts each query once rebuilt: it is exactly `parity evaluate`'s degraded accuracy (every
+    // (group, position) rebuilt in turn), computed there without any pool.
+    let parity = Self.root.appendingPathComponent(
+      "notebooks-data/models/digits-mlp-relu.parity-k2-sum.json"
+    ).path
+    func row(_ extra: [String]) throws -> [String: String] {
+      let run = try cli.coded(
+        ["parity", "run", "--model", Self.mlp, "--parity", parity, "--k", "2", "--format", "csv"]
+          + extra)
+      #expect(run.status == 0, "\(run.stderr)")
+      let lines = run.stdout.split(separator: "\n").map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      }
+      return Dictionary(uniqueKeysWithValues: zip(lines[0], lines[1]))
+    }
+    let (first, second, all) = (
+      try row(["--withhold", "0"]), try row(["--withhold", "1"]), try row([])
+    )
+    let queries = Double(try #require(Int(all["queries"] ?? "")))
+    func count(_ row: [String: String], _ column: String) -> Int {
+      Int(((Double(row[column] ?? "") ?? .nan) * queries).rounded())
+    }
+    #expect(all["rebuilt"] == "0" && first["rebuilt"] == all["groups"])
+    #expect(count(all, "accuracy") == count(all, "base_accuracy"))
+    let evaluation = try cli.coded([
+      "parity", "evaluate", "--model", Self.mlp, "--parity", parity, "--k", "2", "--data",
+      Self.digits,
+    ])
+    let parityRow = try #require(evaluation.stdout.split(separator: "\n").dropFirst().first)
+    let degraded = try #require(Double(parityRow.split(separator: ",")[4]))
+    let rebuiltCorrect =
+      count(first, "accuracy") + count(second, "accuracy") - count(all, "base_accuracy")
+    #expect(abs(Double(rebuiltCorrect) / queries - degraded) < 1e-12, "\(rebuiltCorrect)")
+    try expectFailure(
+      ["parity", "run", "--model", Self.mlp, "--parity", parity, "--k", "2", "--withhold", "3"],
+      mentions: "--withhold must be a worker in 0…2, got 3")
+  }
 }

@@ -106,6 +106,20 @@ struct CLIRunTests {
     #expect(names == ["letcc", "bacc", "limit-memcopy", "limit-gemm"])
   }
 
+  @Test("round deadline and MPI-only options: one error line each")
+  func roundDeadlineOptions() throws {
+    let args = replacing("--scheme", with: "letcc")
+    try expectError(
+      args + ["--round-deadline", "0"],
+      mentions: "--round-deadline must be a number of seconds in (0, 10⁶], got 0.0")
+    try expectError(
+      args + ["--worker-timeout", "2"],
+      mentions: "--kill-workers, --garble-workers and --worker-timeout need --backend mpi")
+    try expectError(
+      args + ["--backend", "mpi", "--kill-workers", "1:later"],
+      mentions: "--kill-workers: '1:later' is not I or I:acked")
+  }
+
   @Test("unknown scheme") func unknownScheme() throws {
     try expectError(replacing("--scheme", with: "fountain"), mentions: "unknown scheme 'fountain'")
   }

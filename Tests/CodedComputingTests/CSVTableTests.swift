@@ -100,4 +100,59 @@ struct CSVTableTests {
       try CSVTable.read(contentsOf: directory.path)
     }
   }
+
+  @Test("a regular file (mapped) and the same bytes from a FIFO give the same table or error")
+  func mappedAndStreamedAgree() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "csv-mapped-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let rows = String(repeating: "0.25,1e-3\n", count: 150_000)  // 1.5 MB: several chunks
+    let cases = [
+      "t,y\n" + rows,
+      "",
+      "t,y\n" + rows + "x,1\n",  // a bad cell after the first MiB
+      "t,y\n0,1\n" + String(repeating: "1", count: 1_500_000) + "\n2,3\n",  // line 3 too long
+      "t,y\n" + rows + String(repeating: "2", count: 1_100_000),  // the last line too long
+    ]
+    for (index, text) in cases.enumerated() {
+      let file = directory.appendingPathComponent("case\(index).csv").path
+      try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+      let fifo = directory.appendingPathComponent("fifo\(index)").path
+      #expect(mkfifo(fifo, 0o600) == 0)
+      let writer = Thread {
+        // The reader stops early at a too long line: the write then fails with EPIPE, and
+        // SIGPIPE, blocked in this thread only, must not end the test process.
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+        let fd = open(fifo, O_WRONLY)
+        guard fd >= 0 else { return }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+          let written = bytes.withUnsafeBytes {
+            write(fd, $0.baseAddress! + offset, $0.count - offset)
+          }
+          if written <= 0 { break }
+          offset += written
+        }
+        close(fd)
+      }
+      writer.start()
+      let mapped = Result { try CSVTable.read(contentsOf: file) }
+      let streamed = Result { try CSVTable.read(contentsOf: fifo) }
+      switch (mapped, streamed) {
+      case (.success(let a), .success(let b)):
+        #expect(a == b, "case \(index)")
+        #expect(a.values.rows == 150_000, "case \(index)")
+      case (.failure(let a), .failure(let b)):
+        #expect("\(a)".replacingOccurrences(of: file, with: "F")
+          == "\(b)".replacingOccurrences(of: fifo, with: "F"), "case \(index)")
+      default:
+        Issue.record("case \(index): mapped \(mapped), streamed \(streamed)")
+      }
+    }
+  }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Runs the built `coded` under `mpirun` for the MPI tests, bounded in time.
 ///
 /// Every job is started through coreutils `timeout` (SIGTERM after `limit`, which `mpirun`
-/// forwards to its ranks, then SIGKILL 5 s later), so a hang fails the test instead of stalling
+/// forwards to its ranks, then SIGKILL 5 s later) with no signal blocked, so a hang fails the test instead of stalling
 /// the suite, and under `nice -n 10`. When `mpirun` is not on PATH (or `CODED_MPIRUN` is set empty) the MPI suite is
 /// skipped with a visible message (CI installs Open MPI, so there it runs).
 struct MPILauncher {
@@ -38,18 +38,23 @@ struct MPILauncher {
   ]
 
   /// `mpirun [--enable-recovery] -np ranks coded arguments…`.
+  /// `environment` is set for `mpirun` and passed to every rank (`-x NAME`).
   static func coded(
-    ranks: Int, _ arguments: [String], recovery: Bool = false, limit: Int = 90
+    ranks: Int, _ arguments: [String], recovery: Bool = false, limit: Int = 90,
+    environment: [String: String] = [:], launcherOptions: [String] = []
   ) throws -> Run {
     let coded = try executable()
+    let exports = environment.keys.sorted().flatMap { ["-x", $0] }
     return try launch(
-      common + (recovery ? ["--enable-recovery"] : []) + ["-np", "\(ranks)", coded] + arguments,
-      limit: limit)
+      common + launcherOptions + exports + (recovery ? ["--enable-recovery"] : [])
+        + ["-np", "\(ranks)", coded] + arguments,
+      limit: limit, environment: environment)
   }
 
   /// Like ``coded(ranks:_:recovery:limit:)``, but rank 0 runs under `sh`, which prints its exit
-  /// status on stderr as `rank0-exit=CODE`: under `--enable-recovery` `mpirun` itself exits 0
-  /// whatever the ranks return (Open MPI 4.1.4), so the master's status is read from there.
+  /// status on stderr as `rank0-exit=CODE`: the master's own status. (Under `--enable-recovery`
+  /// Open MPI 4.1.4's `mpirun` exits 0 whatever the ranks return; `coded` makes it fail by
+  /// signalling its parent `mpirun`, which `sh` here is not.)
   static func codedReportingRankZero(
     ranks: Int, _ arguments: [String], recovery: Bool = true, limit: Int = 90
   ) throws -> (run: Run, rankZeroStatus: Int32?) {
@@ -83,13 +88,26 @@ struct MPILauncher {
     return url.path
   }
 
-  static func launch(_ arguments: [String], limit: Int) throws -> Run {
+  static func launch(_ arguments: [String], limit: Int, environment: [String: String] = [:])
+    throws -> Run
+  {
     guard let mpirun else { throw LaunchError("mpirun not found") }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-    // nice: the ranks' start-up must not starve the timing-sensitive suites running beside this
-    // one in the same `swift test`.
-    process.arguments = ["-k", "5", "\(limit)", "nice", "-n", "10", mpirun] + arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
+    // The test process starts children with most signals blocked (SIGTERM, SIGINT, SIGALRM…),
+    // and a blocked mask survives exec: `mpirun` would then ignore `timeout`'s SIGTERM and rank
+    // 0's (MPIWorld.failLaunchedJob). perl (perl-base, essential on Debian) clears the mask and
+    // execs the rest. nice: the ranks' start-up must not starve the timing-sensitive suites
+    // running beside this one in the same `swift test`.
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/perl")
+    process.arguments =
+      [
+        "-MPOSIX", "-e",
+        "sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die; exec {$ARGV[0]} @ARGV or die",
+        "timeout", "-k", "5", "\(limit)", "nice", "-n", "10", mpirun,
+      ] + arguments
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

@@ -250,6 +250,60 @@ struct MPIWorkerPoolTests {
     Self.expectMSE(row, matches: local)
   }
 
+  @Test(
+    "a worker that dies after acknowledging is found by its silence, long before the round deadline"
+  )
+  func diesAfterAcknowledging() throws {
+    // CODED_MPI_PROCESS_CHECKS=0: the master cannot look at the worker's process, as for a worker
+    // on another host; only the missing heartbeats (every 0.25 s) tell it, after
+    // --worker-timeout 1. The round deadline is 60 s: a run that waited for it would take > 60 s.
+    let files = try DecodedFiles()
+    let (mpiPath, localPath) = (files.mpi, files.local)
+    let base = [
+      "run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "6",
+      "--stragglers", "2", "--straggler-model", "fixed", "--trials", "3",
+    ]
+    let mpi = try MPILauncher.coded(
+      ranks: 7,
+      base + [
+        "--straggler-set", "4", "--kill-workers", "2:acked", "--worker-timeout", "1",
+        "--round-deadline", "60", "--backend", "mpi", "--decoded-output", mpiPath,
+      ], recovery: true, limit: 90, environment: ["CODED_MPI_PROCESS_CHECKS": "0"])
+    #expect(mpi.status == 0, "\(mpi.stderr)")
+    #expect(mpi.seconds < 30, "\(mpi.seconds) s")
+    let row = Self.columns(mpi.stdout)
+    #expect(row["failed_workers"] == "1", "\(mpi.stdout)")
+    // Found after the 1 s of silence (so not by its process), within a few heartbeats more.
+    #expect((1.0..<10).contains(Self.number(row, "compute_seconds")), "\(mpi.stdout)")
+    let local = try cli.coded(
+      base + ["--straggler-set", "2,4", "--decoded-output", localPath])
+    #expect(local.status == 0, "\(local.stderr)")
+    let (a, b) = try files.read()
+    #expect(relativeGap(a, b) <= 1e-12)
+    Self.expectMSE(row, matches: local)
+  }
+
+  @Test("an unseen death ends at the round deadline: one error line, mpirun fails")
+  func roundDeadline() throws {
+    // The process check is off and the silence limit (--worker-timeout 3) is longer than the
+    // round deadline (2 s): only the deadline ends the wait for all six answers.
+    let run = try MPILauncher.coded(
+      ranks: 7,
+      [
+        "run", "--scheme", "letcc", "--function", "sin", "--K", "3", "--workers", "6",
+        "--stragglers", "1", "--straggler-model", "random", "--kill-workers", "3:acked",
+        "--worker-timeout", "3", "--round-deadline", "2", "--backend", "mpi",
+      ], recovery: true, limit: 60, environment: ["CODED_MPI_PROCESS_CHECKS": "0"])
+    #expect(run.status != 0, "\(run.stderr)")
+    #expect(run.seconds < 30, "\(run.seconds) s")
+    #expect(run.stdout.isEmpty, "\(run.stdout)")
+    #expect(run.errorLines.count == 1, "\(run.stderr)")
+    #expect(
+      run.errorLines.first?.hasPrefix(
+        "error: the round deadline of 2.0 s passed before it finished: only 5 workers answered")
+        == true, "\(run.stderr)")
+  }
+
   @Test("killed workers on the arrival path: every round decodes from the six live workers")
   func killedWorkersArrival() throws {
     let base = [
@@ -277,14 +331,16 @@ struct MPIWorkerPoolTests {
     "more deaths than the code tolerates: one error line naming the dead workers, exit 1, no hang")
   func tooManyDeaths() throws {
     // LCC on x² with K = 3 needs (K − 1)·2 + 1 = 5 of the 8 workers; three die and one straggles.
-    let (run, status) = try MPILauncher.codedReportingRankZero(
+    // mpirun's own status: under --enable-recovery Open MPI 4.1.4 would exit 0 whatever rank 0
+    // returns; rank 0 makes it fail (MPIWorld.failLaunchedJob).
+    let run = try MPILauncher.coded(
       ranks: 9,
       [
         "run", "--scheme", "lcc", "--function", "square", "--K", "3", "--workers", "8",
         "--stragglers", "1", "--straggler-model", "random", "--kill-workers", "1,5,6",
         "--backend", "mpi",
-      ], limit: 60)
-    #expect(status == 1, "\(run.stderr)")
+      ], recovery: true, limit: 60)
+    #expect(run.status != 0, "\(run.stderr)")
     #expect(run.seconds < 30)
     #expect(run.stdout.isEmpty, "\(run.stdout)")
     #expect(run.errorLines.count == 1, "\(run.stderr)")
@@ -429,6 +485,8 @@ struct MPIWorkerPoolTests {
       run.stdout.contains("exhaust: ending=exhausted delivered=20 per-worker=[5, 5, 5, 5]"),
       "\(run.stdout)")
     #expect(run.stdout.contains("deadline: ending=deadline seconds-under-1=true"), "\(run.stdout)")
+    // Workers busy in f for 1.2 s are not presumed dead after 0.4 s of silence: they beat.
+    #expect(run.stdout.contains("heartbeat: answered=4 failures=0"), "\(run.stdout)")
     #expect(
       run.stdout.contains(
         "times: arrival-order=[0, 1, 2, 3] all-timed=true last-waited-its-delay=true"),

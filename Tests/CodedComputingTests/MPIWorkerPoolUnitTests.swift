@@ -61,9 +61,16 @@ struct MPIWorkerPoolUnitTests {
 
   @Test("wrong-length and non-finite answers are failures")
   func answerChecks() {
-    #expect(_problem([1, 2], expected: 2) == nil)
-    #expect(_problem([1], expected: 2) == "returned 1 values, expected 2")
-    #expect(_problem([1, .nan], expected: 2)?.contains("non-finite") == true)
-    #expect(_problem([.infinity, 1], expected: 2)?.contains("coordinate 0") == true)
+    // The library's one worker-output check (the in-process pools' wording), with the worker.
+    #expect(_answerProblem([1, 2], expected: 2, worker: 1) == nil)
+    #expect(
+      _answerProblem([1], expected: 2, worker: 1)
+        == "worker 1 (rank 2): the function returned 1 values, expected 2")
+    #expect(
+      _answerProblem([1, .nan], expected: 2, worker: 0)
+        == "worker 0 (rank 1): the function returned a non-finite value (nan) at coordinate 1")
+    #expect(
+      _answerProblem([.infinity, 1], expected: 2, worker: 3)
+        == "worker 3 (rank 4): the function returned a non-finite value (inf) at coordinate 0")
   }
 }

@@ -1,40 +1,136 @@
-"""The README's marked tables equal what scripts/check_readme_numbers.py regenerates from
-notebooks-data/, and the checker fails when a number in them is edited."""
+"""The numbers of README.md and the Guides equal what scripts/check_readme_numbers.py recomputes
+from notebooks-data/, and the checker fails when any checked number is edited: a generated table,
+a speed figure, a number in prose."""
 import os
+import re
 import shutil
 
+import pytest
+
 import check_readme_numbers as checker
+import doc_claims
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def test_readme_numbers_match_the_data():
-    assert checker.main([]) == 0
-
-
-def test_an_edited_number_fails(tmp_path):
+def copy_of_readme(tmp_path):
     readme = tmp_path / "README.md"
     shutil.copy(os.path.join(ROOT, "README.md"), readme)
-    text = readme.read_text(encoding="utf-8")
-    block = text[text.index("<!-- numbers: main-job -->"):]
-    row = block.splitlines()[3]  # "| 20 | 4.9e-1 | …" — the first data row
-    cells = row.split(" | ")
-    edited = row.replace(cells[1], cells[1].replace(cells[1][0], "9" if cells[1][0] != "9" else "8", 1), 1)
-    assert edited != row
-    readme.write_text(text.replace(row, edited, 1), encoding="utf-8")
+    return readme, readme.read_text(encoding="utf-8")
+
+
+def bump(number):
+    """`number` with its first digit changed (9 → 8, else + 1)."""
+    index = re.search(r"\d", number).start()
+    digit = number[index]
+    return number[:index] + ("8" if digit == "9" else str(int(digit) + 1)) + number[index + 1:]
+
+
+def assert_edit_fails_and_write_restores(readme, text, old, new):
+    assert old != new and text.count(old) == 1, old
+    readme.write_text(text.replace(old, new, 1), encoding="utf-8")
     assert checker.main(["--readme", str(readme)]) == 1
-    # --write restores it.
     assert checker.main(["--readme", str(readme), "--write"]) == 0
     assert checker.main(["--readme", str(readme)]) == 0
     assert readme.read_text(encoding="utf-8") == text
 
 
+def test_readme_and_guides_match_the_data():
+    assert checker.main([]) == 0
+
+
+def block_row(text, name, index):
+    """Row `index` (0 = the header) of the first table of block `name`."""
+    block = text[text.index(f"<!-- numbers: {name} -->"):]
+    table = [line for line in block.splitlines() if line.startswith("|")]
+    return table[index]
+
+
+@pytest.mark.parametrize("name", ["main-job", "coded-inference", "blackbox-attack",
+                                  "polar-decode", "lt-latency"])
+def test_an_edited_table_number_fails(tmp_path, name):
+    readme, text = copy_of_readme(tmp_path)
+    row = block_row(text, name, 2)  # the first data row
+    cells = row.split(" | ")
+    cell = next(c for c in cells[1:] if re.search(r"\d", c))
+    edited = row.replace(cell, bump(cell), 1)
+    assert_edit_fails_and_write_restores(readme, text, row, edited)
+
+
+def test_an_edited_speed_figure_fails(tmp_path):
+    readme, text = copy_of_readme(tmp_path)
+    row = next(line for line in text[text.index("<!-- numbers: speed -->"):].splitlines()
+               if line.startswith("| BACC, 1 thread"))
+    figure = re.search(r"\d+\.\d+ ms", row).group()
+    assert_edit_fails_and_write_restores(readme, text, row, row.replace(figure, bump(figure), 1))
+
+
+def test_an_edited_machine_label_fails(tmp_path):
+    readme, text = copy_of_readme(tmp_path)
+    assert "CPU `AMD EPYC`" in text
+    assert_edit_fails_and_write_restores(readme, text, "CPU `AMD EPYC`", "CPU `Intel Xeon`")
+
+
+@pytest.mark.parametrize("fragment", ["GCV chose λ = ", "slope in N: ", "beats uncoded (",
+                                      "Polar decodes ", "A round costs "])
+def test_an_edited_prose_number_fails(tmp_path, fragment):
+    readme, text = copy_of_readme(tmp_path)
+    start = text.index(fragment) + len(fragment)
+    number = re.match(r"[−-]?[\d.]+", text[start:]).group()
+    old = text[start - len(fragment):start + len(number)]
+    assert_edit_fails_and_write_restores(readme, text, old, fragment + bump(number))
+
+
+def test_a_reworded_claim_is_an_error(tmp_path):
+    readme, text = copy_of_readme(tmp_path)
+    readme.write_text(text.replace("GCV chose λ", "GCV picked λ", 1), encoding="utf-8")
+    assert checker.main(["--readme", str(readme)]) == 1
+
+
+def test_refreshed_speed_csvs_refresh_the_readme(tmp_path, monkeypatch):
+    """New rows in the speed CSVs (another machine) change the table and its machine label;
+    --write brings the README to them."""
+    readme, text = copy_of_readme(tmp_path)
+    coding = [dict(r) for r in checker.rows("coding-speed.csv")]
+    for r in coding:
+        r["cpu_model"] = "Test CPU 9000"
+        if r["tool"] == "coded" and r["scheme"] == "bacc" and r["threads"] == "1":
+            r["seconds_median"] = "0.0123"
+    monkeypatch.setitem(checker._CACHE, "coding-speed.csv", coding)
+    assert checker.main(["--readme", str(readme)]) == 1
+    assert checker.main(["--readme", str(readme), "--write"]) == 0
+    fresh = readme.read_text(encoding="utf-8")
+    assert "`Test CPU 9000`" in fresh and "| BACC, 1 thread | 12.3 ms" in fresh
+
+
+def test_a_hole_before_punctuation_takes_the_whole_number():
+    pattern = checker.claim_pattern("stalls at ≈ {v}.")
+    assert pattern.search("it stalls at ≈ 0.06. Then").group("v") == "0.06"
+    assert checker.claim_pattern("from {a} (i.i.d.)").search("from 1 127 (i.i.d.)").group(
+        "a") == "1 127"
+
+
+def test_every_claim_computes_and_is_found_once():
+    for path, claims in doc_claims.CLAIMS.items():
+        with open(os.path.join(ROOT, path), encoding="utf-8") as handle:
+            text = handle.read()
+        for claim in claims:
+            assert len(checker.claim_pattern(claim.template).findall(text)) == 1, claim.template
+            for compute in claim.values.values():
+                assert re.search(r"\d|[a-z]", compute())
+
+
 def test_an_unknown_block_is_an_error(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text("<!-- numbers: no-such-block -->\nx\n<!-- /numbers -->\n", encoding="utf-8")
-    try:
+    with pytest.raises(SystemExit, match="no-such-block"):
         checker.main(["--readme", str(readme)])
-    except SystemExit as exit:
-        assert "no-such-block" in str(exit.code)
-    else:
-        raise AssertionError("an unknown block must fail")
+
+
+def test_uncovered_lists_free_numbers_but_not_claimed_ones(tmp_path, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text("GCV chose λ = 3.3e-6 and optimal 3.8e-6, both at MSE 2.7e-5, the same as "
+                      "the best grid λ, 3.2e-6).\nIt took 42 s.\n", encoding="utf-8")
+    assert checker.main(["--readme", str(readme), "--uncovered"]) == 0
+    listed = capsys.readouterr().out
+    assert ": 42" in listed and "3.3e-6" not in listed

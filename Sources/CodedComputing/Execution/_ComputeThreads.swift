@@ -35,8 +35,19 @@ final class _ComputeThreads: Sendable {
     precondition(threadCount >= 1, "a compute pool needs at least one thread")
     self.threadCount = threadCount
     self.work = work
+    // Several threads calling BLAS at once: BLAS runs single-threaded until the last exits.
+    let shared = threadCount > 1
+    if shared { _BLASThreadPolicy.shared.beginRound() }
+    let running = _Locked(threadCount)
     for index in 0..<threadCount {
-      let thread = Thread { [self] in _loop() }
+      let thread = Thread { [self] in
+        _loop()
+        let last = running.withLock { count -> Bool in
+          count -= 1
+          return count == 0
+        }
+        if shared && last { _BLASThreadPolicy.shared.endRound() }
+      }
       thread.name = "\(name)-\(index)"
       thread.start()
     }

@@ -163,17 +163,14 @@ public struct CSVTable: Sendable, Equatable {
   public static func read(contentsOf path: String, requireRows: Bool = true) throws(CSVError)
     -> CSVTable
   {
-    let bytes = try _readBytes(path)
     let name = _displayName(path)
-    if let table = bytes.withUnsafeBufferPointer({
-      _parseFast($0, source: name, requireRows: requireRows)
-    }) {
-      return table
+    return try _withBytes(path) { (bytes) throws(CSVError) -> CSVTable in
+      if let table = _parseFast(bytes, source: name, requireRows: requireRows) { return table }
+      guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw .cannotRead(file: name, reason: "not UTF-8 text")
+      }
+      return try parse(text, source: name, requireRows: requireRows)
     }
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw .cannotRead(file: name, reason: "not UTF-8 text")
-    }
-    return try parse(text, source: name, requireRows: requireRows)
   }
 
   /// The table as CSV text: the header line, then one line per row, each ending in "\n".
@@ -188,7 +185,9 @@ public struct CSVTable: Sendable, Equatable {
   /// through to their target, character devices and FIFOs as streams.
   /// - Throws: ``CSVError/cannotWrite(file:reason:)``.
   public func write(to path: String) throws(CSVError) {
-    try OutputFile.write(formatted(), to: path)
+    try OutputFile._write(to: path) { (fd) throws(CSVError) in
+      try write(toFileDescriptor: fd, name: path)
+    }
   }
 
   /// Writes `text` to `path`; see ``OutputFile/write(_:to:)-(String,_)``.

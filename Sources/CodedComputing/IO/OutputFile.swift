@@ -82,12 +82,21 @@ public enum OutputFile {
 
   /// Writes `data` to `path` as described on ``OutputFile``.
   public static func write(_ data: Data, to path: String) throws(CSVError) {
+    try _write(to: path) { (fd) throws(CSVError) in try _writeAll(data, to: fd, for: path) }
+  }
+
+  /// Opens `path`'s destination as described on ``OutputFile`` and lets `produce` write to the
+  /// descriptor; a regular file is written to a temporary file renamed over `path` only after
+  /// `produce` returned, so a failure leaves the old file untouched.
+  static func _write(to path: String, _ produce: (Int32) throws(CSVError) -> Void)
+    throws(CSVError)
+  {
     switch try check(path) {
     case .stream(let target):
       let fd = open(target, O_WRONLY | O_CLOEXEC)
       guard fd >= 0 else { throw .cannotWrite(file: path, reason: _errnoText(errno)) }
       defer { close(fd) }
-      try _writeAll(data, to: fd, for: path)
+      try produce(fd)
     case .atomic(let target, let mode):
       let url = URL(fileURLWithPath: target)
       let directory = url.deletingLastPathComponent().path
@@ -96,17 +105,17 @@ public enum OutputFile {
         ".\(url.lastPathComponent).tmp-\(unique)")
       let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode ?? 0o666)
       guard fd >= 0 else { throw .cannotWrite(file: path, reason: _errnoText(errno)) }
-      do {
+      do throws(CSVError) {
         // The existing file's exact bits (open applied the umask to them).
         if let mode, fchmod(fd, mode) != 0 {
           throw CSVError.cannotWrite(file: path, reason: _errnoText(errno))
         }
-        try _writeAll(data, to: fd, for: path)
+        try produce(fd)
         guard close(fd) == 0 else { throw CSVError.cannotWrite(file: path, reason: _errnoText(errno)) }
       } catch {
         close(fd)
         unlink(temporary)
-        throw error as? CSVError ?? .cannotWrite(file: path, reason: "\(error)")
+        throw error
       }
       if rename(temporary, target) != 0 {
         let reason = _errnoText(errno)
@@ -143,25 +152,27 @@ public enum OutputFile {
   }
 
   static func _writeAll(_ data: Data, to fd: Int32, for path: String) throws(CSVError) {
-    var failure: Int32 = 0
-    data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-      guard let base = bytes.baseAddress else { return }
-      var offset = 0
-      while offset < bytes.count {
-        let written = Glibc.write(fd, base + offset, bytes.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          failure = errno
-          return
-        }
-        if written == 0 {
-          failure = EIO
-          return
-        }
-        offset += written
-      }
+    let result = data.withUnsafeBytes { bytes in
+      Result { () throws(CSVError) in try _writeAll(bytes, to: fd, for: path) }
     }
-    if failure != 0 { throw .cannotWrite(file: path, reason: _errnoText(failure)) }
+    try result.get()
+  }
+
+  /// Writes all of `bytes` to `fd`, retrying interrupted and partial writes.
+  static func _writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, for path: String)
+    throws(CSVError)
+  {
+    guard let base = bytes.baseAddress else { return }
+    var offset = 0
+    while offset < bytes.count {
+      let written = Glibc.write(fd, base + offset, bytes.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw .cannotWrite(file: path, reason: _errnoText(errno))
+      }
+      if written == 0 { throw .cannotWrite(file: path, reason: _errnoText(EIO)) }
+      offset += written
+    }
   }
 }
 

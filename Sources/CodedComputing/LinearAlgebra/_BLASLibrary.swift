@@ -31,6 +31,7 @@ final class _BLASLibrary: @unchecked Sendable {
   /// A fallback that remains is reported on standard error here, once.
   static let shared: _BLASLibrary = {
     let library = _BLASLibrary()
+    _BLASThreadPolicy.shared.attach(library)
     if let warning = BLASInfo(library).warning {
       let line = warning + "\n"
       _ = line.withCString { write(2, $0, strlen($0)) }
@@ -205,10 +206,18 @@ final class _BLASLibrary: @unchecked Sendable {
     return 1
   }
 
-  /// Sets the BLAS's own thread count where the library has a knob (OpenBLAS, BLIS).
+  /// Sets the BLAS's own thread count where the library has a knob (OpenBLAS, BLIS), at once or,
+  /// while a multi-threaded round runs, when it is over (``_BLASThreadPolicy``).
   func setThreadCount(_ count: Int) {
+    _BLASThreadPolicy.shared.setThreadCount(count, on: self)
+  }
+
+  /// Sets the thread count now (``_BLASThreadPolicy`` decides when).
+  func _applyThreadCount(_ count: Int) {
     if splitsGEMM {
       gemmThreads.store(count, ordering: .relaxed)
+      // OpenBLAS itself stays on one thread, whoever changed it since.
+      openblasSetThreads?(1)
     } else if let openblasSetThreads {
       openblasSetThreads(Int32(count))
     } else if let blisSetThreads {

@@ -19,8 +19,10 @@ func _runArrivalTrials(
     let outcome: PoolOutcome
     do {
       outcome = try await pool.run(
-        Round(inputs: coded, workload: setup.workload, stoppingRule: rule, injectedDelays: delays))
-    } catch { throw .pool(error) }
+        Round(
+          inputs: coded, workload: setup.workload, stoppingRule: rule,
+          deadline: setup.roundDeadline, injectedDelays: delays))
+    } catch { throw _roundError(error, setup, since: start) }
     computeSeconds += (clock.now - start).inSeconds
     failed.formUnion(outcome.failures.keys)
     var received = outcome.outputs

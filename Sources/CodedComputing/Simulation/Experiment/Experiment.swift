@@ -74,12 +74,12 @@ func _runSimulatedTrials(
   while true {
     do {
       outcome = try await pool.run(
-        inputs: coded, workload: setup.workload, quorum: quorum, deadline: nil)
+        inputs: coded, workload: setup.workload, quorum: quorum, deadline: setup.roundDeadline)
       break
     } catch {
       guard case .quorumNotReached(_, _, let failures) = error, failures >= 1, failures < n,
-        n - failures < quorum
-      else { throw .pool(error) }
+        n - failures < quorum, !_deadlinePassed(setup, since: start)
+      else { throw _roundError(error, setup, since: start) }
       quorum = n - failures
     }
   }
@@ -158,6 +158,23 @@ func _runSimulatedTrials(
     failedWorkers: failed, encodeSeconds: 0, computeSeconds: computeSeconds,
     decodeSeconds: kernel.meanDecodeSeconds, inputDimension: setup.inputs.columns,
     outputDimension: m, lastDecoded: lastDecoded, failedTrials: failedTrials)
+}
+
+/// Whether the experiment's round deadline has passed since `start`.
+func _deadlinePassed(_ setup: ExperimentSetup, since start: ContinuousClock.Instant) -> Bool {
+  guard let deadline = setup.roundDeadline else { return false }
+  return ContinuousClock.now - start >= deadline
+}
+
+/// A pool's error for a round that started at `start`, saying so when the round deadline ended it.
+func _roundError(_ error: PoolError, _ setup: ExperimentSetup, since start: ContinuousClock.Instant)
+  -> ExperimentError
+{
+  guard _deadlinePassed(setup, since: start), let deadline = setup.roundDeadline else {
+    return .pool(error)
+  }
+  return .pool(
+    .backend("the round deadline of \(deadline.inSeconds) s passed before it finished: \(error)"))
 }
 
 /// The workers of 0..<N not in `missing`, ascending.

@@ -23,6 +23,15 @@ public struct ExperimentSetup: Sendable {
   public var seed: UInt64
   /// Family-specific scheme settings, passed through ``SchemeRequest/options``.
   public var schemeOptions: [String: String]
+  /// The deadline of every round the experiment runs on its pool (nil: none): a round still
+  /// short of its stopping rule then ends with an error instead of waiting on — a safety net
+  /// for workers that hang or die unseen (on the MPI pool, a remote worker whose death it did not
+  /// notice). Defaults to ``defaultRoundDeadline``.
+  public var roundDeadline: Duration?
+
+  /// 120 s: far beyond a round of the experiments here (milliseconds; arrival delays are at most
+  /// what the latency law draws), short enough that a job that cannot finish ends.
+  public static let defaultRoundDeadline: Duration = .seconds(120)
 
   public init(
     scheme: SchemeFactory, workload: any Workload, inputs: Matrix, workers: Int, stragglers: Int,
@@ -30,7 +39,7 @@ public struct ExperimentSetup: Sendable {
     encoderLambda: SmoothingChoice = .fixed(0),
     decoderLambda: SmoothingChoice = .optimal, noise: Double = 0, adversaries: Int = 0,
     adversaryMagnitude: Double = 100, trials: Int = 1, seed: UInt64 = 0,
-    schemeOptions: [String: String] = [:]
+    schemeOptions: [String: String] = [:], roundDeadline: Duration? = defaultRoundDeadline
   ) {
     self.scheme = scheme
     self.workload = workload
@@ -47,6 +56,7 @@ public struct ExperimentSetup: Sendable {
     self.trials = trials
     self.seed = seed
     self.schemeOptions = schemeOptions
+    self.roundDeadline = roundDeadline
   }
 
   /// What the scheme factory is asked for: K, N, the layout and λ choices, σ, S, f's degree.
