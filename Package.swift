@@ -51,6 +51,12 @@ let package = Package(
       dependencies: ["CodedComputing"],
       path: "Benchmarks/SplineTiming"
     ),
+    // LT peeling accuracy vs m, plain and double-double symbol values (not a product).
+    .executableTarget(
+      name: "lt-accuracy",
+      dependencies: ["CodedComputing"],
+      path: "Benchmarks/LTAccuracy"
+    ),
     // MPI pool soak, overhead and streaming checks, run under mpirun (not a product).
     .executableTarget(
       name: "mpi-bench",

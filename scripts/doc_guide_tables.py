@@ -198,7 +198,9 @@ def lt_real():
             errors.append(float(r["max_relative_error"]))
         used = (grouped(consumed[0]) if grouped(consumed[0]) == grouped(consumed[1])
                 else f"{grouped(consumed[0])} / {grouped(consumed[1])}")
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {used} | {sci(max(errors))} |")
+        worst = max(errors)
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {used} | "
+                     + (sci(worst) if worst > 0 else "0") + " |")
     return "\n".join(lines) + "\n"
 
 

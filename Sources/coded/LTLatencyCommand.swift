@@ -16,7 +16,7 @@ struct LTLatencyCommand: AsyncParsableCommand {
       --fixed-threshold that did not decode) are left out of the statistics and counted on stderr.
       """)
 
-  @Option(help: "m, the number of functions.")
+  @Option(parsing: .unconditional, help: "m, the number of functions.")
   var sources: Int
 
   @Option(help: "Set-up delay law, e.g. exponential:0.2 (mean 5) or pareto:1,1.")
@@ -25,13 +25,13 @@ struct LTLatencyCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "τ, seconds per function evaluation (≥ 0).")
   var tau: Double
 
-  @Option(help: "Number of simulated rounds.")
+  @Option(parsing: .unconditional, help: "Number of simulated rounds.")
   var trials: Int
 
   @Option(help: "Comma-separated strategies: one, uncoded, replication:R, lt1, ltr:R, rateless.")
   var strategies: String
 
-  @Option(help: "W, the number of workers (default m).")
+  @Option(parsing: .unconditional, help: "W, the number of workers (default m).")
   var workers: Int?
 
   @Option(help: "LT decoding: sum (stop when Σ is in the span) or full.")
@@ -41,7 +41,7 @@ struct LTLatencyCommand: AsyncParsableCommand {
   var redundancy: Double = 2
 
   @Option(
-    name: .customLong("fixed-threshold"),
+    name: .customLong("fixed-threshold"), parsing: .unconditional,
     help: "LT strategies wait for exactly this many symbols, then decode.")
   var fixedThreshold: Int?
 

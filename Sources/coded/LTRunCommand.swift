@@ -25,16 +25,18 @@ struct LTRunCommand: AsyncParsableCommand {
   )
   var function: String
 
-  @Option(help: "m, the number of data points (functions).")
+  @Option(parsing: .unconditional, help: "m, the number of data points (functions).")
   var sources: Int
 
-  @Option(help: "Dimension d of each data point.")
+  @Option(parsing: .unconditional, help: "Dimension d of each data point.")
   var dim: Int = 1
 
-  @Option(name: .customLong("input-range"), help: "A:B, the range of the data points.")
+  @Option(
+    name: .customLong("input-range"), parsing: .unconditional,
+    help: "A:B, the range of the data points.")
   var inputRange: String = "-1:1"
 
-  @Option(help: "W, the number of workers.")
+  @Option(parsing: .unconditional, help: "W, the number of workers.")
   var workers: Int = 16
 
   @Option(help: "one, uncoded, replication:R, lt1, ltr:R or rateless (rateless:R).")
@@ -57,14 +59,15 @@ struct LTRunCommand: AsyncParsableCommand {
   var redundancy: Double = 2
 
   @Option(
-    name: .customLong("max-results-per-worker"),
+    name: .customLong("max-results-per-worker"), parsing: .unconditional,
     help: "Bound on each worker's stream (default ⌈8·m/W⌉ + 16).")
   var maximumResults: Int?
 
-  @Option(help: "Compute threads of the pool (default: the number of cores).")
+  @Option(
+    parsing: .unconditional, help: "Compute threads of the pool (default: the number of cores).")
   var threads: Int?
 
-  @Option(help: "Number of rounds.")
+  @Option(parsing: .unconditional, help: "Number of rounds.")
   var trials: Int = 1
 
   @OptionGroup var common: LTCommonOptions
@@ -122,7 +125,10 @@ struct LTRunCommand: AsyncParsableCommand {
       throw CLIFailure("--input-range must be A:B with finite A < B, got '\(inputRange)'")
     }
     let model = try latency.map { try common.latency($0, workers: workers) }
-    let inputs = uniformInputs(count: sources, dimension: dim, range: a...b, seed: common.seed)
+    // Generated points: MPI ranks regenerate them from the recipe (the descriptor carries the
+    // range, the seed and a checksum, not m·d numbers).
+    let recipe = LTInputRecipe(rows: sources, columns: dim, range: a...b, seed: common.seed)
+    let inputs = recipe.make()
     let direct = try LTSumProducer.directSum(of: f, inputs: inputs)
     let scale = direct.map(abs).max() ?? 0
     var lines = [
@@ -142,7 +148,7 @@ struct LTRunCommand: AsyncParsableCommand {
         parsed, workload: f, inputs: inputs, pool: pool, workers: workers, mode: decoding,
         redundancy: redundancy, c: common.c, delta: common.delta,
         seed: common.seed &+ UInt64(trial),
-        maximumResults: limit, injectedDelays: delays)
+        maximumResults: limit, injectedDelays: delays, inputRecipe: recipe)
       guard let sum = result.sum, let seconds = result.seconds else {
         throw LTError.streamEnded(
           symbolsSeen: result.resultsConsumed, sourcesMissing: result.missing)

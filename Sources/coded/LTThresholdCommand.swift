@@ -14,17 +14,17 @@ struct LTThresholdCommand: AsyncParsableCommand {
       cost model delivers them (worker j's k-th symbol at Xⱼ + τ·functions so far, W workers).
       """)
 
-  @Option(help: "m, the number of sources.")
+  @Option(parsing: .unconditional, help: "m, the number of sources.")
   var sources: Int
 
-  @Option(help: "Number of trials.")
+  @Option(parsing: .unconditional, help: "Number of trials.")
   var trials: Int
 
   @Option(help: "full (every source) or sum (stop when the sum is in the span).")
   var mode: String = "full"
 
   @Option(
-    name: .customLong("fixed-threshold"),
+    name: .customLong("fixed-threshold"), parsing: .unconditionalSingleValue,
     help: "Thresholds V for p_le_V columns (comma-separated or repeated).")
   var fixedThreshold: [String] = []
 
@@ -35,11 +35,11 @@ struct LTThresholdCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Arrival order: seconds per function (τ ≥ 0).")
   var tau: Double = 0.005
 
-  @Option(help: "Arrival order: number of workers W (default m).")
+  @Option(parsing: .unconditional, help: "Arrival order: number of workers W (default m).")
   var workers: Int?
 
   @Option(
-    name: .customLong("span-limit"),
+    name: .customLong("span-limit"), parsing: .unconditional,
     help:
       "Sum mode, i.i.d. order: start the exact span test once at most this many sources are unknown."
   )
@@ -76,6 +76,7 @@ struct LTThresholdCommand: AsyncParsableCommand {
       }
       var bySpan = 0
       var overflows = 0
+      var totalEdges = 0
       var thresholdsSeen: [Double] = []
       thresholdsSeen.reserveCapacity(trials)
       var progress = LTProgress(total: trials, label: "threshold m=\(sources)")
@@ -97,10 +98,17 @@ struct LTThresholdCommand: AsyncParsableCommand {
           threshold = decoder.symbolsConsumed
           detail = " edges=\(decoder.edgeCount)\(decoder.completedBySpan ? " by-span" : "")"
           bySpan += decoder.completedBySpan ? 1 : 0
+          totalEdges += decoder.edgeCount
           overflows += decoder.spanOverflows
         }
         thresholdsSeen.append(Double(threshold))
         progress.step(trial + 1, "M′=\(threshold)\(detail)")
+      }
+      if setup == nil {
+        // For timing studies (scripts/lt_study.py --only speed): work and time of all trials.
+        printError(
+          "decoded \(trials) trials, \(totalEdges) edges in "
+            + "\(String(format: "%.4f", progress.elapsed)) s")
       }
       if mode == .sum, setup == nil {
         printError(

@@ -40,7 +40,8 @@ struct LTDescriptorTests {
     #expect(rebuilt.inputs == original.inputs && rebuilt.workers == original.workers)
     // The workload every process's registry builds: [worker, index] ↦ result, [] when done.
     let workload = try WorkloadRegistry.make(decoded)
-    #expect(try workload.outputDimension(inputDimension: 2) == 2)
+    // A double-double partial sum: 2 high parts, then 2 low parts.
+    #expect(try workload.outputDimension(inputDimension: 2) == 4)
     for worker in 0..<4 {
       for index in 0..<40 {
         let expected = try original.produce(worker: worker, index: index)
@@ -50,6 +51,40 @@ struct LTDescriptorTests {
         #expect(try rebuilt.produce(worker: worker, index: index) == expected)
       }
     }
+  }
+
+  @Test(
+    "with an input recipe the descriptor carries range, seed and checksum instead of the points")
+  func recipe() throws {
+    let recipe = LTInputRecipe(rows: 200, columns: 2, range: -1...1, seed: 5)
+    #expect(recipe.make() == Self.inputs)
+    #expect(recipe.matches(Self.inputs))
+    let code = try LTCode(functionCount: 200, c: 0.07, delta: 0.3)
+    func producer(_ recipe: LTInputRecipe?) -> LTSumProducer {
+      LTSumProducer(
+        strategy: .rateless(groupSize: 1), inputs: Self.inputs, workload: BuiltinFunction.xsinx,
+        workers: 4, code: code, quota: nil, seed: 9, inputRecipe: recipe)
+    }
+    let described = try #require(producer(recipe).descriptor)
+    let inline = try #require(producer(nil).descriptor)
+    #expect(described.values.isEmpty && inline.values.count == 400)
+    // A few hundred bytes against m·d numbers as JSON text.
+    #expect(described.encoded().count < 1_000 && inline.encoded().count > 4_000)
+    let rebuilt = try LTSumProducer(descriptor: try WorkloadDescriptor(json: described.encoded()))
+    #expect(rebuilt.inputs == Self.inputs && rebuilt.inputRecipe == recipe)
+    let workload = try WorkloadRegistry.make(described)
+    for index in 0..<20 {
+      let expected = try producer(nil).produce(worker: 1, index: index)
+      #expect(try workload.evaluate([1, Double(index)]) == expected)
+    }
+    // Points regenerated differently from the master's (another seed, or a stale checksum) are
+    // refused rather than silently summed.
+    var other = described
+    other.parameters["inputSeed"] = "6"
+    #expect(throws: WorkloadError.self) { try WorkloadRegistry.make(other) }
+    other = described
+    other.parameters["inputChecksum"] = "1"
+    #expect(throws: WorkloadError.self) { try WorkloadRegistry.make(other) }
   }
 
   @Test("a producer of a closure workload has no descriptor; malformed descriptors are refused")
@@ -71,8 +106,8 @@ struct LTDescriptorTests {
       maximumResults: 2000)
     let sum = try #require(result.sum)
     let direct = try LTSumProducer.directSum(of: BuiltinFunction.xsinx, inputs: Self.inputs)
-    // Rounding only, amplified by peeling in an arrival order that varies from run to run: the
-    // tail passes 1e-12 now and then (1.3e-12 seen under load), hence 1e-10.
-    #expect(relativeGap(sum, direct) <= 1e-10)
+    // Double-double partial sums and peeling: exact residuals, so the sum is the exact one
+    // rounded once, like the direct sum (1e-10 before, when peeling amplified rounding).
+    #expect(relativeGap(sum, direct) <= 1e-15)
   }
 }

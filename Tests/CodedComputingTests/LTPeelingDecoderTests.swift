@@ -84,6 +84,103 @@ struct LTPeelingDecoderTests {
     #expect(relativeGap(sum, truth) <= bound)
   }
 
+  /// Sources x = k·2⁻⁴⁸ with |k| ≤ 2⁵² (|x| ≤ 16, full 53-bit significands): exact doubles
+  /// whose sums are the integers Σk times 2⁻⁴⁸, computed here exactly in Int128 — an
+  /// independent reference. A symbol's sum needs up to ~65 bits, more than a double holds, so
+  /// plain double symbol values are rounded and peeling amplifies that rounding; given the exact
+  /// sum as a double-double (hi = Σk rounded, lo = the rest), the decoder's double-double
+  /// residuals must recover every source bit-exactly and the sum to one rounding of the exact
+  /// value, whatever the chain depth.
+  @Test(
+    "double-double symbol values: every source bit-exact and the sum correctly rounded",
+    arguments: [1000, 30_000])
+  func exactDoubleDouble(_ m: Int) throws {
+    var generator = SplitMix64(seed: UInt64(m) + 5)
+    let k = (0..<m).map { _ in Int64.random(in: -(1 << 52)...(1 << 52), using: &generator) }
+    func doubleDouble(_ n: Int128) -> (hi: Double, lo: Double) {
+      let hi = Double(n)
+      return (hi * 0x1p-48, Double(n - Int128(hi)) * 0x1p-48)
+    }
+    var draws = SplitMix64(seed: UInt64(m))
+    var symbols = try LTCode(functionCount: m).makeSymbolGenerator()
+    var exact = LTPeelingDecoder(sourceCount: m, valueWidth: 1)
+    var plain = LTPeelingDecoder(sourceCount: m, valueWidth: 1)
+    while !exact.isComplete {
+      let symbol = symbols.next(using: &draws)
+      let value = doubleDouble(symbol.reduce(Int128(0)) { $0 + Int128(k[Int($1)]) })
+      try exact.consume(sources: symbol, values: [value.hi], lowParts: [value.lo])
+      try plain.consume(sources: symbol, values: [value.hi])
+    }
+    #expect(plain.isComplete && plain.threshold == exact.threshold)
+    var wrong = 0
+    var plainWorst = 0.0
+    for s in 0..<m {
+      let x = Double(k[s]) * 0x1p-48
+      if exact.value(ofSource: s)?.first != x || exact.lowParts(ofSource: s)?.first != 0 {
+        wrong += 1
+      }
+      plainWorst = max(plainWorst, abs((plain.value(ofSource: s)?.first ?? .infinity) - x))
+    }
+    #expect(wrong == 0)
+    #expect(exact.sum == [doubleDouble(k.reduce(Int128(0)) { $0 + Int128($1) }).hi])
+    // The contrast (measured): rounded symbol values lose ~1e-11 (m = 1 000) and ~1e18
+    // (m = 30 000) in the worst source.
+    #expect(plainWorst > (m >= 10_000 ? 1 : 1e-14), "plain doubles: worst error \(plainWorst)")
+  }
+
+  @Test(
+    "the batch path gives the same M′, edges, recovered set and generator state as one at a time",
+    arguments: [1, 10, 100, 1000, 5000])
+  func batchMatchesOneAtATime(_ m: Int) throws {
+    let code = try LTCode(functionCount: m)
+    for seed in 0..<UInt64(m >= 1000 ? 4 : 40) {
+      for mode in [LTDecodingMode.full, .sum] {
+        // ltDecode: the first m′ + 16·S symbols as one batch (structure-only fast path in full
+        // mode), then one at a time.
+        var a = SplitMix64(seed: seed)
+        let batch = try ltDecode(code: code, mode: mode, using: &a)
+        var b = SplitMix64(seed: seed)
+        var symbols = code.makeSymbolGenerator()
+        var one = LTPeelingDecoder(sourceCount: m, mode: mode)
+        while !one.isComplete { try one.consume(sources: symbols.next(using: &b)) }
+        #expect(batch.threshold == one.threshold, "m \(m) seed \(seed) \(mode)")
+        #expect(batch.edgeCount == one.edgeCount && batch.completedBySpan == one.completedBySpan)
+        #expect(batch.recoveredCount == one.recoveredCount)
+        #expect((0..<m).allSatisfy { batch.isRecovered($0) == one.isRecovered($0) })
+        #expect(a == b, "the generator must end just past the symbols consumed")
+      }
+    }
+  }
+
+  @Test("a batch with values decodes exactly like one at a time; a bad batch throws")
+  func batchWithValues() throws {
+    let m = 2000
+    var generator = SplitMix64(seed: 8)
+    // Integers: every residual exact, so the result cannot depend on the order of the strips
+    // (which differs between the paths); real data would differ by rounding.
+    let x = (0..<m).map { _ in [Double(Int.random(in: -1000...1000, using: &generator))] }
+    var symbols = try LTCode(functionCount: m).makeSymbolGenerator()
+    var batch = LTSymbolBatch()
+    for _ in 0..<(m + m / 2) { symbols.append(to: &batch, using: &generator) }
+    let values = (0..<batch.count).flatMap { Self.values(of: batch[$0], x, width: 1) }
+    var whole = LTPeelingDecoder(sourceCount: m, valueWidth: 1)
+    let used = try whole.consume(batch, values: values[...])
+    var one = LTPeelingDecoder(sourceCount: m, valueWidth: 1)
+    for k in 0..<batch.count where !one.isComplete {
+      try one.consume(sources: batch[k], values: [values[k]])
+    }
+    #expect(whole.isComplete && used == whole.threshold && used == one.threshold)
+    #expect((0..<m).allSatisfy { whole.value(ofSource: $0).map(Array.init) == x[$0] })
+    #expect((0..<m).allSatisfy { one.value(ofSource: $0).map(Array.init) == x[$0] })
+    #expect(whole.sum == [x.reduce(0) { $0 + $1[0] }] && whole.sum == one.sum)
+    var bad = LTSymbolBatch()
+    bad.append([0, 1] as [Int32])
+    bad.append([3, 3] as [Int32])
+    var decoder = LTPeelingDecoder(sourceCount: 4)
+    #expect(throws: LTError.self) { try decoder.consume(bad) }
+    #expect(decoder.symbolsConsumed == 0)
+  }
+
   @Test("a stream that ends early reports symbols seen and sources missing")
   func streamEnded() throws {
     var decoder = LTPeelingDecoder(sourceCount: 4)

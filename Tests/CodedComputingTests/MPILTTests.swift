@@ -13,7 +13,7 @@ extension MPIWorkerPoolTests {
         [
           "lt", "run", "--function", "xsinx", "--sources", "200", "--dim", "2", "--workers", "4",
           "--strategy", strategy, "--latency", "exponential:0.2", "--time-scale", "0.002",
-          "--trials", "2", "--backend", "mpi",
+          "--trials", "2", "--mode", "full", "--backend", "mpi",
         ], limit: 60)
       #expect(run.status == 0, "\(strategy): \(run.stderr)")
       let lines = run.stdout.split(separator: "\n").map(String.init)
@@ -26,12 +26,11 @@ extension MPIWorkerPoolTests {
       for line in lines.dropFirst() {
         let fields = line.split(separator: ",").map(String.init)
         #expect(fields.count == 9 && fields[0] == strategy && fields[3] == "4", "\(line)")
-        // Rounding only, but peeling's amplification depends on the arrival order. Measured over
-        // 100 trials each at these flags, in-process and on MPI alike: median ~8e-15, p90 ~1e-13,
-        // max 0.5–4e-12 (8.9e-12 once under the full suite's load; the in-process `lt run` test's
-        // 1e-12 was exceeded there too, 1.8e-12). So 1e-10: an order of magnitude of margin.
-        #expect((Double(fields.last ?? "") ?? .nan) <= 1e-10, "\(line)")
-        // At least m′ = 200 symbols were consumed.
+        // Double-double partial sums and peeling: the decoded sum is the exact sum rounded once,
+        // as the direct one (before: up to 8.9e-12, peeling amplified plain-double rounding).
+        #expect((Double(fields.last ?? "") ?? .nan) <= 1e-15, "\(line)")
+        // Full recovery (sum recovery may finish with fewer than m′ symbols): at least m′ = 200
+        // symbols were consumed.
         #expect((Int(fields[5]) ?? 0) >= 200, "\(line)")
       }
     }

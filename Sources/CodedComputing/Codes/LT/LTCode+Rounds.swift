@@ -35,6 +35,9 @@ public struct LTSumProducer: StreamProducer {
   public let quota: [Int]?
   /// The seed of the symbols.
   public let seed: UInt64
+  /// How `inputs` were generated, if they were: the descriptor then carries the recipe instead
+  /// of the points.
+  public let inputRecipe: LTInputRecipe?
 
   /// - Parameters:
   ///   - strategy: what the workers compute.
@@ -44,9 +47,10 @@ public struct LTSumProducer: StreamProducer {
   ///   - code: the LT code (LT strategies), else nil.
   ///   - quota: symbols per worker (fixed-rate LT), else nil.
   ///   - seed: the seed of ``LTCode/symbol(worker:index:seed:)``.
+  ///   - inputRecipe: how `inputs` were generated (they must be `inputRecipe.make()`), or nil.
   public init(
     strategy: LTStrategy, inputs: Matrix, workload: any Workload, workers: Int, code: LTCode?,
-    quota: [Int]?, seed: UInt64
+    quota: [Int]?, seed: UInt64, inputRecipe: LTInputRecipe? = nil
   ) {
     self.strategy = strategy
     self.inputs = inputs
@@ -55,17 +59,22 @@ public struct LTSumProducer: StreamProducer {
     self.code = code
     self.quota = quota
     self.seed = seed
+    self.inputRecipe = inputRecipe
   }
 
-  /// Σⱼ f(xⱼ) over all m data points, computed directly (the reference of a round).
+  /// Σⱼ f(xⱼ) over all m data points, computed directly (the reference of a round), in
+  /// double-double and rounded: the exact sum to within one rounding unless the values span more
+  /// than ~105 bits.
   ///
   /// - Throws: the workload's error.
   /// - Complexity: m evaluations of f.
   public static func directSum(of workload: any Workload, inputs: Matrix) throws -> [Double] {
-    try LTSumProducer(
+    let parts = try LTSumProducer(
       strategy: .allAtOne, inputs: inputs, workload: workload, workers: 1, code: nil, quota: nil,
       seed: 0
     ).partialSum(0..<inputs.rows)
+    let width = parts.count / 2
+    return (0..<width).map { parts[$0] + parts[width + $0] }
   }
 
   /// The functions worker `worker` computes in its single result (non-LT strategies).
@@ -85,20 +94,25 @@ public struct LTSumProducer: StreamProducer {
     }
   }
 
-  /// Σ f(xⱼ) over `functions`.
+  /// Σ f(xⱼ) over `functions` in double-double: the w high parts, then the w low parts (w = f's
+  /// output dimension). The sum is exact whenever it spans ≤ ~105 bits, so the master's peeling,
+  /// also double-double, recovers the fⱼ without the amplified rounding of plain doubles.
   func partialSum(_ functions: some Sequence<Int>) throws -> [Double] {
     let m = try workload.outputDimension(inputDimension: inputs.columns)
-    var total = [Double](repeating: 0, count: m)
+    var hi = [Double](repeating: 0, count: m)
+    var lo = [Double](repeating: 0, count: m)
     for j in functions {
       let y = try workload.evaluate(inputs.row(j))
       guard y.count == m else {
         throw WorkloadError.wrongOutputDimension(expected: m, actual: y.count)
       }
-      for k in 0..<m { total[k] += y[k] }
+      for k in 0..<m { _ddAdd(&hi[k], &lo[k], y[k], 0) }
     }
-    return total
+    return hi + lo
   }
 
+  /// Worker `worker`'s result number `index`: a partial sum of the fⱼ as 2w numbers (w high
+  /// parts, then w low parts of a double-double), or nil when the worker has no more.
   public func produce(worker: Int, index: Int) throws -> [Double]? {
     switch strategy {
     case .allAtOne, .uncoded, .replication:
@@ -155,6 +169,8 @@ struct _LTMasterState: Sendable {
 ///   - maximumResults: the most results any worker may produce (bounds a rateless stream).
 ///   - injectedDelays: W start-up delays, or nil.
 ///   - deadline: the longest the stream may run, or nil.
+///   - inputRecipe: how `inputs` were generated, or nil: with a recipe, the producer's
+///     descriptor (what a pool of other processes receives) carries it instead of the points.
 /// - Returns: the decoded sum (nil if the stream ended first), results consumed and timing.
 /// - Throws: ``LTError`` for bad parameters; ``PoolError`` from the pool.
 /// - Complexity: the pool's; the master does O(edges) peeling work plus O(d) per symbol to
@@ -163,7 +179,7 @@ public func runLTRound(
   _ strategy: LTStrategy, workload: any Workload, inputs: Matrix, pool: some WorkerPool,
   workers: Int, mode: LTDecodingMode = .sum, redundancy: Double = 2, c: Double = 0.03,
   delta: Double = 0.5, seed: UInt64 = 0, maximumResults: Int, injectedDelays: [Duration]? = nil,
-  deadline: Duration? = nil
+  deadline: Duration? = nil, inputRecipe: LTInputRecipe? = nil
 ) async throws -> LTPoolRoundResult {
   let m = inputs.rows
   guard m >= 1 else {
@@ -203,7 +219,7 @@ public func runLTRound(
   }
   let producer = LTSumProducer(
     strategy: strategy, inputs: inputs, workload: workload, workers: workers, code: code,
-    quota: quota, seed: seed)
+    quota: quota, seed: seed, inputRecipe: inputRecipe)
   let round = StreamingRound(
     workers: strategy == .allAtOne ? 1 : workers, producer: producer, deadline: deadline,
     maximumResultsPerWorker: maximumResults,
@@ -215,7 +231,11 @@ public func runLTRound(
     if var decoder = state.decoder, let code = ltCode {
       state.decoder = nil
       let sources = code.symbol(worker: result.worker, index: result.index, seed: seed)
-      let done = (try? decoder.consume(sources: sources, values: result.values)) ?? false
+      let values = result.values
+      let done =
+        values.count == 2 * width
+        && ((try? decoder.consume(
+          sources: sources[...], values: values[0..<width], lowParts: values[width...])) ?? false)
       if done {
         state.seconds = result.seconds
         state.total = decoder.sum
@@ -230,15 +250,18 @@ public func runLTRound(
     } else {
       slot = result.worker
     }
-    if state.partials[slot] == nil {
+    if state.partials[slot] == nil, result.values.count == 2 * width {
       state.partials[slot] = result.values
       state.missing -= 1
     }
     if state.missing == 0 {
       state.seconds = result.seconds
-      var total = [Double](repeating: 0, count: width)
-      for partial in state.partials { for k in 0..<width { total[k] += partial?[k] ?? 0 } }
-      state.total = total
+      var hi = [Double](repeating: 0, count: width)
+      var lo = [Double](repeating: 0, count: width)
+      for case let partial? in state.partials {
+        for k in 0..<width { _ddAdd(&hi[k], &lo[k], partial[k], partial[width + k]) }
+      }
+      state.total = zip(hi, lo).map { $0 + $1 }
       return .stop
     }
     return .continue

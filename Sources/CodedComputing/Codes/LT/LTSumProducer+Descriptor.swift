@@ -32,9 +32,18 @@ extension LTSumProducer {
       parameters["delta"] = code.distribution.delta.description
     }
     if let quota { parameters["quota"] = quota.map(String.init).joined(separator: ",") }
+    var values = inputs.storage
+    if let recipe = inputRecipe {
+      parameters["inputs"] = "uniform"
+      parameters["inputLower"] = recipe.range.lowerBound.description
+      parameters["inputUpper"] = recipe.range.upperBound.description
+      parameters["inputSeed"] = String(recipe.seed)
+      parameters["inputChecksum"] = String(LTInputRecipe.checksum(inputs.storage))
+      values = []
+    }
     return WorkloadDescriptor(
       kind: Self.descriptorKind, name: "\(strategy):\(inner)", parameters: parameters,
-      values: inputs.storage)
+      values: values)
   }
 
   /// The producer an `lt-symbols` descriptor describes.
@@ -67,10 +76,35 @@ extension LTSumProducer {
     let strategy = try LTStrategy(parsing: strategyText)
     let rows = try integer("rows")
     let columns = try integer("columns")
-    guard rows >= 0, columns >= 0, rows * columns == descriptor.values.count else {
-      throw WorkloadError.failed(
-        "\(Self.descriptorKind) descriptor: \(descriptor.values.count) values for a \(rows) × \(columns) input"
-      )
+    var recipe: LTInputRecipe? = nil
+    let inputs: Matrix
+    if let kind = p["inputs"] {
+      guard kind == "uniform", rows >= 0, columns >= 0, descriptor.values.isEmpty else {
+        throw WorkloadError.failed(
+          "\(Self.descriptorKind) descriptor: unknown input recipe '\(kind)' or inline values")
+      }
+      let lower = try real("inputLower")
+      let upper = try real("inputUpper")
+      guard lower.isFinite, upper.isFinite, lower <= upper,
+        let inputSeed = p["inputSeed"].flatMap({ UInt64($0) }),
+        let checksum = p["inputChecksum"].flatMap({ UInt64($0) })
+      else {
+        throw WorkloadError.failed("\(Self.descriptorKind) descriptor: malformed input recipe")
+      }
+      let made = LTInputRecipe(rows: rows, columns: columns, range: lower...upper, seed: inputSeed)
+      inputs = made.make()
+      guard LTInputRecipe.checksum(inputs.storage) == checksum else {
+        throw WorkloadError.failed(
+          "\(Self.descriptorKind) descriptor: the regenerated inputs do not match the checksum")
+      }
+      recipe = made
+    } else {
+      guard rows >= 0, columns >= 0, rows * columns == descriptor.values.count else {
+        throw WorkloadError.failed(
+          "\(Self.descriptorKind) descriptor: \(descriptor.values.count) values for a \(rows) × \(columns) input"
+        )
+      }
+      inputs = Matrix(rows: rows, columns: columns, columnMajor: descriptor.values)
     }
     guard let seed = p["seed"].flatMap({ UInt64($0) }) else {
       throw WorkloadError.failed("\(Self.descriptorKind) descriptor: no seed")
@@ -95,8 +129,8 @@ extension LTSumProducer {
     }
     self.init(
       strategy: strategy,
-      inputs: Matrix(rows: rows, columns: columns, columnMajor: descriptor.values),
-      workload: inner, workers: try integer("workers"), code: code, quota: quota, seed: seed)
+      inputs: inputs, workload: inner, workers: try integer("workers"), code: code, quota: quota,
+      seed: seed, inputRecipe: recipe)
   }
 
   /// The producer as a workload of `[worker, index]`, what a process pool's worker evaluates.
@@ -116,7 +150,8 @@ struct _LTSymbolWorkload: Workload {
     guard d == 2 else {
       throw WorkloadError.failed("\(name) takes [worker, index], two numbers; got \(d)")
     }
-    return try producer.workload.outputDimension(inputDimension: producer.inputs.columns)
+    // A double-double partial sum: w high parts, then w low parts.
+    return 2 * (try producer.workload.outputDimension(inputDimension: producer.inputs.columns))
   }
 
   func evaluate(_ input: [Double]) throws -> [Double] {

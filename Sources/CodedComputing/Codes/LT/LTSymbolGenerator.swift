@@ -1,10 +1,13 @@
+internal import CKernels
+
 /// Draws LT symbols: a degree d from the Robust Soliton, then d distinct sources uniformly.
 ///
 /// The sources are drawn by Floyd's algorithm (Bentley & Floyd 1987): for j = m′−d … m′−1,
 /// draw t uniform in 0…j and take t, or j if t was already taken — d draws, every d-subset
-/// equally likely. Membership is an epoch-stamped array of m′ marks, so a symbol costs O(d)
-/// whatever its degree. Uniform integers are `min(⌊U·(j+1)⌋, j)` with U from
-/// ``uniformUnit(using:)``, so a seeded stream is reproducible in a few lines of Python.
+/// equally likely. Membership is a scan of the picks so far for d ≤ 16, else a bitmap of m′ bits
+/// (or a hash set when compact), so a symbol costs O(d) whatever its degree. Uniform integers
+/// are `min(⌊U·(j+1)⌋, j)` with U from ``uniformUnit(using:)``, so a seeded stream is
+/// reproducible in a few lines of Python.
 ///
 /// ```swift
 /// var symbols = try LTCode(functionCount: 500).makeSymbolGenerator()
@@ -15,8 +18,9 @@
 public struct LTSymbolGenerator: Sendable {
   /// The degree distribution (over m′ sources).
   public let distribution: RobustSoliton
-  var _marks: [UInt32]
-  var _epoch: UInt32 = 0
+  /// Membership of the current symbol's picks for d > 16: one bit per source (m′/8 bytes, so it
+  /// stays in cache), cleared after each symbol; empty when compact.
+  var _bits: [UInt64]
 
   /// - Parameters:
   ///   - distribution: RS(m′, c, δ).
@@ -25,7 +29,7 @@ public struct LTSymbolGenerator: Sendable {
   ///     so the symbols, are the same either way.
   public init(distribution: RobustSoliton, compact: Bool = false) {
     self.distribution = distribution
-    _marks = compact ? [] : [UInt32](repeating: 0, count: distribution.sourceCount)
+    _bits = compact ? [] : [UInt64](repeating: 0, count: distribution.sourceCount / 64 + 1)
   }
 
   /// Draws one symbol and appends its sources (in draw order) to `sources`.
@@ -33,12 +37,39 @@ public struct LTSymbolGenerator: Sendable {
   /// - Returns: the degree d.
   /// - Complexity: O(d); 2 + d generator calls.
   @discardableResult
-  public mutating func draw(
-    into sources: inout [Int32], using generator: inout some RandomNumberGenerator
+  @_specialize(exported: true, where G == SplitMix64)
+  public mutating func draw<G: RandomNumberGenerator>(
+    into sources: inout [Int32], using generator: inout G
   ) -> Int {
     let m = distribution.sourceCount
     let degree = distribution.sampleDegree(using: &generator)
-    if _marks.isEmpty {
+    if let splitMix = generator as? SplitMix64 {
+      // The next symbol's alias column is drawn d calls from now (a SplitMix64 state is a
+      // counter): prefetch that column while this symbol's sources are drawn.
+      let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+      let next = splitMix.state &+ UInt64(degree) &* gamma
+      var ahead = SplitMix64(seed: next)
+      distribution._table.prefetch(column: uniformUnit(using: &ahead))
+      // And the one after, guessing that the next degree is 2 (the likeliest, μ(2) ≈ 0.48):
+      // one symbol's source draws are too short to hide a memory access.
+      var guess = SplitMix64(seed: next &+ 4 &* gamma)
+      distribution._table.prefetch(column: uniformUnit(using: &guess))
+    }
+    let first = sources.count
+    if degree <= Self._linearLimit {
+      // Few picks: look for t among them (no random access into m′ marks).
+      for j in (m - degree)..<m {
+        let t = Int32(Swift.min(Int(uniformUnit(using: &generator) * Double(j + 1)), j))
+        var taken = false
+        for i in first..<sources.count where sources[i] == t {
+          taken = true
+          break
+        }
+        sources.append(taken ? Int32(j) : t)
+      }
+      return degree
+    }
+    if _bits.isEmpty {
       var taken = Set<Int32>(minimumCapacity: degree)
       for j in (m - degree)..<m {
         let t = Swift.min(Int(uniformUnit(using: &generator) * Double(j + 1)), j)
@@ -48,20 +79,18 @@ public struct LTSymbolGenerator: Sendable {
       }
       return degree
     }
-    if _epoch == UInt32.max {
-      for i in _marks.indices { _marks[i] = 0 }
-      _epoch = 0
-    }
-    _epoch += 1
-    let epoch = _epoch
     for j in (m - degree)..<m {
       let t = Swift.min(Int(uniformUnit(using: &generator) * Double(j + 1)), j)
-      let pick = _marks[t] == epoch ? j : t
-      _marks[pick] = epoch
+      let pick = _bits[t >> 6] & (1 << UInt64(t & 63)) != 0 ? j : t
+      _bits[pick >> 6] |= 1 << UInt64(pick & 63)
       sources.append(Int32(pick))
     }
+    for i in first..<sources.count { _bits[Int(sources[i]) >> 6] = 0 }
     return degree
   }
+
+  /// Degrees up to this check membership by scanning the symbol's picks so far.
+  static let _linearLimit = 16
 
   /// One symbol: its distinct source indices, in draw order.
   ///
@@ -75,8 +104,9 @@ public struct LTSymbolGenerator: Sendable {
   /// Draws one symbol into `batch`.
   ///
   /// - Complexity: O(d) amortised.
-  public mutating func append(
-    to batch: inout LTSymbolBatch, using generator: inout some RandomNumberGenerator
+  @_specialize(exported: true, where G == SplitMix64)
+  public mutating func append<G: RandomNumberGenerator>(
+    to batch: inout LTSymbolBatch, using generator: inout G
   ) {
     draw(into: &batch.sources, using: &generator)
     batch.offsets.append(batch.sources.count)
@@ -102,6 +132,13 @@ public struct LTSymbolBatch: Sendable, Hashable {
   /// Symbol k's sources.
   public subscript(symbol: Int) -> ArraySlice<Int32> {
     sources[offsets[symbol]..<offsets[symbol + 1]]
+  }
+
+  /// Removes every symbol, keeping the storage.
+  public mutating func removeAll() {
+    offsets.removeAll(keepingCapacity: true)
+    offsets.append(0)
+    sources.removeAll(keepingCapacity: true)
   }
 
   /// Appends a symbol given by its sources.

@@ -222,20 +222,49 @@ public func ltDecodingThreshold(
 /// - Throws: ``LTError/streamEnded(symbolsSeen:sourcesMissing:)`` when `limit` symbols do not
 ///   decode.
 /// - Complexity: O(M′ + edges) plus the span tests in sum mode.
-public func ltDecode(
+public func ltDecode<G: RandomNumberGenerator>(
   code: LTCode, mode: LTDecodingMode, limit: Int? = nil, spanColumnLimit: Int = 256,
-  using generator: inout some RandomNumberGenerator
+  using generator: inout G
+) throws(LTError) -> LTPeelingDecoder {
+  if G.self == SplitMix64.self, var concrete = generator as? SplitMix64 {
+    // The common case, specialised (the draws are one generator call per uniform).
+    defer { generator = concrete as! G }
+    return try _ltDecode(
+      code: code, mode: mode, limit: limit, spanColumnLimit: spanColumnLimit, using: &concrete)
+  }
+  return try _ltDecode(
+    code: code, mode: mode, limit: limit, spanColumnLimit: spanColumnLimit, using: &generator)
+}
+
+/// ``ltDecode(code:mode:limit:spanColumnLimit:using:)``: the first m′ + 16·S symbols (about the
+/// mean threshold; M′ ≥ m′ in full mode) are drawn into one batch and consumed through the
+/// batch path of the decoder, the rest one at a time. The caller's generator ends exactly past
+/// the symbols consumed (2 + d calls each), as if they had been drawn one by one.
+func _ltDecode<G: RandomNumberGenerator>(
+  code: LTCode, mode: LTDecodingMode, limit: Int?, spanColumnLimit: Int,
+  using generator: inout G
 ) throws(LTError) -> LTPeelingDecoder {
   let m = code.sourceCount
   let bound = limit ?? (64 * m + 10_000)
   var symbols = code.makeSymbolGenerator()
   var decoder = LTPeelingDecoder(sourceCount: m, mode: mode, spanColumnLimit: spanColumnLimit)
-  // Room for a typical decode (M′ ≈ 1.1·m′ at m′ ≥ 10⁴), so the big arrays are allocated once.
-  let expected = m + m / 4 + 64
-  decoder.reserveCapacity(
-    symbols: expected, edges: Int(Double(expected) * code.distribution.meanDegree))
+  let first = Swift.min(bound, m + Int(16 * code.distribution.rippleSize))
+  if first >= 64, !(G.self is AnyObject.Type) {
+    var ahead = generator
+    var batch = LTSymbolBatch()
+    batch.offsets.reserveCapacity(first + 1)
+    batch.sources.reserveCapacity(Int(Double(first) * code.distribution.meanDegree * 1.02) + 1024)
+    for _ in 0..<first { symbols.append(to: &batch, using: &ahead) }
+    let used = try decoder._consumeValidated(batch)
+    if used == first {
+      generator = ahead
+    } else {
+      for _ in 0..<(2 * used + batch.offsets[used]) { _ = generator.next() }
+    }
+    if decoder.isComplete { return decoder }
+  }
   var sources: [Int32] = []
-  for _ in 0..<bound {
+  while decoder.symbolsConsumed < bound {
     sources.removeAll(keepingCapacity: true)
     symbols.draw(into: &sources, using: &generator)
     if try decoder.consume(sources: sources) { return decoder }
