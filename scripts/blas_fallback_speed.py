@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The 1000³ DGEMM rate of `coded blas` (one thread) in the three situations of Guides/BLAS.md.
+"""The DGEMM rate of `coded blas` (its `gemm_size`, 384³ by default) (one thread) in the three situations of Guides/BLAS.md.
 
 * `corrected`: `OPENBLAS_CORETYPE` unset and OpenBLAS made to start on its Prescott fallback
   (`CODEDCOMPUTING_SIMULATE_OPENBLAS_FALLBACK=Prescott`); the library selects the CPU's core

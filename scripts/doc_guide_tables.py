@@ -147,7 +147,7 @@ def forward_speed():
 
     return ("\n".join(lines) + "\n\n" + paragraph(
             f"Swift/NumPy: {spread('1')} one image at a time (NumPy pays its per-call overhead on "
-            f"tiny arrays), {spread('32')} at batch 32 and {spread('450')} at batch 450 (1000³ "
+            f"tiny arrays), {spread('32')} at batch 32 and {spread('450')} at batch 450 (384³ "
             f"DGEMM in the same runs: {machine[0]}–{machine[-1]} GFLOP/s)."))
 
 
