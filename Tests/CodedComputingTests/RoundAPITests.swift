@@ -169,8 +169,11 @@ struct RoundAPITests {
       #expect(indices == Array(0..<indices.count))
     }
     #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.seconds <= $1.seconds })
-    // Round-robin service: every worker got a share.
-    #expect(outcome.resultsPerWorker.allSatisfy { $0 >= 4 })
+    // Round-robin service: every worker got a share (a LIFO or per-thread assignment would leave
+    // three of the six workers with none). Not a fixed minimum above 1: a compute thread that the
+    // OS deschedules mid-result holds its worker out of the queue meanwhile, so under load the
+    // shares are uneven (≥ 4 of 40 failed once at load ≈ 20).
+    #expect(outcome.resultsPerWorker.allSatisfy { $0 >= 1 })
     // After the stop, at most the results in flight (one per thread) were produced.
     try await Task.sleep(for: .milliseconds(100))
     #expect(produced.load(ordering: .relaxed) <= 40 + 3)
