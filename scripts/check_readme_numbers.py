@@ -548,21 +548,82 @@ def claims_for(path):
     return []
 
 
+def exemptions_for(path):
+    """The exemptions of `path` (scripts/doc_exempt.py); a file outside the repository (a test's
+    copy) takes those of the repository file with its name."""
+    import doc_exempt  # noqa: PLC0415
+
+    path = os.path.abspath(path)
+    if path.startswith(ROOT + os.sep):
+        return doc_exempt.EXEMPT.get(os.path.relpath(path, ROOT), [])
+    for key, entries in doc_exempt.EXEMPT.items():
+        if os.path.basename(key) == os.path.basename(path):
+            return entries
+    return []
+
+
+def exempt_spans(path, text, entries):
+    """[(start, end, exemption)] of every exemption of `path`, and the problems found: an unknown
+    kind, a missing reason, a section or fragment not found exactly once, a `history` exemption
+    that says no date, issue or commit."""
+    import doc_exempt  # noqa: PLC0415
+
+    spans, problems = [], []
+    name = os.path.relpath(os.path.abspath(path), ROOT)
+    for entry in entries:
+        what = entry.section or entry.fragment
+        if entry.kind not in doc_exempt.KINDS:
+            problems.append(f"{name}: exemption '{what}' has kind '{entry.kind}', not one of "
+                            f"{', '.join(doc_exempt.KINDS)}")
+        if not entry.reason or len(entry.reason.split()) < 5:
+            problems.append(f"{name}: exemption '{what}' gives no reason (scripts/doc_exempt.py)")
+        if (entry.section is None) == (entry.fragment is None):
+            problems.append(f"{name}: exemption '{what}' needs exactly one of section, fragment")
+            continue
+        if entry.section is not None:
+            level = len(entry.section) - len(entry.section.lstrip("#"))
+            found = [m.start() for m in re.finditer(r"^" + re.escape(entry.section) + r"[ \t]*$",
+                                                    text, re.M)]
+            if len(found) == 1:
+                after = re.compile(r"^#{1,%d} " % level, re.M).search(text, found[0] + 1)
+                matches = [(found[0], after.start() if after else len(text))]
+            else:
+                matches = [None] * len(found)
+        else:
+            matches = [m.span() for m in claim_pattern(entry.fragment).finditer(text)]
+        if len(matches) != 1:
+            problems.append(f"{name}: the exempted {'section' if entry.section else 'fragment'} "
+                            f"'{what}' occurs {len(matches)} times (expected once): edit "
+                            f"scripts/doc_exempt.py with the text")
+            continue
+        start, end = matches[0]
+        if entry.kind == "history" and not doc_exempt.WHEN.search(text[start:end]):
+            problems.append(f"{name}: the history exemption '{what}' does not say when (a year, "
+                            f"an issue or a commit in the exempted text)")
+        spans.append((start, end, entry))
+    return spans, problems
+
+
 def check(path, text, claims):
     """The regenerated text, the names of the blocks seen and the problems found."""
     fresh, seen = regenerate(text)
     fresh, problems = apply_claims(path, fresh, claims)
+    problems += exempt_spans(path, text, exemptions_for(path))[1]
     return fresh, seen, problems
 
 
 NUMBER = re.compile(r"(?<![\w.])[−-]?\d[\d.,]*(?:e[−-]?\d+)?(?:[×%])?")
 
 
-def uncovered(path, claims):
-    """The numbers of `path` outside code, blocks, claims, links and headings: what the rule in
-    this module's docstring sorts into checked and exempt."""
+def uncovered(path, claims, exempt=False):
+    """The numbers of `path` outside code, blocks, claims, links, headings and exemptions: what
+    the rule in this module's docstring sorts into checked and exempt. With `exempt`, the numbers
+    the exemptions cover instead, each with its exemption's kind."""
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
+    exempted, problems = exempt_spans(path, text, exemptions_for(path))
+    if problems:
+        raise SystemExit("error: " + "\nerror: ".join(problems))
     spans = [m.span() for m in BLOCK.finditer(text)]
     spans += [m.span() for m in re.finditer(r"```.*?```", text, re.S)]
     spans += [m.span() for m in re.finditer(r"`[^`\n]*`|\]\([^)]*\)|^#.*$|<!--.*?-->", text,
@@ -571,9 +632,13 @@ def uncovered(path, claims):
         spans += [m.span() for m in claim_pattern(claim.template).finditer(text)]
     out = []
     for m in NUMBER.finditer(text):
-        if not any(a <= m.start() < b for a, b in spans):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        kinds = [e.kind for a, b, e in exempted if a <= m.start() < b]
+        if bool(kinds) == exempt:
             line = text.count("\n", 0, m.start()) + 1
-            out.append(f"{os.path.relpath(path, ROOT)}:{line}: {m.group()}")
+            suffix = f" [{kinds[0]}]" if exempt else ""
+            out.append(f"{os.path.relpath(path, ROOT)}:{line}: {m.group()}{suffix}")
     return out
 
 
@@ -585,11 +650,20 @@ def main(argv=None):
                         help="rewrite the blocks and the prose numbers in place")
     parser.add_argument("--uncovered", action="store_true",
                         help="list the numbers that are neither in a block nor in a claim")
+    parser.add_argument("--exempt", action="store_true",
+                        help="with --uncovered: list the numbers that scripts/doc_exempt.py "
+                             "exempts instead, with their kind")
+    parser.add_argument("--count", action="store_true",
+                        help="with --uncovered: only the number of lines per file")
     args = parser.parse_args(argv)
     paths = args.readme or documents()
     if args.uncovered:
         for path in paths:
-            print("\n".join(uncovered(path, claims_for(path))))
+            found = uncovered(path, claims_for(path), args.exempt)
+            if args.count:
+                print(f"{len(found):5d} {os.path.relpath(os.path.abspath(path), ROOT)}")
+            elif found:
+                print("\n".join(found))
         return 0
     total, status, names = 0, 0, []
     for path in paths:
