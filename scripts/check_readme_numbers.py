@@ -571,14 +571,15 @@ def exempt_spans(path, text, entries):
     spans, problems = [], []
     name = os.path.relpath(os.path.abspath(path), ROOT)
     for entry in entries:
-        what = entry.section or entry.fragment
+        what = entry.section or entry.fragment or entry.paragraph
         if entry.kind not in doc_exempt.KINDS:
             problems.append(f"{name}: exemption '{what}' has kind '{entry.kind}', not one of "
                             f"{', '.join(doc_exempt.KINDS)}")
         if not entry.reason or len(entry.reason.split()) < 5:
             problems.append(f"{name}: exemption '{what}' gives no reason (scripts/doc_exempt.py)")
-        if (entry.section is None) == (entry.fragment is None):
-            problems.append(f"{name}: exemption '{what}' needs exactly one of section, fragment")
+        if [entry.section, entry.fragment, entry.paragraph].count(None) != 2:
+            problems.append(f"{name}: exemption '{what}' needs exactly one of section, fragment, "
+                            f"paragraph")
             continue
         if entry.section is not None:
             level = len(entry.section) - len(entry.section.lstrip("#"))
@@ -589,10 +590,19 @@ def exempt_spans(path, text, entries):
                 matches = [(found[0], after.start() if after else len(text))]
             else:
                 matches = [None] * len(found)
-        else:
+        elif entry.fragment is not None:
             matches = [m.span() for m in claim_pattern(entry.fragment).finditer(text)]
+        else:  # the paragraph or list item that starts with `paragraph`
+            starts = [m.start() for m in re.finditer(
+                r"^[ \t]*" + claim_pattern(entry.paragraph).pattern, text, re.M)]
+            matches = []
+            for start in starts:
+                after = re.compile(r"\n[ \t]*\n|\n[ \t]*[-*] |\n#").search(text, start + 1)
+                matches.append((start, after.start() if after else len(text)))
         if len(matches) != 1:
-            problems.append(f"{name}: the exempted {'section' if entry.section else 'fragment'} "
+            kind = ("section" if entry.section else "fragment" if entry.fragment else
+                    "paragraph")
+            problems.append(f"{name}: the exempted {kind} "
                             f"'{what}' occurs {len(matches)} times (expected once): edit "
                             f"scripts/doc_exempt.py with the text")
             continue
