@@ -492,3 +492,78 @@ def lcc_nodes():
 
 
 GENERATORS["lcc-nodes"] = lcc_nodes
+
+
+def lt_speed_table():
+    """LTCodes.md's decoder-speed table (lt-speed.csv, one run, 3 seeds per m): per m the edges
+    per decode, the seconds per decode and the seconds per edge, each as the seeds' range."""
+    def spread(values, fmt, unit):
+        low, high = fmt(min(values)), fmt(max(values))
+        return f"{low}{unit}" if low == high else f"{low}–{high}{unit}"
+
+    def edges(values):
+        if max(values) < 1e6:
+            return power_of_ten(int(round(statistics.fmean(values), -1)))
+        return spread([v / 1e6 for v in values], lambda v: sig(v, 3), " M")
+
+    def seconds(values):
+        if max(values) < 0.1:
+            return spread([v * 1e3 for v in values], lambda v: sig(v, 2), " ms")
+        return spread(values, lambda v: f"{v:.2f}", " s")
+
+    lines = ["| m | edges per decode | seconds per decode | per edge |", "|---|---|---|---|"]
+    for m, label in ((10**3, "10³"), (10**4, "10⁴"), (10**5, "10⁵"), (3 * 10**5, "3·10⁵"),
+                     (10**6, "10⁶")):
+        found = [r for r in rows("lt-speed.csv") if r["sources"] == str(m)]
+        if not found:
+            raise SystemExit(f"lt-speed-table: no lt-speed.csv rows for m = {m}")
+        e = [float(r["edges"]) for r in found]
+        t = [float(r["seconds"]) for r in found]
+        lines.append(f"| {label} | {edges(e)} | {seconds(t)} | "
+                     f"{spread([b / a * 1e9 for a, b in zip(e, t)], lambda v: f'{v:.0f}', ' ns')} |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS["lt-speed-table"] = lt_speed_table
+
+
+def lt_accuracy_table():
+    """LTCodes.md's accuracy table (lt-accuracy.csv): worst |error| of a recovered source and
+    relative error of the sum, plain double and double-double symbol values."""
+    def e(value, bold):
+        if value == 0:
+            return "**0**" if bold else "0"
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return mantissa if int(exponent) == 0 else f"{mantissa}e{int(exponent)}"
+
+    def get(m, data, values, column):
+        return float(find("lt-accuracy.csv", "lt-accuracy-table", sources=m, data=data,
+                          symbol_values=values)[column])
+
+    def cells(ms, data, bold):
+        out = []
+        for values in ("double", "double-double"):
+            for column in ("worst_abs_error", "sum_relative_error"):
+                found = [get(m, data, values, column) for m in ms]
+                if len(ms) == 1 or all(v == 0 for v in found):
+                    out.append(e(found[0], bold))
+                else:
+                    out.append(f"{e(min(found), bold)} … {e(max(found), bold)}")
+        return " | ".join(out)
+
+    power = {10**3: "10³", 10**4: "10⁴", 10**5: "10⁵", 10**6: "10⁶"}
+    lines = ["| sources x | m | plain double symbol values: worst source | sum | double-double: "
+             "worst source | sum |", "|---|---|---|---|---|---|"]
+    for i, m in enumerate((10**3, 10**4, 10**5, 10**6)):
+        label = "| U(−10, 10) |" if i == 0 else "| |"
+        lines.append(f"{label} {power[m]} | {cells([m], 'uniform(-10:10)', True)} |")
+    wide = "10^uniform(-6.0:6.0)"
+    lines.append(f"| ±10^U(−6, 6) (12 decades) | 10³ … 10⁶ | "
+                 f"{cells([10**3, 10**4, 10**5, 10**6], wide, True)} |")
+    for i, m in enumerate((10**3, 10**4, 10**5)):
+        label = "| ±10^U(−12, 12) (24 decades) |" if i == 0 else "| |"
+        lines.append(f"{label} {power[m]} | {cells([m], '10^uniform(-12.0:12.0)', False)} |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS["lt-accuracy-table"] = lt_accuracy_table
