@@ -487,8 +487,9 @@ def regenerate(text):
 
 
 HOLE = (r"(?:[−-]?\d[\d.,]*(?:e[−-]?\d+|·10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)?[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*(?: \d{3})*"
-        r"|[A-Za-z]+)")
-"""What a hole matches: a number (1.8e-7, 1.2·10⁻⁴, −3.01, 10¹², 1 127) or a word (three)."""
+        r"|[A-Za-z]+|[✓✗])")
+"""What a hole matches: a number (1.8e-7, 1.2·10⁻⁴, −3.01, 10¹², 1 127), a word (three) or a
+verdict mark (✓, ✗)."""
 
 
 def claim_pattern(template):

@@ -461,8 +461,9 @@ README = [
           "(LeNets {c}–{d} s; learned codes {e}–{f} s).",
           **PARITY_TRAIN_HOLES,
           **span("e", "f", lambda: parity_train(2, "", "learned_train_seconds"), whole)),
-    Claim("Polar decodes {a}–{b}× faster than the K × K survivor solve (target ≥ 10× ✓) but only "
-          "{c}× faster",
+    Claim("Polar decodes {a}–{b}× faster than the K × K survivor solve (target ≥ 10× {mark}) but "
+          "only {c}× faster",
+          mark=lambda: "✓" if min(polar_kk_speedups()) >= 10 else "✗",
           a=lo(polar_kk_speedups, lambda v: f"{v:.0f}"),
           b=hi(polar_kk_speedups, lambda v: f"{v:.0f}"),
           c=lambda: sig(polar_timing("mds", "random", "median")
@@ -1102,3 +1103,30 @@ LT += [
     Claim("and the cost per edge rises ~{r}× by 10⁶",
           r=lambda: sig(lt_ns_per_edge(10**6) / lt_ns_per_edge(10**4), 1)),
 ]
+
+
+def polar_random_speedup(statistic):
+    return polar_timing("mds", "random", statistic) / polar_timing("polar", "random", statistic)
+
+
+def verdict(ok, met, not_met):
+    return met if ok else not_met
+
+
+POLAR += [
+    Claim("Polar's decode is {a}–{b}× faster than the K × K survivor solve the literature counts "
+          "(O(K³)), which {verb} the issue's ≥ 10× target.",
+          a=lo(polar_kk_speedups, lambda v: f"{v:.0f}"),
+          b=hi(polar_kk_speedups, lambda v: f"{v:.0f}"),
+          verb=lambda: verdict(min(polar_kk_speedups()) >= 10, "meets", "misses")),
+    Claim("it is {a}× (median; {b}× fastest rounds): **the ≥ 10× target is {neg} met there**.",
+          a=lambda: sig(polar_random_speedup("median"), 2),
+          b=lambda: sig(polar_random_speedup("minimum"), 2),
+          neg=lambda: verdict(max(polar_random_speedup(s) for s in ("median", "minimum")) < 10,
+                              "not", "also")),
+]
+
+README.append(Claim(
+    "than the systematic MDS decode on random arrivals (target **{neg}** met there)",
+    neg=lambda: "not" if polar_timing("mds", "random", "median")
+    / polar_timing("polar", "random", "median") < 10 else "also"))
