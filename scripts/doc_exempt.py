@@ -75,3 +75,82 @@ EXEMPT["Guides/SmoothingSpline.md"] = [
            "mismatch; the bounds quoted are the ones it asserts",
            section="## Comparison with other languages"),
 ]
+
+EXEMPT["Guides/LTCodes.md"] = [
+    Exempt("history", "a one-off sweep of `coded lt threshold --span-limit L` of 1 December 2026; "
+           "the L = 1 000 row alone takes 227 s, too slow for CI",
+           paragraph="*What L and overflows cost (measured).*"),
+    Exempt("history", "a farm-bench A/B of the final binary against main's (fe279fb); the old "
+           "binary is not rebuilt by CI", paragraph="**The issue's command.**"),
+    Exempt("history", "perf profiles and A/B runs of the optimisation steps, against binaries "
+           "of the time (session 2)", paragraph="**What changed**"),
+    Exempt("history", "A/B runs of changes that were dropped (session 2); their code is gone",
+           paragraph="Measured and dropped (1 December 2026):"),
+    Exempt("benchmark", "Benchmarks/LTBenchmarks figures (ordo-one/benchmark, load 5–7), not "
+           "written to a CSV; the CSV-backed speed is the lt-speed table above",
+           paragraph="`Benchmarks/LTBenchmarks` (ordo-one/benchmark;"),
+    Exempt("benchmark", "the same LTBenchmarks run: its table and the older one-at-a-time times",
+           paragraph="| m | edges | peel batch |"),
+    Exempt("benchmark", "the notes under the LTBenchmarks table (the run's load, the times "
+           "before this work)", paragraph="(Fastest wall-clock sample, load 5–7;"),
+]
+EXEMPT["Guides/BLAS.md"] = [
+    Exempt("history", "issue 12's measurement of the Prescott fallback on the machine of the "
+           "time; the current rates are the README's blas-fallback.csv row",
+           paragraph="Debian 12's OpenBLAS 0.3.21 is built with `DYNAMIC_ARCH`"),
+    Exempt("unit-test", "BLASInfoTests asserts the bit-identity and the 1e-12 bounds; the table "
+           "gives the gaps measured on the issue-12 machine",
+           paragraph="`coded blas --check` prints every value of nine fixed cases"),
+    Exempt("unit-test", "the same comparison's table (BLASInfoTests asserts its bounds; "
+           "measured on the issue-12 machine)", paragraph="| compared | result |"),
+    Exempt("unit-test", "BLASThreadPolicyTests runs exactly these shapes and bounds (the 300 s "
+           "is a hang guard, not a timing)",
+           paragraph="`BLASThreadPolicyTests` runs a 4-thread round"),
+]
+EXEMPT["Guides/WorkerPools.md"] = [
+    Exempt("benchmark", "a PoolBenchmarks run of 23 November 2026 (swift package benchmark), "
+           "not written to a CSV; the text says the machine was shared",
+           paragraph="Measured overhead (`swift package benchmark --target PoolBenchmarks`"),
+    Exempt("benchmark", "the table of that PoolBenchmarks run", paragraph="| N | pool, quorum N"),
+]
+EXEMPT["Guides/PolarCodes.md"] = [
+    Exempt("benchmark", "a PolarBenchmarks run (ordo-one, decode in a loop), not written to a "
+           "CSV; the CSV-backed decode times are polar-timing.csv's",
+           fragment="`Benchmarks/PolarBenchmarks` (ordo-one, decode in a loop, same survivor sets, "
+           "after the buffer reuse; run of 1 December 2026) gives p50 (p0): polar decode 200 µs "
+           "(184), MDS decode 1 794 µs (1 603) — 9.0× (8.7×); polar encode 216 µs, MDS encode 689 "
+           "µs; polar encode + decode 0.44 ms at N = 2¹⁰, 2.0 ms at 2¹², 10 ms at 2¹⁴, 92 ms at "
+           "2¹⁶. At N = 4096 (K = 2048) the gap widens as K³ against N log N: polar decode 0.81 "
+           "ms, MDS 60 ms (random) and 274 ms (K × K), medians."),
+    Exempt("history", "the cost before the buffer reuse (commit a5c64c9); that code is gone",
+           paragraph="Before the encoder and decoder reused their working buffers"),
+]
+EXEMPT["Guides/BlackBoxOptimization.md"] = [
+    Exempt("benchmark", "two BlackBoxBenchmarks runs (before and after the BLAS-loading work), "
+           "wall-clock means, not written to a CSV",
+           section="### Decode vs evaluations (benchmark)"),
+]
+EXEMPT["Guides/CodedInference.md"] = [
+    Exempt("history", "the grid's wall time; coded-inference.csv has no timing column",
+           fragment="**5 s** for the whole grid on this shared 2-core machine (23 November 2026, "
+           "load not recorded; the CSV has no timing column)"),
+    Exempt("history", "the worst-window grid's wall time; the CSV has no timing column",
+           fragment="25 s for the grid on 23 November 2026)."),
+    Exempt("history", "a perf profile of 1 December 2026 at load 13–22 (CPU time per batch), "
+           "not a CSV", paragraph="Per batch of 450 (64-64-10 tanh), in CPU time"),
+    Exempt("benchmark", "an NNBenchmarks run (ordo-one/benchmark), not written to a CSV; the "
+           "CSV-backed rates are nn-forward-speed.csv's",
+           paragraph="`Benchmarks/NNBenchmarks` times the same forward passes"),
+]
+EXEMPT["Guides/LeTCC.md"] = [
+    Exempt("history", "encoder.csv does not record the encoder's λ; the value was read off a "
+           "debug run, dated in the text", fragment="(λ ≈ 30, read off a debug run of 1 December "
+           "2026; `encoder.csv` does not record the encoder's λ)"),
+    Exempt("benchmark", "a CodingBenchmarks run (swift package benchmark), not written to a CSV",
+           paragraph="`swift package benchmark --target CodingBenchmarks` shows one more effect"),
+]
+EXEMPT["Guides/LearnedCodes.md"] = [
+    Exempt("history", "the wall and CPU time of scripts/train_parity_models.sh at f7ea516; the "
+           "CSV records the per-model times, not the script's",
+           paragraph="Made by `scripts/train_parity_models.sh`"),
+]
