@@ -1130,3 +1130,87 @@ README.append(Claim(
     "than the systematic MDS decode on random arrivals (target **{neg}** met there)",
     neg=lambda: "not" if polar_timing("mds", "random", "median")
     / polar_timing("polar", "random", "median") < 10 else "also"))
+
+
+def detection(*cases, column="compute_seconds"):
+    """Values of `column` of mpi/detection.csv for `cases` (every case when none is given)."""
+    found = [float(r[column]) for r in rows("mpi/detection.csv") if not cases or r["case"] in cases]
+    if not found:
+        raise SystemExit(f"claim: no mpi/detection.csv rows for {cases}")
+    return found
+
+
+def heartbeat(version, n, column, statistic=statistics.median):
+    """`statistic` of `column` over the runs of mpi/heartbeat-ab.csv at N = `n` of the binary
+    whose version starts with `version`."""
+    found = [float(r[column]) for r in rows("mpi/heartbeat-ab.csv")
+             if r["N"] == str(n) and r["version"].startswith(version)]
+    if not found:
+        raise SystemExit(f"claim: no mpi/heartbeat-ab.csv rows for {version} at N = {n}")
+    return statistic(found)
+
+
+def three_decimals(v):
+    return f"{v:.3f}"
+
+
+def milliseconds(values):
+    return lambda: [v * 1e3 for v in values()]
+
+
+DISTRIBUTED += [
+    Claim("five runs per case, load average {l1}–{l2} on the 2 cores): the round including detection "
+          "and the rerun without the dead worker took {a}–{b} ms with no death; {c}–{d} ms when a "
+          "worker dies on its task's arrival or after acknowledging it (process check); {e}–{f} s "
+          "at `--worker-timeout 1` and {g}–{h} s at the default 5 s with the process checks off "
+          "(silence); {i}–{j} s over TCP with a hostfile.",
+          **span("l1", "l2", lambda: detection(column="load1"), one_decimal),
+          **span("a", "b", milliseconds(lambda: detection("none")), one_decimal),
+          **span("c", "d", milliseconds(lambda: detection("arrival", "acked")), one_decimal),
+          **span("e", "f", lambda: detection("silence1"), three_decimals),
+          **span("g", "h", lambda: detection("silence5"), three_decimals),
+          **span("i", "j", lambda: detection("tcp-silence1"), three_decimals)),
+    Claim("200 rounds a run, load average {l1}–{l2} throughout",
+          l1=lambda: one_decimal(min(float(r["load1"]) for r in rows("mpi/heartbeat-ab.csv"))),
+          l2=lambda: one_decimal(max(float(r["load1"]) for r in rows("mpi/heartbeat-ab.csv")))),
+    Claim("MPI round p50 medians {a} vs {b} ms at N = 2 and {c} vs {d} ms at N = 8, with ranges "
+          "({e}–{f} vs {g}–{h}, {i}–{j} vs {k}–{l}) that overlap; p99 medians {m} vs {n} ms and {o} "
+          "vs {p} ms.",
+          a=lambda: two(heartbeat("fe279fb", 2, "round_ms_p50")),
+          b=lambda: two(heartbeat("3c5236e", 2, "round_ms_p50")),
+          c=lambda: two(heartbeat("fe279fb", 8, "round_ms_p50")),
+          d=lambda: two(heartbeat("3c5236e", 8, "round_ms_p50")),
+          e=lambda: two(heartbeat("fe279fb", 2, "round_ms_p50", min)),
+          f=lambda: two(heartbeat("fe279fb", 2, "round_ms_p50", max)),
+          g=lambda: two(heartbeat("3c5236e", 2, "round_ms_p50", min)),
+          h=lambda: two(heartbeat("3c5236e", 2, "round_ms_p50", max)),
+          i=lambda: two(heartbeat("fe279fb", 8, "round_ms_p50", min)),
+          j=lambda: two(heartbeat("fe279fb", 8, "round_ms_p50", max)),
+          k=lambda: two(heartbeat("3c5236e", 8, "round_ms_p50", min)),
+          l=lambda: two(heartbeat("3c5236e", 8, "round_ms_p50", max)),
+          m=lambda: one_decimal(heartbeat("fe279fb", 2, "round_ms_p99")),
+          n=lambda: one_decimal(heartbeat("3c5236e", 2, "round_ms_p99")),
+          o=lambda: one_decimal(heartbeat("fe279fb", 8, "round_ms_p99")),
+          p=lambda: one_decimal(heartbeat("3c5236e", 8, "round_ms_p99"))),
+]
+
+
+def overhead_round(run, n):
+    return float(find("mpi/overhead.csv", "claim", run=run, backend="mpi", N=n)["round_ms_p50"])
+
+
+def soak_growth():
+    """Rank 0's resident-set growth between rounds 50 and 500 per soak run, MiB."""
+    return [(float(r["rss_kib_round500"]) - float(r["rss_kib_round50"])) / 1024
+            for r in rows("mpi/soak-summary.csv")]
+
+
+DISTRIBUTED += [
+    Claim("With as many ranks as cores the MPI round ({a}–{b} ms for",
+          **span("a", "b", lambda: mpi_round(2), lambda v: sig(v, 2))),
+    Claim("Run 3's N = 8 ({a} ms)", a=lambda: sig(overhead_round(3, 8), 2)),
+    Claim("the same binary gave {a}–{b} ms minutes earlier (below)",
+          a=lambda: two(heartbeat("3c5236e", 8, "round_ms_p50", min)),
+          b=lambda: two(heartbeat("3c5236e", 8, "round_ms_p50", max))),
+    Claim("(the +{a}–{b} MiB includes", **span("a", "b", soak_growth, two)),
+]
