@@ -634,9 +634,7 @@ def uncovered(path, claims, exempt=False):
     the exemptions cover instead, each with its exemption's kind."""
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
-    exempted, problems = exempt_spans(path, text, exemptions_for(path))
-    if problems:
-        raise SystemExit("error: " + "\nerror: ".join(problems))
+    exempted = exempt_spans(path, text, exemptions_for(path))[0]  # the check reports problems
     spans = [m.span() for m in BLOCK.finditer(text)]
     spans += [m.span() for m in re.finditer(r"```.*?```", text, re.S)]
     spans += [m.span() for m in re.finditer(r"`[^`\n]*`|\]\([^)]*\)|^#.*$|<!--.*?-->", text,

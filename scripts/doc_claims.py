@@ -1214,3 +1214,61 @@ DISTRIBUTED += [
           b=lambda: two(heartbeat("3c5236e", 8, "round_ms_p50", max))),
     Claim("(the +{a}–{b} MiB includes", **span("a", "b", soak_growth, two)),
 ]
+
+
+# --- Verdict words: a word that stands while the data agree and "REVISE" (a failing check that
+# asks for the sentence to be rewritten) when they do not.
+
+def holds(condition, word):
+    return lambda: word if condition() else "REVISE"
+
+
+def replication_beats_coded_rmse():
+    """At N ≥ 5K (random stragglers) replication's RMSE is below both coded schemes' everywhere."""
+    index = {(r["model"], r["K"], r["N"], r["S"], r["scheme"]): float(r["rmse"])
+             for r in rows("coded-inference.csv")}
+    pairs = [(v, index[k[:4] + (s,)]) for k, v in index.items() if k[4] == "replication"
+             and int(k[2]) >= 5 * int(k[1]) for s in ("letcc", "bacc") if k[:4] + (s,) in index]
+    return bool(pairs) and all(rep < coded for rep, coded in pairs)
+
+
+MODELS = ("mlp-relu", "mlp-tanh", "mlp-gelu", "lenet-relu", "lenet-tanh", "lenet-gelu")
+
+
+def parity_k2_smooth_not_relu():
+    smooth = all(accuracy("parity", 2, m) > max(accuracy("letcc", 2, m), accuracy("bacc", 2, m))
+                 for m in MODELS if not m.endswith("relu"))
+    relu = all(accuracy("parity", 2, m) <= max(accuracy("letcc", 2, m), accuracy("bacc", 2, m))
+               for m in MODELS if m.endswith("relu"))
+    return smooth and relu
+
+
+def parity_k4_wins_all():
+    others = {r["scheme"] for r in rows("parity-models.csv") if r["k"] == "4"} - {
+        "parity", "replication"}
+    return all(accuracy("parity", 4, m) > max(accuracy(s, 4, m) for s in others) for m in MODELS)
+
+
+def spline_targets_unmet():
+    fit = float(spline_rows("coded", "fixed", 10**6, what="compute")[0]["seconds"])
+    bound = float(spline_rows("bound", "fixed", 10**6)[0]["seconds"])
+    gcv = float(spline_rows("coded", "gcv", 10**6, what="compute")[0]["seconds"])
+    return fit > 10 * bound and gcv > 1
+
+
+README += [
+    Claim("and {neither} 10× the one-pass bound nor GCV under 1 s is reached",
+          neither=holds(spline_targets_unmet, "neither")),
+    Claim("so on this metric it {beats} both coded schemes there",
+          beats=holds(replication_beats_coded_rmse, "beats")),
+    Claim("parity-sum {beats} LeTCC/BACC on the smooth networks but not on the ReLU ones",
+          beats=holds(parity_k2_smooth_not_relu, "beats")),
+    Claim("At k = 4 parity-sum wins on {all} six networks",
+          all=holds(parity_k4_wins_all, "all")),
+    Claim("points over LeTCC, which {beats} BACC)",
+          beats=holds(lambda: all(accuracy("letcc", 4, m) > accuracy("bacc", 4, m)
+                                  for m in MODELS), "beats")),
+    Claim("so it is {slower} than MDS under both laws",
+          slower=holds(lambda: min(polar_gap("exponential:1"), polar_gap("pareto:1,2.5")) > 0,
+                       "slower")),
+]

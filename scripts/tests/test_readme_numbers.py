@@ -191,3 +191,15 @@ def test_an_edited_newly_covered_number_fails(tmp_path, guide_name, old):
     guide, text = copy_of_guide(tmp_path, guide_name)
     new = old.replace("meets", "misses") if "meets" in old else bump(old)
     assert_edit_fails_and_write_restores(guide, text, old, new)
+
+
+@pytest.mark.parametrize("old,new", [("which beats BACC", "which trails BACC"),
+                                     ("so it is slower than MDS", "so it is faster than MDS")])
+def test_an_edited_verdict_word_fails(tmp_path, old, new):
+    readme, text = copy_of_readme(tmp_path)
+    assert_edit_fails_and_write_restores(readme, text, old, new)
+
+
+def test_a_verdict_the_data_contradict_asks_for_a_rewrite():
+    assert doc_claims.holds(lambda: True, "beats")() == "beats"
+    assert doc_claims.holds(lambda: False, "beats")() == "REVISE"
