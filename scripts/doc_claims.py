@@ -1272,3 +1272,19 @@ README += [
           slower=holds(lambda: min(polar_gap("exponential:1"), polar_gap("pareto:1,2.5")) > 0,
                        "slower")),
 ]
+
+
+def encoder_gcv_lambdas():
+    """The encoder λ `gcv` chose per seed (notebooks-data/encoder-gcv-lambda.csv)."""
+    found = [float(r["encoder_lambda_used"]) for r in rows("encoder-gcv-lambda.csv")]
+    if not found:
+        raise SystemExit("claim: encoder-gcv-lambda.csv has no rows")
+    return found
+
+
+CLAIMS["Guides/LeTCC.md"].append(Claim(
+    "it chose λ_enc from {lo} to {hi}, and {hi2} on {count} of the five",
+    lo=lambda: dot_power(min(encoder_gcv_lambdas())),
+    hi=lambda: whole(max(encoder_gcv_lambdas())), hi2=lambda: whole(max(encoder_gcv_lambdas())),
+    count=lambda: WORDS[sum(v >= 0.5 * max(encoder_gcv_lambdas())
+                            for v in encoder_gcv_lambdas())]))

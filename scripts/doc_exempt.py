@@ -151,9 +151,6 @@ EXEMPT["Guides/CodedInference.md"] = [
            paragraph="`Benchmarks/NNBenchmarks` times the same forward passes"),
 ]
 EXEMPT["Guides/LeTCC.md"] = [
-    Exempt("history", "encoder.csv does not record the encoder's λ; the value was read off a "
-           "debug run, dated in the text", fragment="(λ ≈ 30, read off a debug run of 1 December "
-           "2026; `encoder.csv` does not record the encoder's λ)"),
     Exempt("benchmark", "a CodingBenchmarks run (swift package benchmark), not written to a CSV",
            paragraph="`swift package benchmark --target CodingBenchmarks` shows one more effect"),
 ]
