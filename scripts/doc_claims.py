@@ -1288,3 +1288,56 @@ CLAIMS["Guides/LeTCC.md"].append(Claim(
     hi=lambda: whole(max(encoder_gcv_lambdas())), hi2=lambda: whole(max(encoder_gcv_lambdas())),
     count=lambda: WORDS[sum(v >= 0.5 * max(encoder_gcv_lambdas())
                             for v in encoder_gcv_lambdas())]))
+
+
+def span_limit(limit, column):
+    return find("lt-span-limit.csv", "claim", span_limit=limit)[column]
+
+
+LT += [
+    Claim("release build, load average {load} at its start;",
+          load=lambda: span_limit(0, "load1")),
+    Claim("at the default L and ~{a} at L = m,",
+          a=lambda: one_decimal(float(span_limit(0, "mean")) - float(span_limit(1000, "mean")))),
+    Claim("128 bits brought that to {n}.", n=lambda: span_limit(256, "tracker_overflows")),
+]
+
+
+def spline_gcv(kind):
+    """The row of spline-gcv.csv: GCV's own fit, or the scan's fit with the smallest MSE."""
+    found = [r for r in rows("spline-gcv.csv") if r["kind"] == kind]
+    if not found:
+        raise SystemExit(f"claim: spline-gcv.csv has no '{kind}' rows")
+    return min(found, key=lambda r: float(r["mse"]))
+
+
+def mantissa_power(value, digits=4):
+    """1.506·10⁻⁷ (`digits` significant digits)."""
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa}·10{superscript(int(exponent))}"
+
+
+def scipy_gcv(failed):
+    return sorted(int(r["n"]) for r in rows("spline-speed.csv") if r["tool"] == "scipy"
+                  and r["mode"] == "gcv" and (r["what_is_timed"] == "failed") == failed)
+
+
+SPLINE += [
+    Claim("release build, load average {a}–{b}; y = sin 2πt",
+          **span("a", "b", lambda: [float(r["load1"]) for r in rows("spline-gcv.csv")],
+                 one_decimal)),
+    Claim("GCV picks λ = {gcv}; the oracle λ", gcv=lambda: sig(float(spline_gcv("gcv")["lambda"]), 2)),
+    Claim("log₁₀ λ) is ≈ {oracle}; the fit's MSE against the truth is {m1} at the GCV λ and {m2} at "
+          "the oracle — {pct} % apart, a factor {f} in λ",
+          oracle=lambda: sig(float(spline_gcv("scan")["lambda"]), 2),
+          m1=lambda: mantissa_power(float(spline_gcv("gcv")["mse"])),
+          m2=lambda: mantissa_power(float(spline_gcv("scan")["mse"])),
+          pct=lambda: whole(100 * abs(float(spline_gcv("gcv")["mse"])
+                                      / float(spline_gcv("scan")["mse"]) - 1)),
+          f=lambda: sig(max(float(spline_gcv("gcv")["lambda"]) / float(spline_gcv("scan")["lambda"]),
+                            float(spline_gcv("scan")["lambda"]) / float(spline_gcv("gcv")["lambda"])),
+                        2)),
+    Claim("on the same kind of data at n = {a} and {b} (it succeeds at {c};",
+          a=lambda: power_of_ten(scipy_gcv(True)[0]), b=lambda: power_of_ten(scipy_gcv(True)[-1]),
+          c=lambda: power_of_ten(scipy_gcv(False)[-1])),
+]

@@ -55,8 +55,6 @@ EXEMPT["Guides/SmoothingSpline.md"] = [
     Exempt("unit-test", "SplineScalingTests checks the bit equality under scaling and the "
            "least-squares-line example quoted here",
            section="### Extreme inputs: exact rescaling and the λ → ∞ limit"),
-    Exempt("history", "a one-off oracle scan at n = 10⁶ (steps of 0.05 in log λ), too slow "
-           "for CI; dated in the text", paragraph="Sensible λ at n = 10⁶"),
     Exempt("history", "a benchmark run of 23 November 2026 that no CSV records; the current "
            "speed is the generated table above", paragraph="- **100 columns** at n = 10⁵"),
     Exempt("history", "the CLI's speed history over sessions 1 and 2, measured against the "
@@ -85,9 +83,9 @@ EXEMPT["Guides/LTCodes.md"] = [
            "heavier load)."),
     Exempt("unit-test", "the span-test unit tests (exact rank comparison on 2 000 random streams) "
            "assert these counts and the 1e-12 bound", paragraph="*Tests.* 2 000 random streams"),
-    Exempt("history", "a one-off sweep of `coded lt threshold --span-limit L` of 1 December 2026; "
-           "the L = 1 000 row alone takes 227 s, too slow for CI",
-           paragraph="*What L and overflows cost (measured).*"),
+    Exempt("history", "the first tracker's overflows; its 64-bit code is gone",
+           fragment="A 64-bit tracker (the first version, 1 December 2026) overflowed 33 times at "
+           "L = 256 (mean 1121.1)"),
     Exempt("history", "a farm-bench A/B of the final binary against main's (fe279fb); the old "
            "binary is not rebuilt by CI", paragraph="**The issue's command.**"),
     Exempt("history", "perf profiles and A/B runs of the optimisation steps, against binaries "

@@ -569,3 +569,22 @@ def lt_accuracy_table():
 
 
 GENERATORS["lt-accuracy-table"] = lt_accuracy_table
+
+
+def lt_span_limit():
+    """LTCodes.md's span-limit table (lt-span-limit.csv): per L the mean threshold, the trials
+    the span test completed, the tracker overflows and the whole process's seconds."""
+    labels = {"0": "0 (peeling only)", "256": "256 (default)"}
+    found = rows("lt-span-limit.csv")
+    if not found:
+        raise SystemExit("lt-span-limit: notebooks-data/lt-span-limit.csv has no rows")
+    lines = ["| L | mean M′ | completions by the span test | tracker overflows | time |",
+             "|---|---|---|---|---|"]
+    for r in sorted(found, key=lambda r: int(r["span_limit"])):
+        label = labels.get(r["span_limit"], f"{int(r['span_limit']):,}".replace(",", " "))
+        lines.append(f"| {label} | {r['mean']} | {r['span_completions']} | "
+                     f"{r['tracker_overflows']} | {duration(float(r['wall_seconds']))} |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS["lt-span-limit"] = lt_span_limit
