@@ -1341,3 +1341,48 @@ SPLINE += [
           a=lambda: power_of_ten(scipy_gcv(True)[0]), b=lambda: power_of_ten(scipy_gcv(True)[-1]),
           c=lambda: power_of_ten(scipy_gcv(False)[-1])),
 ]
+
+
+def optimize_last(code, law, column, name="optimize-quadratic.csv"):
+    """`column` of the last iteration of `code` under `law` in notebooks-data/blackbox/NAME."""
+    found = [r for r in rows(f"blackbox/{name}") if r["code"] == code and r["latency"] == law]
+    if not found:
+        raise SystemExit(f"claim: no blackbox/{name} rows for {code} {law}")
+    return float(max(found, key=lambda r: int(r["iteration"]))[column])
+
+
+def gradient_evaluations(code, law="exponential:1"):
+    return statistics.fmean(float(r["evaluations"]) for r in rows("blackbox/gradient-784.csv")
+                            if r["code"] == code and r["straggler_model"] == law)
+
+
+EXP, SHIFTED, PARETO = "exponential:1.0", "shifted-exponential:1.0,1.0", "pareto:1.0,1.5"
+
+
+def wall_time(code, law):
+    return lambda: f"{optimize_last(code, law, 'seconds', 'optimize-quadratic-10ms.csv'):.2f}"
+
+
+BLACKBOX += [
+    Claim("waits a little longer ({a} evaluations instead of MDS's {b}) and is exact.",
+          a=lambda: whole(gradient_evaluations("polar")), b=lambda: whole(gradient_evaluations("mds"))),
+    Claim("`quadratic` (f = {opt}); uncoded-with-drops and Gaussian random search stall higher ({u} "
+          "and {g} after 60 steps). In evaluations polar and MDS need {p} and {m}; replication {r}.",
+          opt=lambda: signed(min(optimize_last(c, EXP, "value") for c in ("polar", "mds",
+                                                                           "replication")), 4),
+          u=lambda: signed(optimize_last("uncoded", EXP, "value"), 1),
+          g=lambda: signed(optimize_last("gaussian", EXP, "value"), 1),
+          p=lambda: grouped(float(f"{optimize_last('polar', EXP, 'evaluations'):.3g}")),
+          m=lambda: grouped(float(f"{optimize_last('mds', EXP, 'evaluations'):.3g}")),
+          r=lambda: grouped(float(f"{optimize_last('replication', EXP, 'evaluations'):.3g}"))),
+    Claim("steps: replication {r1} / {r2} / {r3} s (exponential / shifted-exponential / Pareto), MDS "
+          "{m1} / {m2} / {m3} s, polar {p1} / {p2} / {p3} s;",
+          **{f"{key}{i + 1}": wall_time(code, law)
+             for key, code in (("r", "replication"), ("m", "mds"), ("p", "polar"))
+             for i, law in enumerate((EXP, SHIFTED, PARETO))}),
+]
+
+BLACKBOX.append(Claim(
+    "so these rounds are compute-bound (≈ {x} ms per evaluation on this machine)",
+    x=lambda: sig(statistics.fmean(float(r["seconds"]) / float(r["evaluations"]) * 1e3
+                                   for r in rows("blackbox/gradient-784.csv")), 1)))

@@ -132,6 +132,11 @@ EXEMPT["Guides/PolarCodes.md"] = [
            paragraph="Before the encoder and decoder reused their working buffers"),
 ]
 EXEMPT["Guides/BlackBoxOptimization.md"] = [
+    Exempt("history", "the machine, load and commits of the runs that made the committed CSVs "
+           "(the CSVs have no load column); a description of the runs, not a result",
+           paragraph="Machine: AMD EPYC (`lscpu`: \"AMD EPYC\"), 2 cores shared with other builds"),
+    Exempt("unit-test", "BlackBoxGradientTests asserts these bounds (10⁻⁸ relative, 0.12 of "
+           "1 − M/K) on the patterns and draws named here", section="### Exactness (tests)"),
     Exempt("benchmark", "two BlackBoxBenchmarks runs (before and after the BLAS-loading work), "
            "wall-clock means, not written to a CSV",
            section="### Decode vs evaluations (benchmark)"),
