@@ -1385,4 +1385,4 @@ BLACKBOX += [
 BLACKBOX.append(Claim(
     "so these rounds are compute-bound (≈ {x} ms per evaluation on this machine)",
     x=lambda: sig(statistics.fmean(float(r["seconds"]) / float(r["evaluations"]) * 1e3
-                                   for r in rows("blackbox/gradient-784.csv")), 1)))
+                                   for r in rows("blackbox/gradient-784.csv")), 2)))
