@@ -669,7 +669,7 @@ INFERENCE = [
           d=lambda: dot_power(inference_rmse("mlp-relu", 10, 200)),
           e=lambda: dot_power(inference_rmse("lenet-gelu", 10, 200)),
           f=lambda: dot_power(inference_rmse("lenet-relu", 10, 200))),
-    Claim("behind (lenet-tanh {a} vs lenet-relu {b}) the ReLU ones",
+    Claim("behind (K = 10: lenet-tanh {a} vs lenet-relu {b}) the ReLU ones",
           a=lambda: f"{inference_rmse('lenet-tanh', 10, 50, 10):.3g}",
           b=lambda: f"{inference_rmse('lenet-relu', 10, 50, 10):.3g}"),
     Claim("LeTCC slope {a} for the ReLU MLP, {b} for the tanh MLP; BACC {c} / {d}.",
@@ -1386,3 +1386,52 @@ BLACKBOX.append(Claim(
     "so these rounds are compute-bound (≈ {x} ms per evaluation on this machine)",
     x=lambda: sig(statistics.fmean(float(r["seconds"]) / float(r["evaluations"]) * 1e3
                                    for r in rows("blackbox/gradient-784.csv")), 2)))
+
+
+def inference_column(column):
+    return [float(r[column]) for r in rows("coded-inference.csv")]
+
+
+def scheme_slopes(scheme):
+    """Slopes of log RMSE against log N at S = 0, N ≥ 5K, per model and K, for `scheme`."""
+    groups = defaultdict(list)
+    for r in rows("coded-inference.csv"):
+        if r["scheme"] == scheme and r["S"] == "0" and int(r["N"]) >= 5 * int(r["K"]):
+            groups[(r["model"], r["K"])].append((math.log(int(r["N"])),
+                                                 math.log(float(r["rmse"]))))
+    out = []
+    for points in groups.values():
+        mx = statistics.fmean(x for x, _ in points)
+        my = statistics.fmean(y for _, y in points)
+        out.append(sum((x - mx) * (y - my) for x, y in points)
+                   / sum((x - mx) ** 2 for x, _ in points))
+    return out
+
+
+def smooth_ahead_with_stragglers():
+    """LeTCC RMSE of each ReLU network over its smooth sibling's (same family, K, N, S) at
+    N ≥ 10K and S > 0."""
+    index = {(r["model"], r["K"], r["N"], r["S"]): float(r["rmse"])
+             for r in rows("coded-inference.csv") if r["scheme"] == "letcc"}
+    out = []
+    for (model, k, n, s), rmse in index.items():
+        if model.endswith("relu") or int(n) < 10 * int(k) or s == "0":
+            continue
+        out.append(index[(model.split("-")[0] + "-relu", k, n, s)] / rmse)
+    return out
+
+
+INFERENCE += [
+    Claim("(≥ 95 % required; all are ≥ {a} %)",
+          a=lambda: f"{math.floor(1000 * min(inference_column('test_accuracy'))) / 10:.1f}"),
+    Claim("the logits' RMS scale `logit_rms` is ≈ {a}–{b}.)",
+          **span("a", "b", lambda: inference_column("logit_rms"), lambda v: sig(v, 2))),
+    Claim("Under BACC all six networks converge at the same ≈ N^{{a}…{b}}.",
+          a=lambda: signed(max(scheme_slopes("bacc")), 1),
+          b=lambda: signed(min(scheme_slopes("bacc")), 1)),
+    Claim("stay {a}–{b}× ahead under LeTCC at every S > 0",
+          **span("a", "b", smooth_ahead_with_stragglers, lambda v: sig(v, 2))),
+    Claim("(max difference ≤ {a})",
+          a=lambda: dot_power(max(float(r["max_abs_logit_difference"])
+                                  for r in rows("nn-forward-speed.csv")))),
+]
