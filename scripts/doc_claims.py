@@ -1435,3 +1435,20 @@ INFERENCE += [
           a=lambda: dot_power(max(float(r["max_abs_logit_difference"])
                                   for r in rows("nn-forward-speed.csv")))),
 ]
+
+
+def baseline_query_spread():
+    """Largest ratio between the two evaluations (sum and concat runs) of a baseline scheme's
+    `seconds_per_query` on the same model and k in parity-models.csv."""
+    groups = defaultdict(list)
+    for r in rows("parity-models.csv"):
+        if r["scheme"] in ("letcc", "bacc", "replication", "default"):
+            groups[(r["scheme"], r["model"], r["k"])].append(float(r["seconds_per_query"]))
+    ratios = [max(v) / min(v) for v in groups.values() if len(v) > 1 and min(v) > 0]
+    if not ratios:
+        raise SystemExit("claim: parity-models.csv has no repeated baseline evaluations")
+    return max(ratios)
+
+
+LEARNED.append(Claim("k varies up to {x}× between its two evaluations in the CSV",
+                     x=lambda: whole(baseline_query_spread())))
