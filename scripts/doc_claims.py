@@ -1452,3 +1452,57 @@ def baseline_query_spread():
 
 LEARNED.append(Claim("k varies up to {x}× between its two evaluations in the CSV",
                      x=lambda: whole(baseline_query_spread())))
+
+
+def half_up(text, places):
+    """The decimal string `text` rounded half up to `places` decimals (exact, no binary
+    rounding): 0.3785 → 0.379."""
+    from decimal import ROUND_HALF_UP, Decimal  # noqa: PLC0415
+
+    return str(Decimal(text).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def percent_half_up(text, places):
+    """The decimal fraction `text` as a percentage, rounded half up: 0.3785, 0 → 38."""
+    from decimal import Decimal  # noqa: PLC0415
+
+    return half_up(str(100 * Decimal(text)), places)
+
+
+def p_fixed(sources, order):
+    """P(M′ ≤ the papers' fixed threshold), full recovery, as lt-thresholds.csv writes it."""
+    return find("lt-thresholds.csv", "claim", sources=sources, order=order,
+                mode="full")["p_le_fixed"]
+
+
+def amplification(sources, method):
+    return float(find("lt-amplification.csv", "claim", sources=sources,
+                      method=method)["worst_abs_error"])
+
+
+def e2(value):
+    """2.7e-6: two significant digits, the exponent without '+'."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+LT += [
+    Claim("back-substitutes in exact rational arithmetic and still loses {a} / {b} / {c} (m = 1 000 / "
+          "3 000 / 5 000) when the symbol values are correctly rounded doubles — as much as the "
+          "floating-point decoder ({d} / {e} / {f}) — and nothing at all when they are exact.",
+          **{key: (lambda m=m, method=method: e2(amplification(m, method)))
+             for keys, method in ((("a", "b", "c"), "exact dec, rounded sums"),
+                                  (("d", "e", "f"), "float dec, naive sums"))
+             for key, m in zip(keys, (1000, 3000, 5000))}),
+    Claim("| fixed threshold, m = 1 000 | M′ = 1 400 | P(M′ ≤ 1 400) = {a} i.i.d.; {b} / {c} in Exp "
+          "/ Pareto arrival order |",
+          a=lambda: p_fixed(1000, "iid"), b=lambda: p_fixed(1000, "exp5"),
+          c=lambda: p_fixed(1000, "pareto11")),
+    Claim("| fixed threshold, m = 500 | M′ = 783 | P(M′ ≤ 783) = {a} i.i.d.; {b} / {c} in arrival "
+          "order |",
+          a=lambda: p_fixed(500, "iid"), b=lambda: p_fixed(500, "exp5"),
+          c=lambda: p_fixed(500, "pareto11")),
+    Claim("succeed only {a} %/{b} % of the time when the first M′",
+          a=lambda: percent_half_up(p_fixed(500, "pareto11"), 0),
+          b=lambda: percent_half_up(p_fixed(1000, "pareto11"), 1)),
+]
