@@ -1506,3 +1506,6 @@ LT += [
           a=lambda: percent_half_up(p_fixed(500, "pareto11"), 0),
           b=lambda: percent_half_up(p_fixed(1000, "pareto11"), 1)),
 ]
+
+LCC.append(Claim("with `--stragglers 5` its MSE is {a}.",
+                 a=lambda: one_digit_e(float(find("lcc-square-random.csv", "claim", N=25)["mse"]))))
