@@ -1509,3 +1509,10 @@ LT += [
 
 LCC.append(Claim("with `--stragglers 5` its MSE is {a}.",
                  a=lambda: one_digit_e(float(find("lcc-square-random.csv", "claim", N=25)["mse"]))))
+
+SPLINE.append(Claim(
+    "Typically {a} evaluations at n = 10⁶ and {b}–{c} below",
+    a=lambda: "–".join(sorted({str(v) for v in gcv_evaluations(10 ** 6)})),
+    **span("b", "c", lambda: [int(r["note"].split()[0]) for r in rows("spline-speed.csv")
+                              if r["tool"] == "coded" and r["mode"] == "gcv"
+                              and r["n"] != str(10 ** 6) and r["note"]], str)))
