@@ -540,32 +540,30 @@ def documents():
                                                                              "*.md")))
 
 
-def claims_for(path):
-    """The claims of `path`; a file outside the repository (a test's copy) takes those of the
-    repository file with its name."""
-    import doc_claims  # noqa: PLC0415
-
+def entries_for(path, table):
+    """`table[path]` (claims or exemptions, keyed by repository path); a file outside the
+    repository (a test's copy) takes the entries of the repository file with its name."""
     path = os.path.abspath(path)
     if path.startswith(ROOT + os.sep):
-        return doc_claims.CLAIMS.get(os.path.relpath(path, ROOT), [])
-    for key, claims in doc_claims.CLAIMS.items():
-        if os.path.basename(key) == os.path.basename(path):
-            return claims
-    return []
-
-
-def exemptions_for(path):
-    """The exemptions of `path` (scripts/doc_exempt.py); a file outside the repository (a test's
-    copy) takes those of the repository file with its name."""
-    import doc_exempt  # noqa: PLC0415
-
-    path = os.path.abspath(path)
-    if path.startswith(ROOT + os.sep):
-        return doc_exempt.EXEMPT.get(os.path.relpath(path, ROOT), [])
-    for key, entries in doc_exempt.EXEMPT.items():
+        return table.get(os.path.relpath(path, ROOT), [])
+    for key, entries in table.items():
         if os.path.basename(key) == os.path.basename(path):
             return entries
     return []
+
+
+def claims_for(path):
+    """The claims of `path` (scripts/doc_claims.py)."""
+    import doc_claims  # noqa: PLC0415
+
+    return entries_for(path, doc_claims.CLAIMS)
+
+
+def exemptions_for(path):
+    """The exemptions of `path` (scripts/doc_exempt.py)."""
+    import doc_exempt  # noqa: PLC0415
+
+    return entries_for(path, doc_exempt.EXEMPT)
 
 
 def exempt_spans(path, text, entries):

@@ -145,13 +145,15 @@ def inference_ratios(at_two_k):
     return out
 
 
-def inference_slopes(smooth):
-    """LeTCC's slope of log RMSE against log N at S = 0, N ≥ 5K, per model and K (the rates of
-    notebooks-data/coded-inference-table.md), for the smooth (tanh, gelu) or the ReLU models."""
+def inference_slopes(smooth, scheme="letcc"):
+    """`scheme`'s slope of log RMSE against log N at S = 0, N ≥ 5K, per model and K (the rates of
+    notebooks-data/coded-inference-table.md), for the smooth (tanh, gelu) or the ReLU models
+    (every model when `smooth` is None)."""
     groups = defaultdict(list)
     for r in rows("coded-inference.csv"):
-        if (r["scheme"] == "letcc" and r["S"] == "0" and int(r["N"]) >= 5 * int(r["K"])
-                and float(r["rmse"]) > 1e-12 and (r["activation"] != "relu") == smooth):
+        if (r["scheme"] == scheme and r["S"] == "0" and int(r["N"]) >= 5 * int(r["K"])
+                and float(r["rmse"]) > 1e-12
+                and (smooth is None or (r["activation"] != "relu") == smooth)):
             groups[(r["model"], r["K"])].append((math.log(int(r["N"])), math.log(float(r["rmse"]))))
     out = []
     for points in groups.values():
@@ -1394,18 +1396,7 @@ def inference_column(column):
 
 def scheme_slopes(scheme):
     """Slopes of log RMSE against log N at S = 0, N ≥ 5K, per model and K, for `scheme`."""
-    groups = defaultdict(list)
-    for r in rows("coded-inference.csv"):
-        if r["scheme"] == scheme and r["S"] == "0" and int(r["N"]) >= 5 * int(r["K"]):
-            groups[(r["model"], r["K"])].append((math.log(int(r["N"])),
-                                                 math.log(float(r["rmse"]))))
-    out = []
-    for points in groups.values():
-        mx = statistics.fmean(x for x, _ in points)
-        my = statistics.fmean(y for _, y in points)
-        out.append(sum((x - mx) * (y - my) for x, y in points)
-                   / sum((x - mx) ** 2 for x, _ in points))
-    return out
+    return inference_slopes(None, scheme)
 
 
 def smooth_ahead_with_stragglers():
