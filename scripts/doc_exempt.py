@@ -118,11 +118,6 @@ EXEMPT["Guides/BLAS.md"] = [
     Exempt("history", "issue 12's measurement of the Prescott fallback on the machine of the "
            "time; the current rates are the README's blas-fallback.csv row",
            paragraph="Debian 12's OpenBLAS 0.3.21 is built with `DYNAMIC_ARCH`"),
-    Exempt("unit-test", "BLASInfoTests asserts the bit-identity and the 1e-12 bounds; the table "
-           "gives the gaps measured on the issue-12 machine",
-           paragraph="`coded blas --check` prints every value of nine fixed cases"),
-    Exempt("unit-test", "the same comparison's table (BLASInfoTests asserts its bounds; "
-           "measured on the issue-12 machine)", paragraph="| compared | result |"),
     Exempt("unit-test", "BLASThreadPolicyTests runs exactly these shapes and bounds (the 300 s "
            "is a hang guard, not a timing)",
            paragraph="`BLASThreadPolicyTests` runs a 4-thread round"),

@@ -588,3 +588,54 @@ def lt_span_limit():
 
 
 GENERATORS["lt-span-limit"] = lt_span_limit
+
+
+def blas_check():
+    """BLAS.md's loader table (blas-check.csv, `scripts/blas_check_compare.py`): each loader
+    setting against OpenBLAS's own kernels, value by value."""
+    found = rows("blas-check.csv")
+    if not found:
+        raise SystemExit("blas-check: notebooks-data/blas-check.csv has no rows")
+    own = found[0]["baseline_core"]
+
+    def of(setting):
+        mine = [r for r in found if r["setting"] == setting]
+        if not mine:
+            raise SystemExit(f"blas-check: blas-check.csv has no '{setting}' rows")
+        return mine
+
+    def identical(setting):
+        return all(r["identical"] == r["values"] for r in of(setting))
+
+    def worst(setting, prefix):
+        values = [float(r["relative"]) for r in of(setting) if r["case"].startswith(prefix)]
+        mantissa, exponent = f"{max(values):.1e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+
+    def gaps(setting, long):
+        if identical(setting):
+            return "bit-identical"
+        if long:
+            return (f"not bit-identical (FMA, blocking): ≤ {worst(setting, 'dgemm')} of the largest "
+                    f"entry for GEMM, {worst(setting, 'dgesv')} for an unconditioned 40 × 40 "
+                    f"`dgesv`, {worst(setting, 'spline')} for the spline")
+        return (f"≤ {worst(setting, 'dgemm')} for GEMM, {worst(setting, 'dgesv')} `dgesv`, "
+                f"{worst(setting, 'spline')} spline")
+
+    total = sum(int(r["values"]) for r in of("corrected"))
+    grouped_total = f"{total:,}".replace(",", " ")
+    first = (f"**bit-identical**, all {grouped_total} values"
+             if identical("corrected") and identical("coretype-own") else
+             f"**not** bit-identical: {gaps('corrected', False)}")
+    lines = ["| compared | result |", "|---|---|",
+             f"| corrected in process (Prescott → {own}) vs `OPENBLAS_CORETYPE={own}` vs "
+             f"OpenBLAS's own choice | {first} |",
+             f"| {own} vs `SkylakeX` | {gaps('SkylakeX', True)}"
+             f"{' (same double-precision kernels)' if identical('SkylakeX') else ''} |",
+             f"| {own} vs Prescott (the fallback) | {gaps('Prescott', True)} |"]
+    if any(r["setting"] == "reference" for r in found):
+        lines.append(f"| {own} vs Netlib reference BLAS + LAPACK | {gaps('reference', False)} |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS["blas-check"] = blas_check

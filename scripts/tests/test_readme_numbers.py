@@ -186,6 +186,11 @@ def test_uncovered_leaves_out_exempt_numbers_and_exempt_lists_them(tmp_path, cap
     ("LTCodes.md", "| 10⁴ | 152 150 |"),  # the generated lt-speed table
     ("LTCodes.md", "| | 10⁵ | 7.1e16 |"),  # the generated lt-accuracy table
     ("PolarCodes.md", "which\nmeets the issue's ≥ 10× target"),  # a generated verdict
+    ("BLAS.md", "all 137 642 values"),  # the generated loader table (blas-check.csv)
+    ("SmoothingSpline.md", "GCV picks λ = 0.062"),  # spline-gcv.csv
+    ("Distributed.md", "took 2.6–5.3 ms with no death"),  # mpi/detection.csv
+    ("LTCodes.md", "| 256 (default) | 1118.72 |"),  # lt-span-limit.csv
+    ("LeTCC.md", "from 1.3·10⁻⁴ to 30"),  # encoder-gcv-lambda.csv
 ])
 def test_an_edited_newly_covered_number_fails(tmp_path, guide_name, old):
     guide, text = copy_of_guide(tmp_path, guide_name)
