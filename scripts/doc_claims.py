@@ -1507,3 +1507,20 @@ SPLINE.append(Claim(
     **span("b", "c", lambda: [int(r["note"].split()[0]) for r in rows("spline-speed.csv")
                               if r["tool"] == "coded" and r["mode"] == "gcv"
                               and r["n"] != str(10 ** 6) and r["note"]], str)))
+
+
+def inference_timing(grid, column):
+    return find("coded-inference-timing.csv", "claim", grid=grid)[column]
+
+
+INFERENCE += [
+    Claim("takes **{t} s** for the whole grid on this shared 2-core machine (release build, one BLAS "
+          "thread, load average {load};",
+          t=lambda: sig(float(inference_timing("random", "wall_seconds")), 2),
+          load=lambda: inference_timing("random", "load1")),
+    Claim("agrees, the numbers to {d} of their column's largest value, i.e. the last bits).",
+          d=lambda: e2(max(float(inference_timing(g, "max_relative_difference"))
+                           for g in ("random", "worst-window")))),
+    Claim("point at N = 20K; {t} s for the grid in the same run).",
+          t=lambda: whole(float(inference_timing("worst-window", "wall_seconds")))),
+]

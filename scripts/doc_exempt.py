@@ -157,11 +157,6 @@ EXEMPT["Guides/BlackBoxOptimization.md"] = [
            section="### Decode vs evaluations (benchmark)"),
 ]
 EXEMPT["Guides/CodedInference.md"] = [
-    Exempt("history", "the grid's wall time; coded-inference.csv has no timing column",
-           fragment="**5 s** for the whole grid on this shared 2-core machine (23 November 2026, "
-           "load not recorded; the CSV has no timing column)"),
-    Exempt("history", "the worst-window grid's wall time; the CSV has no timing column",
-           fragment="25 s for the grid on 23 November 2026)."),
     Exempt("history", "a perf profile of 1 December 2026 at load 13–22 (CPU time per batch), "
            "not a CSV", paragraph="Per batch of 450 (64-64-10 tanh), in CPU time"),
     Exempt("benchmark", "an NNBenchmarks run (ordo-one/benchmark), not written to a CSV; the "
