@@ -28,13 +28,18 @@ scripts/doc_guide_tables.py).
 Exempt are numbers that are not measurements — definitions and parameters of an experiment
 (K = 10, S = 5, seed 0, 450 test images), constants, options and their defaults, the papers'
 claimed rates, and figures of the CLI's promises. `--uncovered --readme FILE` lists the numbers
-of a file that are neither in a block nor in a claim, to review that rule. Not covered yet,
-because no committed data file holds them: figures from `swift package benchmark` runs
-(WorkerPools, PolarCodes, LTCodes, SmoothingSpline, CodedInference, BlackBoxOptimization),
-accuracies that unit tests assert (SmoothingSpline, BLAS), and one-off measurements quoted in the
-Guides' prose (SmoothingSpline's CLI history and GCV study, LTCodes' span-test table, BLAS.md's
-issue-12 GEMM rates, CodedInference's grid times, LeTCC's encoder λ ≈ 30); each should get a CSV
-and a claim, or go.
+of a file that are neither in a block, nor in a claim, nor exempted, to review that rule
+(`--count` per file). Measured numbers that no committed data file holds are exempted one by one
+in scripts/doc_exempt.py, each with a kind (`benchmark`: a `swift package benchmark` run;
+`unit-test`: a bound a named test asserts; `script`: a committed script that exits 1 on a
+mismatch; `history`: a dated one-off) and a reason; the checker fails on an exemption without a
+reason, on one whose text is not found once, and on a `history` exemption whose text names no
+date, issue or commit (`--uncovered --exempt` lists the exempted numbers). What `--uncovered`
+still lists in the Guides was reviewed on 1 December 2026 as parameters, definitions, the papers'
+figures and worked examples; the borderline ones are roundings of a generated table in prose
+(CodedInference's "≈ N^{−1.5}", LTCodes' "~1e-12 on the sum"), analytic values (LTCodes' ripple
+"S ≈ 7"), a check `scripts/compare_spline_speed.py` prints ("checked against scipy to 7·10⁻¹³")
+and SmoothingSpline's complexity table ("about 25–55 evaluations").
 
 Refreshing the speed figures on a quiet machine is one command, `bash scripts/refresh_speed.sh`:
 it reruns the speed scripts into notebooks-data/ and then this checker with `--write`.
@@ -487,8 +492,9 @@ def regenerate(text):
 
 
 HOLE = (r"(?:[−-]?\d[\d.,]*(?:e[−-]?\d+|·10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)?[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*(?: \d{3})*"
-        r"|[A-Za-z]+)")
-"""What a hole matches: a number (1.8e-7, 1.2·10⁻⁴, −3.01, 10¹², 1 127) or a word (three)."""
+        r"|[A-Za-z]+|[✓✗])")
+"""What a hole matches: a number (1.8e-7, 1.2·10⁻⁴, −3.01, 10¹², 1 127), a word (three) or a
+verdict mark (✓, ✗)."""
 
 
 def claim_pattern(template):
@@ -534,35 +540,102 @@ def documents():
                                                                              "*.md")))
 
 
-def claims_for(path):
-    """The claims of `path`; a file outside the repository (a test's copy) takes those of the
-    repository file with its name."""
-    import doc_claims  # noqa: PLC0415
-
+def entries_for(path, table):
+    """`table[path]` (claims or exemptions, keyed by repository path); a file outside the
+    repository (a test's copy) takes the entries of the repository file with its name."""
     path = os.path.abspath(path)
     if path.startswith(ROOT + os.sep):
-        return doc_claims.CLAIMS.get(os.path.relpath(path, ROOT), [])
-    for key, claims in doc_claims.CLAIMS.items():
+        return table.get(os.path.relpath(path, ROOT), [])
+    for key, entries in table.items():
         if os.path.basename(key) == os.path.basename(path):
-            return claims
+            return entries
     return []
+
+
+def claims_for(path):
+    """The claims of `path` (scripts/doc_claims.py)."""
+    import doc_claims  # noqa: PLC0415
+
+    return entries_for(path, doc_claims.CLAIMS)
+
+
+def exemptions_for(path):
+    """The exemptions of `path` (scripts/doc_exempt.py)."""
+    import doc_exempt  # noqa: PLC0415
+
+    return entries_for(path, doc_exempt.EXEMPT)
+
+
+def exempt_spans(path, text, entries):
+    """[(start, end, exemption)] of every exemption of `path`, and the problems found: an unknown
+    kind, a missing reason, a section or fragment not found exactly once, a `history` exemption
+    that says no date, issue or commit."""
+    import doc_exempt  # noqa: PLC0415
+
+    spans, problems = [], []
+    name = os.path.relpath(os.path.abspath(path), ROOT)
+    for entry in entries:
+        what = entry.section or entry.fragment or entry.paragraph
+        if entry.kind not in doc_exempt.KINDS:
+            problems.append(f"{name}: exemption '{what}' has kind '{entry.kind}', not one of "
+                            f"{', '.join(doc_exempt.KINDS)}")
+        if not entry.reason or len(entry.reason.split()) < 5:
+            problems.append(f"{name}: exemption '{what}' gives no reason (scripts/doc_exempt.py)")
+        if [entry.section, entry.fragment, entry.paragraph].count(None) != 2:
+            problems.append(f"{name}: exemption '{what}' needs exactly one of section, fragment, "
+                            f"paragraph")
+            continue
+        if entry.section is not None:
+            level = len(entry.section) - len(entry.section.lstrip("#"))
+            found = [m.start() for m in re.finditer(r"^" + re.escape(entry.section) + r"[ \t]*$",
+                                                    text, re.M)]
+            if len(found) == 1:
+                after = re.compile(r"^#{1,%d} " % level, re.M).search(text, found[0] + 1)
+                matches = [(found[0], after.start() if after else len(text))]
+            else:
+                matches = [None] * len(found)
+        elif entry.fragment is not None:
+            matches = [m.span() for m in claim_pattern(entry.fragment).finditer(text)]
+        else:  # the paragraph or list item that starts with `paragraph`
+            starts = [m.start() for m in re.finditer(
+                r"^[ \t]*" + claim_pattern(entry.paragraph).pattern, text, re.M)]
+            matches = []
+            for start in starts:
+                after = re.compile(r"\n[ \t]*\n|\n[ \t]*[-*] |\n#").search(text, start + 1)
+                matches.append((start, after.start() if after else len(text)))
+        if len(matches) != 1:
+            kind = ("section" if entry.section else "fragment" if entry.fragment else
+                    "paragraph")
+            problems.append(f"{name}: the exempted {kind} "
+                            f"'{what}' occurs {len(matches)} times (expected once): edit "
+                            f"scripts/doc_exempt.py with the text")
+            continue
+        start, end = matches[0]
+        if entry.kind == "history" and not doc_exempt.WHEN.search(text[start:end]):
+            problems.append(f"{name}: the history exemption '{what}' does not say when (a year, "
+                            f"an issue or a commit in the exempted text)")
+        spans.append((start, end, entry))
+    return spans, problems
 
 
 def check(path, text, claims):
     """The regenerated text, the names of the blocks seen and the problems found."""
     fresh, seen = regenerate(text)
     fresh, problems = apply_claims(path, fresh, claims)
+    problems += exempt_spans(path, text, exemptions_for(path))[1]
     return fresh, seen, problems
 
 
 NUMBER = re.compile(r"(?<![\w.])[−-]?\d[\d.,]*(?:e[−-]?\d+)?(?:[×%])?")
 
 
-def uncovered(path, claims):
-    """The numbers of `path` outside code, blocks, claims, links and headings: what the rule in
-    this module's docstring sorts into checked and exempt."""
+def uncovered(path, claims, exempt=False):
+    """The numbers of `path` outside code, blocks, claims, links, headings and exemptions: what
+    the rule in this module's docstring sorts into checked and exempt. With `exempt`, the numbers
+    the exemptions cover instead, each with its exemption's kind."""
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
+    exempted = exempt_spans(path, text, exemptions_for(path))[0]  # the check reports problems
     spans = [m.span() for m in BLOCK.finditer(text)]
     spans += [m.span() for m in re.finditer(r"```.*?```", text, re.S)]
     spans += [m.span() for m in re.finditer(r"`[^`\n]*`|\]\([^)]*\)|^#.*$|<!--.*?-->", text,
@@ -571,9 +644,13 @@ def uncovered(path, claims):
         spans += [m.span() for m in claim_pattern(claim.template).finditer(text)]
     out = []
     for m in NUMBER.finditer(text):
-        if not any(a <= m.start() < b for a, b in spans):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        kinds = [e.kind for a, b, e in exempted if a <= m.start() < b]
+        if bool(kinds) == exempt:
             line = text.count("\n", 0, m.start()) + 1
-            out.append(f"{os.path.relpath(path, ROOT)}:{line}: {m.group()}")
+            suffix = f" [{kinds[0]}]" if exempt else ""
+            out.append(f"{os.path.relpath(path, ROOT)}:{line}: {m.group()}{suffix}")
     return out
 
 
@@ -585,11 +662,20 @@ def main(argv=None):
                         help="rewrite the blocks and the prose numbers in place")
     parser.add_argument("--uncovered", action="store_true",
                         help="list the numbers that are neither in a block nor in a claim")
+    parser.add_argument("--exempt", action="store_true",
+                        help="with --uncovered: list the numbers that scripts/doc_exempt.py "
+                             "exempts instead, with their kind")
+    parser.add_argument("--count", action="store_true",
+                        help="with --uncovered: only the number of lines per file")
     args = parser.parse_args(argv)
     paths = args.readme or documents()
     if args.uncovered:
         for path in paths:
-            print("\n".join(uncovered(path, claims_for(path))))
+            found = uncovered(path, claims_for(path), args.exempt)
+            if args.count:
+                print(f"{len(found):5d} {os.path.relpath(os.path.abspath(path), ROOT)}")
+            elif found:
+                print("\n".join(found))
         return 0
     total, status, names = 0, 0, []
     for path in paths:

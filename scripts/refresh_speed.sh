@@ -6,13 +6,16 @@
 #   lt-speed.csv/.png          scripts/lt_study.py --only speed
 #   blas-fallback.csv          scripts/blas_fallback_speed.py
 #   polar-timing.csv, polar-crossover.csv   scripts/polar_study.py --only timing --repeats 101
+#   blas-check.csv             scripts/blas_check_compare.py (results per BLAS loader, 2 s)
+#   coded-inference-timing.csv scripts/coded_inference_timing.py (both grids, about 25 s)
+#   lt-span-limit.csv          scripts/lt_span_limit.py --limits 0,64,256,1000 (about 75 s)
 # then rewrites the README's number tables from them (scripts/check_readme_numbers.py --write).
 #
 # Run it on a quiet machine (nothing else building): every figure is a wall-clock time. The load
 # average before and after each step is printed and kept in notebooks-data/speed-refresh.log,
-# so the figures can be labelled with the conditions they were measured under. Expected 5–8
-# minutes on a quiet project machine (estimated from its parts run under load: spline 3–4.5 min,
-# forward speed 1.5 min, LT speed 1 min, coding speed 1–2 min), the release build not included.
+# so the figures can be labelled with the conditions they were measured under. The run of
+# 1 December 2026 (load about 1) took 200 s for the first six steps; the last three add about
+# 100 s. The release build is not included.
 #
 # Usage: bash scripts/refresh_speed.sh [--no-build] [--no-readme]
 set -euo pipefail
@@ -56,6 +59,9 @@ step nn-forward-speed python3 scripts/nn_forward_speed.py
 step lt-speed python3 scripts/lt_study.py --only speed
 step blas-fallback python3 scripts/blas_fallback_speed.py
 step polar-timing python3 scripts/polar_study.py --only timing --repeats 101
+step blas-check python3 scripts/blas_check_compare.py
+step coded-inference-timing python3 scripts/coded_inference_timing.py
+step lt-span-limit python3 scripts/lt_span_limit.py --limits 0,64,256,1000
 if [ "$readme" = 1 ]; then
   step readme python3 scripts/check_readme_numbers.py --write
 fi

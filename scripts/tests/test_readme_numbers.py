@@ -117,7 +117,7 @@ def test_every_claim_computes_and_is_found_once():
         for claim in claims:
             assert len(checker.claim_pattern(claim.template).findall(text)) == 1, claim.template
             for compute in claim.values.values():
-                assert re.search(r"\d|[a-z]", compute())
+                assert re.search(r"\d|[a-z]|[✓✗]", compute())
 
 
 def test_an_unknown_block_is_an_error(tmp_path):
@@ -134,3 +134,77 @@ def test_uncovered_lists_free_numbers_but_not_claimed_ones(tmp_path, capsys):
     assert checker.main(["--readme", str(readme), "--uncovered"]) == 0
     listed = capsys.readouterr().out
     assert ": 42" in listed and "3.3e-6" not in listed
+
+
+def copy_of_guide(tmp_path, name):
+    guide = tmp_path / name
+    shutil.copy(os.path.join(ROOT, "Guides", name), guide)
+    return guide, guide.read_text(encoding="utf-8")
+
+
+def test_an_exemption_without_a_reason_fails(tmp_path, monkeypatch):
+    import doc_exempt
+
+    guide, _ = copy_of_guide(tmp_path, "LeTCC.md")
+    entries = doc_exempt.EXEMPT["Guides/LeTCC.md"]
+    assert checker.main(["--readme", str(guide)]) == 0
+    bare = doc_exempt.Exempt(entries[0].kind, "", fragment=entries[0].fragment)
+    monkeypatch.setitem(doc_exempt.EXEMPT, "Guides/LeTCC.md", [bare] + entries[1:])
+    assert checker.main(["--readme", str(guide)]) == 1
+
+
+def test_a_history_exemption_must_say_when(tmp_path, monkeypatch):
+    import doc_exempt
+
+    guide, text = copy_of_guide(tmp_path, "LearnedCodes.md")
+    assert checker.main(["--readme", str(guide)]) == 0
+    guide.write_text(text.replace("after merging main at\nf7ea516", "after merging main"),
+                     encoding="utf-8")
+    assert text != guide.read_text(encoding="utf-8")
+    assert checker.main(["--readme", str(guide)]) == 1
+
+
+def test_a_missing_exempted_paragraph_fails(tmp_path):
+    guide, text = copy_of_guide(tmp_path, "LeTCC.md")
+    old = "`swift package benchmark --target CodingBenchmarks` shows one more effect"
+    assert text.count(old) == 1
+    guide.write_text(text.replace(old, "The benchmarks show one more effect"), encoding="utf-8")
+    assert checker.main(["--readme", str(guide)]) == 1
+
+
+def test_uncovered_leaves_out_exempt_numbers_and_exempt_lists_them(tmp_path, capsys):
+    guide, _ = copy_of_guide(tmp_path, "WorkerPools.md")
+    checker.main(["--readme", str(guide), "--uncovered"])
+    free = capsys.readouterr().out
+    checker.main(["--readme", str(guide), "--uncovered", "--exempt"])
+    exempt = capsys.readouterr().out
+    assert ": 125 [benchmark]" in exempt.replace("µs", "")
+    assert ": 125" not in free
+
+
+@pytest.mark.parametrize("guide_name,old", [
+    ("LTCodes.md", "| 10⁴ | 152 150 |"),  # the generated lt-speed table
+    ("LTCodes.md", "| | 10⁵ | 7.1e16 |"),  # the generated lt-accuracy table
+    ("PolarCodes.md", "which\nmeets the issue's ≥ 10× target"),  # a generated verdict
+    ("BLAS.md", "all 137 642 values"),  # the generated loader table (blas-check.csv)
+    ("SmoothingSpline.md", "GCV picks λ = 0.062"),  # spline-gcv.csv
+    ("Distributed.md", "took 2.6–5.3 ms with no death"),  # mpi/detection.csv
+    ("LTCodes.md", "| 256 (default) | 1118.72 |"),  # lt-span-limit.csv
+    ("LeTCC.md", "from 1.3·10⁻⁴ to 30"),  # encoder-gcv-lambda.csv
+])
+def test_an_edited_newly_covered_number_fails(tmp_path, guide_name, old):
+    guide, text = copy_of_guide(tmp_path, guide_name)
+    new = old.replace("meets", "misses") if "meets" in old else bump(old)
+    assert_edit_fails_and_write_restores(guide, text, old, new)
+
+
+@pytest.mark.parametrize("old,new", [("which beats BACC", "which trails BACC"),
+                                     ("so it is slower than MDS", "so it is faster than MDS")])
+def test_an_edited_verdict_word_fails(tmp_path, old, new):
+    readme, text = copy_of_readme(tmp_path)
+    assert_edit_fails_and_write_restores(readme, text, old, new)
+
+
+def test_a_verdict_the_data_contradict_asks_for_a_rewrite():
+    assert doc_claims.holds(lambda: True, "beats")() == "beats"
+    assert doc_claims.holds(lambda: False, "beats")() == "REVISE"
