@@ -39,7 +39,11 @@ final class _Heartbeat: @unchecked Sendable {
   func during<T>(_ task: _Message, _ body: () -> T) -> T {
     if !started {
       started = true
-      let thread = Thread { [unowned self] in self.beat() }
+      // The thread keeps the heartbeat alive for the rest of the process (one per worker rank).
+      // It must not hold it `unowned`: the worker loop — and with it this object — is released
+      // when the rank shuts down, while the thread may still wake once more (that read of a
+      // destroyed object aborted a worker rank at the end of a job).
+      let thread = Thread { self.beat() }
       thread.name = "coded-mpi-heartbeat"
       thread.start()
     }
