@@ -475,16 +475,17 @@ GENERATORS = {"polar-job-time": polar_job_time, "main-job": main_job,
 
 def regenerate(text):
     """`text` with every block regenerated, and the names of the blocks seen."""
+    import doc_bench_tables  # noqa: PLC0415
     import doc_guide_tables  # noqa: PLC0415
 
-    generators = {**GENERATORS, **doc_guide_tables.GENERATORS}
+    generators = {**GENERATORS, **doc_guide_tables.GENERATORS, **doc_bench_tables.GENERATORS}
     seen = []
 
     def replace(match):
         name = match.group(2)
         if name not in generators:
-            raise SystemExit(f"README block '{name}' has no generator in {__file__} or "
-                             f"doc_guide_tables.py")
+            raise SystemExit(f"README block '{name}' has no generator in {__file__}, "
+                             f"doc_guide_tables.py or doc_bench_tables.py")
         seen.append(name)
         return match.group(1) + generators[name]() + match.group(4)
 

@@ -1,0 +1,90 @@
+"""Generated blocks of the Guides made from the benchmark runs in notebooks-data/benchmarks/
+(`python3 scripts/benchmarks_to_csv.py TARGET`, one CSV per `swift package benchmark` target);
+scripts/check_readme_numbers.py merges :data:`GENERATORS` with the other blocks'."""
+from check_readme_numbers import rows, sig
+from doc_guide_tables import paragraph
+
+GENERATORS = {}
+
+
+def bench_rows(target):
+    found = rows(f"benchmarks/{target}.csv")
+    if not found:
+        raise SystemExit(f"{target}: notebooks-data/benchmarks/{target}.csv has no rows")
+    return found
+
+
+def value(target, benchmark, percentile=50, metric="Time(wallclock)"):
+    """The `percentile` of `metric` of one benchmark of the run: microseconds for a time, the
+    count otherwise; an error naming the benchmark when the CSV has no such row."""
+    for r in bench_rows(target):
+        if (r["benchmark"] == benchmark and r["metric"] == metric
+                and float(r["percentile"]) == percentile):
+            number = float(r["value"])
+            return number / 1e3 if r["unit"] == "ns" else number
+    raise SystemExit(f"{target}: no '{benchmark}' {metric} p{percentile} row in "
+                     f"notebooks-data/benchmarks/{target}.csv")
+
+
+def run_label(target):
+    """'1 December 2026, load 1.2 → 2.3, commit abc1234' of the run behind a CSV."""
+    r = bench_rows(target)[0]
+    year, month, day = r["date"].split("-")
+    months = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]
+    return (f"run of {int(day)} {months[int(month) - 1]} {year} at commit {r['commit']}, load "
+            f"average {r['load_before']} → {r['load_after']}, {r['cpu_model']}, "
+            f"{r['processors']} cores")
+
+
+def us(number):
+    return f"{sig(number)} µs"
+
+
+# --- WorkerPools.md ----------------------------------------------------------------------------
+
+def pool_benchmarks():
+    """WorkerPools.md's overhead table: medians (p25–p75 for quorum N) of PoolBenchmarks.csv, and
+    the fixed and per-worker costs from the two N (pool minus the plain loop)."""
+    t = "PoolBenchmarks"
+    lines = [paragraph(
+        f"Measured overhead (`python3 scripts/benchmarks_to_csv.py PoolBenchmarks` → "
+        f"[notebooks-data/benchmarks/PoolBenchmarks.csv](../notebooks-data/benchmarks/"
+        f"PoolBenchmarks.csv), which runs `swift package benchmark --target PoolBenchmarks`, "
+        f"release, f = identity on d = 1; {run_label(t)}, shared with other builds; median wall "
+        f"time per round, p25–p75 in brackets):"),
+        "| N | pool, quorum N (2 threads) | pool, quorum 0.9·N | pool, 1 thread | "
+        "pool + deadline (timer thread) | plain loop over f |",
+        "|---|---|---|---|---|---|"]
+    extra, mallocs, p99 = {}, {}, []
+    for n in (100, 1000):
+        name = f"round N={n} quorum=all"
+        cells = [f"{us(value(t, name))} ({sig(value(t, name, 25))}–{sig(value(t, name, 75))})",
+                 us(value(t, f"round N={n} quorum=90%")),
+                 us(value(t, f"{name} one thread")),
+                 us(value(t, f"{name} with deadline")),
+                 us(value(t, f"sequential loop N={n}"))]
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+        extra[n] = value(t, name) - value(t, f"sequential loop N={n}")
+        mallocs[n] = (value(t, name, metric="Malloc(total)"),
+                      value(t, f"sequential loop N={n}", metric="Malloc(total)"))
+        p99.append(value(t, name, 99) / 1e3)
+    per = (extra[1000] - extra[100]) / 900
+    fixed = extra[100] - 100 * per
+    deadline = [value(t, f"round N={n} quorum=all with deadline") - value(t, f"round N={n} "
+                "quorum=all") for n in (100, 1000)]
+    lines += ["", paragraph(
+        f"Read from the medians: a round costs about {us(fixed)} fixed (starting the threads, the "
+        f"continuation, the outcome) plus ≈ {sig(per, 2)} µs per worker beyond evaluating f (the "
+        f"pool's excess over the plain loop, {us(extra[100])} at N = 100 and {us(extra[1000])} "
+        f"at N = 1000, fitted by a line); a deadline adds one timer thread, "
+        f"{us(deadline[0])} and {us(deadline[1])} here. Mallocs per round (median): "
+        f"{mallocs[100][0]:.0f} at N = 100 and {mallocs[1000][0]:.0f} at N = 1000, "
+        f"2N+{mallocs[100][0] - 200:.0f} and 2N+{mallocs[1000][0] - 2000:.0f} (the plain "
+        f"loop: {mallocs[100][1]:.0f} and {mallocs[1000][1]:.0f}). The p99 of quorum N "
+        f"({sig(min(p99), 2)}–{sig(max(p99), 2)} ms) is scheduler noise from the shared "
+        f"machine; the medians move by tens of per cent between runs at different loads.")]
+    return "\n".join(lines)
+
+
+GENERATORS["pool-benchmarks"] = pool_benchmarks
