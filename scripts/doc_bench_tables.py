@@ -88,3 +88,29 @@ def pool_benchmarks():
 
 
 GENERATORS["pool-benchmarks"] = pool_benchmarks
+
+
+# --- PolarCodes.md -----------------------------------------------------------------------------
+
+def polar_benchmarks():
+    """PolarCodes.md's decode-in-a-loop figures (PolarBenchmarks.csv): p50 and p0 of decode and
+    encode at N = 1024, and the encode + decode median from N = 2¹⁰ to 2¹⁶."""
+    t = "PolarBenchmarks"
+    size = "N=1024 K=512 m=64"
+    pd, pd0 = value(t, f"polar decode {size}"), value(t, f"polar decode {size}", 0)
+    md, md0 = value(t, f"mds decode {size}"), value(t, f"mds decode {size}", 0)
+    both = [sig(value(t, f"polar encode+decode N=2^{e} K=N/2 m=64") / 1e3, 2)
+            for e in (10, 12, 14, 16)]
+    return paragraph(
+        f"`Benchmarks/PolarBenchmarks` (ordo-one, decode in a loop, same survivor sets, after the "
+        f"buffer reuse; {run_label(t)}, "
+        f"[notebooks-data/benchmarks/PolarBenchmarks.csv](../notebooks-data/benchmarks/"
+        f"PolarBenchmarks.csv), made by `python3 scripts/benchmarks_to_csv.py PolarBenchmarks`) "
+        f"gives p50 (p0): polar decode {us(pd)} ({sig(pd0)}), MDS decode {us(md)} ({sig(md0)}) — "
+        f"{sig(md / pd, 2)}× ({sig(md0 / pd0, 2)}×); polar encode "
+        f"{us(value(t, f'polar encode {size}'))}, MDS encode {us(value(t, f'mds encode {size}'))}; "
+        f"polar encode and decode {both[0]} ms at N = 2¹⁰, {both[1]} ms at 2¹², {both[2]} ms at "
+        f"2¹⁴, {both[3]} ms at 2¹⁶.")
+
+
+GENERATORS["polar-benchmarks"] = polar_benchmarks
