@@ -114,3 +114,30 @@ def polar_benchmarks():
 
 
 GENERATORS["polar-benchmarks"] = polar_benchmarks
+
+
+# --- CodedInference.md -------------------------------------------------------------------------
+
+def nn_benchmarks():
+    """CodedInference.md's NNBenchmarks sentence (NNBenchmarks.csv): median forward-pass times
+    one image at a time and per batch of 256, and the images per second they make."""
+    t = "NNBenchmarks"
+
+    def timed(network, batch):
+        return value(t, f"forward {network} batch {batch}")
+
+    def rate(network):
+        return f"{sig(256 / timed(network, 256), 2)} M images/s"
+
+    return paragraph(
+        f"`Benchmarks/NNBenchmarks` times the same forward passes (random weights, BLAS on one "
+        f"thread) with ordo-one/benchmark; a run of `python3 scripts/benchmarks_to_csv.py "
+        f"NNBenchmarks` ({run_label(t)}; [notebooks-data/benchmarks/NNBenchmarks.csv]"
+        f"(../notebooks-data/benchmarks/NNBenchmarks.csv)) gave, at the median, "
+        f"{us(timed('mlp-relu', 1))} per image one at a time and {us(timed('mlp-relu', 256))} per "
+        f"batch of 256 ({rate('mlp-relu')}) for mlp-relu, {us(timed('lenet-relu', 1))} and "
+        f"{us(timed('lenet-relu', 256))} ({rate('lenet-relu')}) for lenet-relu, and "
+        f"{us(timed('mlp-tanh', 256))} per 256 ({rate('mlp-tanh')}) for mlp-tanh.")
+
+
+GENERATORS["nn-benchmarks"] = nn_benchmarks

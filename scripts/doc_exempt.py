@@ -150,9 +150,6 @@ EXEMPT["Guides/BlackBoxOptimization.md"] = [
 EXEMPT["Guides/CodedInference.md"] = [
     Exempt("history", "a perf profile of 1 December 2026 at load 13–22 (CPU time per batch), "
            "not a CSV", paragraph="Per batch of 450 (64-64-10 tanh), in CPU time"),
-    Exempt("benchmark", "an NNBenchmarks run (ordo-one/benchmark), not written to a CSV; the "
-           "CSV-backed rates are nn-forward-speed.csv's",
-           paragraph="`Benchmarks/NNBenchmarks` times the same forward passes"),
 ]
 EXEMPT["Guides/LeTCC.md"] = [
     Exempt("benchmark", "a CodingBenchmarks run (swift package benchmark), not written to a CSV",
