@@ -131,7 +131,7 @@ def nn_benchmarks():
 
     return paragraph(
         f"`Benchmarks/NNBenchmarks` times the same forward passes (random weights, BLAS on one "
-        f"thread) with ordo-one/benchmark; a run of `python3 scripts/benchmarks_to_csv.py "
+        f"thread) with ordo-one/benchmark; `python3 scripts/benchmarks_to_csv.py "
         f"NNBenchmarks` ({run_label(t)}; [notebooks-data/benchmarks/NNBenchmarks.csv]"
         f"(../notebooks-data/benchmarks/NNBenchmarks.csv)) gave, at the median, "
         f"{us(timed('mlp-relu', 1))} per image one at a time and {us(timed('mlp-relu', 256))} per "
@@ -141,3 +141,29 @@ def nn_benchmarks():
 
 
 GENERATORS["nn-benchmarks"] = nn_benchmarks
+
+
+# --- LeTCC.md ----------------------------------------------------------------------------------
+
+def coding_benchmarks():
+    """LeTCC.md's CodingBenchmarks sentence (CodingBenchmarks.csv): the allocating round against
+    the round into reused buffers, one thread and all cores, medians."""
+    t = "CodingBenchmarks"
+    shape = "K=100 N=1000 S=100 d=784"
+
+    def ms(kind, label):
+        return value(t, f"LeTCC encode+decode{kind} {shape} ({label})") / 1e3
+
+    fresh1, reused1 = ms("", "1 thread"), ms(" into reused buffers", "1 thread")
+    fresh2, reused2 = ms("", "all cores"), ms(" into reused buffers", "all cores")
+    return paragraph(
+        f"`swift package benchmark --target CodingBenchmarks` shows one more effect "
+        f"(`python3 scripts/benchmarks_to_csv.py CodingBenchmarks`, {run_label(t)}; "
+        f"[notebooks-data/benchmarks/CodingBenchmarks.csv](../notebooks-data/benchmarks/"
+        f"CodingBenchmarks.csv)): a LeTCC round with the allocating `encode(_:)` and "
+        f"`decode(_:survivors:)` takes {sig(fresh1, 2)} ms at the median on one thread against "
+        f"{sig(reused1, 2)} ms with the output buffers reused, {sig(fresh1 - reused1, 2)} ms more "
+        f"per round ({sig(fresh2, 2)} against {sig(reused2, 2)} ms on all cores).")
+
+
+GENERATORS["coding-benchmarks"] = coding_benchmarks
