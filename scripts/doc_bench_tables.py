@@ -167,3 +167,47 @@ def coding_benchmarks():
 
 
 GENERATORS["coding-benchmarks"] = coding_benchmarks
+
+
+# --- BlackBoxOptimization.md -------------------------------------------------------------------
+
+def blackbox_benchmarks():
+    """BlackBoxOptimization.md's decode-versus-evaluations table (BlackBoxBenchmarks.csv):
+    medians (fastest in brackets) of each code's decode and of the round's evaluations of f."""
+    t = "BlackBoxBenchmarks"
+    codes = ("polar", "mds", "gaussian")
+
+    def decode(code, p=50):
+        return value(t, f"decode d=784 {code} N=32 K=28", p) / 1e3
+
+    def evaluations(code, p=50):
+        return value(t, f"evaluations d=784 {code} (2 per worker, 896 workers)", p) / 1e3
+
+    def ratio(x):
+        mantissa, exponent = f"{x:.1e}".split("e")
+        return f"{mantissa}·10{str(int(exponent)).translate(str.maketrans('0123456789-', '⁰¹²³⁴⁵⁶⁷⁸⁹⁻'))}"
+
+    round_name = "round d=784 mds N=32 K=28 in-process pool, 4 absent per block"
+    samples = [int(r["iterations"]) for r in bench_rows(t)]
+    lines = [paragraph(
+        f"`Benchmarks/BlackBoxBenchmarks` (`python3 scripts/benchmarks_to_csv.py "
+        f"BlackBoxBenchmarks`, {run_label(t)}; [notebooks-data/benchmarks/BlackBoxBenchmarks.csv]"
+        f"(../notebooks-data/benchmarks/BlackBoxBenchmarks.csv)): one round at d = 784, N = 32, "
+        f"K = 28 (28 blocks, 896 workers), 4 workers missing per block; median wall time, the "
+        f"fastest sample in brackets ({min(samples)}–{max(samples)} samples per benchmark: the "
+        f"evaluations and the round have only a few):"),
+        "| | polar | MDS | Gaussian (least squares) |", "|---|---|---|---|",
+        "| decode | " + " | ".join(f"{sig(decode(c), 2)} ms ({sig(decode(c, 0), 2)})"
+                                  for c in codes) + " |",
+        "| the round's 1 792 evaluations of f, one thread | "
+        + " | ".join(f"{sig(evaluations(c))} ms ({sig(evaluations(c, 0))})" for c in codes) + " |",
+        "| decode ÷ evaluations | " + " | ".join(ratio(decode(c) / evaluations(c)) for c in codes)
+        + " |", "",
+        paragraph(
+            f"The whole MDS round through the in-process pool (4 absent per block, 2 cores) took "
+            f"{sig(value(t, round_name) / 1e3)} ms at the median, with the two cores shared with "
+            f"the run's other load: the decode is invisible next to the evaluations.")]
+    return "\n".join(lines)
+
+
+GENERATORS["blackbox-benchmarks"] = blackbox_benchmarks

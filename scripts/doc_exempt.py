@@ -143,9 +143,9 @@ EXEMPT["Guides/BlackBoxOptimization.md"] = [
            paragraph="Machine: AMD EPYC (`lscpu`: \"AMD EPYC\"), 2 cores shared with other builds"),
     Exempt("unit-test", "BlackBoxGradientTests asserts these bounds (10⁻⁸ relative, 0.12 of "
            "1 − M/K) on the patterns and draws named here", section="### Exactness (tests)"),
-    Exempt("benchmark", "two BlackBoxBenchmarks runs (before and after the BLAS-loading work), "
-           "wall-clock means, not written to a CSV",
-           section="### Decode vs evaluations (benchmark)"),
+    Exempt("history", "a BlackBoxBenchmarks run before the BLAS-loading work of issue 12, "
+           "whose fallback kernels the library no longer uses",
+           paragraph="Before the BLAS-loading work of issue 12"),
 ]
 EXEMPT["Guides/CodedInference.md"] = [
     Exempt("history", "a perf profile of 1 December 2026 at load 13–22 (CPU time per batch), "
