@@ -1,10 +1,23 @@
 """Generated blocks of the Guides made from the benchmark runs in notebooks-data/benchmarks/
 (`python3 scripts/benchmarks_to_csv.py TARGET`, one CSV per `swift package benchmark` target);
 scripts/check_readme_numbers.py merges :data:`GENERATORS` with the other blocks'."""
-from check_readme_numbers import rows, sig
-from doc_guide_tables import paragraph
+from check_readme_numbers import power_of_ten, rows, sig
+import re
+import textwrap
 
 GENERATORS = {}
+BLOCK_START = re.compile(r"^([-+*>#|]|\d+[.)])( |$)")
+"""A line that Markdown would read as the start of a list, quote, heading or table."""
+
+
+def paragraph(text):
+    """`text` wrapped at 100 columns as the Guides are, a column narrower until no line starts
+    like a list item (`+ peel`) or another block, which would split the paragraph."""
+    for width in range(100, 60, -1):
+        lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+        if not any(BLOCK_START.match(line) for line in lines[1:]):
+            return "\n".join(lines) + "\n"
+    raise SystemExit(f"cannot wrap without a line that starts a Markdown block: {text[:60]}")
 
 
 def bench_rows(target):
@@ -211,3 +224,67 @@ def blackbox_benchmarks():
 
 
 GENERATORS["blackbox-benchmarks"] = blackbox_benchmarks
+
+
+# --- LTCodes.md --------------------------------------------------------------------------------
+
+def lt_benchmarks():
+    """LTCodes.md's decoder table (LTBenchmarks.csv): the fastest sample of each decoder path per
+    m (p0 of the wall clock; at 10⁶ also the user CPU time), with ns per edge for the batch."""
+    t = "LTBenchmarks"
+    found = bench_rows(t)
+    cpu_metric = next(r["metric"] for r in found if r["metric"].startswith("Time")
+                      and r["metric"] != "Time(wallclock)")
+    edges = {}
+    for r in found:
+        if r["benchmark"].startswith("peel batch m="):
+            m, e = r["benchmark"][len("peel batch m="):].split(" edges=")
+            edges[int(m)] = int(e)
+
+    def fastest(name, metric="Time(wallclock)"):
+        return value(t, name, 0, metric) / 1e6  # seconds
+
+    def shown(seconds):
+        if seconds < 1e-3:
+            return f"{sig(seconds * 1e6, 2)} µs"
+        if seconds < 1:
+            return f"{sig(seconds * 1e3, 2)} ms"
+        return f"{sig(seconds, 2)} s"
+
+    lines = [paragraph(
+        f"`Benchmarks/LTBenchmarks` (ordo-one/benchmark; symbols pre-drawn up to the threshold, "
+        f"fastest of the samples; `python3 scripts/benchmarks_to_csv.py LTBenchmarks`, "
+        f"{run_label(t)}; [notebooks-data/benchmarks/LTBenchmarks.csv](../notebooks-data/"
+        f"benchmarks/LTBenchmarks.csv)) times the decoder alone along its paths: `peel batch` (the "
+        f"counting-sort path of `coded lt threshold`), `peel one at a time` (a live round's path), "
+        f"`peel with values` (double-double residuals), and `draw + peel` (`ltDecode`):"),
+        "| m | edges | peel batch | peel one at a time | peel with values (one at a time) | "
+        "draw + peel |", "|---|---|---|---|---|---|"]
+    for m in sorted(edges):
+        e = edges[m]
+        names = [f"peel batch m={m} edges={e}", f"peel one at a time m={m} edges={e}",
+                 f"peel with values m={m} edges={e}", f"draw + peel m={m}"]
+        cells = [shown(fastest(n)) for n in names]
+        cells[0] += f" ({sig(fastest(names[0]) * 1e9 / e, 2)} ns/edge"
+        if m >= 10**6:
+            cells[0] += f"; {shown(fastest(names[0], cpu_metric))} CPU)"
+            cells[1] += f" ({shown(fastest(names[1], cpu_metric))} CPU)"
+            cells[3] += f" ({shown(fastest(names[3], cpu_metric))} CPU)"
+        else:
+            cells[0] += ")"
+        lines.append(f"| {power_of_ten(m)} | {power_of_ten(e)} | " + " | ".join(cells) + " |")
+    big = max(edges)
+    samples = sorted(int(r["iterations"]) for r in found if f"m={big}" in r["benchmark"])
+    small = min(edges)
+    values_cost = (fastest(f"peel with values m={small} edges={edges[small]}")
+                   / fastest(f"peel one at a time m={small} edges={edges[small]}"))
+    lines += ["", paragraph(
+        f"(Fastest wall-clock sample; at {power_of_ten(big)} only {samples[0]}–{samples[-1]} "
+        f"samples fit in the 5 s budget, and the wall times there include waiting for the CPU — "
+        f"the CPU figures are the better guide.) Values cost {sig(values_cost, 2)}× at "
+        f"m = {power_of_ten(small)} for the double-double arithmetic and dominate beyond the "
+        f"caches.")]
+    return "\n".join(lines)
+
+
+GENERATORS["lt-benchmarks"] = lt_benchmarks

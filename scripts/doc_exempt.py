@@ -106,13 +106,9 @@ EXEMPT["Guides/LTCodes.md"] = [
            "of the time (session 2)", paragraph="**What changed**"),
     Exempt("history", "A/B runs of changes that were dropped (session 2); their code is gone",
            paragraph="Measured and dropped (1 December 2026):"),
-    Exempt("benchmark", "Benchmarks/LTBenchmarks figures (ordo-one/benchmark, load 5–7), not "
-           "written to a CSV; the CSV-backed speed is the lt-speed table above",
-           paragraph="`Benchmarks/LTBenchmarks` (ordo-one/benchmark;"),
-    Exempt("benchmark", "the same LTBenchmarks run: its table and the older one-at-a-time times",
-           paragraph="| m | edges | peel batch |"),
-    Exempt("benchmark", "the notes under the LTBenchmarks table (the run's load, the times "
-           "before this work)", paragraph="(Fastest wall-clock sample, load 5–7;"),
+    Exempt("history", "the one-at-a-time decoder's times before session 2's decoder work "
+           "(fe279fb); that code is gone, the current times are the generated LTBenchmarks table",
+           paragraph="Before the decoder work of session 2 (main at fe279fb)"),
 ]
 EXEMPT["Guides/BLAS.md"] = [
     Exempt("history", "issue 12's measurement of the Prescott fallback on the machine of the "
@@ -123,7 +119,7 @@ EXEMPT["Guides/BLAS.md"] = [
            paragraph="`BLASThreadPolicyTests` runs a 4-thread round"),
 ]
 EXEMPT["Guides/WorkerPools.md"] = [
-    Exempt("history", "the first pool's figures (session 1); its code is gone, the current "
+    Exempt("history", "the first pool's figures (November 2026); its code is gone, the current "
            "figures are the generated PoolBenchmarks table",
            paragraph="The first version of the pool (one closure"),
 ]
