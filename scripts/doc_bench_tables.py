@@ -288,3 +288,47 @@ def lt_benchmarks():
 
 
 GENERATORS["lt-benchmarks"] = lt_benchmarks
+
+
+# --- SmoothingSpline.md ------------------------------------------------------------------------
+
+def spline_benchmarks():
+    """SmoothingSpline.md's benchmark table (SplineBenchmarks.csv): p0 and p50 wall clock and the
+    mallocs of every fit and GCV benchmark."""
+    t = "SplineBenchmarks"
+    found = bench_rows(t)
+    names = []
+    for r in found:
+        if r["benchmark"] not in names:
+            names.append(r["benchmark"])
+
+    def key(name):
+        kind, n, c = name.split(" ")
+        return (kind.startswith("gcv"), int(n[2:]), int(c[2:]))
+
+    def shown(us_value):
+        if us_value < 1e3:
+            return f"{sig(us_value, 2)} µs"
+        if us_value < 1e6:
+            return f"{sig(us_value / 1e3, 2)} ms"
+        return f"{sig(us_value / 1e6, 3)} s"
+
+    lines = [paragraph(
+        f"`swift package --allow-writing-to-package-directory benchmark --target SplineBenchmarks` "
+        f"(release): `fit+evaluate n=… c=…` for n ∈ {{10³ … 10⁶}} × c ∈ {{1, 100}} (without "
+        f"10⁶ × 100) and `gcv+fit+evaluate n=… c=1` for n ∈ {{10⁴, 10⁵, 10⁶}}, with "
+        f"`.wallClock`, `.throughput` and `.mallocCountTotal`. "
+        f"`python3 scripts/benchmarks_to_csv.py SplineBenchmarks` ran it into "
+        f"[notebooks-data/benchmarks/SplineBenchmarks.csv](../notebooks-data/benchmarks/"
+        f"SplineBenchmarks.csv) ({run_label(t)}, {found[0]['seconds']} s); p0 / p50 wall clock, "
+        f"mallocs per iteration (median):"),
+        "| benchmark | p0 | p50 | mallocs |", "|---|---|---|---|"]
+    for name in sorted(names, key=key):
+        kind, n, c = name.split(" ")
+        label = f"{kind} n={power_of_ten(int(n[2:]))} {c}"
+        lines.append(f"| {label} | {shown(value(t, name, 0))} | {shown(value(t, name))} | "
+                     f"{value(t, name, metric='Malloc(total)'):.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS["spline-benchmarks"] = spline_benchmarks
