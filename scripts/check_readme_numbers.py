@@ -11,6 +11,9 @@ Two kinds of checked numbers, both recomputed from notebooks-data/ on every run:
 
   The speed tables are such blocks too: they are made from the committed speed CSVs, machine
   label included (the CSVs' `cpu_model`, `blas_core` and `gemm_gflops` columns).
+  So are the Guides' `swift package benchmark` figures, made by scripts/doc_bench_tables.py from
+  notebooks-data/benchmarks/TARGET.csv (`python3 scripts/benchmarks_to_csv.py TARGET`), with
+  the run's date, load average and commit.
 * **Numbers in prose**, listed in scripts/doc_claims.py: each claim is a sentence fragment of one
   file with `{name}` holes, and a function per hole that computes the number from a CSV. The
   fragment must occur exactly once (whitespace and line breaks match any whitespace), and each

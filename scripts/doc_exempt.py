@@ -7,8 +7,10 @@ scripts/doc_claims.py) or one paragraph or list item (`paragraph`, the text it s
 ends at a blank line, the next list item or a heading). Every exemption has a `kind` and a
 `reason`:
 
-* `benchmark` — figures of a `swift package benchmark` (or benchmark executable) run; the run
-  is not committed as a CSV, the text names the command and says the figures vary by run.
+* `benchmark` — figures of a `swift package benchmark` (or benchmark executable) run that is
+  not committed as a CSV; the text names the command and says the figures vary by run. None is
+  left: scripts/benchmarks_to_csv.py writes every target's run to notebooks-data/benchmarks/ and
+  scripts/doc_bench_tables.py generates the Guides' benchmark figures from it.
 * `unit-test` — accuracies asserted by a named unit test: the test, not a CSV, fails when they
   stop holding (the text gives the bound the test asserts or the value it was measured at).
 * `script` — figures a committed script checks and fails on (it exits 1 on a mismatch), named
