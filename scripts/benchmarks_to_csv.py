@@ -66,10 +66,15 @@ def parse_influx(text):
 def run(target):
     before = load()
     start = time.monotonic()
-    out = subprocess.run(
+    done = subprocess.run(
         ["swift", "package", "--disable-sandbox", "benchmark", "--target", target,
          "--format", "influx", "--path", "stdout", "--no-progress"],
-        cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        last = [line for line in done.stderr.splitlines() if line.strip()][-1:] or [""]
+        raise SystemExit(f"error: {target}: swift package benchmark exited {done.returncode}: "
+                         f"{last[0].strip()}")
+    out = done.stdout
     seconds = time.monotonic() - start
     found = parse_influx(out)
     if not found:
