@@ -57,8 +57,6 @@ EXEMPT["Guides/SmoothingSpline.md"] = [
     Exempt("unit-test", "SplineScalingTests checks the bit equality under scaling and the "
            "least-squares-line example quoted here",
            section="### Extreme inputs: exact rescaling and the λ → ∞ limit"),
-    Exempt("history", "a benchmark run of 23 November 2026 that no CSV records; the current "
-           "speed is the generated table above", paragraph="- **100 columns** at n = 10⁵"),
     Exempt("history", "the CLI's speed history over sessions 1 and 2, measured against the "
            "binary of the time, which cannot be rebuilt by a CI run",
            paragraph="- **The CLI** (`coded spline`, end to end)"),
