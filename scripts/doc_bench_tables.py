@@ -1,7 +1,7 @@
 """Generated blocks of the Guides made from the benchmark runs in notebooks-data/benchmarks/
 (`python3 scripts/benchmarks_to_csv.py TARGET`, one CSV per `swift package benchmark` target);
 scripts/check_readme_numbers.py merges :data:`GENERATORS` with the other blocks'."""
-from check_readme_numbers import power_of_ten, rows, sig
+from check_readme_numbers import SUPERSCRIPT, power_of_ten, rows, sig
 import re
 import textwrap
 
@@ -52,6 +52,15 @@ def run_label(target):
 
 def us(number):
     return f"{sig(number)} µs"
+
+
+def shown(microseconds, digits=2, seconds_digits=2):
+    """A time in µs, ms or s, whichever keeps the number below 1000."""
+    if microseconds < 1e3:
+        return f"{sig(microseconds, digits)} µs"
+    if microseconds < 1e6:
+        return f"{sig(microseconds / 1e3, digits)} ms"
+    return f"{sig(microseconds / 1e6, seconds_digits)} s"
 
 
 # --- WorkerPools.md ----------------------------------------------------------------------------
@@ -198,7 +207,7 @@ def blackbox_benchmarks():
 
     def ratio(x):
         mantissa, exponent = f"{x:.1e}".split("e")
-        return f"{mantissa}·10{str(int(exponent)).translate(str.maketrans('0123456789-', '⁰¹²³⁴⁵⁶⁷⁸⁹⁻'))}"
+        return f"{mantissa}·10{str(int(exponent)).translate(SUPERSCRIPT)}"
 
     round_name = "round d=784 mds N=32 K=28 in-process pool, 4 absent per block"
     samples = [int(r["iterations"]) for r in bench_rows(t)]
@@ -242,14 +251,7 @@ def lt_benchmarks():
             edges[int(m)] = int(e)
 
     def fastest(name, metric="Time(wallclock)"):
-        return value(t, name, 0, metric) / 1e6  # seconds
-
-    def shown(seconds):
-        if seconds < 1e-3:
-            return f"{sig(seconds * 1e6, 2)} µs"
-        if seconds < 1:
-            return f"{sig(seconds * 1e3, 2)} ms"
-        return f"{sig(seconds, 2)} s"
+        return value(t, name, 0, metric)  # µs
 
     lines = [paragraph(
         f"`Benchmarks/LTBenchmarks` (ordo-one/benchmark; symbols pre-drawn up to the threshold, "
@@ -265,7 +267,7 @@ def lt_benchmarks():
         names = [f"peel batch m={m} edges={e}", f"peel one at a time m={m} edges={e}",
                  f"peel with values m={m} edges={e}", f"draw + peel m={m}"]
         cells = [shown(fastest(n)) for n in names]
-        cells[0] += f" ({sig(fastest(names[0]) * 1e9 / e, 2)} ns/edge"
+        cells[0] += f" ({sig(fastest(names[0]) * 1e3 / e, 2)} ns/edge"
         if m >= 10**6:
             cells[0] += f"; {shown(fastest(names[0], cpu_metric))} CPU)"
             cells[1] += f" ({shown(fastest(names[1], cpu_metric))} CPU)"
@@ -306,13 +308,6 @@ def spline_benchmarks():
         kind, n, c = name.split(" ")
         return (kind.startswith("gcv"), int(n[2:]), int(c[2:]))
 
-    def shown(us_value):
-        if us_value < 1e3:
-            return f"{sig(us_value, 2)} µs"
-        if us_value < 1e6:
-            return f"{sig(us_value / 1e3, 2)} ms"
-        return f"{sig(us_value / 1e6, 3)} s"
-
     lines = [paragraph(
         f"`swift package --allow-writing-to-package-directory benchmark --target SplineBenchmarks` "
         f"(release): `fit+evaluate n=… c=…` for n ∈ {{10³ … 10⁶}} × c ∈ {{1, 100}} (without "
@@ -326,7 +321,8 @@ def spline_benchmarks():
     for name in sorted(names, key=key):
         kind, n, c = name.split(" ")
         label = f"{kind} n={power_of_ten(int(n[2:]))} {c}"
-        lines.append(f"| {label} | {shown(value(t, name, 0))} | {shown(value(t, name))} | "
+        lines.append(f"| {label} | {shown(value(t, name, 0), seconds_digits=3)} | "
+                     f"{shown(value(t, name), seconds_digits=3)} | "
                      f"{value(t, name, metric='Malloc(total)'):.0f} |")
     return "\n".join(lines) + "\n"
 
