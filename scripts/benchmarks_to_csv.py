@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs `swift package benchmark` targets and writes their percentiles to notebooks-data/benchmarks/.
+"""Runs `swift package benchmark` targets and writes their percentiles to notebooks-data/.
 
     python3 scripts/benchmarks_to_csv.py PoolBenchmarks [PolarBenchmarks ...]
 
