@@ -12,8 +12,9 @@ notebooks-data/benchmarks/T.csv with one row per benchmark, metric and percentil
 
 `value` is the percentile (p0, p25, p50, p75, p90, p99, p100) of the metric over the run's
 `iterations` samples, unscaled: nanoseconds for the time metrics (`unit` ns, whatever unit the
-plugin's label names) and counts for the others (`unit` count). The export's `test_average` is
-left out: it is the mean of those seven percentiles, not of the samples. `load_before` and
+plugin's label names), iterations per second for throughput (`per_s`) and counts for the others
+(`unit` count). The export's `test_average` is left out: it is the mean of those seven
+percentiles, not of the samples. `load_before` and
 `load_after` are the 1-minute load averages around the run, `seconds` the run's wall time
 (build included), `date` its UTC day and `commit` the checkout's HEAD. The machine is shared, so
 the figures vary from run to run; the Guides quote them with this load and date.
@@ -41,6 +42,13 @@ def load():
         return handle.read().split()[0]
 
 
+def unit(metric):
+    """The unit of a metric's unscaled values: ns for times, per_s for throughput, else count."""
+    if metric.startswith("Time"):
+        return "ns"
+    return "per_s" if metric.startswith("Throughput") else "count"
+
+
 def parse_influx(text):
     """The data rows of the plugin's influx CSV. A benchmark's name may hold commas (the plugin
     then puts it in quotes but does not escape it), so the name is what lies between the 8
@@ -56,7 +64,7 @@ def parse_influx(text):
         percentile, value, _, iterations, warmup, _ = tail
         metric = head[6]
         found.append({"target": head[0], "processors": head[3], "metric": metric,
-                      "unit": "ns" if metric.startswith("Time") else "count",
+                      "unit": unit(metric),
                       "benchmark": ",".join(fields[8:-6]).strip('"'),
                       "percentile": f"{float(percentile):g}", "value": value,
                       "iterations": iterations, "warmup_iterations": warmup})
