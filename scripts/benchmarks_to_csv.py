@@ -16,7 +16,8 @@ plugin's label names), iterations per second for throughput (`per_s`) and counts
 (`unit` count). The export's `test_average` is left out: it is the mean of those seven
 percentiles, not of the samples. `load_before` and
 `load_after` are the 1-minute load averages around the run, `seconds` the run's wall time
-(build included), `date` its UTC day and `commit` the checkout's HEAD. The machine is shared, so
+(build included), `date` its UTC day and `commit` the checkout's HEAD (`-dirty` when Sources/,
+Benchmarks/ or the package manifest differ from it). The machine is shared, so
 the figures vary from run to run; the Guides quote them with this load and date.
 """
 import argparse
@@ -89,6 +90,10 @@ def run(target):
         raise SystemExit(f"error: {target}: the benchmark run printed no influx rows")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "Sources", "Benchmarks",
+                              "Package.swift", "Package.resolved"], cwd=ROOT).returncode
+    if changed:
+        commit += "-dirty"  # the code that ran is not the commit's
     extra = {"cpu_model": cpu_model(), "load_before": before, "load_after": load(),
              "seconds": f"{seconds:.0f}", "commit": commit,
              "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")}

@@ -28,6 +28,8 @@ def test_parse_influx_keeps_commas_in_names_and_labels_units():
         "Time(wallclock)", "ns", "50", "718798847")
     assert (first["iterations"], first["warmup_iterations"], first["processors"]) == ("5", "1", "2")
     assert (second["benchmark"], second["unit"], second["percentile"]) == ("plain", "count", "99")
+    assert benchmarks_to_csv.unit("Throughput(#/s)") == "per_s"
+    assert benchmarks_to_csv.unit("Time(userCPU)") == "ns"
 
 
 def test_value_converts_nanoseconds_to_microseconds():
