@@ -11,6 +11,9 @@ Two kinds of checked numbers, both recomputed from notebooks-data/ on every run:
 
   The speed tables are such blocks too: they are made from the committed speed CSVs, machine
   label included (the CSVs' `cpu_model`, `blas_core` and `gemm_gflops` columns).
+  So are the Guides' `swift package benchmark` figures, made by scripts/doc_bench_tables.py from
+  notebooks-data/benchmarks/TARGET.csv (`python3 scripts/benchmarks_to_csv.py TARGET`), with
+  the run's date, load average and commit.
 * **Numbers in prose**, listed in scripts/doc_claims.py: each claim is a sentence fragment of one
   file with `{name}` holes, and a function per hole that computes the number from a CSV. The
   fragment must occur exactly once (whitespace and line breaks match any whitespace), and each
@@ -475,16 +478,17 @@ GENERATORS = {"polar-job-time": polar_job_time, "main-job": main_job,
 
 def regenerate(text):
     """`text` with every block regenerated, and the names of the blocks seen."""
+    import doc_bench_tables  # noqa: PLC0415
     import doc_guide_tables  # noqa: PLC0415
 
-    generators = {**GENERATORS, **doc_guide_tables.GENERATORS}
+    generators = {**GENERATORS, **doc_guide_tables.GENERATORS, **doc_bench_tables.GENERATORS}
     seen = []
 
     def replace(match):
         name = match.group(2)
         if name not in generators:
-            raise SystemExit(f"README block '{name}' has no generator in {__file__} or "
-                             f"doc_guide_tables.py")
+            raise SystemExit(f"README block '{name}' has no generator in {__file__}, "
+                             f"doc_guide_tables.py or doc_bench_tables.py")
         seen.append(name)
         return match.group(1) + generators[name]() + match.group(4)
 

@@ -1036,6 +1036,12 @@ def compute_over_bound(columns):
             if r["tool"] == "bound" and r["columns"] == columns]
 
 
+def spline_bench_us(n, columns):
+    """Median µs of SplineBenchmarks' `fit+evaluate` at n knots and `columns` columns."""
+    import doc_bench_tables  # noqa: PLC0415
+    return doc_bench_tables.value("SplineBenchmarks", f"fit+evaluate n={n} c={columns}")
+
+
 SPLINE = [
     Claim("the fit does: {mb} MB in {ms} ms at n = 10⁶, c = 1 ({rate} GB/s). The fit is {x}× slower in",
           mb=lambda: whole(bound_bytes(10 ** 6) / 1e6),
@@ -1051,6 +1057,10 @@ SPLINE = [
           **span("b", "c", lambda: [e for r in rows("spline-speed.csv") if r["tool"] == "coded"
                                     and r["mode"] == "gcv" and r["n"] != str(10 ** 6)
                                     and r["note"] for e in [int(r["note"].split()[0])]], str)),
+    Claim("**100 columns** at n = 10⁵ (`SplineBenchmarks`, median of the run in *Benchmarks* "
+          "below): {seconds} s, i.e. ~{ns} ns per knot and column;",
+          seconds=lambda: sig(spline_bench_us(10 ** 5, 100) / 1e6, 2),
+          ns=lambda: whole(spline_bench_us(10 ** 5, 100) * 1e3 / (10 ** 5 * 100))),
 ]
 CLAIMS["Guides/SmoothingSpline.md"] = SPLINE
 def noisy_encoder(lam, n):

@@ -7,8 +7,10 @@ scripts/doc_claims.py) or one paragraph or list item (`paragraph`, the text it s
 ends at a blank line, the next list item or a heading). Every exemption has a `kind` and a
 `reason`:
 
-* `benchmark` — figures of a `swift package benchmark` (or benchmark executable) run; the run
-  is not committed as a CSV, the text names the command and says the figures vary by run.
+* `benchmark` — figures of a `swift package benchmark` (or benchmark executable) run that is
+  not committed as a CSV; the text names the command and says the figures vary by run. None is
+  left: scripts/benchmarks_to_csv.py writes every target's run to notebooks-data/benchmarks/ and
+  scripts/doc_bench_tables.py generates the Guides' benchmark figures from it.
 * `unit-test` — accuracies asserted by a named unit test: the test, not a CSV, fails when they
   stop holding (the text gives the bound the test asserts or the value it was measured at).
 * `script` — figures a committed script checks and fails on (it exits 1 on a mismatch), named
@@ -55,8 +57,6 @@ EXEMPT["Guides/SmoothingSpline.md"] = [
     Exempt("unit-test", "SplineScalingTests checks the bit equality under scaling and the "
            "least-squares-line example quoted here",
            section="### Extreme inputs: exact rescaling and the λ → ∞ limit"),
-    Exempt("history", "a benchmark run of 23 November 2026 that no CSV records; the current "
-           "speed is the generated table above", paragraph="- **100 columns** at n = 10⁵"),
     Exempt("history", "the CLI's speed history over sessions 1 and 2, measured against the "
            "binary of the time, which cannot be rebuilt by a CI run",
            paragraph="- **The CLI** (`coded spline`, end to end)"),
@@ -66,9 +66,9 @@ EXEMPT["Guides/SmoothingSpline.md"] = [
     Exempt("history", "a same-session comparison with main's binaries of 1 December 2026 (Givens "
            "against LDLᵀ routes) and callgrind counts, which need both builds",
            section="### Distance from the one-pass bound"),
-    Exempt("history", "the SplineBenchmarks run of 23 November 2026 (about 3 minutes) and "
-           "the older timings before this work; the current speed is the generated table",
-           section="### Benchmarks"),
+    Exempt("history", "the timings before this work (before 23 November 2026, code that is "
+           "gone) and a one-off BLAS-thread comparison; the benchmark table is generated",
+           paragraph="Before this work (before 23 November 2026;"),
     Exempt("script", "scripts/check_parameter_maps.py recomputes every map and exits 1 on a "
            "mismatch; the bounds quoted are the ones it asserts",
            section="## Comparison with other languages"),
@@ -106,13 +106,9 @@ EXEMPT["Guides/LTCodes.md"] = [
            "of the time (session 2)", paragraph="**What changed**"),
     Exempt("history", "A/B runs of changes that were dropped (session 2); their code is gone",
            paragraph="Measured and dropped (1 December 2026):"),
-    Exempt("benchmark", "Benchmarks/LTBenchmarks figures (ordo-one/benchmark, load 5–7), not "
-           "written to a CSV; the CSV-backed speed is the lt-speed table above",
-           paragraph="`Benchmarks/LTBenchmarks` (ordo-one/benchmark;"),
-    Exempt("benchmark", "the same LTBenchmarks run: its table and the older one-at-a-time times",
-           paragraph="| m | edges | peel batch |"),
-    Exempt("benchmark", "the notes under the LTBenchmarks table (the run's load, the times "
-           "before this work)", paragraph="(Fastest wall-clock sample, load 5–7;"),
+    Exempt("history", "the one-at-a-time decoder's times before session 2's decoder work "
+           "(fe279fb); that code is gone, the current times are the generated LTBenchmarks table",
+           paragraph="Before the decoder work of session 2 (main at fe279fb)"),
 ]
 EXEMPT["Guides/BLAS.md"] = [
     Exempt("history", "issue 12's measurement of the Prescott fallback on the machine of the "
@@ -123,26 +119,17 @@ EXEMPT["Guides/BLAS.md"] = [
            paragraph="`BLASThreadPolicyTests` runs a 4-thread round"),
 ]
 EXEMPT["Guides/WorkerPools.md"] = [
-    Exempt("benchmark", "a PoolBenchmarks run of 23 November 2026 (swift package benchmark), "
-           "not written to a CSV; the text says the machine was shared",
-           paragraph="Measured overhead (`swift package benchmark --target PoolBenchmarks`"),
-    Exempt("benchmark", "the table of that PoolBenchmarks run", paragraph="| N | pool, quorum N"),
-    Exempt("benchmark", "the reading of that PoolBenchmarks run (fixed cost, per-worker cost, "
-           "mallocs, the first version's figures and the p99)",
-           paragraph="So a round costs roughly 50–100 µs fixed"),
+    Exempt("history", "the first pool's figures (November 2026); its code is gone, the current "
+           "figures are the generated PoolBenchmarks table",
+           paragraph="The first version of the pool (one closure"),
 ]
 EXEMPT["Guides/PolarCodes.md"] = [
     Exempt("history", "the machine and load of the runs behind the committed CSVs (1 December "
            "2026 and before; the CSVs have no load column): a description, not a result",
            paragraph="Machine: the project's shared 2-core AMD EPYC VM"),
-    Exempt("benchmark", "a PolarBenchmarks run (ordo-one, decode in a loop), not written to a "
-           "CSV; the CSV-backed decode times are polar-timing.csv's",
-           fragment="`Benchmarks/PolarBenchmarks` (ordo-one, decode in a loop, same survivor sets, "
-           "after the buffer reuse; run of 1 December 2026) gives p50 (p0): polar decode 200 µs "
-           "(184), MDS decode 1 794 µs (1 603) — 9.0× (8.7×); polar encode 216 µs, MDS encode 689 "
-           "µs; polar encode + decode 0.44 ms at N = 2¹⁰, 2.0 ms at 2¹², 10 ms at 2¹⁴, 92 ms at "
-           "2¹⁶. At N = 4096 (K = 2048) the gap widens as K³ against N log N: polar decode 0.81 "
-           "ms, MDS 60 ms (random) and 274 ms (K × K), medians."),
+    Exempt("history", "an N = 4096 run of 1 December 2026 that PolarBenchmarks no longer "
+           "includes; the current N = 1024 figures are the generated polar-benchmarks block",
+           paragraph="In a benchmark run of 1 December 2026, at N = 4096"),
     Exempt("history", "the cost before the buffer reuse (commit a5c64c9); that code is gone",
            paragraph="Before the encoder and decoder reused their working buffers"),
 ]
@@ -152,20 +139,18 @@ EXEMPT["Guides/BlackBoxOptimization.md"] = [
            paragraph="Machine: AMD EPYC (`lscpu`: \"AMD EPYC\"), 2 cores shared with other builds"),
     Exempt("unit-test", "BlackBoxGradientTests asserts these bounds (10⁻⁸ relative, 0.12 of "
            "1 − M/K) on the patterns and draws named here", section="### Exactness (tests)"),
-    Exempt("benchmark", "two BlackBoxBenchmarks runs (before and after the BLAS-loading work), "
-           "wall-clock means, not written to a CSV",
-           section="### Decode vs evaluations (benchmark)"),
+    Exempt("history", "a BlackBoxBenchmarks run before the BLAS-loading work of issue 12, "
+           "whose fallback kernels the library no longer uses",
+           paragraph="Before the BLAS-loading work of issue 12"),
 ]
 EXEMPT["Guides/CodedInference.md"] = [
     Exempt("history", "a perf profile of 1 December 2026 at load 13–22 (CPU time per batch), "
            "not a CSV", paragraph="Per batch of 450 (64-64-10 tanh), in CPU time"),
-    Exempt("benchmark", "an NNBenchmarks run (ordo-one/benchmark), not written to a CSV; the "
-           "CSV-backed rates are nn-forward-speed.csv's",
-           paragraph="`Benchmarks/NNBenchmarks` times the same forward passes"),
 ]
 EXEMPT["Guides/LeTCC.md"] = [
-    Exempt("benchmark", "a CodingBenchmarks run (swift package benchmark), not written to a CSV",
-           paragraph="`swift package benchmark --target CodingBenchmarks` shows one more effect"),
+    Exempt("history", "a one-off CodingBenchmarks run with glibc's malloc thresholds raised "
+           "(1 December 2026, commit feaa299); the current figures are the generated block",
+           paragraph="In the benchmark process the allocating `encode(_:)` pays page faults"),
 ]
 EXEMPT["Guides/LearnedCodes.md"] = [
     Exempt("history", "the wall and CPU time of scripts/train_parity_models.sh at f7ea516; the "

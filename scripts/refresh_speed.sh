@@ -9,6 +9,9 @@
 #   blas-check.csv             scripts/blas_check_compare.py (results per BLAS loader, 2 s)
 #   coded-inference-timing.csv scripts/coded_inference_timing.py (both grids, about 25 s)
 #   lt-span-limit.csv          scripts/lt_span_limit.py --limits 0,64,256,1000 (about 75 s)
+#   benchmarks/*.csv           scripts/benchmarks_to_csv.py, the seven `swift package benchmark`
+#                              targets the Guides quote (about 5 min on 1 December 2026 at load
+#                              2-5, LTBenchmarks 2 min of it; --no-benchmarks skips them)
 # then rewrites the README's number tables from them (scripts/check_readme_numbers.py --write).
 #
 # Run it on a quiet machine (nothing else building): every figure is a wall-clock time. The load
@@ -17,17 +20,20 @@
 # 1 December 2026 (load about 1) took 200 s for the first six steps; the last three add about
 # 100 s. The release build is not included.
 #
-# Usage: bash scripts/refresh_speed.sh [--no-build] [--no-readme]
+# Usage: bash scripts/refresh_speed.sh [--no-build] [--no-readme] [--no-benchmarks]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=1
 readme=1
+benchmarks=1
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --no-readme) readme=0 ;;
-    *) echo "error: unknown option '$arg' (expected --no-build or --no-readme)" >&2; exit 1 ;;
+    --no-benchmarks) benchmarks=0 ;;
+    *) echo "error: unknown option '$arg' (expected --no-build, --no-readme or --no-benchmarks)" >&2
+       exit 1 ;;
   esac
 done
 
@@ -62,6 +68,10 @@ step polar-timing python3 scripts/polar_study.py --only timing --repeats 101
 step blas-check python3 scripts/blas_check_compare.py
 step coded-inference-timing python3 scripts/coded_inference_timing.py
 step lt-span-limit python3 scripts/lt_span_limit.py --limits 0,64,256,1000
+if [ "$benchmarks" = 1 ]; then
+  step benchmarks python3 scripts/benchmarks_to_csv.py PoolBenchmarks PolarBenchmarks \
+    NNBenchmarks CodingBenchmarks BlackBoxBenchmarks LTBenchmarks SplineBenchmarks
+fi
 if [ "$readme" = 1 ]; then
   step readme python3 scripts/check_readme_numbers.py --write
 fi
