@@ -27,6 +27,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from coded_tools import write_csv_atomic  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFERENCE = ("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3",
              "/usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3")
@@ -85,12 +88,7 @@ def main():
                          "values": len(base), "identical": sum(a == b for a, b in zip(mine, base)),
                          "max_abs_diff": repr(diff), "max_abs": repr(largest),
                          "relative": repr(diff / largest if largest else 0.0)})
-    tmp = args.output + ".tmp"
-    with open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, args.output)
+    write_csv_atomic(args.output, COLUMNS, rows)
     for setting in settings:
         mine = [r for r in rows if r["setting"] == setting]
         print(f"{setting}: {sum(r['identical'] for r in mine)} of {sum(r['values'] for r in mine)} "

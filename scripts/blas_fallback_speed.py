@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coded_tools import BINARY_HINT, find_binary  # noqa: E402
+from coded_tools import BINARY_HINT, find_binary, write_csv_atomic  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETTINGS = {
@@ -61,12 +61,7 @@ def main():
         out.append({"setting": setting, **found[len(found) // 2],
                     "load_average": f"{os.getloadavg()[0]:.2f}"})
     fields = ["setting"] + list(out[0].keys())[1:]
-    tmp = args.output + ".tmp"
-    with open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(out)
-    os.replace(tmp, args.output)
+    write_csv_atomic(args.output, fields, out)
     for r in out:
         print(f"{r['setting']}: {r['blas_core']} {r['gemm_gflops']} GFLOP/s")
     return 0

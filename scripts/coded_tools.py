@@ -83,3 +83,15 @@ def experiment_args(program: list[str], **options) -> list[str]:
             value = ",".join(number_text(v) for v in value)
         args += [flag, number_text(value)]
     return args
+
+
+def write_csv_atomic(path: str, fieldnames: list[str], rows: list[dict]) -> None:
+    """Writes `rows` as CSV with a header to `path` through a temporary file and a rename, so a
+    reader never sees a half-written file."""
+    import csv
+    tmp = path + ".tmp"
+    with open(tmp, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, path)

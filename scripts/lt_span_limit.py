@@ -19,6 +19,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from coded_tools import write_csv_atomic  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUMMARY = re.compile(r"sum mode: (\d+) of (\d+) trials completed by the span test before "
                      r"peeling; (\d+) tracker overflows \(span limit (\d+)\)")
@@ -62,12 +65,7 @@ def main():
         sys.exit(f"error: {args.coded} is not an executable (swift build -c release)")
     rows = [run(args.coded, int(limit), args.sources, args.trials, args.seed)
             for limit in args.limits.split(",")]
-    tmp = args.output + ".tmp"
-    with open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, args.output)
+    write_csv_atomic(args.output, COLUMNS, rows)
     for r in rows:
         print(", ".join(f"{k}={r[k]}" for k in ("span_limit", "mean", "span_completions",
                                                  "tracker_overflows", "decoder_seconds")))

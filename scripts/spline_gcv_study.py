@@ -14,7 +14,6 @@ Columns: n, sigma, seed, kind (gcv or scan), lambda, mse (against the noiseless 
 seconds (the whole `coded spline` process), build, load1. About a minute in a release build.
 """
 import argparse
-import csv
 import math
 import os
 import re
@@ -24,6 +23,9 @@ import tempfile
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from coded_tools import write_csv_atomic  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLUMNS = ["n", "sigma", "seed", "kind", "lambda", "mse", "seconds", "build", "load1"]
@@ -81,12 +83,7 @@ def main():
         centre = math.log10(chosen)
         for step in range(-20, 21):
             record("scan", 10 ** (round(centre * 20) / 20 + step * 0.05))
-    tmp = args.output + ".tmp"
-    with open(tmp, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, args.output)
+    write_csv_atomic(args.output, COLUMNS, rows)
     best = min((r for r in rows if r["kind"] == "scan"), key=lambda r: float(r["mse"]))
     print(f"gcv λ = {chosen:.4g} (MSE {rows[0]['mse']}); oracle λ = {float(best['lambda']):.4g} "
           f"(MSE {best['mse']})")
