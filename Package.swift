@@ -11,7 +11,8 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    .package(
+      url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     // `swift package generate-documentation --target CodedComputing` (scripts/check_docs.sh).
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
@@ -27,7 +28,8 @@ let package = Package(
       dependencies: ["CLAPACK", "CKernels"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
     ),
-    // Open MPI (libopenmpi-dev): only CodedComputingMPI imports it, so CodedComputing stays MPI-free.
+    // Open MPI (libopenmpi-dev): only CodedComputingMPI imports it, so CodedComputing stays
+    // MPI-free.
     .systemLibrary(
       name: "CMPI",
       pkgConfig: "ompi-c",
@@ -70,9 +72,11 @@ let package = Package(
   ]
 )
 
-// Benchmarks live in their own tree (Benchmarks/<Suite>/<Suite>.swift); `swift package benchmark` runs them.
+// Benchmarks live in their own tree (Benchmarks/<Suite>/<Suite>.swift); `swift package benchmark`
+// runs them.
 for suite in [
-  "SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks", "PolarBenchmarks", "LTBenchmarks",
+  "SplineBenchmarks", "CodingBenchmarks", "PoolBenchmarks", "NNBenchmarks", "PolarBenchmarks",
+  "LTBenchmarks",
   "BlackBoxBenchmarks",
 ] {
   package.targets.append(

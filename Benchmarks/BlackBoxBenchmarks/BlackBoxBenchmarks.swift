@@ -31,15 +31,22 @@ let benchmarks: @Sendable () -> Void = {
         let kept = values[w]
         values[w] = nil
         let mask = values.map { $0 != nil }
-        if code == .polar && !estimator.canDecode(from: mask) { values[w] = kept } else { dropped += 1 }
+        if code == .polar && !estimator.canDecode(from: mask) {
+          values[w] = kept
+        } else {
+          dropped += 1
+        }
       }
     }
 
-    Benchmark("decode d=784 \(code.rawValue) N=32 K=28", configuration: configuration) { benchmark in
+    Benchmark("decode d=784 \(code.rawValue) N=32 K=28", configuration: configuration) {
+      benchmark in
       for _ in benchmark.scaledIterations { blackHole(try estimator.decode(values)) }
     }
 
-    Benchmark("evaluations d=784 \(code.rawValue) (2 per worker, 896 workers)", configuration: configuration) {
+    Benchmark(
+      "evaluations d=784 \(code.rawValue) (2 per worker, 896 workers)", configuration: configuration
+    ) {
       benchmark in
       for _ in benchmark.scaledIterations {
         var sum = 0.0
@@ -49,9 +56,13 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  guard let mds = try? CodedGradientEstimator(code: .mds, dimension: d, workers: 32, blockSize: 28, step: 1e-3)
+  guard
+    let mds = try? CodedGradientEstimator(
+      code: .mds, dimension: d, workers: 32, blockSize: 28, step: 1e-3)
   else { return }
-  Benchmark("round d=784 mds N=32 K=28 in-process pool, 4 absent per block", configuration: configuration) {
+  Benchmark(
+    "round d=784 mds N=32 K=28 in-process pool, 4 absent per block", configuration: configuration
+  ) {
     benchmark in
     let pool = InProcessWorkerPool()
     var generator = SplitMix64(seed: 1)

@@ -75,8 +75,11 @@ func soak(_ pool: MPIWorkerPool) async throws {
   }
   try write(lines, to: "soak-rounds.csv")
   let summary = [
-    "workers,rounds,K,d,stragglers,p50_seconds,p99_seconds,max_seconds,rss_kib_round50,rss_kib_round\(rounds),worst_mse,cpu",
-    "\(n),\(rounds),\(k),\(d),\(s),\(percentile(seconds, 50)),\(percentile(seconds, 99)),\(seconds.max() ?? .nan),\(rss[50] ?? -1),\(rss[rounds] ?? -1),\(worstError),\"\(cpuModel())\"",
+    "workers,rounds,K,d,stragglers,p50_seconds,p99_seconds,max_seconds,rss_kib_round50,"
+      + "rss_kib_round\(rounds),worst_mse,cpu",
+    "\(n),\(rounds),\(k),\(d),\(s),\(percentile(seconds, 50)),\(percentile(seconds, 99)),"
+      + "\(seconds.max() ?? .nan),\(rss[50] ?? -1),\(rss[rounds] ?? -1),\(worstError),"
+      + "\"\(cpuModel())\"",
   ]
   try write(summary, to: "soak-summary.csv")
   print(summary.joined(separator: "\n"))
@@ -93,7 +96,8 @@ func overhead(_ pool: MPIWorkerPool) async throws {
   let code = try SplineCode(inputCount: k, workerCount: n)
   let inputs = uniformInputs(count: k, dimension: d, range: -1...1, seed: 1)
   var lines = [
-    "backend,K,N,d,rounds,encode_ms_p50,round_ms_p50,round_ms_p99,decode_ms_p50,total_ms_p50,total_ms_mean,cpu"
+    "backend,K,N,d,rounds,encode_ms_p50,round_ms_p50,round_ms_p99,decode_ms_p50,total_ms_p50,"
+      + "total_ms_mean,cpu"
   ]
   for (name, backend) in [
     ("inprocess", InProcessWorkerPool() as any WorkerPool), ("mpi", pool as any WorkerPool),
@@ -120,7 +124,9 @@ func overhead(_ pool: MPIWorkerPool) async throws {
       total.append((t3 - t0).inSeconds * 1000)
     }
     lines.append(
-      "\(name),\(k),\(n),\(d),\(rounds),\(percentile(encode, 50)),\(percentile(round, 50)),\(percentile(round, 99)),\(percentile(decode, 50)),\(percentile(total, 50)),\(total.reduce(0, +) / Double(total.count)),\"\(cpuModel())\""
+      "\(name),\(k),\(n),\(d),\(rounds),\(percentile(encode, 50)),\(percentile(round, 50)),"
+        + "\(percentile(round, 99)),\(percentile(decode, 50)),\(percentile(total, 50)),"
+        + "\(total.reduce(0, +) / Double(total.count)),\"\(cpuModel())\""
     )
   }
   try write(lines, to: "overhead.csv")
@@ -145,7 +151,8 @@ func streamCheck(_ pool: MPIWorkerPool) async throws {
     $0.values == [Double($0.worker), Double($0.index), Double($0.index * $0.index)]
   }
   print(
-    "stop: ending=\(stopped.ending) delivered=\(stopped.delivered) consistent=\(consistent) workers=\(Set(seen.map(\.worker)).count)"
+    "stop: ending=\(stopped.ending) delivered=\(stopped.delivered) consistent=\(consistent) "
+      + "workers=\(Set(seen.map(\.worker)).count)"
   )
   let (exhausted, count) = try await pool.stream(
     StreamingRound(
@@ -157,7 +164,8 @@ func streamCheck(_ pool: MPIWorkerPool) async throws {
     return .continue
   }
   print(
-    "exhaust: ending=\(exhausted.ending) delivered=\(count) per-worker=\(exhausted.resultsPerWorker)"
+    "exhaust: ending=\(exhausted.ending) delivered=\(count) "
+      + "per-worker=\(exhausted.resultsPerWorker)"
   )
   let (endless, _) = try await pool.stream(
     StreamingRound(

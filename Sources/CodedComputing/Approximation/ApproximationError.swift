@@ -24,7 +24,8 @@ public enum ApproximationError: Error, Equatable, Sendable, CustomStringConverti
       return "need at least \(minimum) points, got \(count)"
     case .nodesNotIncreasing(let index, let previous, let value):
       let kind = value == previous ? "repeated" : "not increasing"
-      return "nodes must be strictly increasing: node \(index) (\(value)) is \(kind) after \(previous)"
+      return
+        "nodes must be strictly increasing: node \(index) (\(value)) is \(kind) after \(previous)"
     case .nonFinite(let what, let index):
       return "\(what) contains a non-finite value (NaN or infinity) at index \(index)"
     case .invalidLambda(let value):

@@ -45,7 +45,8 @@ extension BarycentricInterpolant {
 }
 
 /// Validates the interpolation data and returns it as a matrix, one row per node.
-func _checkInterpolationData(nodes: [Double], values: Matrix, minimum: Int) throws(ApproximationError)
+func _checkInterpolationData(nodes: [Double], values: Matrix, minimum: Int)
+  throws(ApproximationError)
 {
   try _validateNodes(nodes, minimum: minimum)
   guard values.rows == nodes.count else {
@@ -87,7 +88,9 @@ public struct BerrutInterpolant: BarycentricInterpolant {
   }
 
   /// The p × n matrix that maps data at `nodes` to the interpolant's values at `points`.
-  public static func matrix(nodes: [Double], at points: [Double]) throws(ApproximationError) -> Matrix {
+  public static func matrix(nodes: [Double], at points: [Double]) throws(ApproximationError)
+    -> Matrix
+  {
     try _validateNodes(nodes, minimum: 1)
     try _validateFinite(points, what: "evaluation points")
     return _barycentricMatrix(nodes: nodes, weights: weights(count: nodes.count), points: points)
@@ -137,7 +140,9 @@ public struct BarycentricLagrange: BarycentricInterpolant {
   }
 
   /// The p × n matrix that maps data at `nodes` to the polynomial's values at `points`.
-  public static func matrix(nodes: [Double], at points: [Double]) throws(ApproximationError) -> Matrix {
+  public static func matrix(nodes: [Double], at points: [Double]) throws(ApproximationError)
+    -> Matrix
+  {
     try _validateNodes(nodes, minimum: 1)
     try _validateFinite(points, what: "evaluation points")
     return _barycentricMatrix(nodes: nodes, weights: weights(nodes: nodes), points: points)

@@ -28,7 +28,8 @@ public enum NodeFamily: String, CaseIterable, Sendable {
   /// `count` nodes of this family, ascending.
   /// - Complexity: O(count).
   public func nodes(count: Int) -> [Double] {
-    precondition(count >= minimumCount, "\(rawValue) nodes need count >= \(minimumCount), got \(count)")
+    precondition(
+      count >= minimumCount, "\(rawValue) nodes need count >= \(minimumCount), got \(count)")
     let k = Double(count)
     return (0..<count).map { i in
       let x = Double(i)

@@ -288,7 +288,8 @@ func _extrapolate(
 ) -> Double {
   let left = z < t[0]
   let end = left ? 0 : t.count - 1
-  let slope = _endSlope(count: t.count, left: left, knot: { t[$0] }, value: { g[$0] }, second: { s[$0] })
+  let slope = _endSlope(
+    count: t.count, left: left, knot: { t[$0] }, value: { g[$0] }, second: { s[$0] })
   guard slope != 0 else { return g[end] }
   return g[end] + (z - t[end]) * slope
 }
