@@ -117,13 +117,41 @@ final class _GCVSearch: @unchecked Sendable {
   private var qrInverse: [Double] = []
   /// R = VᵀV, shared by every sweep.
   private let rFactor: (diagonal: [Double], offDiagonal: [Double])
+  /// Whether evaluations run the two-ended sweep (`_SplinePenalty+TwistedQR.swift`).
+  let twisted: Bool
+  /// R's factor from the bottom, in mirrored order (twisted searches only).
+  private let mirroredRFactor: (diagonal: [Double], offDiagonal: [Double])
+  private var twistedScratch = _TwistedGivensScratch()
 
-  init(penalty: _SplinePenalty, data: Matrix) {
+  /// `twisted` nil: two-ended from ``_SplinePenalty/twistedQRMinimumCount`` knots on.
+  init(penalty: _SplinePenalty, data: Matrix, twisted: Bool? = nil) {
     self.penalty = penalty
     self.data = data
     (r, m) = penalty.bands()
-    rFactor = penalty._rFactor()
-    factor = [Double](repeating: 0, count: r.storage.count)
+    let useTwisted =
+      (twisted ?? (penalty.count >= _SplinePenalty.twistedQRMinimumCount))
+      && penalty.interiorCount >= 6
+    self.twisted = useTwisted
+    if useTwisted {
+      (rFactor, mirroredRFactor) = penalty._rFactorsFromBothEnds()
+      factor = []
+    } else {
+      rFactor = penalty._rFactor()
+      mirroredRFactor = ([], [])
+      factor = [Double](repeating: 0, count: r.storage.count)
+    }
+  }
+
+  /// A second search over the same problem, sharing the λ-independent parts (not the buffers).
+  private init(sharing other: _GCVSearch) {
+    penalty = other.penalty
+    data = other.data
+    r = other.r
+    m = other.m
+    rFactor = other.rFactor
+    twisted = other.twisted
+    mirroredRFactor = other.mirroredRFactor
+    factor = [Double](repeating: 0, count: other.factor.count)
   }
 
   /// GCV and tr S at λ = 10^logLambda, always through the Givens factorisation: it is as
@@ -143,6 +171,7 @@ final class _GCVSearch: @unchecked Sendable {
     let n = penalty.count
     let interior = penalty.interiorCount
     if qrZ.count != n * data.columns { qrZ = [Double](repeating: 0, count: n * data.columns) }
+    if twisted { return scoreTwisted(lambda: lambda) }
     if qrRHS.count != 4 * data.columns { qrRHS = [Double](repeating: 0, count: 4 * data.columns) }
     if qrInverse.count != interior { qrInverse = [Double](repeating: 0, count: interior) }
     var rss = 0.0
@@ -177,6 +206,40 @@ final class _GCVSearch: @unchecked Sendable {
     return (score, df)
   }
 
+  /// ``scoreByQR(lambda:)`` through the two-ended sweep, whose back substitution carries the
+  /// trace recursion along.
+  private func scoreTwisted(lambda: Double) -> (score: Double, degreesOfFreedom: Double) {
+    let n = penalty.count
+    let columns = data.columns
+    let traceSigmaR = qrZ.withUnsafeMutableBufferPointer { z in
+      data.storage.withUnsafeBufferPointer { y in
+        r.storage.withUnsafeBufferPointer { band in
+          rFactor.diagonal.withUnsafeBufferPointer { vd in
+            rFactor.offDiagonal.withUnsafeBufferPointer { vo in
+              mirroredRFactor.diagonal.withUnsafeBufferPointer { md in
+                mirroredRFactor.offDiagonal.withUnsafeBufferPointer { mo in
+                  penalty._twistedGivens(
+                    y: y.baseAddress!, columns: columns, lambda: lambda, z: z.baseAddress!,
+                    scratch: &twistedScratch,
+                    rFactors: _RFactorPointers(
+                      diagonal: vd.baseAddress!, offDiagonal: vo.baseAddress!,
+                      mirroredDiagonal: md.baseAddress!, mirroredOffDiagonal: mo.baseAddress!),
+                    band: band.baseAddress!)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    let rss = qrZ.withUnsafeBufferPointer { z in
+      penalty._residualForGCV(z: z.baseAddress!, columns: columns, lambda: lambda)
+    }
+    let df = 2 + traceSigmaR
+    let residualDF = Double(n) - df
+    return (Double(n) * rss / (residualDF * residualDF), df)
+  }
+
   /// ``score(logLambda:)``, with a factorisation failure reported as an infinite score: the
   /// search steps over λ so large that R + λM is singular in floating point.
   func scoreOrInfinity(logLambda: Double) -> (score: Double, degreesOfFreedom: Double) {
@@ -190,7 +253,7 @@ final class _GCVSearch: @unchecked Sendable {
     guard penalty.count >= 100_000, ProcessInfo.processInfo.activeProcessorCount > 1 else {
       return grid.map { scoreOrInfinity(logLambda: $0) }
     }
-    let searches = [self, _GCVSearch(penalty: penalty, data: data)]
+    let searches = [self, _GCVSearch(sharing: self)]
     let results = Mutex([(score: Double, degreesOfFreedom: Double)](
       repeating: (.infinity, .nan), count: grid.count))
     DispatchQueue.concurrentPerform(iterations: 2) { part in

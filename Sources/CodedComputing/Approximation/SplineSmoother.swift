@@ -138,7 +138,7 @@ public struct SplineSmoother: Sendable {
       {
         return fit
       }
-      let (values, second, _) = _penalty.fitByQR(data: data, lambda: _scaledLambda)
+      let (values, second) = _penalty.fitByQR(data: data, lambda: _scaledLambda)
       return (values, second)
     }
     // Two knots: the fit is the line through both points, whatever λ.

@@ -29,14 +29,29 @@ extension _SplinePenalty {
   static let conditionLimit = 1e8
 
   /// The fits of every column of `y` through the Givens factorisation; λ > 0.
-  /// - Returns: the knot values, the second derivatives (both n × c) and U in upper band storage.
-  func fitByQR(data y: Matrix, lambda: Double) -> (values: Matrix, second: Matrix, factor: [Double])
-  {
+  /// From ``twistedQRMinimumCount`` knots on (or when `twisted` says so) the sweep runs two-ended
+  /// (`_SplinePenalty+TwistedQR.swift`).
+  /// - Returns: the knot values and the second derivatives, both n × c.
+  func fitByQR(data y: Matrix, lambda: Double, twisted: Bool? = nil) -> (
+    values: Matrix, second: Matrix
+  ) {
     precondition(lambda > 0 && interiorCount > 0, "The QR route needs λ > 0 and three knots")
     let n = count
     let interior = interiorCount
     let columns = y.columns
     let root = lambda.squareRoot()
+    if twisted ?? (n >= Self.twistedQRMinimumCount), interior >= 6 {
+      var second = [Double](repeating: 0, count: n * columns)
+      var scratch = _TwistedGivensScratch()
+      y.storage.withUnsafeBufferPointer { yv in
+        second.withUnsafeMutableBufferPointer { zb in
+          _ = _twistedGivens(
+            y: yv.baseAddress!, columns: columns, lambda: lambda, z: zb.baseAddress!,
+            scratch: &scratch, rFactors: nil, band: nil)
+        }
+      }
+      return _valuesAndSecond(data: y, z: second, root: root)
+    }
     var u = [Double](repeating: 0, count: 3 * interior)
     var inverse = [Double](repeating: 0, count: interior)
     // z per column, stored at rows 1…n−2 of the second-derivative matrix (then scaled to γ).
@@ -74,7 +89,16 @@ extension _SplinePenalty {
         }
       }
     }
-    // g = y − √λ·W⁻¹Qz, then γ = z/√λ.
+    return _valuesAndSecond(data: y, z: second, root: root)
+  }
+
+  /// g = y − √λ·W⁻¹Qz, then γ = z/√λ, from z in rows 1…n−2 of each column (0 at the ends).
+  private func _valuesAndSecond(data y: Matrix, z: [Double], root: Double) -> (
+    values: Matrix, second: Matrix
+  ) {
+    let n = count
+    let columns = y.columns
+    var second = z
     let g = fittedValues(data: y, secondBuffer: second, scale: root)
     second.withUnsafeMutableBufferPointer { zb in
       for c in 0..<columns {
@@ -83,7 +107,7 @@ extension _SplinePenalty {
     }
     return (
       Matrix(rows: n, columns: columns, columnMajor: g),
-      Matrix(rows: n, columns: columns, columnMajor: second), u
+      Matrix(rows: n, columns: columns, columnMajor: second)
     )
   }
 
@@ -113,6 +137,18 @@ extension _SplinePenalty {
         }
       }
     }
+    for c in 0..<columns {
+      _backSubstitute(
+        z.baseAddress! + c * n + 1, u: UnsafePointer(u.baseAddress!),
+        inverse: UnsafePointer(inverse.baseAddress!), order: interior)
+    }
+    return _residualForGCV(z: UnsafePointer(z.baseAddress!), columns: columns, lambda: lambda)
+  }
+
+  /// Σ wᵢ(yᵢ − gᵢ)² = λ·Σ (Qz)ᵢ²/wᵢ for z = √λ·γ in rows 1…n−2 of each of `columns` columns of
+  /// `z` (n × columns), averaged over the columns.
+  func _residualForGCV(z: UnsafePointer<Double>, columns: Int, lambda: Double) -> Double {
+    let n = count
     // The mean over columns as first + Σ (rss_c − first)/columns: exactly rss_0 when all columns
     // are equal, so the criterion (and the λ it picks) does not depend on repeating a column.
     var first = 0.0
@@ -121,10 +157,7 @@ extension _SplinePenalty {
       weights.withUnsafeBufferPointer { w in
         for c in 0..<columns {
           var rss = 0.0
-          let zc = z.baseAddress! + c * n + 1
-          _backSubstitute(
-            zc, u: UnsafePointer(u.baseAddress!), inverse: UnsafePointer(inverse.baseAddress!),
-            order: interior)
+          let zc = z + c * n + 1
           if unitWeights {
             _forEachQGamma(zc, ih) { _, qz in rss += qz * qz }
           } else {
@@ -144,7 +177,7 @@ extension _SplinePenalty {
     var diagonal = [Double](repeating: 0, count: interior)
     var offDiagonal = [Double](repeating: 0, count: interior)
     knots.withUnsafeBufferPointer { t in
-      _forEachRFactorRow(t, interior) { j, d, o in
+      _forEachRFactorRow(interior) { a, b in t[a] - t[b] } body: { j, d, o in
         diagonal[j] = d
         offDiagonal[j] = o
       }
@@ -152,18 +185,19 @@ extension _SplinePenalty {
     return (diagonal, offDiagonal)
   }
 
-  /// Calls body(j, V(j, j), V(j, j+1)) for j = 0 ..< interior.
+  /// Calls body(j, V(j, j), V(j, j+1)) for j = 0 ..< interior, with `difference(a, b)` = t_a − t_b
+  /// (the mirrored knots give the factor of R taken from the bottom).
   @inline(__always)
-  private func _forEachRFactorRow(
-    _ t: UnsafeBufferPointer<Double>, _ interior: Int, _ body: (Int, Double, Double) -> Void
+  func _forEachRFactorRow(
+    _ interior: Int, _ difference: (Int, Int) -> Double, body: (Int, Double, Double) -> Void
   ) {
-    var vDiagonal = ((t[2] - t[0]) / 3).squareRoot()
+    var vDiagonal = (difference(2, 0) / 3).squareRoot()
     for j in 0..<interior {
-      let h1 = j + 1 < interior ? t[j + 2] - t[j + 1] : 0
+      let h1 = j + 1 < interior ? difference(j + 2, j + 1) : 0
       let vOff = j + 1 < interior ? (h1 / 6) / vDiagonal : 0
       body(j, vDiagonal, vOff)
       if j + 1 < interior {
-        let h2 = t[j + 3] - t[j + 2]
+        let h2 = difference(j + 3, j + 2)
         vDiagonal = ((h1 + h2) / 3 - vOff * vOff).squareRoot()
       }
     }
