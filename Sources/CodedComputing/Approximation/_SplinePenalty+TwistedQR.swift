@@ -265,102 +265,116 @@ struct _TwistedSweep {
       rhs[2 * c + 1] = rb
     }
     // V's rows on the fly (when not precomputed): the one-ended sweep's recurrence, per lane.
-    var vDiagonal = (difference(2, 0) / 3).squareRoot()
-    var ra = rhs[0]
-    var rb = rhs[1]
-    var lastTopOff = 0.0
-    @inline(__always) func step(_ s: Int, lanes: Int) {
-      let sq = scale(s + 2)
-      let ia = ihv(s + 1)
-      let ib = ihv(s + 2)
-      var q: Row = (sq * ia, sq * (-ia - ib), sq * ib)
-      var vOff: V
-      var h1 = V.zero
-      if let f = rFactors {
-        vDiagonal = V(f.diagonal[s], f.mirroredDiagonal[s])
-        vOff = V(f.offDiagonal[s], f.mirroredOffDiagonal[s])
+    var state = State(
+      a: a, b: b, ra: rhs[0], rb: rhs[1], vDiagonal: (difference(2, 0) / 3).squareRoot(),
+      lastTopOff: 0)
+    for s in 0..<kk { step(s, lanes: 2, &state) }
+    if k > kk { step(kk, lanes: 1, &state) }
+    if columns == 1 {
+      rhs[0] = state.ra
+      rhs[1] = state.rb
+    }
+    return join(
+      a: state.a, b: state.b, vDiagonal: state.vDiagonal, lastTopOff: state.lastTopOff)
+  }
+
+  /// What the sweep carries from one column to the next.
+  struct State {
+    var a: Row
+    var b: Row
+    /// The carried rows' right-hand sides when there is one data column (else in `rhs`).
+    var ra: V
+    var rb: V
+    var vDiagonal: V
+    var lastTopOff: Double
+  }
+
+  /// Column s of each lane (only the top lane's when `lanes` is 1).
+  @inline(__always)
+  private func step(_ s: Int, lanes: Int, _ state: inout State) {
+    let sq = scale(s + 2)
+    let ia = ihv(s + 1)
+    let ib = ihv(s + 2)
+    var q: Row = (sq * ia, sq * (-ia - ib), sq * ib)
+    var vOff: V
+    var h1 = V.zero
+    if let f = rFactors {
+      state.vDiagonal = V(f.diagonal[s], f.mirroredDiagonal[s])
+      vOff = V(f.offDiagonal[s], f.mirroredOffDiagonal[s])
+    } else {
+      h1 = difference(s + 2, s + 1)
+      vOff = (h1 / 6) / state.vDiagonal
+    }
+    state.lastTopOff = vOff[0]
+    var v: Row = (state.vDiagonal, vOff, .zero)
+    var a = state.a
+    var b = state.b
+    let r1 = Self.rotate(&q, &a, 0)
+    let r2 = Self.rotate(&q, &v, 0)
+    let r3 = Self.rotate(&b, &a, 1)
+    let r4 = Self.rotate(&b, &v, 1)
+    let r5 = Self.rotate(&a, &v, 2)
+    @inline(__always) func column(_ ra: inout V, _ rb: inout V, _ c: Int) -> V {
+      var rq = rhsValue(s + 2, c)
+      var rv = V.zero
+      Self.turn(&rq, &ra, r1)
+      Self.turn(&rq, &rv, r2)
+      Self.turn(&rb, &ra, r3)
+      Self.turn(&rb, &rv, r4)
+      Self.turn(&ra, &rv, r5)
+      swap(&ra, &rb)
+      return rq
+    }
+    if lanes == 2 {
+      u01[s] = q.1
+      u02[s] = q.2
+      inverse[s] = r2.inverse
+      if columns == 1 {
+        let rq = column(&state.ra, &state.rb, 0)
+        z[1 + s] = rq[0]
+        z[1 + (m - 1 - s)] = rq[1]
       } else {
-        h1 = difference(s + 2, s + 1)
-        vOff = (h1 / 6) / vDiagonal
-      }
-      lastTopOff = vOff[0]
-      var v: Row = (vDiagonal, vOff, .zero)
-      let keptA = a
-      let keptB = b
-      let r1 = Self.rotate(&q, &a, 0)
-      let r2 = Self.rotate(&q, &v, 0)
-      let r3 = Self.rotate(&b, &a, 1)
-      let r4 = Self.rotate(&b, &v, 1)
-      let r5 = Self.rotate(&a, &v, 2)
-      @inline(__always) func column(_ ra: inout V, _ rb: inout V, _ c: Int) -> V {
-        var rq = rhsValue(s + 2, c)
-        var rv = V.zero
-        Self.turn(&rq, &ra, r1)
-        Self.turn(&rq, &rv, r2)
-        Self.turn(&rb, &ra, r3)
-        Self.turn(&rb, &rv, r4)
-        Self.turn(&ra, &rv, r5)
-        swap(&ra, &rb)
-        return rq
-      }
-      if lanes == 2 {
-        u01[s] = q.1
-        u02[s] = q.2
-        inverse[s] = r2.inverse
-        if columns == 1 {
-          let rq = column(&ra, &rb, 0)
-          z[1 + s] = rq[0]
-          z[1 + (m - 1 - s)] = rq[1]
-        } else {
-          for c in 0..<columns {
-            var ca = rhs[2 * c]
-            var cb = rhs[2 * c + 1]
-            let rq = column(&ca, &cb, c)
-            z[c * n + 1 + s] = rq[0]
-            z[c * n + 1 + (m - 1 - s)] = rq[1]
-            rhs[2 * c] = ca
-            rhs[2 * c + 1] = cb
-          }
-        }
-        (a, b) = ((b.1, b.2, .zero), (.zero, a.2, .zero))
-      } else {
-        // The top lane's extra column: lane 1 keeps its state.
-        u01[s][0] = q.1[0]
-        u02[s][0] = q.2[0]
-        inverse[s][0] = r2.inverse[0]
         for c in 0..<columns {
-          var ca = columns == 1 ? ra : rhs[2 * c]
-          var cb = columns == 1 ? rb : rhs[2 * c + 1]
-          let (oldA, oldB) = (ca, cb)
+          var ca = rhs[2 * c]
+          var cb = rhs[2 * c + 1]
           let rq = column(&ca, &cb, c)
           z[c * n + 1 + s] = rq[0]
-          ca[1] = oldA[1]
-          cb[1] = oldB[1]
-          if columns == 1 {
-            (ra, rb) = (ca, cb)
-          } else {
-            rhs[2 * c] = ca
-            rhs[2 * c + 1] = cb
-          }
+          z[c * n + 1 + (m - 1 - s)] = rq[1]
+          rhs[2 * c] = ca
+          rhs[2 * c + 1] = cb
         }
-        let newA: Row = (b.1, b.2, .zero)
-        let newB: Row = (.zero, a.2, .zero)
-        a = (V(newA.0[0], keptA.0[1]), V(newA.1[0], keptA.1[1]), V(newA.2[0], keptA.2[1]))
-        b = (V(newB.0[0], keptB.0[1]), V(newB.1[0], keptB.1[1]), V(newB.2[0], keptB.2[1]))
       }
-      if rFactors == nil {
-        let h2 = difference(s + 3, s + 2)
-        let next = ((h1 + h2) / 3 - vOff * vOff).squareRoot()
-        if lanes == 2 { vDiagonal = next } else { vDiagonal[0] = next[0] }
+      state.a = (b.1, b.2, .zero)
+      state.b = (.zero, a.2, .zero)
+    } else {
+      // The top lane's extra column: lane 1 keeps its state.
+      u01[s][0] = q.1[0]
+      u02[s][0] = q.2[0]
+      inverse[s][0] = r2.inverse[0]
+      for c in 0..<columns {
+        var ca = columns == 1 ? state.ra : rhs[2 * c]
+        var cb = columns == 1 ? state.rb : rhs[2 * c + 1]
+        let (oldA, oldB) = (ca, cb)
+        let rq = column(&ca, &cb, c)
+        z[c * n + 1 + s] = rq[0]
+        ca[1] = oldA[1]
+        cb[1] = oldB[1]
+        if columns == 1 {
+          (state.ra, state.rb) = (ca, cb)
+        } else {
+          rhs[2 * c] = ca
+          rhs[2 * c + 1] = cb
+        }
       }
+      let (keptA, keptB) = (state.a, state.b)
+      state.a = (V(b.1[0], keptA.0[1]), V(b.2[0], keptA.1[1]), V(0, keptA.2[1]))
+      state.b = (V(0, keptB.0[1]), V(a.2[0], keptB.1[1]), V(0, keptB.2[1]))
     }
-    for s in 0..<kk { step(s, lanes: 2) }
-    if k > kk { step(kk, lanes: 1) }
-    if columns == 1 {
-      rhs[0] = ra
-      rhs[1] = rb
+    if rFactors == nil {
+      let h2 = difference(s + 3, s + 2)
+      let next = ((h1 + h2) / 3 - vOff * vOff).squareRoot()
+      if lanes == 2 { state.vDiagonal = next } else { state.vDiagonal[0] = next[0] }
     }
-    return join(a: a, b: b, vDiagonal: vDiagonal, lastTopOff: lastTopOff)
   }
 
   /// Joins the halves at columns k, k + 1: reduces the six rows left there to C, solves
