@@ -55,9 +55,12 @@ final class _StreamRound<Consumed: Sendable>: Sendable {
     do { produced = .success(try producer.produce(worker: n, index: index)) } catch {
       produced = .failure(error)
     }
-    let seconds = (ContinuousClock.now - start).inSeconds
     let (again, master) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
       guard state.ending == nil else { return (false, nil) }
+      // Stamped under the lock, where results are delivered one at a time: arrival times then
+      // follow delivery order (a stamp taken before the lock could lose the race to another
+      // worker's later stamp).
+      let seconds = (ContinuousClock.now - start).inSeconds
       switch produced {
       case .failure(let error):
         state.failures[n] = String(describing: error)
