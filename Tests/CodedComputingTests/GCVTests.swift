@@ -13,9 +13,17 @@ struct GCVTests {
   /// in numpy (scripts/make_spline_test_values.py, `dense_gcv`).
   @Test("score and degrees of freedom equal the dense computation")
   func scoreMatchesDense() throws {
+    try Self.expectDenseProbes { lambda in
+      try SplineSmoother.gcvScore(knots: Self.knots, data: Self.data, lambda: lambda)
+    }
+  }
+
+  /// `score(λ)` against the dense probes to 1e-9 relative (also used for the two-ended route).
+  static func expectDenseProbes(
+    _ score: (Double) throws -> (score: Double, degreesOfFreedom: Double)
+  ) rethrows {
     for probe in SplineReferenceData.gcvProbes {
-      let ours = try SplineSmoother.gcvScore(
-        knots: Self.knots, data: Self.data, lambda: probe.lambda)
+      let ours = try score(probe.lambda)
       #expect(
         abs(ours.score - probe.score) <= 1e-9 * probe.score,
         "λ=\(probe.lambda): \(ours.score) vs \(probe.score)")
