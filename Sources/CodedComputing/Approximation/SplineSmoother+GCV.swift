@@ -23,7 +23,9 @@ extension SplineSmoother {
   /// of the equivalent least-squares problem (never forming R + λM, which is too ill-conditioned
   /// at large n; see `SplinePenalty+QR.swift`), one back substitution per column, and the trace
   /// tr S_λ = 2 + tr((R + λM)⁻¹R) by the Hutchinson–de Hoog recursion on U (Hutchinson &
-  /// de Hoog 1985), streamed without storing the band of the inverse.
+  /// de Hoog 1985), streamed without storing the band of the inverse. From 10⁴ knots the sweep
+  /// runs from both ends at once and the recursion rides along the outward back substitution
+  /// (`_SplinePenalty+TwistedQR.swift`), which halves the time of every evaluation.
   ///
   /// The search runs over log λ: a grid around the natural scale λ₀ = tr R / tr M (where the
   /// roughness penalty and the data term balance) from λ₀/10³ up to λ₀·n⁴ (where the fit is
