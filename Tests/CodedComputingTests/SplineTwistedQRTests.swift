@@ -49,6 +49,57 @@ struct SplineTwistedQRTests {
     }
   }
 
+  /// Fitted values at λ = 10¹², 10¹⁵, 10¹⁸ on the closed-form problem of `traceProblem` at
+  /// n = 4 001 with yᵢ = sin(i/300) + (1 if i > 2000), at 12 knots (the ends, around the jump, the
+  /// middle): 60-digit mpmath (scripts/spline_mpmath_reference.py).
+  static let extremeKnots = [0, 1, 2, 1000, 1999, 2000, 2001, 2002, 3000, 3998, 3999, 4000]
+  static let extremeFits: [(lambda: Double, values: [Double])] = [
+    (
+      1000000000000.0,
+      [
+        0.23883095596539015, 0.23888298970165007, 0.23892297616347737, 0.28894076671535223,
+        0.4940190332131024, 0.49431756599713122, 0.49451861243119569, 0.49469939979462895,
+        0.73164819522923614, 0.92594934155794349, 0.92609605133939624, 0.92622437391534268,
+      ]
+    ),
+    (
+      1000000000000000.0,
+      [
+        0.13418406920388342, 0.13444235480312216, 0.13464084001946311, 0.32750468205332226,
+        0.52074615467598124, 0.52094884751172956, 0.5210853465198534, 0.52120808805897251,
+        0.71438978709060893, 0.90752178556309833, 0.9076608346795526, 0.90778245670493491,
+      ]
+    ),
+    (
+      1e+18,
+      [
+        0.13404821717335581, 0.13430676135924533, 0.13450544529215257, 0.32754811593774587,
+        0.52078960493511107, 0.52099219688860732, 0.52112862793518289, 0.52125130834575475,
+        0.714373354110849, 0.90747901221060408, 0.9076180350457858, 0.90773963408373949,
+      ]
+    ),
+  ]
+
+  /// Far beyond any Cholesky route (estimates 7·10¹³ … 7·10¹⁹, near the λ → ∞ line): both routes
+  /// against the 60-digit values. Measured: two-ended 4.4e-11, 8.0e-11, 1.8e-11; one-ended
+  /// 1.0e-10, 8.0e-11, 4.2e-11 (relative to max |g|).
+  @Test("extreme λ: both routes match a 60-digit solve")
+  func extremeLambda() throws {
+    let n = 4001
+    let t = (0..<n).map { Double($0) + 0.4 * sin(Double($0)) }
+    let w = (0..<n).map { 1 + 0.5 * cos(3 * Double($0)) }
+    let y = (0..<n).map { sin(Double($0) / 300) + ($0 > 2000 ? 1.0 : 0.0) }
+    let penalty = try _SplinePenalty(knots: t, weights: w)
+    for (lambda, exact) in Self.extremeFits {
+      for twisted in [true, false] {
+        let fit = penalty.fitByQR(data: Matrix(column: y), lambda: lambda, twisted: twisted)
+        let ours = Self.extremeKnots.map { fit.values.storage[$0] }
+        let error = Self.relativeError(ours, exact)
+        #expect(error <= 1e-9, "twisted \(twisted) λ=\(lambda): \(error)")
+      }
+    }
+  }
+
   /// Columns share the rotations; each column's numbers are its own single-column fit's, bit for
   /// bit (same operations in the same order).
   @Test("several columns: each equals its own fit exactly")
@@ -114,7 +165,7 @@ struct SplineTwistedQRTests {
     #expect(abs(found.lambda / SplineReferenceData.gcvScipyLambda - 1) <= 0.01)
   }
 
-  /// The closed-form problem of scripts/gcv_trace_reference.py: tᵢ = i + 0.4·sin(i),
+  /// The closed-form problem of scripts/spline_mpmath_reference.py: tᵢ = i + 0.4·sin(i),
   /// wᵢ = 1 + 0.5·cos(3i), n = 20 001 (above the two-ended threshold).
   static func traceProblem() throws -> _SplinePenalty {
     let n = 20_001
@@ -123,7 +174,7 @@ struct SplineTwistedQRTests {
     return try _SplinePenalty(knots: t, weights: w)
   }
 
-  /// tr S_λ computed at 45 digits in mpmath (scripts/gcv_trace_reference.py).
+  /// tr S_λ computed at 45 digits in mpmath (scripts/spline_mpmath_reference.py).
   static let exactDegreesOfFreedom: [(lambda: Double, degreesOfFreedom: Double)] = [
     (100.0, 2233.5909652315429),
     (100000.0, 398.65712402589819),
