@@ -38,7 +38,8 @@ def factorise(t, w, lam):
     a2 = [mpf(0)] * m
     for c in range(m):
         if c + 1 < m:
-            a1[c] = r1[c] + lam * (q(c, 1) * q(c + 1, 0) / w[c + 1] + q(c, 2) * q(c + 1, 1) / w[c + 2])
+            a1[c] = r1[c] + lam * (
+                q(c, 1) * q(c + 1, 0) / w[c + 1] + q(c, 2) * q(c + 1, 1) / w[c + 2])
         if c + 2 < m:
             a2[c] = lam * q(c, 2) * q(c + 2, 0) / w[c + 2]
     # LDLᵀ: l1[c] = L(c, c−1), l2[c] = L(c, c−2).
@@ -50,7 +51,8 @@ def factorise(t, w, lam):
             l2[c] = a2[c - 2] / d[c - 2]
         if c >= 1:
             l1[c] = (a1[c - 1] - (l2[c] * d[c - 2] * l1[c - 1] if c >= 2 else 0)) / d[c - 1]
-        d[c] = a0[c] - (l1[c] ** 2 * d[c - 1] if c >= 1 else 0) - (l2[c] ** 2 * d[c - 2] if c >= 2 else 0)
+        d[c] = (a0[c] - (l1[c] ** 2 * d[c - 1] if c >= 1 else 0)
+                - (l2[c] ** 2 * d[c - 2] if c >= 2 else 0))
     return r0, r1, q, d, l1, l2
 
 

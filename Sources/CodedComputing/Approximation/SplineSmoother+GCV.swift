@@ -50,7 +50,8 @@ extension SplineSmoother {
     guard lambda.isFinite, lambda.isNormal || found.lambda == 0 else {
       let side = lambda.isFinite ? "below the smallest normal" : "beyond the largest"
       throw .outOfRange(
-        "GCV chose λ = \(found.lambda) for the knots rescaled by 2^\(-scaling.knotExponent) and the weights by 2^\(-scaling.weightExponent), which is \(side) Double in the data's own units; rescale t (λ scales as the cube of the knots' unit) or give --lambda")
+        "GCV chose λ = \(found.lambda) for the knots rescaled by 2^\(-scaling.knotExponent) and the weights by 2^\(-scaling.weightExponent), which is \(side) Double in the data's own units; rescale t (λ scales as the cube of the knots' unit) or give --lambda"
+      )
     }
     let smoother = try SplineSmoother(
       knots: knots, scaling: scaling, penalty: penalty, scaledLambda: found.lambda, lambda: lambda)
@@ -76,7 +77,8 @@ extension SplineSmoother {
     let scaledLambda = scaling.scaledLambda(lambda)
     guard scaledLambda > 0, scaledLambda.isFinite else {
       throw .outOfRange(
-        "λ = \(lambda) is \(scaledLambda) once the knots are rescaled to a unit span: outside the range GCV can score")
+        "λ = \(lambda) is \(scaledLambda) once the knots are rescaled to a unit span: outside the range GCV can score"
+      )
     }
     let found = try _GCVSearch(penalty: penalty, data: scaledData).score(
       logLambda: log10(scaledLambda))
@@ -256,8 +258,9 @@ final class _GCVSearch: @unchecked Sendable {
       return grid.map { scoreOrInfinity(logLambda: $0) }
     }
     let searches = [self, _GCVSearch(sharing: self)]
-    let results = Mutex([(score: Double, degreesOfFreedom: Double)](
-      repeating: (.infinity, .nan), count: grid.count))
+    let results = Mutex(
+      [(score: Double, degreesOfFreedom: Double)](
+        repeating: (.infinity, .nan), count: grid.count))
     DispatchQueue.concurrentPerform(iterations: 2) { part in
       for index in stride(from: part, to: grid.count, by: 2) {
         let s = searches[part].scoreOrInfinity(logLambda: grid[index])
@@ -280,7 +283,8 @@ final class _GCVSearch: @unchecked Sendable {
     let high = scale + 4 * log10(n)
     guard low.isFinite, high.isFinite else {
       throw .outOfRange(
-        "GCV cannot place its search: the knots' natural scale tr R / tr M = \(traceR)/\(traceM) is not a finite positive number (knot spacings too uneven for a Double)")
+        "GCV cannot place its search: the knots' natural scale tr R / tr M = \(traceR)/\(traceM) is not a finite positive number (knot spacings too uneven for a Double)"
+      )
     }
     // Coarse grid, then Brent's method (golden section with parabolic steps) on the bracket
     // around the best grid point; about 14 + 10 evaluations at n = 10⁶. The grid has a fixed

@@ -177,7 +177,9 @@ extension _SplinePenalty {
     var diagonal = [Double](repeating: 0, count: interior)
     var offDiagonal = [Double](repeating: 0, count: interior)
     knots.withUnsafeBufferPointer { t in
-      _forEachRFactorRow(interior) { a, b in t[a] - t[b] } body: { j, d, o in
+      _forEachRFactorRow(interior) { a, b in
+        t[a] - t[b]
+      } body: { j, d, o in
         diagonal[j] = d
         offDiagonal[j] = o
       }

@@ -46,7 +46,9 @@ extension _SplinePenalty {
     knots.withUnsafeBufferPointer { t in
       // Differences of the mirrored knots t′ᵢ = −t_{n−1−i}: t′_a − t′_b = t_{n−1−b} − t_{n−1−a},
       // bit for bit.
-      _forEachRFactorRow(interior) { a, b in t[n - 1 - b] - t[n - 1 - a] } body: { j, d, o in
+      _forEachRFactorRow(interior) { a, b in
+        t[n - 1 - b] - t[n - 1 - a]
+      } body: { j, d, o in
         diagonal[j] = d
         offDiagonal[j] = o
       }
@@ -123,9 +125,8 @@ extension _SplinePenalty {
   }
 }
 
-/// Precomputed R factors for ``_SplinePenalty/_twistedGivens(y:columns:lambda:z:scratch:rFactors:band:)``:
-/// V's diagonal and superdiagonal from the top, and the mirrored knots' (see
-/// ``_SplinePenalty/_mirroredRFactor()``).
+/// Precomputed R factors for the twisted sweep: V's diagonal and superdiagonal from the top, and
+/// the mirrored knots' (see ``_SplinePenalty/_mirroredRFactor()``).
 struct _RFactorPointers {
   let diagonal: UnsafePointer<Double>
   let offDiagonal: UnsafePointer<Double>
@@ -240,8 +241,7 @@ struct _TwistedSweep {
     return (c, s, inverse)
   }
 
-  @inline(__always) static func turn(_ a: inout V, _ b: inout V, _ r: (c: V, s: V, inverse: V))
-  {
+  @inline(__always) static func turn(_ a: inout V, _ b: inout V, _ r: (c: V, s: V, inverse: V)) {
     let a0 = a
     a = r.c * a0 + r.s * b
     b = r.c * b - r.s * a0
