@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a set of evaluation points falls among the knots of a natural cubic spline.
 ///
 /// A natural cubic spline with knots t₀ < … < tₙ₋₁ is fixed by its values gᵢ and second
@@ -245,38 +247,60 @@ func _evaluateSplines(
 
 /// ``_evaluateSplines(knots:points:values:secondDerivatives:)`` for one column, in one pass
 /// (the same arithmetic), each point's interval found from the previous one (``_locate``).
+/// From 2¹⁵ points on the points are shared between two threads (within
+/// ``setCodingThreadCount(_:)``), each half searched from the first knot on: a point's interval
+/// does not depend on where the search starts, so the values are the same bits.
 func _evaluateSpline(knots: [Double], points: [Double], values: Matrix, second: Matrix)
   -> [Double]
 {
-  let n = knots.count
   let p = points.count
+  let parts = p >= 1 << 15 ? min(2, codingThreadCount) : 1
   return [Double](unsafeUninitializedCapacity: p) { o, initialised in
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: 4) { w in
-      knots.withUnsafeBufferPointer { t in
-        points.withUnsafeBufferPointer { z in
-          values.storage.withUnsafeBufferPointer { g in
-            second.storage.withUnsafeBufferPointer { s in
-              let weights = w.baseAddress!
-              let low = t[0]
-              let high = t[n - 1]
-              var i = 0
-              for q in 0..<p {
-                let x = z[q]
-                i = _locate(t, x, hint: i)
-                _fillEvaluationWeights(t, i, x, weights)
-                var value = weights[0] * g[i] + weights[1] * g[i + 1] + weights[2] * s[i]
-                value += weights[3] * s[i + 1]
-                if !value.isFinite && (x < low || x > high) {
-                  value = _extrapolate(t, g.baseAddress!, s.baseAddress!, x)
-                }
-                o[q] = value
-              }
+    knots.withUnsafeBufferPointer { t in
+      points.withUnsafeBufferPointer { z in
+        values.storage.withUnsafeBufferPointer { g in
+          second.storage.withUnsafeBufferPointer { s in
+            if parts == 1 {
+              _evaluateSpline(t, z, g.baseAddress!, s.baseAddress!, o.baseAddress!, 0..<p)
+              return
+            }
+            let shared = _SendableValue((t, z, g.baseAddress!, s.baseAddress!, o.baseAddress!))
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+              let (t, z, g, s, o) = shared.value
+              _evaluateSpline(t, z, g, s, o, (p * part / parts)..<(p * (part + 1) / parts))
             }
           }
         }
       }
     }
     initialised = p
+  }
+}
+
+/// The values of one spline (knot values `g`, second derivatives `s`) at the points `range` of
+/// `z`, into the same positions of `o`.
+@inline(__always)
+func _evaluateSpline(
+  _ t: UnsafeBufferPointer<Double>, _ z: UnsafeBufferPointer<Double>, _ g: UnsafePointer<Double>,
+  _ s: UnsafePointer<Double>, _ o: UnsafeMutablePointer<Double>, _ range: Range<Int>
+) {
+  let n = t.count
+  withUnsafeTemporaryAllocation(of: Double.self, capacity: 4) { w in
+    let weights = w.baseAddress!
+    let low = t[0]
+    let high = t[n - 1]
+    var i = 0
+    for q in range {
+      let x = z[q]
+      i = _locate(t, x, hint: i)
+      _fillEvaluationWeights(t, i, x, weights)
+      var value = weights[0] * g[i] + weights[1] * g[i + 1] + weights[2] * s[i]
+      value += weights[3] * s[i + 1]
+      if !value.isFinite && (x < low || x > high) {
+        value = _extrapolate(t, g, s, x)
+      }
+      o[q] = value
+    }
   }
 }
 
