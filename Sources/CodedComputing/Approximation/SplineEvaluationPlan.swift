@@ -250,11 +250,12 @@ func _evaluateSplines(
 /// From 2¹⁵ points on the points are shared between two threads (within
 /// ``setCodingThreadCount(_:)``), each half searched from the first knot on: a point's interval
 /// does not depend on where the search starts, so the values are the same bits.
-func _evaluateSpline(knots: [Double], points: [Double], values: Matrix, second: Matrix)
-  -> [Double]
-{
+/// `threads` (tests) overrides that choice.
+func _evaluateSpline(
+  knots: [Double], points: [Double], values: Matrix, second: Matrix, threads: Int? = nil
+) -> [Double] {
   let p = points.count
-  let parts = p >= 1 << 15 ? min(2, codingThreadCount) : 1
+  let parts = max(1, min(2, p, threads ?? (p >= 1 << 15 ? codingThreadCount : 1)))
   return [Double](unsafeUninitializedCapacity: p) { o, initialised in
     knots.withUnsafeBufferPointer { t in
       points.withUnsafeBufferPointer { z in

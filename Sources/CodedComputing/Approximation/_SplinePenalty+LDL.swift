@@ -53,7 +53,10 @@ extension _SplinePenalty {
   /// route cannot vouch for its result (see the extension's documentation): the caller then
   /// uses ``fitByQR(data:lambda:)``.
   /// - Returns: the knot values and the second derivatives, both n × c.
-  func fitByLDL(data y: Matrix, lambda: Double) -> (values: Matrix, second: Matrix)? {
+  /// `threads` (tests) overrides ``ldlThreadCount(knots:)``.
+  func fitByLDL(data y: Matrix, lambda: Double, threads: Int? = nil)
+    -> (values: Matrix, second: Matrix)?
+  {
     let n = count
     let m = interiorCount
     guard m >= 6, lambda > 0, lambda.isFinite, y.rows == n else { return nil }
@@ -72,7 +75,7 @@ extension _SplinePenalty {
           y.storage.withUnsafeBufferPointer { yv in
             values.withUnsafeMutableBufferPointer { gv in
               second.withUnsafeMutableBufferPointer { sv in
-                let threads = _SplinePenalty.ldlThreadCount(knots: n)
+                let threads = min(2, max(1, threads ?? _SplinePenalty.ldlThreadCount(knots: n)))
                 let problem = _LDLProblem(
                   t: t.baseAddress!, ih: ih.baseAddress!, w: w.baseAddress!, n: n,
                   lambda: lambda, unit: unitWeights)
@@ -659,7 +662,8 @@ struct _TwistedLDL {
   ) -> (change: Double, size: Double) {
     let (pr, y, g, s, lo, threads) = a
     let n = pr.n
-    let sweep = _ResidualSweep<Unit, _Yes>(pr: pr, y: y, g: g, s: s, lo: lo, l1: l1, l2: l2, z: z)
+    let sweep = _ResidualSweep<Unit, _Yes>(
+      pr: pr, y: y, g: g, s: s, lo: lo, l1: l1, l2: l2, z: z)
     var result: _SweepMeasure
     if threads > 1 {
       let half = (n / 4) * 2
