@@ -265,10 +265,12 @@ func _evaluateSpline(
               _evaluateSpline(t, z, g.baseAddress!, s.baseAddress!, o.baseAddress!, 0..<p)
               return
             }
+            // Four pieces per thread, so that a busy core's share is taken over by the other.
             let shared = _SendableValue((t, z, g.baseAddress!, s.baseAddress!, o.baseAddress!))
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let pieces = 4 * parts
+            DispatchQueue.concurrentPerform(iterations: pieces) { part in
               let (t, z, g, s, o) = shared.value
-              _evaluateSpline(t, z, g, s, o, (p * part / parts)..<(p * (part + 1) / parts))
+              _evaluateSpline(t, z, g, s, o, (p * part / pieces)..<(p * (part + 1) / pieces))
             }
           }
         }

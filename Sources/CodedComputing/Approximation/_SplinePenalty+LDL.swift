@@ -496,10 +496,15 @@ struct _TwistedLDL {
               }
               let values = _SendablePointer(zp)
               let target = _SendablePointer((s, lo))
-              DispatchQueue.concurrentPerform(iterations: 2) { lane in
+              let pieces = _ldlChunks / 2
+              DispatchQueue.concurrentPerform(iterations: 2 * pieces) { chunk in
+                let lane = chunk / pieces
+                let part = chunk % pieces
+                let count = lane == 0 ? k : kk
                 _TwistedLDL.store(
                   values.pointer, into: target.pointer.0, lo: target.pointer.1, lane: lane,
-                  count: lane == 0 ? k : kk, m: m, accumulate: accumulate)
+                  positions: (count * part / pieces)..<(count * (part + 1) / pieces), m: m,
+                  accumulate: accumulate)
               }
               return
             }
@@ -518,13 +523,13 @@ struct _TwistedLDL {
   }
 
   /// Writes (or adds, when `accumulate`, as a double-double with the rounding error into `lo`)
-  /// the back substitution's values left in lane `lane` of `values` at positions 0..<count into
+  /// the back substitution's values left in lane `lane` of `values` at `positions` into
   /// their rows of s: row p for the top lane, row m − 1 − p for the mirrored one. Two rows at a
   /// time in knot order; the same operations per row as `solveMiddleAndBack`'s one-pass store.
   @inline(__always)
   static func store(
     _ values: UnsafeMutablePointer<SIMD2<Double>>, into s: UnsafeMutablePointer<Double>,
-    lo: UnsafeMutablePointer<Double>, lane: Int, count: Int, m: Int, accumulate: Bool
+    lo: UnsafeMutablePointer<Double>, lane: Int, positions: Range<Int>, m: Int, accumulate: Bool
   ) {
     typealias V = SIMD2<Double>
     @inline(__always) func put(_ index: Int, _ value: V) {
@@ -554,7 +559,8 @@ struct _TwistedLDL {
         lo[index] = 0
       }
     }
-    var p = 0
+    var p = positions.lowerBound
+    let count = positions.upperBound
     if lane == 0 {
       // Rows p, p + 1 at s[1 + p], s[2 + p].
       while p + 1 < count {
@@ -616,18 +622,9 @@ struct _TwistedLDL {
     let kk = self.kk
     var result: _SweepMeasure
     if threads > 1 {
-      // Positions [0, half) and [half, kk) on two threads, the residuals into the z slots.
-      let half = kk / 2
-      let parts = _SendablePointer(UnsafeMutablePointer<_SweepMeasure>.allocate(capacity: 2))
-      defer { parts.pointer.deallocate() }
+      // The residuals into the z slots, in chunks of positions shared by the threads.
       let shared = _SendableValue(sweep)
-      DispatchQueue.concurrentPerform(iterations: 2) { part in
-        let range = part == 0 ? 0..<half : half..<kk
-        (parts.pointer + part).initialize(
-          to: shared.value.run(range, Measured.self, _No.self))
-      }
-      result = parts.pointer[0]
-      result.merge(parts.pointer[1])
+      result = _inChunks(kk) { shared.value.run($0, Measured.self, _No.self) }
       sweep.forward(0..<kk)
     } else {
       result = sweep.run(0..<kk, Measured.self, _Yes.self)
@@ -666,16 +663,8 @@ struct _TwistedLDL {
       pr: pr, y: y, g: g, s: s, lo: lo, l1: l1, l2: l2, z: z)
     var result: _SweepMeasure
     if threads > 1 {
-      let half = (n / 4) * 2
-      let parts = _SendablePointer(UnsafeMutablePointer<_SweepMeasure>.allocate(capacity: 2))
-      defer { parts.pointer.deallocate() }
       let shared = _SendableValue(sweep)
-      DispatchQueue.concurrentPerform(iterations: 2) { part in
-        let range = part == 0 ? 0..<half : half..<n
-        (parts.pointer + part).initialize(to: shared.value.values(range))
-      }
-      result = parts.pointer[0]
-      result.merge(parts.pointer[1])
+      result = _inChunks(n) { shared.value.values($0) }
     } else {
       result = sweep.values(0..<n)
     }
@@ -684,6 +673,28 @@ struct _TwistedLDL {
       max(result.change[0], result.change[1]) + poison, max(result.size[0], result.size[1]) + poison
     )
   }
+}
+
+/// The pieces a parallel pass is cut into: more than the two threads, so that when the other
+/// core is busy the calling thread takes over the pieces its helper has not started (Dispatch
+/// hands out iterations one at a time) instead of waiting for it.
+let _ldlChunks = 8
+
+/// `body` over ``_ldlChunks`` consecutive ranges of 0..<count, on Dispatch's threads; the
+/// measures merged (maxima and NaN poison, the same whatever the order).
+func _inChunks(_ count: Int, _ body: @escaping @Sendable (Range<Int>) -> _SweepMeasure)
+  -> _SweepMeasure
+{
+  let chunks = _ldlChunks
+  let parts = _SendablePointer(UnsafeMutablePointer<_SweepMeasure>.allocate(capacity: chunks))
+  defer { parts.pointer.deallocate() }
+  DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+    (parts.pointer + chunk).initialize(
+      to: body((count * chunk / chunks)..<(count * (chunk + 1) / chunks)))
+  }
+  var result = parts.pointer[0]
+  for chunk in 1..<chunks { result.merge(parts.pointer[chunk]) }
+  return result
 }
 
 /// A flag known at compile time, so that each combination of a sweep's options gets its own loop.
