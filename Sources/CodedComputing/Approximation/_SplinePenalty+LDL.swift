@@ -621,13 +621,49 @@ struct _TwistedLDL {
     let k = self.k
     let kk = self.kk
     var result: _SweepMeasure
+    typealias V = SIMD2<Double>
     if threads > 1 {
-      // The residuals into the z slots, in chunks of positions shared by the threads.
+      // The positions in pieces: the calling thread takes them from the front and runs the
+      // fused sweep (the chain continuing from piece to piece), its helper takes them from the
+      // back and only computes their residuals into the z slots; where they meet, the chain
+      // goes on over the helper's pieces. Alone (the other core busy), the calling thread
+      // takes every piece and this is the one-thread sweep.
+      let pieces = 16
+      let claims = _Claims(pieces: pieces)
       let shared = _SendableValue(sweep)
-      result = _inChunks(kk) { shared.value.run($0, Measured.self, _No.self) }
-      sweep.forward(0..<kk)
+      let measures = _SendablePointer(UnsafeMutablePointer<_SweepMeasure>.allocate(capacity: 2))
+      let meeting = _SendablePointer(UnsafeMutablePointer<(V, V, Int)>.allocate(capacity: 1))
+      defer {
+        measures.pointer.deallocate()
+        meeting.pointer.deallocate()
+      }
+      DispatchQueue.concurrentPerform(iterations: 2) { role in
+        var m = _SweepMeasure()
+        var state = (V.zero, V.zero)
+        if role == 0 {
+          var end = 0
+          while let piece = claims.front() {
+            let range = (kk * piece / pieces)..<(kk * (piece + 1) / pieces)
+            m.merge(shared.value.run(range, Measured.self, _Yes.self, state: &state))
+            end = range.upperBound
+          }
+          meeting.pointer.initialize(to: (state.0, state.1, end))
+        } else {
+          while let piece = claims.back() {
+            let range = (kk * piece / pieces)..<(kk * (piece + 1) / pieces)
+            m.merge(shared.value.run(range, Measured.self, _No.self, state: &state))
+          }
+        }
+        (measures.pointer + role).initialize(to: m)
+      }
+      result = measures.pointer[0]
+      result.merge(measures.pointer[1])
+      let (zm1, zm2, end) = meeting.pointer.pointee
+      var state = (zm1, zm2)
+      sweep.forward(end..<kk, state: &state)
     } else {
-      result = sweep.run(0..<kk, Measured.self, _Yes.self)
+      var state = (V.zero, V.zero)
+      result = sweep.run(0..<kk, Measured.self, _Yes.self, state: &state)
     }
     let middle = sweep.middleResiduals(k: k, kk: kk)
     let poison = result.poison[0] + result.poison[1]
@@ -695,6 +731,38 @@ func _inChunks(_ count: Int, _ body: @escaping @Sendable (Range<Int>) -> _SweepM
   var result = parts.pointer[0]
   for chunk in 1..<chunks { result.merge(parts.pointer[chunk]) }
   return result
+}
+
+/// Pieces 0..<pieces handed out from both ends: ``front()`` ascending to the calling thread,
+/// ``back()`` descending to its helper, until they meet.
+final class _Claims: Sendable {
+  /// The next front piece in the low 32 bits, one past the next back piece in the high ones.
+  private let state: Atomic<Int>
+  init(pieces: Int) { state = Atomic(pieces << 32) }
+
+  func front() -> Int? {
+    var current = state.load(ordering: .relaxed)
+    while true {
+      let f = current & 0xFFFF_FFFF
+      guard f < current >> 32 else { return nil }
+      let (exchanged, original) = state.compareExchange(
+        expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+      if exchanged { return f }
+      current = original
+    }
+  }
+
+  func back() -> Int? {
+    var current = state.load(ordering: .relaxed)
+    while true {
+      let b = current >> 32
+      guard current & 0xFFFF_FFFF < b else { return nil }
+      let (exchanged, original) = state.compareExchange(
+        expected: current, desired: current - (1 << 32), ordering: .acquiringAndReleasing)
+      if exchanged { return b - 1 }
+      current = original
+    }
+  }
 }
 
 /// A flag known at compile time, so that each combination of a sweep's options gets its own loop.
@@ -840,12 +908,13 @@ struct _ResidualSweep<Unit: _LDLFlag, Exact: _LDLFlag> {
       + (h0 * knot(s, p) + h1 * knot(s, p + 2)) * (1.0 / 6)
   }
 
-  /// The residuals at the positions of `range` (lane knots range.lowerBound … upperBound + 1
+  /// The residuals at the positions of `range` (lane knots range.lowerBound + 2 … upperBound + 1
   /// recorded into g, and knots 0, 1 too when the range starts at 0): forward-substituted into
-  /// the z slots when `chain` (the range must then start at 0), else written there as they are.
+  /// the z slots when `Chain`, continuing from `state` (the last two z values before the range,
+  /// zeros at 0), else written there as they are.
   @inline(__always)
   func run<Measured: _LDLFlag, Chain: _LDLFlag>(
-    _ range: Range<Int>, _: Measured.Type, _: Chain.Type
+    _ range: Range<Int>, _: Measured.Type, _: Chain.Type, state: inout (V, V)
   ) -> Measure {
     let measure = Measured.value
     let chain = Chain.value
@@ -858,8 +927,8 @@ struct _ResidualSweep<Unit: _LDLFlag, Exact: _LDLFlag> {
       record(0, g0.0, &m, measure: measure)
       record(1, g1.0, &m, measure: measure)
     }
-    var zm1 = V.zero
-    var zm2 = V.zero
+    var (zm1, zm2) = state
+    defer { state = (zm1, zm2) }
     for p in range {
       let g2 = fitted(p + 2, qGamma(p + 2))
       record(p + 2, g2.0, &m, measure: measure)
@@ -880,12 +949,13 @@ struct _ResidualSweep<Unit: _LDLFlag, Exact: _LDLFlag> {
     return m
   }
 
-  /// Forward substitution in place over the residuals `run(_:measure:chain:)` left in the z
-  /// slots without `chain` (the same operations in the same order as the fused sweep).
+  /// Forward substitution in place over the residuals `run` left in the z slots without
+  /// `Chain`, continuing from `state` (the same operations in the same order as the fused
+  /// sweep).
   @inline(__always)
-  func forward(_ range: Range<Int>) {
-    var zm1 = V.zero
-    var zm2 = V.zero
+  func forward(_ range: Range<Int>, state: inout (V, V)) {
+    var (zm1, zm2) = state
+    defer { state = (zm1, zm2) }
     for p in range {
       let value = z[p] - l2[p] * zm2 - l1[p] * zm1
       z[p] = value
