@@ -667,10 +667,8 @@ struct _TwistedLDL {
     }
     let middle = sweep.middleResiduals(k: k, kk: kk)
     let poison = result.poison[0] + result.poison[1]
-    return (
-      max(result.change[0], result.change[1]) + poison, max(result.size[0], result.size[1]) + poison,
-      middle
-    )
+    let change = max(result.change[0], result.change[1]) + poison
+    return (change, max(result.size[0], result.size[1]) + poison, middle)
   }
 
   /// The values g = y − λW⁻¹Qγ at every knot (their leading parts, as ``residualForward``
@@ -775,6 +773,16 @@ struct _SweepMeasure {
   var change = SIMD2<Double>.zero
   var size = SIMD2<Double>.zero
   var poison = SIMD2<Double>.zero
+  /// Takes in new values `high` of g and, when measured, their changes `d`.
+  @inline(__always) mutating func note(_ high: SIMD2<Double>, change d: SIMD2<Double>?) {
+    if let d {
+      let magnitude = d.replacing(with: -d, where: d .< 0)
+      change = change.replacing(with: magnitude, where: magnitude .> change)
+    }
+    let magnitude = high.replacing(with: -high, where: high .< 0)
+    size = size.replacing(with: magnitude, where: magnitude .> size)
+    poison += high * 0
+  }
   @inline(__always) mutating func merge(_ other: _SweepMeasure) {
     change = change.replacing(with: other.change, where: other.change .> change)
     size = size.replacing(with: other.size, where: other.size .> size)
@@ -889,14 +897,7 @@ struct _ResidualSweep<Unit: _LDLFlag, Exact: _LDLFlag> {
     fitted(i, i == 0 ? qGammaFirst() : qGamma(i))
   }
   @inline(__always) func record(_ i: Int, _ high: V, _ m: inout Measure, measure: Bool) {
-    if measure {
-      let d = high - knot(g, i)
-      let magnitude = d.replacing(with: -d, where: d .< 0)
-      m.change = m.change.replacing(with: magnitude, where: magnitude .> m.change)
-    }
-    let magnitude = high.replacing(with: -high, where: high .< 0)
-    m.size = m.size.replacing(with: magnitude, where: magnitude .> m.size)
-    m.poison += high * 0
+    m.note(high, change: measure ? high - knot(g, i) : nil)
     g[i] = high[0]
     g[pr.n - 1 - i] = high[1]
   }
@@ -1006,12 +1007,7 @@ struct _ResidualSweep<Unit: _LDLFlag, Exact: _LDLFlag> {
     @inline(__always) func finish(_ i: Int, _ qg: V) {
       let u = unit ? qg : qg / load(pr.w, i)
       let high = load(y, i) - lambda * u
-      let d = high - load(g, i)
-      let magnitude = d.replacing(with: -d, where: d .< 0)
-      m.change = m.change.replacing(with: magnitude, where: magnitude .> m.change)
-      let size = high.replacing(with: -high, where: high .< 0)
-      m.size = m.size.replacing(with: size, where: size .> m.size)
-      m.poison += high * 0
+      m.note(high, change: high - load(g, i))
       UnsafeMutableRawPointer(g + i).storeBytes(of: high, as: V.self)
     }
     // (Qγ) at knots i, i + 1 (both inside): the top lane's order (right, then left); the
