@@ -332,7 +332,10 @@ struct _TwistedLDL {
               let f = bUp - eUp * l1m1
               let l1 = f * invm1
               let l2 = eUp * invm2
-              let d = a - f * l1 - eUp * l2
+              // f·l1 = f²·(1/D(p − 1)): f² and the rest of the pivot are ready before
+              // 1/D(p − 1), so the chain from one division to the next is a multiply and a
+              // subtraction.
+              let d = (a - eUp * l2) - (f * f) * invm1
               let inverse = 1 / d
               let zp0 = b - l2 * zm2 - l1 * zm1  // the order of forward()
               l1p[p] = l1
@@ -484,15 +487,36 @@ struct _TwistedLDL {
               x1 = SIMD2(x1[0], value[1])
               p -= 1
             }
+            // Rows p and p − 1 at once: x_p from x_{p+1}, x_{p+2} as usual, and x_{p−1} from
+            // the same two (x_p substituted), so the dependency chain advances two rows per
+            // multiply-add instead of one.
+            @inline(__always) func pair(_ p: Int, _ x1: SIMD2<Double>, _ x2: SIMD2<Double>)
+              -> (SIMD2<Double>, SIMD2<Double>)
+            {
+              let a = l1p[p + 1]
+              let b = l2p[p + 2]
+              let a1 = l1p[p]
+              let b1 = l2p[p + 1]
+              let c = zp[p] * ip[p]
+              let c1 = zp[p - 1] * ip[p - 1]
+              let value = c - b * x2 - a * x1
+              let next = (c1 - a1 * c + (a1 * b) * x2) + (a1 * a - b1) * x1
+              return (value, next)
+            }
             if threads > 1 {
               // The chain alone, its values into the z slots (each read just before); the
               // stores into s and lo then run in a second pass, one lane per thread.
-              while p >= 0 {
-                let value = zp[p] * ip[p] - l2p[p + 2] * x2 - l1p[p + 1] * x1
+              while p >= 1 {
+                let (value, next) = pair(p, x1, x2)
                 zp[p] = value
-                x2 = x1
-                x1 = value
-                p -= 1
+                zp[p - 1] = next
+                x2 = value
+                x1 = next
+                p -= 2
+              }
+              if p == 0 {
+                let value = zp[0] * ip[0] - l2p[2] * x2 - l1p[1] * x1
+                zp[0] = value
               }
               let values = _SendablePointer(zp)
               let target = _SendablePointer((s, lo))
@@ -508,13 +532,20 @@ struct _TwistedLDL {
               }
               return
             }
-            while p >= 0 {
-              let value = zp[p] * ip[p] - l2p[p + 2] * x2 - l1p[p + 1] * x1
+            while p >= 1 {
+              let (value, next) = pair(p, x1, x2)
               store(p, value[0])
               store(m - 1 - p, value[1])
-              x2 = x1
-              x1 = value
-              p -= 1
+              store(p - 1, next[0])
+              store(m - p, next[1])
+              x2 = value
+              x1 = next
+              p -= 2
+            }
+            if p == 0 {
+              let value = zp[0] * ip[0] - l2p[2] * x2 - l1p[1] * x1
+              store(0, value[0])
+              store(m - 1, value[1])
             }
           }
         }
@@ -629,6 +660,10 @@ struct _TwistedLDL {
       // goes on over the helper's pieces. Alone (the other core busy), the calling thread
       // takes every piece and this is the one-thread sweep.
       let pieces = 16
+      // Piece boundaries at even positions (the chain runs in pairs of positions).
+      let bound = { @Sendable (piece: Int) -> Int in
+        piece == pieces ? kk : (kk * piece / pieces) & ~1
+      }
       let claims = _Claims(pieces: pieces)
       let shared = _SendableValue(sweep)
       let measures = _SendablePointer(UnsafeMutablePointer<_SweepMeasure>.allocate(capacity: 2))
@@ -643,14 +678,14 @@ struct _TwistedLDL {
         if role == 0 {
           var end = 0
           while let piece = claims.front() {
-            let range = (kk * piece / pieces)..<(kk * (piece + 1) / pieces)
+            let range = bound(piece)..<bound(piece + 1)
             m.merge(shared.value.run(range, Measured.self, _Yes.self, state: &state))
             end = range.upperBound
           }
           meeting.pointer.initialize(to: (state.0, state.1, end))
         } else {
           while let piece = claims.back() {
-            let range = (kk * piece / pieces)..<(kk * (piece + 1) / pieces)
+            let range = bound(piece)..<bound(piece + 1)
             m.merge(shared.value.run(range, Measured.self, _No.self, state: &state))
           }
         }
@@ -911,8 +946,9 @@ struct _ResidualSweep<Unit: _LDLFlag, Exact: _LDLFlag> {
 
   /// The residuals at the positions of `range` (lane knots range.lowerBound + 2 … upperBound + 1
   /// recorded into g, and knots 0, 1 too when the range starts at 0): forward-substituted into
-  /// the z slots when `Chain`, continuing from `state` (the last two z values before the range,
-  /// zeros at 0), else written there as they are.
+  /// the z slots when `Chain` (the range then starts at an even position), continuing from
+  /// `state` (the last two z values before the range, zeros at 0), else written there as they
+  /// are.
   @inline(__always)
   func run<Measured: _LDLFlag, Chain: _LDLFlag>(
     _ range: Range<Int>, _: Measured.Type, _: Chain.Type, state: inout (V, V)
@@ -930,6 +966,7 @@ struct _ResidualSweep<Unit: _LDLFlag, Exact: _LDLFlag> {
     }
     var (zm1, zm2) = state
     defer { state = (zm1, zm2) }
+    var pending = V.zero
     for p in range {
       let g2 = fitted(p + 2, qGamma(p + 2))
       record(p + 2, g2.0, &m, measure: measure)
@@ -937,27 +974,63 @@ struct _ResidualSweep<Unit: _LDLFlag, Exact: _LDLFlag> {
       let d1 = (g2.0 - g1.0) + (g2.1 - g1.1)
       let r = inverseSpacing(p) * d0 + inverseSpacing(p + 1) * d1 - rGamma(p)
       if chain {
-        let value = r - l2[p] * zm2 - l1[p] * zm1
-        z[p] = value
-        zm2 = zm1
-        zm1 = value
+        // Two positions at a time (an even one and the next), see `pair`.
+        if p & 1 == 0 {
+          pending = r
+        } else {
+          let (v0, v1) = pair(p - 1, pending, r, zm1, zm2)
+          z[p - 1] = v0
+          z[p] = v1
+          zm2 = v0
+          zm1 = v1
+        }
       } else {
         z[p] = r
       }
       g0 = g1
       g1 = g2
     }
+    if chain && range.upperBound & 1 == 1 {
+      let p = range.upperBound - 1
+      let value = pending - l2[p] * zm2 - l1[p] * zm1
+      z[p] = value
+      zm2 = zm1
+      zm1 = value
+    }
     return m
   }
 
+  /// The forward substitution at positions p (even) and p + 1 from their residuals r0, r1 and
+  /// the two previous values: z_p as usual and z_{p+1} with z_p substituted, so the dependency
+  /// chain advances two positions per multiply-add.
+  @inline(__always)
+  func pair(_ p: Int, _ r0: V, _ r1: V, _ zm1: V, _ zm2: V) -> (V, V) {
+    let a = l1[p]
+    let b = l2[p]
+    let a1 = l1[p + 1]
+    let b1 = l2[p + 1]
+    let v0 = r0 - b * zm2 - a * zm1
+    let v1 = ((r1 - a1 * r0) + (a1 * b) * zm2) + (a1 * a - b1) * zm1
+    return (v0, v1)
+  }
+
   /// Forward substitution in place over the residuals `run` left in the z slots without
-  /// `Chain`, continuing from `state` (the same operations in the same order as the fused
-  /// sweep).
+  /// `Chain`, continuing from `state`, from an even position (the same operations in the same
+  /// order as the fused sweep).
   @inline(__always)
   func forward(_ range: Range<Int>, state: inout (V, V)) {
     var (zm1, zm2) = state
     defer { state = (zm1, zm2) }
-    for p in range {
+    var p = range.lowerBound
+    while p + 1 < range.upperBound {
+      let (v0, v1) = pair(p, z[p], z[p + 1], zm1, zm2)
+      z[p] = v0
+      z[p + 1] = v1
+      zm2 = v0
+      zm1 = v1
+      p += 2
+    }
+    if p < range.upperBound {
       let value = z[p] - l2[p] * zm2 - l1[p] * zm1
       z[p] = value
       zm2 = zm1
