@@ -143,6 +143,10 @@ struct _TwistedLDL {
   let low: UnsafeMutablePointer<Double>
   /// The 2 × 2 middle system's LDLᵀ factor: D0, L10, D1.
   private var middle = (d0: 0.0, l: 0.0, d1: 0.0)
+  /// Set by a two-thread residual sweep whose helper thread did less than a quarter of the
+  /// work (the other core busy with other jobs): the rest of the fit then runs on one thread,
+  /// where it does not wait for a helper that may not get a processor.
+  private(set) var helperStarved = false
 
   init(order m: Int) {
     self.m = m
@@ -182,9 +186,10 @@ struct _TwistedLDL {
   mutating func fit(
     _ pr: _LDLProblem, y: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
     s: UnsafeMutablePointer<Double>, lo: UnsafeMutablePointer<Double>, factor: Bool, unit: Bool,
-    threads: Int
+    threads requested: Int
   ) -> Bool {
     let n = pr.n
+    var threads = requested
     var rhsMiddle: (Double, Double)
     if factor {
       guard let middle = factorize(pr, y: y, unit: unit) else { return false }
@@ -218,6 +223,7 @@ struct _TwistedLDL {
         (change, size, middle) = residualForward(
           pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: true, exact: true, threads: threads)
       }
+      if helperStarved { threads = 1 }
       guard size.isFinite else { return false }
       if step > 0 {
         guard change.isFinite else { return false }
@@ -640,7 +646,7 @@ struct _TwistedLDL {
   }
 
   /// ``residualForward`` for one combination of its flags.
-  private func sweep<Unit: _LDLFlag, Exact: _LDLFlag, Measured: _LDLFlag>(
+  private mutating func sweep<Unit: _LDLFlag, Exact: _LDLFlag, Measured: _LDLFlag>(
     _ a: (
       _LDLProblem, UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafePointer<Double>,
       UnsafePointer<Double>, Int
@@ -668,9 +674,12 @@ struct _TwistedLDL {
       let shared = _SendableValue(sweep)
       let measures = _SendablePointer(UnsafeMutablePointer<_SweepMeasure>.allocate(capacity: 2))
       let meeting = _SendablePointer(UnsafeMutablePointer<(V, V, Int)>.allocate(capacity: 1))
+      let helped = _SendablePointer(UnsafeMutablePointer<Int>.allocate(capacity: 1))
+      helped.pointer.initialize(to: 0)
       defer {
         measures.pointer.deallocate()
         meeting.pointer.deallocate()
+        helped.pointer.deallocate()
       }
       DispatchQueue.concurrentPerform(iterations: 2) { role in
         var m = _SweepMeasure()
@@ -687,12 +696,14 @@ struct _TwistedLDL {
           while let piece = claims.back() {
             let range = bound(piece)..<bound(piece + 1)
             m.merge(shared.value.run(range, Measured.self, _No.self, state: &state))
+            helped.pointer.pointee += 1
           }
         }
         (measures.pointer + role).initialize(to: m)
       }
       result = measures.pointer[0]
       result.merge(measures.pointer[1])
+      if helped.pointer.pointee < pieces / 4 { helperStarved = true }
       let (zm1, zm2, end) = meeting.pointer.pointee
       var state = (zm1, zm2)
       sweep.forward(end..<kk, state: &state)
