@@ -147,6 +147,9 @@ struct _TwistedLDL {
   /// work (the other core busy with other jobs): the rest of the fit then runs on one thread,
   /// where it does not wait for a helper that may not get a processor.
   private(set) var helperStarved = false
+  /// The largest |value| the last back substitution produced (with `accumulate`, the largest
+  /// correction of γ).
+  private(set) var largestCorrection = 0.0
 
   init(order m: Int) {
     self.m = m
@@ -204,13 +207,24 @@ struct _TwistedLDL {
     lo[n - 1] = 0
     solveMiddleAndBack(rhsMiddle, s: s, lo: lo, accumulate: false, threads: threads)
     var previous = Double.nan
+    var previousSize = Double.nan
+    // The largest corrections of γ made by the last two refinement steps.
+    var corrections = (Double.nan, Double.nan)
     for step in 0...(_SplinePenalty.ldlMaximumRefinements) {
       // The first sweep corrects an error of about ε·κ, for which a residual in plain double
       // precision is accurate enough (and γ has no low part yet); later ones need it exact.
-      // From the third on, a step is expected to be the last, so g is first only refreshed and
-      // measured (a light pass): when that accepts, the residual is not needed; otherwise the
-      // full sweep follows, computing the same g, so the result does not depend on the guess.
-      let speculative = step >= 2
+      // From the third on, when the corrections of γ shrink fast enough that this step should
+      // pass the check with a margin of 4, g is first only refreshed and measured (a light
+      // pass): when that accepts, the residual is not needed; otherwise the full sweep follows,
+      // computing the same g. Either way the check sees the same numbers, so the result does
+      // not depend on the guess.
+      var speculative = false
+      if step >= 2 {
+        let rate = corrections.1 / corrections.0
+        let expected = rate * previous
+        let margin = _SplinePenalty.ldlTolerance * previousSize / 4
+        speculative = expected <= margin || (rate <= 0.01 && rate * expected <= margin)
+      }
       var (change, size, middle) = (0.0, 0.0, (0.0, 0.0))
       if speculative {
         (change, size) = measureValues(
@@ -241,6 +255,7 @@ struct _TwistedLDL {
         }
         previous = change
       }
+      previousSize = size
       if step == _SplinePenalty.ldlMaximumRefinements { break }
       if speculative {
         middle =
@@ -250,6 +265,7 @@ struct _TwistedLDL {
           ).middle
       }
       solveMiddleAndBack(middle, s: s, lo: lo, accumulate: true, threads: threads)
+      corrections = (corrections.1, largestCorrection)
     }
     return false
   }
@@ -484,10 +500,17 @@ struct _TwistedLDL {
             }
             store(k, xk)
             store(k + 1, xk1)
+            var biggest = SIMD2(abs(xk), abs(xk1))
+            @inline(__always) func note(_ value: SIMD2<Double>, _ most: inout SIMD2<Double>) {
+              let magnitude = value.replacing(with: -value, where: value .< 0)
+              most = most.replacing(with: magnitude, where: magnitude .> most)
+            }
+            defer { largestCorrection = max(biggest[0], biggest[1]) }
             var p = kk - 1
             if kk > k {
               // The mirrored lane's extra row (position k); the top lane's value is discarded.
               let value = zp[p] * ip[p] - l1p[p + 1] * x1 - l2p[p + 2] * x2
+              note(SIMD2(0, value[1]), &biggest)
               if threads > 1 { zp[p] = value } else { store(m - 1 - p, value[1]) }
               x2 = SIMD2(x2[0], x1[1])
               x1 = SIMD2(x1[0], value[1])
@@ -514,6 +537,8 @@ struct _TwistedLDL {
               // stores into s and lo then run in a second pass, one lane per thread.
               while p >= 1 {
                 let (value, next) = pair(p, x1, x2)
+                note(value, &biggest)
+                note(next, &biggest)
                 zp[p] = value
                 zp[p - 1] = next
                 x2 = value
@@ -522,6 +547,7 @@ struct _TwistedLDL {
               }
               if p == 0 {
                 let value = zp[0] * ip[0] - l2p[2] * x2 - l1p[1] * x1
+                note(value, &biggest)
                 zp[0] = value
               }
               let values = _SendablePointer(zp)
@@ -540,6 +566,8 @@ struct _TwistedLDL {
             }
             while p >= 1 {
               let (value, next) = pair(p, x1, x2)
+              note(value, &biggest)
+              note(next, &biggest)
               store(p, value[0])
               store(m - 1 - p, value[1])
               store(p - 1, next[0])
@@ -550,6 +578,7 @@ struct _TwistedLDL {
             }
             if p == 0 {
               let value = zp[0] * ip[0] - l2p[2] * x2 - l1p[1] * x1
+              note(value, &biggest)
               store(0, value[0])
               store(m - 1, value[1])
             }
