@@ -511,7 +511,7 @@ struct _TwistedLDL {
               // The mirrored lane's extra row (position k); the top lane's value is discarded.
               let value = zp[p] * ip[p] - l1p[p + 1] * x1 - l2p[p + 2] * x2
               note(SIMD2(0, value[1]), &biggest)
-              if threads > 1 { zp[p] = value } else { store(m - 1 - p, value[1]) }
+              store(m - 1 - p, value[1])
               x2 = SIMD2(x2[0], x1[1])
               x1 = SIMD2(x1[0], value[1])
               p -= 1
@@ -533,35 +533,65 @@ struct _TwistedLDL {
               return (value, next)
             }
             if threads > 1 {
-              // The chain alone, its values into the z slots (each read just before); the
-              // stores into s and lo then run in a second pass, one lane per thread.
-              while p >= 1 {
-                let (value, next) = pair(p, x1, x2)
-                note(value, &biggest)
-                note(next, &biggest)
-                zp[p] = value
-                zp[p - 1] = next
-                x2 = value
-                x1 = next
-                p -= 2
+              // One lane per thread: the same operations as the two-lane loop below, each
+              // thread streaming its lane's half of the records and storing its own rows.
+              let records = _SendableValue((l1p, l2p, ip, zp, s, lo))
+              let most = _SendablePointer(UnsafeMutablePointer<Double>.allocate(capacity: 2))
+              let runner = _SendablePointer(UnsafeMutablePointer<pthread_t>.allocate(capacity: 2))
+              defer {
+                most.pointer.deallocate()
+                runner.pointer.deallocate()
               }
-              if p == 0 {
-                let value = zp[0] * ip[0] - l2p[2] * x2 - l1p[1] * x1
-                note(value, &biggest)
-                zp[0] = value
+              let start = p
+              let first = (x1, x2)
+              DispatchQueue.concurrentPerform(iterations: 2) { lane in
+                runner.pointer[lane] = pthread_self()
+                let (l1p, l2p, ip, zp, s, lo) = records.value
+                var x1 = first.0[lane]
+                var x2 = first.1[lane]
+                var p = start
+                var big = 0.0
+                @inline(__always) func put(_ p: Int, _ value: Double) {
+                  let index = lane == 0 ? 1 + p : m - p
+                  if accumulate {
+                    let old = s[index]
+                    let sum = old + value
+                    let bp = sum - old
+                    lo[index] += (old - (sum - bp)) + (value - bp)
+                    s[index] = sum
+                  } else {
+                    s[index] = value
+                    lo[index] = 0
+                  }
+                  if abs(value) > big { big = abs(value) }
+                }
+                while p >= 1 {
+                  let a = l1p[p + 1][lane]
+                  let b = l2p[p + 2][lane]
+                  let a1 = l1p[p][lane]
+                  let b1 = l2p[p + 1][lane]
+                  let c = zp[p][lane] * ip[p][lane]
+                  let c1 = zp[p - 1][lane] * ip[p - 1][lane]
+                  let value = c - b * x2 - a * x1
+                  let next = (c1 - a1 * c + (a1 * b) * x2) + (a1 * a - b1) * x1
+                  put(p, value)
+                  put(p - 1, next)
+                  x2 = value
+                  x1 = next
+                  p -= 2
+                }
+                if p == 0 {
+                  let value = zp[0][lane] * ip[0][lane] - l2p[2][lane] * x2 - l1p[1][lane] * x1
+                  put(0, value)
+                }
+                most.pointer[lane] = big
               }
-              let values = _SendablePointer(zp)
-              let target = _SendablePointer((s, lo))
-              let pieces = _ldlChunks / 2
-              DispatchQueue.concurrentPerform(iterations: 2 * pieces) { chunk in
-                let lane = chunk / pieces
-                let part = chunk % pieces
-                let count = lane == 0 ? k : kk
-                _TwistedLDL.store(
-                  values.pointer, into: target.pointer.0, lo: target.pointer.1, lane: lane,
-                  positions: (count * part / pieces)..<(count * (part + 1) / pieces), m: m,
-                  accumulate: accumulate)
-              }
+              biggest = SIMD2(
+                max(biggest[0], most.pointer[0], most.pointer[1]), biggest[1])
+              // Both lanes on the calling thread: the helper did not get a processor in time
+              // (each lane alone is a slower chain than the two in one register), so the rest
+              // of the fit runs on one thread.
+              if pthread_equal(runner.pointer[0], runner.pointer[1]) != 0 { helperStarved = true }
               return
             }
             while p >= 1 {
@@ -585,62 +615,6 @@ struct _TwistedLDL {
           }
         }
       }
-    }
-  }
-
-  /// Writes (or adds, when `accumulate`, as a double-double with the rounding error into `lo`)
-  /// the back substitution's values left in lane `lane` of `values` at `positions` into
-  /// their rows of s: row p for the top lane, row m − 1 − p for the mirrored one. Two rows at a
-  /// time in knot order; the same operations per row as `solveMiddleAndBack`'s one-pass store.
-  @inline(__always)
-  static func store(
-    _ values: UnsafeMutablePointer<SIMD2<Double>>, into s: UnsafeMutablePointer<Double>,
-    lo: UnsafeMutablePointer<Double>, lane: Int, positions: Range<Int>, m: Int, accumulate: Bool
-  ) {
-    typealias V = SIMD2<Double>
-    @inline(__always) func put(_ index: Int, _ value: V) {
-      let sp = UnsafeMutableRawPointer(s + index)
-      let lp = UnsafeMutableRawPointer(lo + index)
-      if accumulate {
-        let old = sp.loadUnaligned(as: V.self)
-        let sum = old + value
-        let bp = sum - old
-        let low = lp.loadUnaligned(as: V.self) + ((old - (sum - bp)) + (value - bp))
-        lp.storeBytes(of: low, as: V.self)
-        sp.storeBytes(of: sum, as: V.self)
-      } else {
-        sp.storeBytes(of: value, as: V.self)
-        lp.storeBytes(of: .zero, as: V.self)
-      }
-    }
-    @inline(__always) func putOne(_ index: Int, _ value: Double) {
-      if accumulate {
-        let old = s[index]
-        let sum = old + value
-        let bp = sum - old
-        lo[index] += (old - (sum - bp)) + (value - bp)
-        s[index] = sum
-      } else {
-        s[index] = value
-        lo[index] = 0
-      }
-    }
-    var p = positions.lowerBound
-    let count = positions.upperBound
-    if lane == 0 {
-      // Rows p, p + 1 at s[1 + p], s[2 + p].
-      while p + 1 < count {
-        put(1 + p, V(values[p][0], values[p + 1][0]))
-        p += 2
-      }
-      if p < count { putOne(1 + p, values[p][0]) }
-    } else {
-      // Rows m − 1 − p, m − 2 − p at s[m − p], s[m − 1 − p]: in memory order (p + 1, p).
-      while p + 1 < count {
-        put(m - 1 - p, V(values[p + 1][1], values[p][1]))
-        p += 2
-      }
-      if p < count { putOne(m - p, values[p][1]) }
     }
   }
 
