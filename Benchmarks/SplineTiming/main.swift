@@ -2,6 +2,7 @@
 // scripts/compare_spline_speed.py and Guides/SmoothingSpline-Performance.md.
 //
 //   spline-timing --data FILE --at FILE (--lambda V | --lambda gcv) [--repeats R] [--output FILE]
+//                 [--coding-threads T]
 //   spline-timing --bound --n N --columns C [--repeats R]
 //
 // With --data it reads the CSVs once (timed separately), then times fit + evaluate (or GCV + fit
@@ -44,6 +45,8 @@ func option(_ name: String) -> String? {
 }
 let repeats = Int(option("--repeats") ?? "5") ?? 5
 setBLASThreadCount(Int(option("--blas-threads") ?? "1") ?? 1)
+// --coding-threads T limits the library's own kernels (0: one per processor, the default).
+setCodingThreadCount(Int(option("--coding-threads") ?? "0") ?? 0)
 
 if arguments.contains("--bound") {
   guard let n = Int(option("--n") ?? ""), let c = Int(option("--columns") ?? "1") else {

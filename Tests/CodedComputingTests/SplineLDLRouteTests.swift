@@ -233,4 +233,107 @@ struct SplineLDLRouteTests {
       }
     }
   }
+
+  /// A noisy sine on n equispaced knots (or uneven knots with weights) and a λ with
+  /// 9λ/h³ = `estimate`.
+  static func threadCase(n: Int, weighted: Bool, estimate: Double)
+    -> ([Double], [Double]?, [Double], Double)
+  {
+    var generator = SplitMix64(seed: UInt64(n) &* 31 &+ (weighted ? 1 : 0))
+    var t = (0..<n).map { Double($0) / Double(n - 1) }
+    var weights: [Double]? = nil
+    if weighted {
+      var position = 0.0
+      t = (0..<n).map { _ in
+        defer { position += (0.5 + Double.random(in: 0..<1, using: &generator)) / Double(n) }
+        return position
+      }
+      weights = (0..<n).map { _ in 0.5 + 3.5 * Double.random(in: 0..<1, using: &generator) }
+    }
+    let y = t.map { sin(7 * $0) + 0.1 * standardNormal(using: &generator) }
+    let h = (t[n - 1] - t[0]) / Double(n - 1)
+    return (t, weights, y, estimate * h * h * h / 9)
+  }
+
+  @Test("Two threads give the same bits as one: both parities, tiny and threshold sizes")
+  func threadsSameBits() throws {
+    let threshold = _SplinePenalty.ldlParallelThreshold
+    let sizes = [8, 9, 10, 11, 12, 13, 17, 1000, 1001, threshold - 1, threshold, threshold + 1]
+    for n in sizes {
+      for weighted in [false, true] {
+        for estimate in [1e9, 1e12, 1e14] {
+          let (t, weights, y, lambda) = Self.threadCase(
+            n: n, weighted: weighted, estimate: estimate)
+          let penalty = try _SplinePenalty(knots: t, weights: weights)
+          let one = penalty.fitByLDL(data: Matrix(column: y), lambda: lambda, threads: 1)
+          let two = penalty.fitByLDL(data: Matrix(column: y), lambda: lambda, threads: 2)
+          #expect((one == nil) == (two == nil), "n = \(n), estimate \(estimate)")
+          guard let one, let two else { continue }
+          let same =
+            one.values.storage == two.values.storage && one.second.storage == two.second.storage
+          #expect(same, "n = \(n), weighted \(weighted), estimate \(estimate)")
+        }
+      }
+    }
+    // The automatic choice: one thread below the threshold, two (where allowed) from it on.
+    #expect(_SplinePenalty.ldlThreadCount(knots: threshold - 1) == 1)
+    #expect(_SplinePenalty.ldlThreadCount(knots: threshold) == min(2, codingThreadCount))
+  }
+
+  @Test("Split sweeps at n = 2¹⁵ + 1 and 2¹⁵ + 2: within 1e-12 of Float80, weighted or not")
+  func threadsMatchFloat80() throws {
+    let base = _SplinePenalty.ldlParallelThreshold
+    for (n, weighted) in [(base + 1, false), (base + 2, true)] {
+      // 9λ/h³ = 1e13: three or four refinement steps, so both outcomes of the speculative
+      // last-step check are taken.
+      let (t, weights, y, lambda) = Self.threadCase(n: n, weighted: weighted, estimate: 1e13)
+      let penalty = try _SplinePenalty(knots: t, weights: weights)
+      let two = try #require(
+        penalty.fitByLDL(data: Matrix(column: y), lambda: lambda, threads: 2))
+      let reference = float80SplineReference(knots: t, weights: weights, data: y, lambda: lambda)
+      let scale = y.map { abs($0) }.max()!
+      let error = zip(two.values.storage, reference).map { abs($0 - $1) }.max()! / scale
+      #expect(error <= 1e-12, "n = \(n): \(error)")
+    }
+  }
+
+  @Test("A recycled scratch mapping gives the same fit as the first one")
+  func recycledScratch() throws {
+    // 40 bytes of scratch per knot: from about 105 000 knots the scratch is a mapping, kept
+    // for the next fit of a similar size.
+    let n = 110_000
+    let (t, _, y, lambda) = Self.threadCase(n: n, weighted: false, estimate: 1e12)
+    let other = y.map { 2 - $0 * $0 }
+    let penalty = try _SplinePenalty(knots: t, weights: nil)
+    let first = try #require(penalty.fitByLDL(data: Matrix(column: y), lambda: lambda))
+    _ = try #require(penalty.fitByLDL(data: Matrix(column: other), lambda: lambda))
+    let again = try #require(penalty.fitByLDL(data: Matrix(column: y), lambda: lambda))
+    #expect(first.values.storage == again.values.storage)
+    #expect(first.second.storage == again.second.storage)
+  }
+
+  @Test("One-column evaluation on two threads gives the same bits as on one")
+  func evaluationThreads() throws {
+    var generator = SplitMix64(seed: 5)
+    let n = 1000
+    let t = (0..<n).map { Double($0) * Double($0) / 1e6 }
+    let spline = try SmoothingSpline(
+      knots: t, data: t.map { cos(9 * $0) + 0.1 * standardNormal(using: &generator) },
+      lambda: 1e-7)
+    // Sorted points with knots themselves, points outside on both sides and far enough out
+    // that the weight form overflows; then the same points shuffled.
+    var points = (0..<50_000).map { -0.5 + 2 * Double($0) / 50_000 }
+    points += t[0..<10] + [-1e300, 1e300, t[n - 1]]
+    points.sort()
+    var shuffled = points
+    shuffled.shuffle(using: &generator)
+    for z in [points, shuffled, [0.5], [0.25, 0.75], Array(points[0..<3])] {
+      let one = _evaluateSpline(
+        knots: t, points: z, values: spline.values, second: spline.secondDerivatives, threads: 1)
+      let two = _evaluateSpline(
+        knots: t, points: z, values: spline.values, second: spline.secondDerivatives, threads: 2)
+      #expect(one == two, "\(z.count) points")
+      #expect(one.allSatisfy { $0.isFinite })
+    }
+  }
 }

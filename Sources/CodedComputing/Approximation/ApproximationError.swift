@@ -68,5 +68,21 @@ func _validateNodes(_ nodes: [Double], minimum: Int, what: String = "nodes")
 /// Checks that every value is finite.
 @usableFromInline
 func _validateFinite(_ values: [Double], what: String) throws(ApproximationError) {
+  // Fast check: x − x is 0 for a finite x and NaN for ±∞ and NaN, so the sum of them is 0
+  // exactly when all are finite (four lanes, no branches); only a failure looks for the index.
+  let finite = values.withUnsafeBufferPointer { v -> Bool in
+    var lanes = SIMD4<Double>.zero
+    let count4 = v.count & ~3
+    var i = 0
+    while i < count4 {
+      let x = SIMD4(v[i], v[i + 1], v[i + 2], v[i + 3])
+      lanes += x - x
+      i += 4
+    }
+    var tail = 0.0
+    for j in count4..<v.count { tail += v[j] - v[j] }
+    return (lanes.sum() + tail) == 0
+  }
+  if finite { return }
   if let i = values.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: what, index: i) }
 }

@@ -6,6 +6,8 @@ private let _codingThreadLimit = Atomic<Int>(0)
 
 /// Limits the threads CodedComputing's own encode/decode kernels use (the spline operator of
 /// LeTCC shares its blocks of columns among them); BLAS products follow ``setBLASThreadCount(_:)``.
+/// A one-column smoothing-spline fit on the refined LDLᵀ route and the evaluation of one spline
+/// use at most two of them, from 2¹⁵ knots or points on.
 ///
 /// By default the kernels use one thread per active processor once a call has enough work to
 /// pay for the hand-off (about 2·10⁵ multiply-adds per thread); `setCodingThreadCount(1)` makes

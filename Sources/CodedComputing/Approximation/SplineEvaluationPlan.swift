@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a set of evaluation points falls among the knots of a natural cubic spline.
 ///
 /// A natural cubic spline with knots t₀ < … < tₙ₋₁ is fixed by its values gᵢ and second
@@ -151,31 +153,30 @@ func _gallop(_ t: UnsafeBufferPointer<Double>, _ z: Double, from: Int, last: Int
 func _fillEvaluationWeights(
   _ knots: UnsafeBufferPointer<Double>, _ i: Int, _ z: Double, _ w: UnsafeMutablePointer<Double>
 ) {
+  (w[0], w[1], w[2], w[3]) = _evaluationWeights(knots, i, z)
+}
+
+/// The four weights on (gᵢ, gᵢ₊₁, γᵢ, γᵢ₊₁) of point z in interval i.
+@inline(__always)
+func _evaluationWeights(_ knots: UnsafeBufferPointer<Double>, _ i: Int, _ z: Double)
+  -> (Double, Double, Double, Double)
+{
   let last = knots.count - 1
   let h = knots[i + 1] - knots[i]
   if z < knots[0] {
     // g(t₀) + (z − t₀)·g′(t₀), g′(t₀) = (g₁ − g₀)/h − h·γ₁/6
     let d = z - knots[0]
-    w[0] = 1 - d / h
-    w[1] = d / h
-    w[2] = 0
-    w[3] = -d * h / 6
+    return (1 - d / h, d / h, 0, -d * h / 6)
   } else if z > knots[last] {
     // g(tₙ₋₁) + (z − tₙ₋₁)·g′(tₙ₋₁), g′(tₙ₋₁) = (gₙ₋₁ − gₙ₋₂)/h + h·γₙ₋₂/6
     let d = z - knots[last]
-    w[0] = -d / h
-    w[1] = 1 + d / h
-    w[2] = d * h / 6
-    w[3] = 0
+    return (-d / h, 1 + d / h, d * h / 6, 0)
   } else {
     let a = (knots[i + 1] - z) / h
     let b = 1 - a
-    w[0] = a
-    w[1] = b
     // h²/6 once (a multiplication by the rounded 1/6 instead of two divisions by 6).
     let curvature = h * h * (1.0 / 6)
-    w[2] = (a * a * a - a) * curvature
-    w[3] = (b * b * b - b) * curvature
+    return (a, b, (a * a * a - a) * curvature, (b * b * b - b) * curvature)
   }
 }
 
@@ -245,38 +246,60 @@ func _evaluateSplines(
 
 /// ``_evaluateSplines(knots:points:values:secondDerivatives:)`` for one column, in one pass
 /// (the same arithmetic), each point's interval found from the previous one (``_locate``).
-func _evaluateSpline(knots: [Double], points: [Double], values: Matrix, second: Matrix)
-  -> [Double]
-{
-  let n = knots.count
+/// From 2¹⁵ points on the points are shared between two threads (within
+/// ``setCodingThreadCount(_:)``), each half searched from the first knot on: a point's interval
+/// does not depend on where the search starts, so the values are the same bits.
+/// `threads` (tests) overrides that choice.
+func _evaluateSpline(
+  knots: [Double], points: [Double], values: Matrix, second: Matrix, threads: Int? = nil
+) -> [Double] {
   let p = points.count
+  let parts = max(1, min(2, p, threads ?? (p >= 1 << 15 ? codingThreadCount : 1)))
   return [Double](unsafeUninitializedCapacity: p) { o, initialised in
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: 4) { w in
-      knots.withUnsafeBufferPointer { t in
-        points.withUnsafeBufferPointer { z in
-          values.storage.withUnsafeBufferPointer { g in
-            second.storage.withUnsafeBufferPointer { s in
-              let weights = w.baseAddress!
-              let low = t[0]
-              let high = t[n - 1]
-              var i = 0
-              for q in 0..<p {
-                let x = z[q]
-                i = _locate(t, x, hint: i)
-                _fillEvaluationWeights(t, i, x, weights)
-                var value = weights[0] * g[i] + weights[1] * g[i + 1] + weights[2] * s[i]
-                value += weights[3] * s[i + 1]
-                if !value.isFinite && (x < low || x > high) {
-                  value = _extrapolate(t, g.baseAddress!, s.baseAddress!, x)
-                }
-                o[q] = value
-              }
+    knots.withUnsafeBufferPointer { t in
+      points.withUnsafeBufferPointer { z in
+        values.storage.withUnsafeBufferPointer { g in
+          second.storage.withUnsafeBufferPointer { s in
+            if parts == 1 {
+              _evaluateSpline(t, z, g.baseAddress!, s.baseAddress!, o.baseAddress!, 0..<p)
+              return
+            }
+            // Four pieces per thread, so that a busy core's share is taken over by the other.
+            let shared = _SendableValue((t, z, g.baseAddress!, s.baseAddress!, o.baseAddress!))
+            let pieces = 4 * parts
+            DispatchQueue.concurrentPerform(iterations: pieces) { part in
+              let (t, z, g, s, o) = shared.value
+              _evaluateSpline(t, z, g, s, o, (p * part / pieces)..<(p * (part + 1) / pieces))
             }
           }
         }
       }
     }
     initialised = p
+  }
+}
+
+/// The values of one spline (knot values `g`, second derivatives `s`) at the points `range` of
+/// `z`, into the same positions of `o`.
+@inline(__always)
+func _evaluateSpline(
+  _ t: UnsafeBufferPointer<Double>, _ z: UnsafeBufferPointer<Double>, _ g: UnsafePointer<Double>,
+  _ s: UnsafePointer<Double>, _ o: UnsafeMutablePointer<Double>, _ range: Range<Int>
+) {
+  let n = t.count
+  let low = t[0]
+  let high = t[n - 1]
+  var i = 0
+  for q in range {
+    let x = z[q]
+    i = _locate(t, x, hint: i)
+    let w = _evaluationWeights(t, i, x)
+    var value = w.0 * g[i] + w.1 * g[i + 1] + w.2 * s[i]
+    value += w.3 * s[i + 1]
+    if !value.isFinite && (x < low || x > high) {
+      value = _extrapolate(t, g, s, x)
+    }
+    o[q] = value
   }
 }
 

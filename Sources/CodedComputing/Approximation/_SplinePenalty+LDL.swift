@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A fast route to the smoothing spline where R + λM is ill-conditioned but still positive
 /// definite in floating point: a square-root-free LDLᵀ factorisation of R + λM, run from both
@@ -38,12 +39,24 @@ extension _SplinePenalty {
   static let ldlConditionLimit = 1e15
   /// The acceptance threshold on a refinement step's change of g, relative to max |g|.
   static let ldlTolerance = 0x1p-44
+  /// From this many knots on, the streaming parts of the refinement run on two threads (when
+  /// ``setCodingThreadCount(_:)`` allows); below it the hand-off costs more than it saves.
+  static let ldlParallelThreshold = 1 << 15
+
+  /// The threads of a fit with `knots` knots: 2 from ``ldlParallelThreshold`` on (within the
+  /// coding thread limit), else 1. The results are the same bits either way.
+  static func ldlThreadCount(knots: Int) -> Int {
+    knots >= ldlParallelThreshold ? min(2, codingThreadCount) : 1
+  }
 
   /// The fits of every column of `y` by the refined two-sided LDLᵀ route; λ > 0. Nil when the
   /// route cannot vouch for its result (see the extension's documentation): the caller then
   /// uses ``fitByQR(data:lambda:)``.
   /// - Returns: the knot values and the second derivatives, both n × c.
-  func fitByLDL(data y: Matrix, lambda: Double) -> (values: Matrix, second: Matrix)? {
+  /// `threads` (tests) overrides ``ldlThreadCount(knots:)``.
+  func fitByLDL(data y: Matrix, lambda: Double, threads: Int? = nil)
+    -> (values: Matrix, second: Matrix)?
+  {
     let n = count
     let m = interiorCount
     guard m >= 6, lambda > 0, lambda.isFinite, y.rows == n else { return nil }
@@ -62,6 +75,7 @@ extension _SplinePenalty {
           y.storage.withUnsafeBufferPointer { yv in
             values.withUnsafeMutableBufferPointer { gv in
               second.withUnsafeMutableBufferPointer { sv in
+                let threads = min(2, max(1, threads ?? _SplinePenalty.ldlThreadCount(knots: n)))
                 let problem = _LDLProblem(
                   t: t.baseAddress!, ih: ih.baseAddress!, w: w.baseAddress!, n: n,
                   lambda: lambda, unit: unitWeights)
@@ -73,9 +87,11 @@ extension _SplinePenalty {
                   let ok =
                     unitWeights
                     ? solver.fit(
-                      problem, y: column, g: g, s: s, lo: lo, factor: c == 0, unit: true)
+                      problem, y: column, g: g, s: s, lo: lo, factor: c == 0, unit: true,
+                      threads: threads)
                     : solver.fit(
-                      problem, y: column, g: g, s: s, lo: lo, factor: c == 0, unit: false)
+                      problem, y: column, g: g, s: s, lo: lo, factor: c == 0, unit: false,
+                      threads: threads)
                   if !ok { return false }
                 }
                 return true
@@ -85,6 +101,7 @@ extension _SplinePenalty {
         }
       }
     }
+    solver.release()
     guard accepted else { return nil }
     return (
       Matrix(rows: n, columns: columns, columnMajor: values),
@@ -94,7 +111,7 @@ extension _SplinePenalty {
 }
 
 /// The read-only inputs of one fit: knots, 1/h, weights, λ.
-struct _LDLProblem {
+struct _LDLProblem: @unchecked Sendable {
   let t: UnsafePointer<Double>
   let ih: UnsafePointer<Double>
   let w: UnsafePointer<Double>
@@ -126,6 +143,13 @@ struct _TwistedLDL {
   let low: UnsafeMutablePointer<Double>
   /// The 2 × 2 middle system's LDLᵀ factor: D0, L10, D1.
   private var middle = (d0: 0.0, l: 0.0, d1: 0.0)
+  /// Set by a two-thread residual sweep whose helper thread did less than a quarter of the
+  /// work (the other core busy with other jobs): the rest of the fit then runs on one thread,
+  /// where it does not wait for a helper that may not get a processor.
+  private(set) var helperStarved = false
+  /// The largest |value| the last back substitution produced (with `accumulate`, the largest
+  /// correction of γ).
+  private(set) var largestCorrection = 0.0
 
   init(order m: Int) {
     self.m = m
@@ -133,7 +157,7 @@ struct _TwistedLDL {
     kk = m - 2 - k
     let size = kk + 2
     let recordBytes = size * MemoryLayout<SIMD2<Double>>.stride
-    memory = _ScratchMemory(bytes: 4 * recordBytes + (m + 2) * MemoryLayout<Double>.stride)
+    memory = _ScratchMemory.obtain(bytes: 4 * recordBytes + (m + 2) * MemoryLayout<Double>.stride)
     let records = memory.base.bindMemory(to: SIMD2<Double>.self, capacity: 4 * size)
     l1 = records
     l2 = records + size
@@ -142,11 +166,21 @@ struct _TwistedLDL {
     low = (memory.base + 4 * recordBytes).bindMemory(to: Double.self, capacity: m + 2)
     // A fresh mapping is already zero; heap memory is cleared (every slot that is read is
     // written first, but the lanes discarded at the middle would otherwise hold stale bits).
-    if !memory.isZeroed {
+    // A recycled mapping only needs those: the positions from k on, in every record array.
+    if memory.isRecycled {
+      let first = max(0, k - 2)
+      for array in 0..<4 {
+        (records + array * size + first).update(repeating: .zero, count: size - first)
+      }
+    } else if !memory.isZeroed {
       records.initialize(repeating: .zero, count: 4 * size)
       low.initialize(repeating: 0, count: m + 2)
     }
   }
+
+  /// Hands the scratch memory back for the next fit (``_ScratchMemory/recycle(_:)``); the
+  /// solver must not be used afterwards.
+  func release() { _ScratchMemory.recycle(memory) }
 
   /// Fits one column: factorises first when `factor` (the first column), solves, refines and
   /// checks. Writes g into `g` and the second derivatives (γ inside, 0 at the ends) into `s`.
@@ -154,9 +188,11 @@ struct _TwistedLDL {
   @inline(__always)
   mutating func fit(
     _ pr: _LDLProblem, y: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
-    s: UnsafeMutablePointer<Double>, lo: UnsafeMutablePointer<Double>, factor: Bool, unit: Bool
+    s: UnsafeMutablePointer<Double>, lo: UnsafeMutablePointer<Double>, factor: Bool, unit: Bool,
+    threads requested: Int
   ) -> Bool {
     let n = pr.n
+    var threads = requested
     var rhsMiddle: (Double, Double)
     if factor {
       guard let middle = factorize(pr, y: y, unit: unit) else { return false }
@@ -169,15 +205,39 @@ struct _TwistedLDL {
     s[n - 1] = 0
     lo[0] = 0
     lo[n - 1] = 0
-    solveMiddleAndBack(rhsMiddle, s: s, lo: lo, accumulate: false)
+    solveMiddleAndBack(rhsMiddle, s: s, lo: lo, accumulate: false, threads: threads)
     var previous = Double.nan
+    var previousSize = Double.nan
+    // The largest corrections of γ made by the last two refinement steps.
+    var corrections = (Double.nan, Double.nan)
     for step in 0...(_SplinePenalty.ldlMaximumRefinements) {
       // The first sweep corrects an error of about ε·κ, for which a residual in plain double
       // precision is accurate enough (and γ has no low part yet); later ones need it exact.
-      let (change, size, middle) =
-        step == 0
-        ? residualForward(pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: false, exact: false)
-        : residualForward(pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: true, exact: true)
+      // From the third on, when the corrections of γ shrink fast enough that this step should
+      // pass the check with a margin of 4, g is first only refreshed and measured (a light
+      // pass): when that accepts, the residual is not needed; otherwise the full sweep follows,
+      // computing the same g. Either way the check sees the same numbers, so the result does
+      // not depend on the guess.
+      var speculative = false
+      if step >= 2 {
+        let rate = corrections.1 / corrections.0
+        let expected = rate * previous
+        let margin = _SplinePenalty.ldlTolerance * previousSize / 4
+        speculative = expected <= margin || (rate <= 0.01 && rate * expected <= margin)
+      }
+      var (change, size, middle) = (0.0, 0.0, (0.0, 0.0))
+      if speculative {
+        (change, size) = measureValues(
+          pr, y: y, g: g, s: s, lo: lo, unit: unit, threads: threads)
+      } else if step == 0 {
+        (change, size, middle) = residualForward(
+          pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: false, exact: false,
+          threads: threads)
+      } else {
+        (change, size, middle) = residualForward(
+          pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: true, exact: true, threads: threads)
+      }
+      if helperStarved { threads = 1 }
       guard size.isFinite else { return false }
       if step > 0 {
         guard change.isFinite else { return false }
@@ -195,8 +255,17 @@ struct _TwistedLDL {
         }
         previous = change
       }
+      previousSize = size
       if step == _SplinePenalty.ldlMaximumRefinements { break }
-      solveMiddleAndBack(middle, s: s, lo: lo, accumulate: true)
+      if speculative {
+        middle =
+          residualForward(
+            pr, y: y, g: g, s: s, lo: lo, unit: unit, measure: false, exact: true,
+            threads: threads
+          ).middle
+      }
+      solveMiddleAndBack(middle, s: s, lo: lo, accumulate: true, threads: threads)
+      corrections = (corrections.1, largestCorrection)
     }
     return false
   }
@@ -285,7 +354,10 @@ struct _TwistedLDL {
               let f = bUp - eUp * l1m1
               let l1 = f * invm1
               let l2 = eUp * invm2
-              let d = a - f * l1 - eUp * l2
+              // f·l1 = f²·(1/D(p − 1)): f² and the rest of the pivot are ready before
+              // 1/D(p − 1), so the chain from one division to the next is a multiply and a
+              // subtraction.
+              let d = (a - eUp * l2) - (f * f) * invm1
               let inverse = 1 / d
               let zp0 = b - l2 * zm2 - l1 * zm1  // the order of forward()
               l1p[p] = l1
@@ -389,7 +461,7 @@ struct _TwistedLDL {
   @inline(__always)
   private mutating func solveMiddleAndBack(
     _ rhs: (Double, Double), s: UnsafeMutablePointer<Double>, lo: UnsafeMutablePointer<Double>,
-    accumulate: Bool
+    accumulate: Bool, threads: Int
   ) {
     let k = self.k
     let kk = self.kk
@@ -428,22 +500,117 @@ struct _TwistedLDL {
             }
             store(k, xk)
             store(k + 1, xk1)
+            var biggest = SIMD2(abs(xk), abs(xk1))
+            @inline(__always) func note(_ value: SIMD2<Double>, _ most: inout SIMD2<Double>) {
+              let magnitude = value.replacing(with: -value, where: value .< 0)
+              most = most.replacing(with: magnitude, where: magnitude .> most)
+            }
+            defer { largestCorrection = max(biggest[0], biggest[1]) }
             var p = kk - 1
             if kk > k {
               // The mirrored lane's extra row (position k); the top lane's value is discarded.
               let value = zp[p] * ip[p] - l1p[p + 1] * x1 - l2p[p + 2] * x2
+              note(SIMD2(0, value[1]), &biggest)
               store(m - 1 - p, value[1])
               x2 = SIMD2(x2[0], x1[1])
               x1 = SIMD2(x1[0], value[1])
               p -= 1
             }
-            while p >= 0 {
-              let value = zp[p] * ip[p] - l2p[p + 2] * x2 - l1p[p + 1] * x1
+            // Rows p and p − 1 at once: x_p from x_{p+1}, x_{p+2} as usual, and x_{p−1} from
+            // the same two (x_p substituted), so the dependency chain advances two rows per
+            // multiply-add instead of one.
+            @inline(__always) func pair(_ p: Int, _ x1: SIMD2<Double>, _ x2: SIMD2<Double>)
+              -> (SIMD2<Double>, SIMD2<Double>)
+            {
+              let a = l1p[p + 1]
+              let b = l2p[p + 2]
+              let a1 = l1p[p]
+              let b1 = l2p[p + 1]
+              let c = zp[p] * ip[p]
+              let c1 = zp[p - 1] * ip[p - 1]
+              let value = c - b * x2 - a * x1
+              let next = (c1 - a1 * c + (a1 * b) * x2) + (a1 * a - b1) * x1
+              return (value, next)
+            }
+            if threads > 1 {
+              // One lane per thread: the same operations as the two-lane loop below, each
+              // thread streaming its lane's half of the records and storing its own rows.
+              let records = _SendableValue((l1p, l2p, ip, zp, s, lo))
+              let most = _SendablePointer(UnsafeMutablePointer<Double>.allocate(capacity: 2))
+              let runner = _SendablePointer(UnsafeMutablePointer<pthread_t>.allocate(capacity: 2))
+              defer {
+                most.pointer.deallocate()
+                runner.pointer.deallocate()
+              }
+              let start = p
+              let first = (x1, x2)
+              DispatchQueue.concurrentPerform(iterations: 2) { lane in
+                runner.pointer[lane] = pthread_self()
+                let (l1p, l2p, ip, zp, s, lo) = records.value
+                var x1 = first.0[lane]
+                var x2 = first.1[lane]
+                var p = start
+                var big = 0.0
+                @inline(__always) func put(_ p: Int, _ value: Double) {
+                  let index = lane == 0 ? 1 + p : m - p
+                  if accumulate {
+                    let old = s[index]
+                    let sum = old + value
+                    let bp = sum - old
+                    lo[index] += (old - (sum - bp)) + (value - bp)
+                    s[index] = sum
+                  } else {
+                    s[index] = value
+                    lo[index] = 0
+                  }
+                  if abs(value) > big { big = abs(value) }
+                }
+                while p >= 1 {
+                  let a = l1p[p + 1][lane]
+                  let b = l2p[p + 2][lane]
+                  let a1 = l1p[p][lane]
+                  let b1 = l2p[p + 1][lane]
+                  let c = zp[p][lane] * ip[p][lane]
+                  let c1 = zp[p - 1][lane] * ip[p - 1][lane]
+                  let value = c - b * x2 - a * x1
+                  let next = (c1 - a1 * c + (a1 * b) * x2) + (a1 * a - b1) * x1
+                  put(p, value)
+                  put(p - 1, next)
+                  x2 = value
+                  x1 = next
+                  p -= 2
+                }
+                if p == 0 {
+                  let value = zp[0][lane] * ip[0][lane] - l2p[2][lane] * x2 - l1p[1][lane] * x1
+                  put(0, value)
+                }
+                most.pointer[lane] = big
+              }
+              biggest = SIMD2(
+                max(biggest[0], most.pointer[0], most.pointer[1]), biggest[1])
+              // Both lanes on the calling thread: the helper did not get a processor in time
+              // (each lane alone is a slower chain than the two in one register), so the rest
+              // of the fit runs on one thread.
+              if pthread_equal(runner.pointer[0], runner.pointer[1]) != 0 { helperStarved = true }
+              return
+            }
+            while p >= 1 {
+              let (value, next) = pair(p, x1, x2)
+              note(value, &biggest)
+              note(next, &biggest)
               store(p, value[0])
               store(m - 1 - p, value[1])
-              x2 = x1
-              x1 = value
-              p -= 1
+              store(p - 1, next[0])
+              store(m - p, next[1])
+              x2 = value
+              x1 = next
+              p -= 2
+            }
+            if p == 0 {
+              let value = zp[0] * ip[0] - l2p[2] * x2 - l1p[1] * x1
+              note(value, &biggest)
+              store(0, value[0])
+              store(m - 1, value[1])
             }
           }
         }
@@ -458,142 +625,528 @@ struct _TwistedLDL {
   /// substitution into the z slots; γ is the double-double s + lo (rows 1…m). Returns
   /// max |Δg| against the previous contents of `g` (when `measure`), max |g| (NaN when some g is
   /// not finite) and the middle rows' residuals, not yet eliminated.
+  ///
+  /// With `threads` = 2 the residuals are computed by two threads, each over half of the
+  /// positions, into the z slots, and the forward substitution then runs over them in a second,
+  /// short pass: every number is computed by the same operations as in the fused one-thread
+  /// sweep, so the results are the same bits.
   @inline(__always)
   private mutating func residualForward(
     _ pr: _LDLProblem, y: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
-    s: UnsafePointer<Double>, lo: UnsafePointer<Double>, unit: Bool, measure: Bool, exact: Bool
+    s: UnsafePointer<Double>, lo: UnsafePointer<Double>, unit: Bool, measure: Bool, exact: Bool,
+    threads: Int
   ) -> (change: Double, size: Double, middle: (Double, Double)) {
-    typealias V = SIMD2<Double>
-    let n = pr.n
+    // Each combination of the flags gets its own compiled loop (the flags are types).
+    let a = (pr, y, g, s, lo, threads)
+    switch (unit, exact, measure) {
+    case (true, true, true): return sweep(a, _Yes.self, _Yes.self, _Yes.self)
+    case (true, true, false): return sweep(a, _Yes.self, _Yes.self, _No.self)
+    case (true, false, _): return sweep(a, _Yes.self, _No.self, _No.self)
+    case (false, true, true): return sweep(a, _No.self, _Yes.self, _Yes.self)
+    case (false, true, false): return sweep(a, _No.self, _Yes.self, _No.self)
+    case (false, false, _): return sweep(a, _No.self, _No.self, _No.self)
+    }
+  }
+
+  /// ``residualForward`` for one combination of its flags.
+  private mutating func sweep<Unit: _LDLFlag, Exact: _LDLFlag, Measured: _LDLFlag>(
+    _ a: (
+      _LDLProblem, UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafePointer<Double>,
+      UnsafePointer<Double>, Int
+    ), _: Unit.Type, _: Exact.Type, _: Measured.Type
+  ) -> (change: Double, size: Double, middle: (Double, Double)) {
+    let (pr, y, g, s, lo, threads) = a
+    let sweep = _ResidualSweep<Unit, Exact>(
+      pr: pr, y: y, g: g, s: s, lo: lo, l1: l1, l2: l2, z: z)
     let k = self.k
     let kk = self.kk
-    let t = pr.t
-    let ih = pr.ih
-    let w = pr.w
+    var result: _SweepMeasure
+    typealias V = SIMD2<Double>
+    if threads > 1 {
+      // The positions in pieces: the calling thread takes them from the front and runs the
+      // fused sweep (the chain continuing from piece to piece), its helper takes them from the
+      // back and only computes their residuals into the z slots; where they meet, the chain
+      // goes on over the helper's pieces. Alone (the other core busy), the calling thread
+      // takes every piece and this is the one-thread sweep.
+      let pieces = 16
+      // Piece boundaries at even positions (the chain runs in pairs of positions).
+      let bound = { @Sendable (piece: Int) -> Int in
+        piece == pieces ? kk : (kk * piece / pieces) & ~1
+      }
+      let claims = _Claims(pieces: pieces)
+      let shared = _SendableValue(sweep)
+      let measures = _SendablePointer(UnsafeMutablePointer<_SweepMeasure>.allocate(capacity: 2))
+      let meeting = _SendablePointer(UnsafeMutablePointer<(V, V, Int)>.allocate(capacity: 1))
+      let helped = _SendablePointer(UnsafeMutablePointer<Int>.allocate(capacity: 1))
+      helped.pointer.initialize(to: 0)
+      defer {
+        measures.pointer.deallocate()
+        meeting.pointer.deallocate()
+        helped.pointer.deallocate()
+      }
+      DispatchQueue.concurrentPerform(iterations: 2) { role in
+        var m = _SweepMeasure()
+        var state = (V.zero, V.zero)
+        if role == 0 {
+          var end = 0
+          while let piece = claims.front() {
+            let range = bound(piece)..<bound(piece + 1)
+            m.merge(shared.value.run(range, Measured.self, _Yes.self, state: &state))
+            end = range.upperBound
+          }
+          meeting.pointer.initialize(to: (state.0, state.1, end))
+        } else {
+          while let piece = claims.back() {
+            let range = bound(piece)..<bound(piece + 1)
+            m.merge(shared.value.run(range, Measured.self, _No.self, state: &state))
+            helped.pointer.pointee += 1
+          }
+        }
+        (measures.pointer + role).initialize(to: m)
+      }
+      result = measures.pointer[0]
+      result.merge(measures.pointer[1])
+      if helped.pointer.pointee < pieces / 4 { helperStarved = true }
+      let (zm1, zm2, end) = meeting.pointer.pointee
+      var state = (zm1, zm2)
+      sweep.forward(end..<kk, state: &state)
+    } else {
+      var state = (V.zero, V.zero)
+      result = sweep.run(0..<kk, Measured.self, _Yes.self, state: &state)
+    }
+    let middle = sweep.middleResiduals(k: k, kk: kk)
+    let poison = result.poison[0] + result.poison[1]
+    let change = max(result.change[0], result.change[1]) + poison
+    return (change, max(result.size[0], result.size[1]) + poison, middle)
+  }
+
+  /// The values g = y − λW⁻¹Qγ at every knot (their leading parts, as ``residualForward``
+  /// computes them) written to `g`: returns max |Δg| against the previous contents of `g` and
+  /// max |g| (NaN when some g is not finite). The cheap pass for the last refinement step, which
+  /// only has to measure: when it accepts, the residual sweep is not needed.
+  @inline(__always)
+  private func measureValues(
+    _ pr: _LDLProblem, y: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
+    s: UnsafePointer<Double>, lo: UnsafePointer<Double>, unit: Bool, threads: Int
+  ) -> (change: Double, size: Double) {
+    let a = (pr, y, g, s, lo, threads)
+    return unit ? measureValues(a, _Yes.self) : measureValues(a, _No.self)
+  }
+
+  /// ``measureValues`` with unit weights or not.
+  private func measureValues<Unit: _LDLFlag>(
+    _ a: (
+      _LDLProblem, UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafePointer<Double>,
+      UnsafePointer<Double>, Int
+    ), _: Unit.Type
+  ) -> (change: Double, size: Double) {
+    let (pr, y, g, s, lo, threads) = a
+    let n = pr.n
+    let sweep = _ResidualSweep<Unit, _Yes>(
+      pr: pr, y: y, g: g, s: s, lo: lo, l1: l1, l2: l2, z: z)
+    var result: _SweepMeasure
+    if threads > 1 {
+      let shared = _SendableValue(sweep)
+      result = _inChunks(n) { shared.value.values($0) }
+    } else {
+      result = sweep.values(0..<n)
+    }
+    let poison = result.poison[0] + result.poison[1]
+    return (
+      max(result.change[0], result.change[1]) + poison, max(result.size[0], result.size[1]) + poison
+    )
+  }
+}
+
+/// The pieces a parallel pass is cut into: more than the two threads, so that when the other
+/// core is busy the calling thread takes over the pieces its helper has not started (Dispatch
+/// hands out iterations one at a time) instead of waiting for it.
+let _ldlChunks = 8
+
+/// `body` over ``_ldlChunks`` consecutive ranges of 0..<count, on Dispatch's threads; the
+/// measures merged (maxima and NaN poison, the same whatever the order).
+func _inChunks(_ count: Int, _ body: @escaping @Sendable (Range<Int>) -> _SweepMeasure)
+  -> _SweepMeasure
+{
+  let chunks = _ldlChunks
+  let parts = _SendablePointer(UnsafeMutablePointer<_SweepMeasure>.allocate(capacity: chunks))
+  defer { parts.pointer.deallocate() }
+  DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+    (parts.pointer + chunk).initialize(
+      to: body((count * chunk / chunks)..<(count * (chunk + 1) / chunks)))
+  }
+  var result = parts.pointer[0]
+  for chunk in 1..<chunks { result.merge(parts.pointer[chunk]) }
+  return result
+}
+
+/// Pieces 0..<pieces handed out from both ends: ``front()`` ascending to the calling thread,
+/// ``back()`` descending to its helper, until they meet.
+final class _Claims: Sendable {
+  /// The next front piece in the low 32 bits, one past the next back piece in the high ones.
+  private let state: Atomic<Int>
+  init(pieces: Int) { state = Atomic(pieces << 32) }
+
+  func front() -> Int? {
+    var current = state.load(ordering: .relaxed)
+    while true {
+      let f = current & 0xFFFF_FFFF
+      guard f < current >> 32 else { return nil }
+      let (exchanged, original) = state.compareExchange(
+        expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+      if exchanged { return f }
+      current = original
+    }
+  }
+
+  func back() -> Int? {
+    var current = state.load(ordering: .relaxed)
+    while true {
+      let b = current >> 32
+      guard current & 0xFFFF_FFFF < b else { return nil }
+      let (exchanged, original) = state.compareExchange(
+        expected: current, desired: current - (1 << 32), ordering: .acquiringAndReleasing)
+      if exchanged { return b - 1 }
+      current = original
+    }
+  }
+}
+
+/// A flag known at compile time, so that each combination of a sweep's options gets its own loop.
+protocol _LDLFlag { static var value: Bool { get } }
+enum _Yes: _LDLFlag { static var value: Bool { true } }
+enum _No: _LDLFlag { static var value: Bool { false } }
+
+/// Running maxima of |Δg| and |g| per lane, and NaN poison when some g is not finite.
+struct _SweepMeasure {
+  var change = SIMD2<Double>.zero
+  var size = SIMD2<Double>.zero
+  var poison = SIMD2<Double>.zero
+  /// Takes in new values `high` of g and, when measured, their changes `d`.
+  @inline(__always) mutating func note(_ high: SIMD2<Double>, change d: SIMD2<Double>?) {
+    if let d {
+      let magnitude = d.replacing(with: -d, where: d .< 0)
+      change = change.replacing(with: magnitude, where: magnitude .> change)
+    }
+    let magnitude = high.replacing(with: -high, where: high .< 0)
+    size = size.replacing(with: magnitude, where: magnitude .> size)
+    poison += high * 0
+  }
+  @inline(__always) mutating func merge(_ other: _SweepMeasure) {
+    change = change.replacing(with: other.change, where: other.change .> change)
+    size = size.replacing(with: other.size, where: other.size .> size)
+    poison += other.poison
+  }
+}
+
+/// A value handed to the threads of one parallel loop, which only read it (it holds pointers to
+/// memory each thread reads, or writes in its own disjoint part).
+struct _SendableValue<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
+
+/// The arithmetic of one refinement sweep of ``_TwistedLDL`` (see `residualForward`), over any
+/// range of lane positions.
+///
+/// Lane 0 runs over the knots from the top, lane 1 over the mirrored knots (knot i of lane 1 is
+/// knot n − 1 − i). Position p is row p of each lane: it needs g at lane knots p, p + 1, p + 2,
+/// which need γ at lane knots p − 1 … p + 3.
+struct _ResidualSweep<Unit: _LDLFlag, Exact: _LDLFlag> {
+  typealias V = SIMD2<Double>
+  typealias Measure = _SweepMeasure
+  let pr: _LDLProblem
+  let y: UnsafePointer<Double>
+  let g: UnsafeMutablePointer<Double>
+  let s: UnsafePointer<Double>
+  let lo: UnsafePointer<Double>
+  let l1: UnsafeMutablePointer<V>
+  let l2: UnsafeMutablePointer<V>
+  let z: UnsafeMutablePointer<V>
+  var unit: Bool { Unit.value }
+  var exact: Bool { Exact.value }
+  let lambda: V
+  let lambdaHigh: V
+  let lambdaLow: V
+  /// 2²⁷ + 1, Veltkamp's splitter.
+  static var splitter: V { V(repeating: 134_217_729) }
+
+  @inline(__always)
+  init(
+    pr: _LDLProblem, y: UnsafePointer<Double>, g: UnsafeMutablePointer<Double>,
+    s: UnsafePointer<Double>, lo: UnsafePointer<Double>, l1: UnsafeMutablePointer<V>,
+    l2: UnsafeMutablePointer<V>, z: UnsafeMutablePointer<V>
+  ) {
+    self.pr = pr
+    self.y = y
+    self.g = g
+    self.s = s
+    self.lo = lo
+    self.l1 = l1
+    self.l2 = l2
+    self.z = z
     let lambda = V(repeating: pr.lambda)
     // λ split into two 26-bit halves (Veltkamp), for Dekker's exact product below: the
     // baseline x86-64 target has no FMA instruction (addingProduct would call libm's fma).
-    let splitter = V(repeating: 134_217_729)  // 2^27 + 1
-    let lambdaHigh = splitter * lambda - (splitter * lambda - lambda)
-    let lambdaLow = lambda - lambdaHigh
-    // Knot i of each lane: i in the top lane, n − 1 − i in the mirrored one.
-    @inline(__always) func knot(_ a: UnsafePointer<Double>, _ i: Int) -> V {
-      V(a[i], a[n - 1 - i])
+    let splitter = Self.splitter
+    let high = splitter * lambda - (splitter * lambda - lambda)
+    self.lambda = lambda
+    lambdaHigh = high
+    lambdaLow = lambda - high
+  }
+
+  // Knot i of each lane: i in the top lane, n − 1 − i in the mirrored one.
+  @inline(__always) func knot(_ a: UnsafePointer<Double>, _ i: Int) -> V {
+    V(a[i], a[pr.n - 1 - i])
+  }
+  @inline(__always) func inverseSpacing(_ i: Int) -> V { V(pr.ih[i], pr.ih[pr.n - 2 - i]) }
+  @inline(__always) func spacing(_ i: Int) -> V {
+    let t = pr.t
+    let n = pr.n
+    return V(t[i + 1] - t[i], t[n - 1 - i] - t[n - 2 - i])
+  }
+  /// (Qγ) at lane knot 0 (no left neighbour).
+  @inline(__always) func qGammaFirst() -> V {
+    exact
+      ? inverseSpacing(0) * (knot(s, 1) - knot(s, 0))
+        + inverseSpacing(0) * (knot(lo, 1) - knot(lo, 0))
+      : inverseSpacing(0) * (knot(s, 1) - knot(s, 0))
+  }
+  // (Qγ) at knot i ≥ 1 of each lane, from differences of s and of lo.
+  @inline(__always) func qGamma(_ i: Int) -> V {
+    let sm = knot(s, i - 1)
+    let s0 = knot(s, i)
+    let sp = knot(s, i + 1)
+    let right = inverseSpacing(i)
+    let left = inverseSpacing(i - 1)
+    guard exact else { return right * (sp - s0) + left * (sm - s0) }
+    let lm = knot(lo, i - 1)
+    let l0 = knot(lo, i)
+    let lp = knot(lo, i + 1)
+    return (right * (sp - s0) + left * (sm - s0)) + (right * (lp - l0) + left * (lm - l0))
+  }
+  // g at knot i of each lane as (high, low): λ·(Qγ)/w by Dekker's TwoProduct, y − … by TwoSum.
+  @inline(__always) func fitted(_ i: Int, _ qg: V) -> (V, V) {
+    let u = unit ? qg : qg / knot(pr.w, i)
+    let product = lambda * u
+    guard exact else { return (knot(y, i) - product, .zero) }
+    let splitter = Self.splitter
+    let uHigh = splitter * u - (splitter * u - u)
+    let uLow = u - uHigh
+    let productError =
+      ((lambdaHigh * uHigh - product) + lambdaHigh * uLow + lambdaLow * uHigh)
+      + lambdaLow * uLow
+    let yi = knot(y, i)
+    let sum = yi - product
+    let bp = sum - yi
+    let sumError = (yi - (sum - bp)) - (product + bp)
+    return (sum, sumError - productError)
+  }
+  @inline(__always) func fitted(_ i: Int) -> (V, V) {
+    fitted(i, i == 0 ? qGammaFirst() : qGamma(i))
+  }
+  @inline(__always) func record(_ i: Int, _ high: V, _ m: inout Measure, measure: Bool) {
+    m.note(high, change: measure ? high - knot(g, i) : nil)
+    g[i] = high[0]
+    g[pr.n - 1 - i] = high[1]
+  }
+  // Rγ at row p of each lane (knots p, p + 1, p + 2).
+  @inline(__always) func rGamma(_ p: Int) -> V {
+    let h0 = spacing(p)
+    let h1 = spacing(p + 1)
+    return (h0 + h1) * (1.0 / 3) * knot(s, p + 1)
+      + (h0 * knot(s, p) + h1 * knot(s, p + 2)) * (1.0 / 6)
+  }
+
+  /// The residuals at the positions of `range` (lane knots range.lowerBound + 2 … upperBound + 1
+  /// recorded into g, and knots 0, 1 too when the range starts at 0): forward-substituted into
+  /// the z slots when `Chain` (the range then starts at an even position), continuing from
+  /// `state` (the last two z values before the range, zeros at 0), else written there as they
+  /// are.
+  @inline(__always)
+  func run<Measured: _LDLFlag, Chain: _LDLFlag>(
+    _ range: Range<Int>, _: Measured.Type, _: Chain.Type, state: inout (V, V)
+  ) -> Measure {
+    let measure = Measured.value
+    let chain = Chain.value
+    var m = Measure()
+    guard !range.isEmpty else { return m }
+    let a = range.lowerBound
+    var g0 = fitted(a)
+    var g1 = fitted(a + 1)
+    if a == 0 {
+      record(0, g0.0, &m, measure: measure)
+      record(1, g1.0, &m, measure: measure)
     }
-    @inline(__always) func inverseSpacing(_ i: Int) -> V { V(ih[i], ih[n - 2 - i]) }
-    @inline(__always) func spacing(_ i: Int) -> V {
-      V(t[i + 1] - t[i], t[n - 1 - i] - t[n - 2 - i])
-    }
-    // (Qγ) at knot i ≥ 1 of each lane, from differences of s and of lo.
-    @inline(__always) func qGamma(_ i: Int) -> V {
-      let sm = knot(s, i - 1)
-      let s0 = knot(s, i)
-      let sp = knot(s, i + 1)
-      let right = inverseSpacing(i)
-      let left = inverseSpacing(i - 1)
-      guard exact else { return right * (sp - s0) + left * (sm - s0) }
-      let lm = knot(lo, i - 1)
-      let l0 = knot(lo, i)
-      let lp = knot(lo, i + 1)
-      return (right * (sp - s0) + left * (sm - s0)) + (right * (lp - l0) + left * (lm - l0))
-    }
-    // g at knot i of each lane as (high, low): λ·(Qγ)/w by Dekker's TwoProduct, y − … by TwoSum.
-    @inline(__always) func fitted(_ i: Int, _ qg: V) -> (V, V) {
-      let u = unit ? qg : qg / knot(w, i)
-      let product = lambda * u
-      guard exact else { return (knot(y, i) - product, .zero) }
-      let uHigh = splitter * u - (splitter * u - u)
-      let uLow = u - uHigh
-      let productError =
-        ((lambdaHigh * uHigh - product) + lambdaHigh * uLow + lambdaLow * uHigh)
-        + lambdaLow * uLow
-      let yi = knot(y, i)
-      let sum = yi - product
-      let bp = sum - yi
-      let sumError = (yi - (sum - bp)) - (product + bp)
-      return (sum, sumError - productError)
-    }
-    var change = V.zero
-    var size = V.zero
-    var poison = V.zero
-    @inline(__always) func record(_ i: Int, _ high: V) {
-      if measure {
-        let d = high - knot(g, i)
-        let magnitude = d.replacing(with: -d, where: d .< 0)
-        change = change.replacing(with: magnitude, where: magnitude .> change)
-      }
-      let magnitude = high.replacing(with: -high, where: high .< 0)
-      size = size.replacing(with: magnitude, where: magnitude .> size)
-      poison += high * 0
-      g[i] = high[0]
-      g[n - 1 - i] = high[1]
-    }
-    // Rγ at row p of each lane (knots p, p + 1, p + 2).
-    @inline(__always) func rGamma(_ p: Int) -> V {
-      let h0 = spacing(p)
-      let h1 = spacing(p + 1)
-      return (h0 + h1) * (1.0 / 3) * knot(s, p + 1)
-        + (h0 * knot(s, p) + h1 * knot(s, p + 2)) * (1.0 / 6)
-    }
-    var middleResidual = (0.0, 0.0)
-    _withRecords(l1) { l1p in
-      _withRecords(l2) { l2p in
-        _withRecords(z) { zp in
-          // Knot 0 of each lane has no left neighbour.
-          let first =
-            exact
-            ? inverseSpacing(0) * (knot(s, 1) - knot(s, 0))
-              + inverseSpacing(0) * (knot(lo, 1) - knot(lo, 0))
-            : inverseSpacing(0) * (knot(s, 1) - knot(s, 0))
-          var g0 = fitted(0, first)
-          var g1 = fitted(1, qGamma(1))
-          record(0, g0.0)
-          record(1, g1.0)
-          var zm1 = V.zero
-          var zm2 = V.zero
-          @inline(__always) func step(_ p: Int) {
-            let g2 = fitted(p + 2, qGamma(p + 2))
-            record(p + 2, g2.0)
-            let d0 = (g0.0 - g1.0) + (g0.1 - g1.1)
-            let d1 = (g2.0 - g1.0) + (g2.1 - g1.1)
-            let r = inverseSpacing(p) * d0 + inverseSpacing(p + 1) * d1 - rGamma(p)
-            let value = r - l2p[p] * zm2 - l1p[p] * zm1
-            zp[p] = value
-            zm2 = zm1
-            zm1 = value
-            g0 = g1
-            g1 = g2
-          }
-          for p in 0..<k { step(p) }
-          var top = (g0, g1)
-          if kk > k {
-            // The mirrored lane's extra row; the top lane's window stays at knots k, k + 1.
-            step(k)
-          } else {
-            top = (g0, g1)
-          }
-          // Middle rows k and k + 1: knots k, k + 1 from the top lane's window and k + 2,
-          // k + 3 from the mirrored lane's (its lane 1, in the order k + 3, k + 2).
-          let gh = [top.0.0[0], top.1.0[0], g1.0[1], g0.0[1]]
-          let gl = [top.0.1[0], top.1.1[0], g1.1[1], g0.1[1]]
-          for row in 0..<2 {
-            let c = k + row
-            let d0 = (gh[row] - gh[row + 1]) + (gl[row] - gl[row + 1])
-            let d1 = (gh[row + 2] - gh[row + 1]) + (gl[row + 2] - gl[row + 1])
-            let h0 = t[c + 1] - t[c]
-            let h1 = t[c + 2] - t[c + 1]
-            let rg = (h0 + h1) * (1.0 / 3) * s[c + 1] + (h0 * s[c] + h1 * s[c + 2]) * (1.0 / 6)
-            let r = ih[c] * d0 + ih[c + 1] * d1 - rg
-            if row == 0 { middleResidual.0 = r } else { middleResidual.1 = r }
-          }
+    var (zm1, zm2) = state
+    defer { state = (zm1, zm2) }
+    var pending = V.zero
+    for p in range {
+      let g2 = fitted(p + 2, qGamma(p + 2))
+      record(p + 2, g2.0, &m, measure: measure)
+      let d0 = (g0.0 - g1.0) + (g0.1 - g1.1)
+      let d1 = (g2.0 - g1.0) + (g2.1 - g1.1)
+      let r = inverseSpacing(p) * d0 + inverseSpacing(p + 1) * d1 - rGamma(p)
+      if chain {
+        // Two positions at a time (an even one and the next), see `pair`.
+        if p & 1 == 0 {
+          pending = r
+        } else {
+          let (v0, v1) = pair(p - 1, pending, r, zm1, zm2)
+          z[p - 1] = v0
+          z[p] = v1
+          zm2 = v0
+          zm1 = v1
         }
+      } else {
+        z[p] = r
+      }
+      g0 = g1
+      g1 = g2
+    }
+    if chain && range.upperBound & 1 == 1 {
+      let p = range.upperBound - 1
+      let value = pending - l2[p] * zm2 - l1[p] * zm1
+      z[p] = value
+      zm2 = zm1
+      zm1 = value
+    }
+    return m
+  }
+
+  /// The forward substitution at positions p (even) and p + 1 from their residuals r0, r1 and
+  /// the two previous values: z_p as usual and z_{p+1} with z_p substituted, so the dependency
+  /// chain advances two positions per multiply-add.
+  @inline(__always)
+  func pair(_ p: Int, _ r0: V, _ r1: V, _ zm1: V, _ zm2: V) -> (V, V) {
+    let a = l1[p]
+    let b = l2[p]
+    let a1 = l1[p + 1]
+    let b1 = l2[p + 1]
+    let v0 = r0 - b * zm2 - a * zm1
+    let v1 = ((r1 - a1 * r0) + (a1 * b) * zm2) + (a1 * a - b1) * zm1
+    return (v0, v1)
+  }
+
+  /// Forward substitution in place over the residuals `run` left in the z slots without
+  /// `Chain`, continuing from `state`, from an even position (the same operations in the same
+  /// order as the fused sweep).
+  @inline(__always)
+  func forward(_ range: Range<Int>, state: inout (V, V)) {
+    var (zm1, zm2) = state
+    defer { state = (zm1, zm2) }
+    var p = range.lowerBound
+    while p + 1 < range.upperBound {
+      let (v0, v1) = pair(p, z[p], z[p + 1], zm1, zm2)
+      z[p] = v0
+      z[p + 1] = v1
+      zm2 = v0
+      zm1 = v1
+      p += 2
+    }
+    if p < range.upperBound {
+      let value = z[p] - l2[p] * zm2 - l1[p] * zm1
+      z[p] = value
+      zm2 = zm1
+      zm1 = value
+    }
+  }
+
+  /// The residuals of the middle rows k and k + 1 (knots k … k + 3; `kk` rows in lane 1).
+  @inline(__always)
+  func middleResiduals(k: Int, kk: Int) -> (Double, Double) {
+    let t = pr.t
+    let ih = pr.ih
+    // Knots k, k + 1 from the top lane and k + 2, k + 3 from the mirrored lane (its knots
+    // kk + 1, kk); recomputed here, the same operations as in the sweep.
+    let top0 = fitted(k)
+    let top1 = fitted(k + 1)
+    let bottom0 = fitted(kk)
+    let bottom1 = fitted(kk + 1)
+    let gh = [top0.0[0], top1.0[0], bottom1.0[1], bottom0.0[1]]
+    let gl = [top0.1[0], top1.1[0], bottom1.1[1], bottom0.1[1]]
+    var result = (0.0, 0.0)
+    for row in 0..<2 {
+      let c = k + row
+      let d0 = (gh[row] - gh[row + 1]) + (gl[row] - gl[row + 1])
+      let d1 = (gh[row + 2] - gh[row + 1]) + (gl[row + 2] - gl[row + 1])
+      let h0 = t[c + 1] - t[c]
+      let h1 = t[c + 2] - t[c + 1]
+      let rg = (h0 + h1) * (1.0 / 3) * s[c + 1] + (h0 * s[c] + h1 * s[c + 2]) * (1.0 / 6)
+      let r = ih[c] * d0 + ih[c + 1] * d1 - rg
+      if row == 0 { result.0 = r } else { result.1 = r }
+    }
+    return result
+  }
+
+  /// g at the knots of `range` (in knot order), as ``fitted(_:_:)`` computes its leading part
+  /// in either lane: fl(y − fl(λ·u)), u = (Qγ)/w with Qγ from the double-double γ; written to g
+  /// and measured against its previous contents. Two knots at a time, (i, i + 1) in two lanes.
+  @inline(__always)
+  func values(_ range: Range<Int>) -> Measure {
+    var m = Measure()
+    let n = pr.n
+    let ih = pr.ih
+    let lambda = self.lambda
+    @inline(__always) func load(_ a: UnsafePointer<Double>, _ i: Int) -> V {
+      UnsafeRawPointer(a + i).loadUnaligned(as: V.self)
+    }
+    @inline(__always) func finish(_ i: Int, _ qg: V) {
+      let u = unit ? qg : qg / load(pr.w, i)
+      let high = load(y, i) - lambda * u
+      m.note(high, change: high - load(g, i))
+      UnsafeMutableRawPointer(g + i).storeBytes(of: high, as: V.self)
+    }
+    // (Qγ) at knots i, i + 1 (both inside): the top lane's order (right, then left); the
+    // mirrored lane adds the same two terms the other way round, and addition commutes.
+    @inline(__always) func interior(_ i: Int) -> V {
+      let sm = load(s, i - 1)
+      let s0 = load(s, i)
+      let sp = load(s, i + 1)
+      let right = load(ih, i)
+      let left = load(ih, i - 1)
+      let main = right * (sp - s0) + left * (sm - s0)
+      guard exact else { return main }
+      let lm = load(lo, i - 1)
+      let l0 = load(lo, i)
+      let lp = load(lo, i + 1)
+      return main + (right * (lp - l0) + left * (lm - l0))
+    }
+    // One interior knot, as one lane of `interior`.
+    @inline(__always) func single(_ i: Int) -> Double {
+      let right = ih[i]
+      let left = ih[i - 1]
+      let main = right * (s[i + 1] - s[i]) + left * (s[i - 1] - s[i])
+      guard exact else { return main }
+      return main + (right * (lo[i + 1] - lo[i]) + left * (lo[i - 1] - lo[i]))
+    }
+    // The end knots: lane knot 0 of either lane, ih·(s₁ − s₀) + ih·(lo₁ − lo₀) with the
+    // neighbour inside.
+    @inline(__always) func end(_ i: Int) -> Double {
+      let j = i == 0 ? 1 : n - 2
+      let c = i == 0 ? ih[0] : ih[n - 2]
+      return exact ? c * (s[j] - s[i]) + c * (lo[j] - lo[i]) : c * (s[j] - s[i])
+    }
+    // Pairs (i, i + 1) of interior knots; the end knots and a leftover one alone.
+    var i = range.lowerBound
+    let upper = range.upperBound
+    while i < upper {
+      if i == 0 || i == n - 1 || i + 1 == upper || i + 1 == n - 1 {
+        let qg = i == 0 || i == n - 1 ? end(i) : single(i)
+        let u = unit ? qg : qg / pr.w[i]
+        let high = y[i] - pr.lambda * u
+        let change = abs(high - g[i])
+        if change > m.change[0] { m.change[0] = change }
+        if abs(high) > m.size[0] { m.size[0] = abs(high) }
+        m.poison[0] += high * 0
+        g[i] = high
+        i += 1
+      } else {
+        finish(i, interior(i))
+        i += 2
       }
     }
-    let totalPoison = poison[0] + poison[1]
-    return (
-      max(change[0], change[1]) + totalPoison, max(size[0], size[1]) + totalPoison,
-      middleResidual
-    )
+    return m
   }
 }
 
@@ -608,14 +1161,54 @@ func _withRecords<R>(
 /// Scratch memory for one fit. Large regions are mapped directly with transparent huge pages
 /// requested (Linux): the fit touches them once, so with 4 KiB pages the kernel's page faults
 /// would cost about as much as the arithmetic (measured ≈ 12 000 faults per fit at n = 10⁶).
-/// Anonymous mappings start zeroed; the region is unmapped when the fit is done.
-final class _ScratchMemory {
+/// Anonymous mappings start zeroed; the kernel's zeroing of a fresh one still costs about a
+/// tenth of a fit at n = 10⁶, so the last mapping of at most ``cacheLimit`` bytes is kept for
+/// the next fit of a similar size (``obtain(bytes:)``, ``recycle(_:)``): one region at a time,
+/// taken out of the cache while in use, so concurrent fits never share it.
+final class _ScratchMemory: @unchecked Sendable {
   let base: UnsafeMutableRawPointer
+  let bytes: Int
   private let mapping: (address: UnsafeMutableRawPointer, length: Int)?
   /// True for a fresh anonymous mapping (the kernel hands out zeroed pages).
-  var isZeroed: Bool { mapping != nil }
+  var isZeroed: Bool { mapping != nil && !isRecycled }
+  /// True when the region comes from the cache and holds an earlier fit's numbers.
+  private(set) var isRecycled = false
+
+  /// The largest region kept between fits (128 MiB: knots up to about 3·10⁶).
+  static let cacheLimit = 1 << 27
+  private static let cache = Mutex<_ScratchMemory?>(nil)
+
+  /// A region of at least `bytes` bytes: the cached one when it fits without wasting more than
+  /// half of itself, else a new one.
+  static func obtain(bytes: Int) -> _ScratchMemory {
+    let cached = cache.withLock { slot -> _ScratchMemory? in
+      guard let region = slot, region.bytes >= bytes, region.bytes <= 2 * bytes else {
+        return nil
+      }
+      slot = nil
+      return region
+    }
+    if let cached {
+      cached.isRecycled = true
+      return cached
+    }
+    return _ScratchMemory(bytes: bytes)
+  }
+
+  /// Keeps `region` for the next fit when it is a mapping within ``cacheLimit`` (replacing the
+  /// one kept before, which is then unmapped).
+  static func recycle(_ region: _ScratchMemory) {
+    guard region.mapping != nil, region.bytes <= cacheLimit else { return }
+    let previous = cache.withLock { slot -> _ScratchMemory? in
+      let old = slot
+      slot = region
+      return old
+    }
+    _ = previous
+  }
 
   init(bytes: Int) {
+    self.bytes = bytes
     #if os(Linux)
       let huge = 1 << 21
       if bytes >= 2 * huge {

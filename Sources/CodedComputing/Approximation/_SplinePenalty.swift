@@ -51,7 +51,20 @@ struct _SplinePenalty: Sendable {
     var largest = 0.0
     inverseSpacing = [Double](unsafeUninitializedCapacity: n - 1) { buffer, initialised in
       knots.withUnsafeBufferPointer { t in
-        for i in 0..<(n - 1) {
+        // Two spacings at a time (the divisions dominate), the maxima kept per lane.
+        var lanes = SIMD2<Double>.zero
+        var i = 0
+        while i + 2 < n {
+          let left = SIMD2(t[i], t[i + 1])
+          let right = SIMD2(t[i + 1], t[i + 2])
+          let value = 1 / (right - left)
+          buffer[i] = value[0]
+          buffer[i + 1] = value[1]
+          lanes = lanes.replacing(with: value, where: value .> lanes)
+          i += 2
+        }
+        largest = max(lanes[0], lanes[1])
+        if i < n - 1 {
           let value = 1 / (t[i + 1] - t[i])
           buffer[i] = value
           largest = max(largest, value)
