@@ -1261,16 +1261,19 @@ def parity_k4_wins_all():
     return all(accuracy("parity", 4, m) > max(accuracy(s, 4, m) for s in others) for m in MODELS)
 
 
-def spline_targets_unmet():
+def spline_gcv_met():
+    return float(spline_rows("coded", "gcv", 10**6, what="compute")[0]["seconds"]) <= 1
+
+
+def spline_fit_unmet():
     fit = float(spline_rows("coded", "fixed", 10**6, what="compute")[0]["seconds"])
     bound = float(spline_rows("bound", "fixed", 10**6)[0]["seconds"])
-    gcv = float(spline_rows("coded", "gcv", 10**6, what="compute")[0]["seconds"])
-    return fit > 10 * bound and gcv > 1
+    return fit > 10 * bound
 
 
 README += [
-    Claim("and {neither} 10× the one-pass bound nor GCV under 1 s is reached",
-          neither=holds(spline_targets_unmet, "neither")),
+    Claim("GCV under 1 s {is} reached; 10× the one-pass bound is {not} (see the table)",
+          **{"is": holds(spline_gcv_met, "is"), "not": holds(spline_fit_unmet, "not")}),
     Claim("so on this metric it {beats} both coded schemes there",
           beats=holds(replication_beats_coded_rmse, "beats")),
     Claim("parity-sum {beats} LeTCC/BACC on the smooth networks but not on the ReLU ones",
