@@ -813,7 +813,7 @@ final class _Claims: Sendable {
 }
 
 /// A flag known at compile time, so that each combination of a sweep's options gets its own loop.
-protocol _LDLFlag { static var value: Bool { get } }
+protocol _LDLFlag: Sendable { static var value: Bool { get } }
 enum _Yes: _LDLFlag { static var value: Bool { true } }
 enum _No: _LDLFlag { static var value: Bool { false } }
 
