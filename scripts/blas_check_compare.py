@@ -28,7 +28,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coded_tools import write_csv_atomic  # noqa: E402
+from coded_tools import add_coded_option, require_executable, write_csv_atomic  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFERENCE = ("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3",
@@ -60,11 +60,10 @@ def check(coded, extra):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--coded", default=os.path.join(ROOT, ".build", "release", "coded"))
+    add_coded_option(parser)
     parser.add_argument("--output", default=os.path.join(ROOT, "notebooks-data", "blas-check.csv"))
     args = parser.parse_args()
-    if not os.access(args.coded, os.X_OK):
-        sys.exit(f"error: {args.coded} is not an executable (swift build -c release)")
+    require_executable(args.coded)
     baseline, own = check(args.coded, {})
     settings = {"corrected": {"CODEDCOMPUTING_SIMULATE_OPENBLAS_FALLBACK": "Prescott"},
                 "coretype-own": {"OPENBLAS_CORETYPE": own},

@@ -24,6 +24,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from coded_tools import add_coded_option, require_executable  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "notebooks-data")
 GRIDS = {"random": ("coded-inference.csv", []),
@@ -39,11 +42,10 @@ def table(path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--coded", default=os.path.join(ROOT, ".build", "release", "coded"))
+    add_coded_option(parser)
     parser.add_argument("--output", default=os.path.join(DATA, "coded-inference-timing.csv"))
     args = parser.parse_args()
-    if not os.access(args.coded, os.X_OK):
-        sys.exit(f"error: {args.coded} is not an executable (swift build -c release)")
+    require_executable(args.coded)
     models = ",".join(sorted(os.path.relpath(path, ROOT)  # relative, as the CSV records them
                              for path in glob.glob(os.path.join(DATA, "models", "digits-*.json"))
                              if os.path.basename(path).count(".") == 1))  # not parity files

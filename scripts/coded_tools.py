@@ -33,6 +33,19 @@ def find_binary(explicit: str | None = None) -> str | None:
     return None
 
 
+def add_coded_option(parser) -> None:
+    """`--coded PATH` for the measurement scripts that time a release build (default
+    .build/release/coded); check it with ``require_executable``."""
+    parser.add_argument("--coded", default=os.path.join(ROOT, ".build", "release", "coded"))
+
+
+def require_executable(path: str) -> str:
+    """``path``, or exit with one error: line when it is not an executable."""
+    if not os.access(path, os.X_OK):
+        raise SystemExit(f"error: {path} is not an executable (swift build -c release)")
+    return path
+
+
 # (keyword, flag) in the order the arguments are written. Every flag is one both `coded`
 # (run/sweep) and reference_coded.py take, except --output (sweep only) and --adversary-strategy
 # (the reference only; its default, uniform, is the `coded` model).

@@ -20,7 +20,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coded_tools import write_csv_atomic  # noqa: E402
+from coded_tools import add_coded_option, require_executable, write_csv_atomic  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUMMARY = re.compile(r"sum mode: (\d+) of (\d+) trials completed by the span test before "
@@ -53,7 +53,7 @@ def run(coded, limit, sources, trials, seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--coded", default=os.path.join(ROOT, ".build", "release", "coded"))
+    add_coded_option(parser)
     parser.add_argument("--limits", default="0,64,256")
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--trials", type=int, default=200)
@@ -61,8 +61,7 @@ def main():
     parser.add_argument("--output", default=os.path.join(ROOT, "notebooks-data",
                                                          "lt-span-limit.csv"))
     args = parser.parse_args()
-    if not os.access(args.coded, os.X_OK):
-        sys.exit(f"error: {args.coded} is not an executable (swift build -c release)")
+    require_executable(args.coded)
     rows = [run(args.coded, int(limit), args.sources, args.trials, args.seed)
             for limit in args.limits.split(",")]
     write_csv_atomic(args.output, COLUMNS, rows)

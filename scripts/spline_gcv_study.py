@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coded_tools import write_csv_atomic  # noqa: E402
+from coded_tools import add_coded_option, require_executable, write_csv_atomic  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLUMNS = ["n", "sigma", "seed", "kind", "lambda", "mse", "seconds", "build", "load1"]
@@ -51,15 +51,14 @@ def fit(coded, data, at, truth, lam):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--coded", default=os.path.join(ROOT, ".build", "release", "coded"))
+    add_coded_option(parser)
     parser.add_argument("--n", type=int, default=10**6)
     parser.add_argument("--sigma", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", default=os.path.join(ROOT, "notebooks-data",
                                                          "spline-gcv.csv"))
     args = parser.parse_args()
-    if not os.access(args.coded, os.X_OK):
-        sys.exit(f"error: {args.coded} is not an executable (swift build -c release)")
+    require_executable(args.coded)
     t = np.linspace(0.0, 1.0, args.n)
     truth = np.sin(2 * np.pi * t)
     y = truth + args.sigma * np.random.default_rng(args.seed).standard_normal(args.n)
