@@ -120,34 +120,38 @@ struct SplineTwistedQRTests {
     }
   }
 
-  /// The bottom factor is the mirrored knots' top factor, bit for bit, and the two-lane
-  /// computation of both equals the scalar ones.
+  /// Both factors reproduce their R (VᵀV = R row by row), the bottom factor is the mirrored
+  /// knots' top factor bit for bit (and the other way round), and the twist is real.
   @Test("R's factor from the bottom is the mirrored knots' factor")
   func mirroredFactor() throws {
     let (t, weights, _) = SplineLDLRouteTests.problem(.unevenWeighted, n: 501)
     let penalty = try _SplinePenalty(knots: t, weights: weights)
     let mirrored = try _SplinePenalty(knots: t.reversed().map { -$0 }, weights: nil)
-    let fromMirror = mirrored._rFactor()
-    let ours = penalty._mirroredRFactor()
-    #expect(ours.diagonal == fromMirror.diagonal)
-    #expect(ours.offDiagonal == fromMirror.offDiagonal)
     let both = penalty._rFactorsFromBothEnds()
-    let top = penalty._rFactor()
-    #expect(both.top.diagonal == top.diagonal && both.top.offDiagonal == top.offDiagonal)
-    #expect(both.mirrored.diagonal == ours.diagonal)
-    #expect(both.mirrored.offDiagonal == ours.offDiagonal)
-    // FᵀF = R for the twisted factor at a middle row (the twist is real and positive).
+    let mirror = mirrored._rFactorsFromBothEnds()
+    #expect(both.mirrored.diagonal == mirror.top.diagonal)
+    #expect(both.mirrored.offDiagonal == mirror.top.offDiagonal)
+    #expect(both.top.diagonal == mirror.mirrored.diagonal)
+    #expect(both.top.offDiagonal == mirror.mirrored.offDiagonal)
     let m = penalty.interiorCount
-    let k = 200
     let r = penalty.r
+    for (factor, band) in [(both.top, r), (both.mirrored, mirrored.r)] {
+      for j in 0..<m {
+        let above = j > 0 ? factor.offDiagonal[j - 1] : 0
+        let diagonal = factor.diagonal[j] * factor.diagonal[j] + above * above
+        #expect(abs(diagonal - band.storage[3 * j + 2]) <= 1e-15 * band.storage[3 * j + 2])
+        if j + 1 < m {
+          let off = factor.diagonal[j] * factor.offDiagonal[j]
+          #expect(abs(off - band.storage[3 * j + 4]) <= 1e-15 * band.storage[3 * j + 4])
+        }
+      }
+    }
+    // The twist at a middle column k (the bottom factor's row k + 1 is mirrored row m − 2 − k).
+    let k = 200
     let rkk = r.storage[3 * k + 2]
-    let twistSquared =
-      rkk - top.offDiagonal[k - 1] * top.offDiagonal[k - 1] - ours.offDiagonal[m - 2 - k]
-      * ours.offDiagonal[m - 2 - k]
-    #expect(twistSquared > 0.5 * rkk)
-    // Bottom row k + 1 (mirrored row m − 2 − k): its product reproduces R(k, k + 1).
-    let product = ours.diagonal[m - 2 - k] * ours.offDiagonal[m - 2 - k]
-    #expect(abs(product - r.storage[3 * k + 4]) <= 1e-15 * abs(r.storage[3 * k + 4]))
+    let topOff = both.top.offDiagonal[k - 1]
+    let bottomOff = both.mirrored.offDiagonal[m - 2 - k]
+    #expect(rkk - topOff * topOff - bottomOff * bottomOff > 0.5 * rkk)
   }
 
   /// The GCV criterion through the two-ended sweep (forced on the 60-knot reference problem)

@@ -136,14 +136,10 @@ final class _GCVSearch: @unchecked Sendable {
       (twisted ?? (penalty.count >= _SplinePenalty.twistedQRMinimumCount))
       && penalty.interiorCount >= 6
     self.twisted = useTwisted
-    if useTwisted {
-      (rFactor, mirroredRFactor) = penalty._rFactorsFromBothEnds()
-      factor = []
-    } else {
-      rFactor = penalty._rFactor()
-      mirroredRFactor = ([], [])
-      factor = [Double](repeating: 0, count: r.storage.count)
-    }
+    let factors = penalty._rFactorsFromBothEnds()
+    rFactor = factors.top
+    mirroredRFactor = useTwisted ? factors.mirrored : ([], [])
+    factor = useTwisted ? [] : [Double](repeating: 0, count: r.storage.count)
   }
 
   /// A second search over the same problem, sharing the λ-independent parts (not the buffers).

@@ -170,41 +170,6 @@ extension _SplinePenalty {
     return lambda * (first + deviation / Double(columns))
   }
 
-  /// The Cholesky factor R = VᵀV of the tridiagonal R: V(j, j) and V(j, j+1) (0 in the last
-  /// column), λ-independent, so a GCV search computes it once for all its sweeps.
-  func _rFactor() -> (diagonal: [Double], offDiagonal: [Double]) {
-    let interior = interiorCount
-    var diagonal = [Double](repeating: 0, count: interior)
-    var offDiagonal = [Double](repeating: 0, count: interior)
-    knots.withUnsafeBufferPointer { t in
-      _forEachRFactorRow(interior) { a, b in
-        t[a] - t[b]
-      } body: { j, d, o in
-        diagonal[j] = d
-        offDiagonal[j] = o
-      }
-    }
-    return (diagonal, offDiagonal)
-  }
-
-  /// Calls body(j, V(j, j), V(j, j+1)) for j = 0 ..< interior, with `difference(a, b)` = t_a − t_b
-  /// (the mirrored knots give the factor of R taken from the bottom).
-  @inline(__always)
-  func _forEachRFactorRow(
-    _ interior: Int, _ difference: (Int, Int) -> Double, body: (Int, Double, Double) -> Void
-  ) {
-    var vDiagonal = (difference(2, 0) / 3).squareRoot()
-    for j in 0..<interior {
-      let h1 = j + 1 < interior ? difference(j + 2, j + 1) : 0
-      let vOff = j + 1 < interior ? (h1 / 6) / vDiagonal : 0
-      body(j, vDiagonal, vOff)
-      if j + 1 < interior {
-        let h2 = difference(j + 3, j + 2)
-        vDiagonal = ((h1 + h2) / 3 - vOff * vOff).squareRoot()
-      }
-    }
-  }
-
   /// The column sweep of ``fitByQR(data:lambda:)``: writes U, 1/Uⱼⱼ (into `inverse`) and c
   /// (into z's rows 1…n−2).
   @inline(__always)

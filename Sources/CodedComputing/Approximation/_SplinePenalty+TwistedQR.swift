@@ -36,28 +36,10 @@ extension _SplinePenalty {
   /// are the same bits as before this route existed; a sweep there takes well under 1 ms.
   static let twistedQRMinimumCount = 10_000
 
-  /// The Cholesky factor rows of the mirrored knots' R — R's factor taken from the bottom, in
-  /// mirrored order: entry j belongs to column m − 1 − j. λ-independent.
-  func _mirroredRFactor() -> (diagonal: [Double], offDiagonal: [Double]) {
-    let interior = interiorCount
-    var diagonal = [Double](repeating: 0, count: interior)
-    var offDiagonal = [Double](repeating: 0, count: interior)
-    let n = count
-    knots.withUnsafeBufferPointer { t in
-      // Differences of the mirrored knots t′ᵢ = −t_{n−1−i}: t′_a − t′_b = t_{n−1−b} − t_{n−1−a},
-      // bit for bit.
-      _forEachRFactorRow(interior) { a, b in
-        t[n - 1 - b] - t[n - 1 - a]
-      } body: { j, d, o in
-        diagonal[j] = d
-        offDiagonal[j] = o
-      }
-    }
-    return (diagonal, offDiagonal)
-  }
-
-  /// ``_rFactor()`` and ``_mirroredRFactor()`` at once, the two recurrences in the lanes of a
-  /// `SIMD2` (each lane's arithmetic is the scalar one, so the numbers are the same).
+  /// The Cholesky factor R = VᵀV of the tridiagonal R — V(j, j) and V(j, j+1), 0 in the last
+  /// column — and the same for the mirrored knots (R's factor taken from the bottom, entry j
+  /// belonging to column m − 1 − j), the two recurrences in the lanes of a `SIMD2`.
+  /// λ-independent, so a GCV search computes them once for all its sweeps.
   func _rFactorsFromBothEnds() -> (
     top: (diagonal: [Double], offDiagonal: [Double]),
     mirrored: (diagonal: [Double], offDiagonal: [Double])
@@ -70,6 +52,8 @@ extension _SplinePenalty {
     var mirroredOffDiagonal = diagonal
     typealias V = SIMD2<Double>
     knots.withUnsafeBufferPointer { t in
+      // Lane 1: differences of the mirrored knots t′ᵢ = −t_{n−1−i}, bit for bit
+      // t′_a − t′_b = t_{n−1−b} − t_{n−1−a}.
       @inline(__always) func difference(_ a: Int, _ b: Int) -> V {
         V(t[a] - t[b], t[n - 1 - b] - t[n - 1 - a])
       }
@@ -93,7 +77,7 @@ extension _SplinePenalty {
   /// Two-ended Givens solve for every column of `y` (n × columns, column-major): writes z with
   /// (UᵀU) z = (rotated) B ᵀb into rows 1 … n − 2 of each column of `z` (rows 0 and n − 1
   /// untouched) and returns tr((R + λM)⁻¹R) when `band` (R in upper band storage) is given,
-  /// else 0. `rFactors` are ``_rFactor()`` and ``_mirroredRFactor()``, or nil to form them on
+  /// else 0. `rFactors` are ``_rFactorsFromBothEnds()``, or nil to form them on
   /// the fly. Needs at least 8 knots.
   func _twistedGivens(
     y: UnsafePointer<Double>, columns: Int, lambda: Double, z: UnsafeMutablePointer<Double>,
@@ -126,7 +110,7 @@ extension _SplinePenalty {
 }
 
 /// Precomputed R factors for the twisted sweep: V's diagonal and superdiagonal from the top, and
-/// the mirrored knots' (see ``_SplinePenalty/_mirroredRFactor()``).
+/// the mirrored knots' (see ``_SplinePenalty/_rFactorsFromBothEnds()``).
 struct _RFactorPointers {
   let diagonal: UnsafePointer<Double>
   let offDiagonal: UnsafePointer<Double>
