@@ -50,7 +50,10 @@ extension SplineSmoother {
     guard lambda.isFinite, lambda.isNormal || found.lambda == 0 else {
       let side = lambda.isFinite ? "below the smallest normal" : "beyond the largest"
       throw .outOfRange(
-        "GCV chose λ = \(found.lambda) for the knots rescaled by 2^\(-scaling.knotExponent) and the weights by 2^\(-scaling.weightExponent), which is \(side) Double in the data's own units; rescale t (λ scales as the cube of the knots' unit) or give --lambda"
+        "GCV chose λ = \(found.lambda) for the knots rescaled by 2^\(-scaling.knotExponent) "
+          + "and the weights by 2^\(-scaling.weightExponent), which is \(side) Double in the "
+          + "data's own units; rescale t (λ scales as the cube of the knots' unit) or give "
+          + "--lambda"
       )
     }
     let smoother = try SplineSmoother(
@@ -77,7 +80,8 @@ extension SplineSmoother {
     let scaledLambda = scaling.scaledLambda(lambda)
     guard scaledLambda > 0, scaledLambda.isFinite else {
       throw .outOfRange(
-        "λ = \(lambda) is \(scaledLambda) once the knots are rescaled to a unit span: outside the range GCV can score"
+        "λ = \(lambda) is \(scaledLambda) once the knots are rescaled to a unit span: "
+          + "outside the range GCV can score"
       )
     }
     let found = try _GCVSearch(penalty: penalty, data: scaledData).score(
@@ -279,7 +283,9 @@ final class _GCVSearch: @unchecked Sendable {
     let high = scale + 4 * log10(n)
     guard low.isFinite, high.isFinite else {
       throw .outOfRange(
-        "GCV cannot place its search: the knots' natural scale tr R / tr M = \(traceR)/\(traceM) is not a finite positive number (knot spacings too uneven for a Double)"
+        "GCV cannot place its search: the knots' natural scale tr R / tr M = "
+          + "\(traceR)/\(traceM) is not a finite positive number (knot spacings too uneven for "
+          + "a Double)"
       )
     }
     // Coarse grid, then Brent's method (golden section with parabolic steps) on the bracket

@@ -23,8 +23,8 @@
 /// let atMidpoints = spline.evaluate(at: [0.5, 1.5, 2.5])
 /// ```
 ///
-/// - Complexity: init O(n); ``fit(_:)-(Matrix)`` O(n·c) for c columns; ``apply(_:at:)`` O((n + p)·c)
-///   for p evaluation points; ``matrix(at:)`` O(n·(n + p)) and is meant for small n.
+/// - Complexity: init O(n); ``fit(_:)-(Matrix)`` O(n·c) for c columns; ``apply(_:at:)``
+///   O((n + p)·c) for p evaluation points; ``matrix(at:)`` O(n·(n + p)) and is meant for small n.
 public struct SplineSmoother: Sendable {
   /// The knots, strictly increasing.
   public let knots: [Double]
@@ -185,7 +185,9 @@ func _scaledWeights(_ weights: [Double]?, _ scaling: _SplineScaling) throws(Appr
   let scaled = scaling.scaledWeights(weights)
   if let scaled, let weights, let i = scaled.firstIndex(where: { !$0.isNormal }) {
     throw .outOfRange(
-      "weight \(i) (\(weights[i])) is too small beside the largest weight \(weights.max() ?? 0): their ratio underflows a Double; weights must span less than about 10^300")
+      "weight \(i) (\(weights[i])) is too small beside the largest weight "
+        + "\(weights.max() ?? 0): their ratio underflows a Double; weights must span less than "
+        + "about 10^300")
   }
   return scaled
 }

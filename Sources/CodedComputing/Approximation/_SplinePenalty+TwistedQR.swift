@@ -13,8 +13,8 @@ import Foundation
 /// bidiagonal F with FᵀF = R. The one-ended route takes F = V, the Cholesky factor of R; here F
 /// is R's twisted factor: rows 0 … k − 1 of V (they depend only on R's leading rows), rows
 /// k + 1 … m − 1 of the Cholesky factor of R taken from the bottom (the mirrored knots' V), and
-/// one row at column k alone, (R(k, k) − V(k − 1, k)² − W(k + 1, k)²)^(1/2), which R's positive
-/// definiteness keeps real. The bottom sweep is then exactly the top sweep of the mirrored
+/// one row at column k alone, (R(k, k) − V(k − 1, k)² − W(k + 1, k)²)^(1/2), which R's
+/// positive definiteness keeps real. The bottom sweep is then exactly the top sweep of the mirrored
 /// problem (knots t ↦ −t reversed, weights and data reversed): every Q row and every F row is
 /// consumed by one of the sweeps except the rows at the middle.
 ///
@@ -24,8 +24,8 @@ import Foundation
 /// runs outwards from the middle in both lanes. With the columns ordered top, bottom (mirrored),
 /// middle, the rotated matrix is upper triangular, so the band of Σ = (R + λM)⁻¹ follows from
 /// the Hutchinson–de Hoog recursion run outwards in both lanes, started from Σ's middle block
-/// (CᵀC)⁻¹ (the Schur complement of the eliminated columns); that gives tr S for GCV in the same
-/// pass as the back substitution.
+/// (CᵀC)⁻¹ (the Schur complement of the eliminated columns); that gives tr S for GCV in the
+/// same pass as the back substitution.
 ///
 /// Lane 0 does exactly the one-ended sweep's operations (no FMA contraction, same order), so the
 /// top half of U is bit-identical to the one-ended route's; lane 1 is bit-identical to the
