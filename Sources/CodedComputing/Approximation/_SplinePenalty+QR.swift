@@ -50,7 +50,7 @@ extension _SplinePenalty {
             scratch: &scratch, rFactors: nil, band: nil)
         }
       }
-      return _valuesAndSecond(data: y, z: second, root: root)
+      return _valuesAndSecond(data: y, z: &second, root: root)
     }
     var u = [Double](repeating: 0, count: 3 * interior)
     var inverse = [Double](repeating: 0, count: interior)
@@ -89,16 +89,16 @@ extension _SplinePenalty {
         }
       }
     }
-    return _valuesAndSecond(data: y, z: second, root: root)
+    return _valuesAndSecond(data: y, z: &second, root: root)
   }
 
-  /// g = y − √λ·W⁻¹Qz, then γ = z/√λ, from z in rows 1…n−2 of each column (0 at the ends).
-  private func _valuesAndSecond(data y: Matrix, z: [Double], root: Double) -> (
+  /// g = y − √λ·W⁻¹Qz, then γ = z/√λ in place, from z in rows 1…n−2 of each column (0 at the
+  /// ends).
+  private func _valuesAndSecond(data y: Matrix, z second: inout [Double], root: Double) -> (
     values: Matrix, second: Matrix
   ) {
     let n = count
     let columns = y.columns
-    var second = z
     let g = fittedValues(data: y, secondBuffer: second, scale: root)
     second.withUnsafeMutableBufferPointer { zb in
       for c in 0..<columns {
