@@ -2,7 +2,7 @@
 // scripts/compare_spline_speed.py and Guides/SmoothingSpline-Performance.md.
 //
 //   spline-timing --data FILE --at FILE (--lambda V | --lambda gcv) [--repeats R] [--output FILE]
-//                 [--coding-threads T]
+//                 [--coding-threads T] [--phases]
 //   spline-timing --bound --n N --columns C [--repeats R]
 //
 // With --data it reads the CSVs once (timed separately), then times fit + evaluate (or GCV + fit
@@ -133,6 +133,8 @@ var times = [Double]()
 var result = Matrix(rows: 0, columns: 0)
 var lambda = Double.nan
 var evaluations = 0
+// --phases: the minimum of each phase (smoother, fit, evaluate) on stderr.
+var phases = [(Double, Double, Double)]()
 do {
   for _ in 0..<repeats {
     let start = now()
@@ -145,14 +147,25 @@ do {
       guard let value = Double(lambdaOption) else { fail("bad --lambda \(lambdaOption)") }
       smoother = try SplineSmoother(knots: knots, lambda: value)
     }
-    result = try smoother.fit(data).evaluate(at: points)
+    let built = now()
+    let fitted = try smoother.fit(data)
+    let fitDone = now()
+    result = fitted.evaluate(at: points)
     times.append(now() - start)
+    phases.append((built - start, fitDone - built, now() - fitDone))
     lambda = smoother.lambda
   }
 } catch {
   fail("\(error)")
 }
 times.sort()
+if arguments.contains("--phases") {
+  let best = phases.reduce((Double.infinity, Double.infinity, Double.infinity)) {
+    (min($0.0, $1.0), min($0.1, $1.1), min($0.2, $1.2))
+  }
+  FileHandle.standardError.write(
+    Data("phases (min, s): smoother \(best.0) fit \(best.1) evaluate \(best.2)\n".utf8))
+}
 print("\(parseSeconds),\(times[0]),\(times[times.count / 2]),\(lambda),\(evaluations)")
 if let outputPath = option("--output") {
   var text = "x," + header.dropFirst().joined(separator: ",") + "\n"

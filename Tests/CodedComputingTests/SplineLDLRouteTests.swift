@@ -13,6 +13,14 @@ import Testing
 func float80SplineReference(
   knots: [Double], weights: [Double]?, data: [Double], lambda: Double
 ) -> [Double] {
+  float80SplineReferenceFit(knots: knots, weights: weights, data: data, lambda: lambda).values
+}
+
+/// ``float80SplineReference(knots:weights:data:lambda:)`` with the second derivatives at the
+/// knots too (γ at the interior knots, 0 at both ends).
+func float80SplineReferenceFit(
+  knots: [Double], weights: [Double]?, data: [Double], lambda: Double
+) -> (values: [Double], second: [Double]) {
   typealias X = Float80
   let n = knots.count
   let m = n - 2
@@ -93,7 +101,7 @@ func float80SplineReference(
     g = next
     if change <= X(1e-17) * (g.map { abs($0) }.max() ?? 1) { break }
   }
-  return g.map { Double($0) }
+  return (g.map { Double($0) }, [0] + gamma.map { Double($0) } + [0])
 }
 
 /// The refined two-sided LDLᵀ route (`_SplinePenalty+LDL.swift`) against the Float80 reference

@@ -18,4 +18,36 @@ void cc_sigmoid_inplace(double *x, size_t count);
 /// A hint that `address` will be read soon (a cache-line prefetch; no fault on any address).
 static inline void cc_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
+/// Lanes of the smoothing-spline state-space kernels (chains run in lock step).
+#define CC_SS_LANES 8
+
+/// One smoothing-spline fit by the state-space route (`_SplineStateSpace.swift`): knots t
+/// (strictly increasing), weights w (NULL: all 1), λ, one data column y; records (3n doubles)
+/// hold the filter's gains and scaled innovations; values and second receive g and g″.
+typedef struct {
+  long n;
+  const double *t;
+  const double *w;
+  double lambda;
+  const double *y;
+  double *records;
+  double *values;
+  double *second;
+} cc_ss_problem;
+
+/// A chain's state (filter: g, g′, P₀₀, P₀₁, P₁₁; costate: λ̂₀, λ̂₁ in a, b).
+typedef struct {
+  double a, b, c, d, e;
+} cc_ss_state;
+
+/// The forward (Kalman filter) pass of `lanes` ≤ CC_SS_LANES chains; see spline_statespace.c.
+void cc_ss_forward(const cc_ss_problem *p, int lanes, const long *start, long steps,
+                   const long *store_from, cc_ss_state *join, cc_ss_state *last,
+                   cc_ss_state *scale);
+
+/// The backward (costate) pass of `lanes` ≤ CC_SS_LANES chains; see spline_statespace.c.
+void cc_ss_backward(const cc_ss_problem *p, int lanes, const long *top, long steps,
+                    const long *store_from, cc_ss_state *join, cc_ss_state *last,
+                    cc_ss_state *scale);
+
 #endif

@@ -128,6 +128,13 @@ public struct SplineSmoother: Sendable {
   func _fitScaled(_ data: Matrix) -> (Matrix, Matrix) {
     let zero = { Matrix(rows: data.rows, columns: data.columns) }
     if _isLine { return (_penalty.leastSquaresLine(data), zero()) }
+    // Large problems: the state-space route (accurate at any condition, two passes, chains on
+    // two threads); nil only when a value is not finite, then the routes below decide.
+    if _penalty.count >= _SplinePenalty.stateSpaceMinimumCount, _scaledLambda > 0,
+      let fit = _penalty.fitByStateSpace(data: data, lambda: _scaledLambda)
+    {
+      return fit
+    }
     if _usesQR {
       // One column: the refined LDLᵀ route when it can vouch for its result (faster and more
       // accurate). The Givens sweep shares its rotations among columns, so it stays the route
