@@ -24,8 +24,107 @@
 
 typedef double cc_vd __attribute__((ext_vector_type(CC_SS_LANES)));
 
-// Running maximum of |x| (macros: vectors wider than the baseline ABI cannot be passed by value).
-#define CC_SS_NOTE(m, x) ((m) = ((x) > (m) ? (x) : ((-(x)) > (m) ? -(x) : (m))))
+// Running maximum of |x| (a macro: vectors wider than the baseline ABI cannot be passed by
+// value). NaN does not propagate through it; the backward pass tracks non-finite values apart.
+#define CC_SS_NOTE(m, x) ((m) = __builtin_elementwise_max((m), __builtin_elementwise_abs(x)))
+
+// One forward step for every lane over steps [s0, s1) of a phase; V is lane l's noise variance
+// (an expression of its row k), STORE whether lane l stores its records.
+#define CC_SS_FORWARD_LOOP(V, STORE)                                                      \
+  for (long s = s0; s < s1; s++) {                                                        \
+    cc_vd tk, yk, vk;                                                                     \
+    const long d = s - s0;                                                                \
+    if ((d & 7) == 0) {                                                                   \
+      _Pragma("clang loop unroll(full)") for (int l = 0; l < CC_SS_LANES; l++) {          \
+        __builtin_prefetch(t + row[l] + d + CC_SS_AHEAD, 0, 0);                           \
+        __builtin_prefetch(y + row[l] + d + CC_SS_AHEAD, 0, 0);                           \
+      }                                                                                   \
+    }                                                                                     \
+    _Pragma("clang loop unroll(full)") for (int l = 0; l < CC_SS_LANES; l++) {            \
+      const long k = row[l] + d;                                                          \
+      tk[l] = t[k];                                                                       \
+      yk[l] = y[k];                                                                       \
+      vk[l] = V;                                                                          \
+    }                                                                                     \
+    cc_vd h = tk - tprev;                                                                 \
+    tprev = tk;                                                                           \
+    cc_vd hh = h * h;                                                                     \
+    cc_vd hp11 = h * p11;                                                                 \
+    cc_vd c = p00 + hh * h * (1.0 / 3);                                                   \
+    cc_vd m = h * (2 * p01 + hp11);                                                       \
+    cc_vd q00 = c + m;                                                                    \
+    cc_vd q01 = (p01 + 0.5 * hh) + hp11;                                                  \
+    cc_vd q11 = p11 + h;                                                                  \
+    cc_vd r = 1 / ((c + vk) + m);                                                         \
+    cc_vd k0 = q00 * r, k1 = q01 * r;                                                     \
+    cc_vd a0 = x0 + h * x1;                                                               \
+    cc_vd e = yk - a0;                                                                    \
+    cc_vd u = e * r;                                                                      \
+    x0 = a0 + k0 * e;                                                                     \
+    x1 = x1 + k1 * e;                                                                     \
+    p00 = k0 * vk;                                                                        \
+    p01 = k1 * vk;                                                                        \
+    p11 = q11 - (q01 * q01) * r;                                                          \
+    CC_SS_NOTE(m0, x0);                                                                   \
+    CC_SS_NOTE(m1, x1);                                                                   \
+    CC_SS_NOTE(m00, p00);                                                                 \
+    CC_SS_NOTE(m01, p01);                                                                 \
+    CC_SS_NOTE(m11, p11);                                                                 \
+    _Pragma("clang loop unroll(full)") for (int l = 0; l < CC_SS_LANES; l++) {            \
+      if (STORE) {                                                                        \
+        double *o = rec + 3 * (row[l] + d);                                               \
+        o[0] = k0[l];                                                                     \
+        o[1] = k1[l];                                                                     \
+        o[2] = u[l];                                                                      \
+      }                                                                                   \
+    }                                                                                     \
+  }
+
+// One backward step for every lane over steps [s0, s1) of a phase (see CC_SS_FORWARD_LOOP).
+#define CC_SS_BACKWARD_LOOP(V, STORE)                                                     \
+  for (long s = s0; s < s1; s++) {                                                        \
+    cc_vd k0, k1, u, yk, vk, tk;                                                          \
+    const long dd = s - s0;                                                               \
+    if ((dd & 1) == 0) {                                                                  \
+      _Pragma("clang loop unroll(full)") for (int l = 0; l < CC_SS_LANES; l++) {          \
+        __builtin_prefetch(rec + 3 * (row[l] - dd - CC_SS_AHEAD), 0, 0);                  \
+      }                                                                                   \
+    }                                                                                     \
+    if ((dd & 7) == 0) {                                                                  \
+      _Pragma("clang loop unroll(full)") for (int l = 0; l < CC_SS_LANES; l++) {          \
+        __builtin_prefetch(t + row[l] - dd - CC_SS_AHEAD, 0, 0);                          \
+        __builtin_prefetch(y + row[l] - dd - CC_SS_AHEAD, 0, 0);                          \
+      }                                                                                   \
+    }                                                                                     \
+    _Pragma("clang loop unroll(full)") for (int l = 0; l < CC_SS_LANES; l++) {            \
+      const long k = row[l] - dd;                                                         \
+      const double *r = rec + 3 * k;                                                      \
+      k0[l] = r[0];                                                                       \
+      k1[l] = r[1];                                                                       \
+      u[l] = r[2];                                                                        \
+      yk[l] = y[k];                                                                       \
+      vk[l] = V;                                                                          \
+      tk[l] = t[k - 1];                                                                   \
+    }                                                                                     \
+    cc_vd h = tnext - tk;                                                                 \
+    tnext = tk;                                                                           \
+    cc_vd d = u - (k0 * l0 + k1 * l1);                                                    \
+    cc_vd g = yk - vk * d;                                                                \
+    cc_vd c = l1;                                                                         \
+    l0 = l0 + d;                                                                          \
+    l1 = l1 + h * l0;                                                                     \
+    CC_SS_NOTE(m0, l0);                                                                   \
+    CC_SS_NOTE(m1, l1);                                                                   \
+    CC_SS_NOTE(mg, g);                                                                    \
+    bad = bad + (g * 0 + c * 0); /* NaN from here on if any g or g″ is not finite */      \
+    _Pragma("clang loop unroll(full)") for (int l = 0; l < CC_SS_LANES; l++) {            \
+      if (STORE) {                                                                        \
+        const long k = row[l] - dd;                                                       \
+        values[k] = g[l];                                                                 \
+        second[k] = c[l];                                                                 \
+      }                                                                                   \
+    }                                                                                     \
+  }
 
 #if defined(__x86_64__) && defined(__clang__)
 #define CC_SS_CLONES __attribute__((target_clones("avx512f", "arch=haswell", "default")))
@@ -37,16 +136,19 @@ typedef double cc_vd __attribute__((ext_vector_type(CC_SS_LANES)));
 // (diffuse) initialisation on knots start − 2, start − 1. Rows before `store_from[l]` steps are
 // burn-in: nothing is stored, and the state after them goes to join[l]. The final state goes to
 // last[l]; running maxima of |state| go to scale[l].
+//
+// One step: Q̃ = FPFᵀ + Q, S = Q̃₀₀ + v, r = 1/S, k = Q̃[·,0]·r, e = y − g̃, u = e·r; then
+// g += k₀e, g′ += k₁e, P₀₀ = k₀v, P₀₁ = k₁v, P₁₁ = Q̃₁₁ − Q̃₀₁²·r. The sums are grouped so that the
+// longest dependency chain from one step's P to the next (through the division) is short.
 CC_SS_CLONES
 void cc_ss_forward(const cc_ss_problem *p, int lanes, const long *start, long steps,
                    const long *store_from, cc_ss_state *join, cc_ss_state *last,
                    cc_ss_state *scale) {
   const double *t = p->t, *y = p->y, *w = p->w;
+  double *rec = p->records;
   const double lambda = p->lambda;
-  double junk[3 * CC_SS_LANES];
   long row[CC_SS_LANES];
-  double *out[CC_SS_LANES];
-  long stride[CC_SS_LANES];
+  int storing[CC_SS_LANES];
   cc_vd x0, x1, p00, p01, p11, tprev;
   cc_vd m0 = 0, m1 = 0, m00 = 0, m01 = 0, m11 = 0;
   for (int l = 0; l < CC_SS_LANES; l++) {
@@ -61,8 +163,7 @@ void cc_ss_forward(const cc_ss_problem *p, int lanes, const long *start, long st
     p11[l] = (vb + va + h * h * h / 3) / (h * h);
     tprev[l] = t[a + 1];
     row[l] = start[q];
-    out[l] = junk + 3 * l;
-    stride[l] = 0;
+    storing[l] = 0;
   }
   for (long s0 = 0; s0 < steps;) {
     // The next phase ends where some lane's burn-in ends.
@@ -70,51 +171,18 @@ void cc_ss_forward(const cc_ss_problem *p, int lanes, const long *start, long st
     for (int l = 0; l < lanes; l++) {
       if (store_from[l] == s0) {
         join[l] = (cc_ss_state){x0[l], x1[l], p00[l], p01[l], p11[l]};
-        out[l] = p->records + 3 * row[l];
-        stride[l] = 3;
+        storing[l] = 1;
       }
       if (store_from[l] > s0 && store_from[l] < s1) s1 = store_from[l];
     }
-    for (long s = s0; s < s1; s++) {
-      cc_vd tk, yk, vk;
-#pragma clang loop unroll(full)
-      for (int l = 0; l < CC_SS_LANES; l++) {
-        long k = row[l] + s - s0;
-        __builtin_prefetch(t + k + CC_SS_AHEAD, 0, 0);
-        __builtin_prefetch(y + k + CC_SS_AHEAD, 0, 0);
-        tk[l] = t[k];
-        yk[l] = y[k];
-        vk[l] = w ? lambda / w[k] : lambda;
-      }
-      cc_vd h = tk - tprev;
-      tprev = tk;
-      cc_vd hh = h * h;
-      cc_vd q11 = p11 + h;
-      cc_vd q01 = p01 + h * p11 + 0.5 * hh;
-      cc_vd q00 = p00 + h * (2 * p01 + h * p11) + hh * h * (1.0 / 3);
-      cc_vd r = 1 / (q00 + vk);
-      cc_vd k0 = q00 * r, k1 = q01 * r;
-      cc_vd a0 = x0 + h * x1;
-      cc_vd e = yk - a0;
-      cc_vd u = e * r;
-      x0 = a0 + k0 * e;
-      x1 = x1 + k1 * e;
-      p00 = k0 * vk;
-      p01 = k1 * vk;
-      p11 = q11 - k1 * q01;
-      CC_SS_NOTE(m0, x0);
-      CC_SS_NOTE(m1, x1);
-      CC_SS_NOTE(m00, p00);
-      CC_SS_NOTE(m01, p01);
-      CC_SS_NOTE(m11, p11);
-#pragma clang loop unroll(full)
-      for (int l = 0; l < CC_SS_LANES; l++) {
-        double *o = out[l];
-        o[0] = k0[l];
-        o[1] = k1[l];
-        o[2] = u[l];
-        out[l] = o + stride[l];
-      }
+    int all = 1;
+    for (int l = 0; l < CC_SS_LANES; l++) all &= storing[l];
+    // Four versions of the same step (weighted or not, every lane storing or not), so that the
+    // per-lane tests leave the loop.
+    if (w) {
+      if (all) CC_SS_FORWARD_LOOP(lambda / w[k], 1) else CC_SS_FORWARD_LOOP(lambda / w[k], storing[l])
+    } else {
+      if (all) CC_SS_FORWARD_LOOP(lambda, 1) else CC_SS_FORWARD_LOOP(lambda, storing[l])
     }
     for (int l = 0; l < CC_SS_LANES; l++) row[l] += s1 - s0;
     s0 = s1;
@@ -136,62 +204,32 @@ void cc_ss_backward(const cc_ss_problem *p, int lanes, const long *top, long ste
                     const long *store_from, cc_ss_state *join, cc_ss_state *last,
                     cc_ss_state *scale) {
   const double *t = p->t, *y = p->y, *w = p->w, *rec = p->records;
+  double *values = p->values, *second = p->second;
   const double lambda = p->lambda;
-  double junk[2 * CC_SS_LANES];
   long row[CC_SS_LANES];
-  double *outg[CC_SS_LANES], *outc[CC_SS_LANES];
-  long stride[CC_SS_LANES];
-  cc_vd l0 = 0, l1 = 0, m0 = 0, m1 = 0, mg = 0, bad = 0;
+  int storing[CC_SS_LANES];
+  cc_vd l0 = 0, l1 = 0, m0 = 0, m1 = 0, mg = 0, bad = 0, tnext;
   for (int l = 0; l < CC_SS_LANES; l++) {
     int q = l < lanes ? l : 0;
     row[l] = top[q];
-    outg[l] = junk + 2 * l;
-    outc[l] = junk + 2 * l + 1;
-    stride[l] = 0;
+    storing[l] = 0;
+    tnext[l] = t[top[q]];
   }
   for (long s0 = 0; s0 < steps;) {
     long s1 = steps;
     for (int l = 0; l < lanes; l++) {
       if (store_from[l] == s0) {
         join[l] = (cc_ss_state){l0[l], l1[l], 0, 0, 0};
-        outg[l] = p->values + row[l];
-        outc[l] = p->second + row[l];
-        stride[l] = -1;
+        storing[l] = 1;
       }
       if (store_from[l] > s0 && store_from[l] < s1) s1 = store_from[l];
     }
-    for (long s = s0; s < s1; s++) {
-      cc_vd k0, k1, u, yk, vk, h;
-#pragma clang loop unroll(full)
-      for (int l = 0; l < CC_SS_LANES; l++) {
-        long k = row[l] - (s - s0);
-        const double *r = rec + 3 * k;
-        __builtin_prefetch(r - 3 * CC_SS_AHEAD, 0, 0);
-        __builtin_prefetch(t + k - CC_SS_AHEAD, 0, 0);
-        __builtin_prefetch(y + k - CC_SS_AHEAD, 0, 0);
-        k0[l] = r[0];
-        k1[l] = r[1];
-        u[l] = r[2];
-        yk[l] = y[k];
-        vk[l] = w ? lambda / w[k] : lambda;
-        h[l] = t[k] - t[k - 1];
-      }
-      cc_vd d = u - (k0 * l0 + k1 * l1);
-      cc_vd g = yk - vk * d;
-      cc_vd c = l1;
-      l0 = l0 + d;
-      l1 = l1 + h * l0;
-      CC_SS_NOTE(m0, l0);
-      CC_SS_NOTE(m1, l1);
-      CC_SS_NOTE(mg, g);
-      bad = bad + (g * 0 + c * 0);  // NaN from here on if any g or g″ is not finite
-#pragma clang loop unroll(full)
-      for (int l = 0; l < CC_SS_LANES; l++) {
-        *outg[l] = g[l];
-        *outc[l] = c[l];
-        outg[l] += stride[l];
-        outc[l] += stride[l];
-      }
+    int all = 1;
+    for (int l = 0; l < CC_SS_LANES; l++) all &= storing[l];
+    if (w) {
+      if (all) CC_SS_BACKWARD_LOOP(lambda / w[k], 1) else CC_SS_BACKWARD_LOOP(lambda / w[k], storing[l])
+    } else {
+      if (all) CC_SS_BACKWARD_LOOP(lambda, 1) else CC_SS_BACKWARD_LOOP(lambda, storing[l])
     }
     for (int l = 0; l < CC_SS_LANES; l++) row[l] -= s1 - s0;
     s0 = s1;

@@ -6,7 +6,7 @@ import Testing
 /// The state-space route (`_SplineStateSpace.swift`, `CKernels/spline_statespace.c`): against
 /// the Float80 solve of Reinsch's system and the 60-digit mpmath fits, across λ, data shapes,
 /// chain counts and threads; the join check and its fallback; `fit()` routing.
-@Suite("Spline state-space route")
+@Suite("Spline state-space route", .serialized)  // serial: two tests read the rerun counter
 struct SplineStateSpaceTests {
   typealias Shape = SplineLDLRouteTests.Shape
 
@@ -80,13 +80,13 @@ struct SplineStateSpaceTests {
     let w = (0..<n).map { _ in 0.5 + Double.random(in: 0..<1, using: &generator) }
     let y = t.map { sin($0 / 2000) + 0.1 * standardNormal(using: &generator) }
     let penalty = try _SplinePenalty(knots: t, weights: w)
-    // 9λ/h³ ≈ 10⁷ · 9: decay over about 80 rows, burn-in about 3 600: 16 chains fit.
+    // κ ≈ 8·10⁸: decay over about 140 rows, burn-in about 5 000: 16 chains fit.
     let lambda = 1e7
-    #expect(
-      _SplinePenalty.stateSpacePlan(
-        knots: n, burn: Int(penalty.stateSpaceDecayRows(lambda: lambda) * 45) + 1,
-        maximumChains: 16
-      ).chains == 16)
+    let decay = penalty.stateSpaceDecayRows(lambda: lambda)
+    let plan = _SplinePenalty.stateSpacePlan(
+      knots: n, forwardBurn: Int(decay * _SplinePenalty.stateSpaceForwardBurn) + 1,
+      backwardBurn: Int(decay * _SplinePenalty.stateSpaceBackwardBurn) + 1, maximumChains: 16)
+    #expect(plan.chains == 16)
     let data = Matrix(column: y)
     let one = try #require(penalty.fitByStateSpace(data: data, lambda: lambda, chains: 1))
     let single = try #require(
@@ -99,6 +99,24 @@ struct SplineStateSpaceTests {
     let secondScale = one.second.storage.map { abs($0) }.max()!
     #expect(Self.maxDifference(single.values.storage, one.values.storage) <= 1e-14 * scale)
     #expect(Self.maxDifference(single.second.storage, one.second.storage) <= 1e-13 * secondScale)
+  }
+
+  /// The benchmark's kind of data (sin 2πt plus noise, λ = 10⁻⁶ on [0, 1]) at n = 2·10⁵ with 16
+  /// chains: every join agrees, so no rerun; the result is within 1e-14 of one chain.
+  @Test("Benchmark-like data: 16 chains, no join refused")
+  func benchmarkDataJoins() throws {
+    let n = 200_000
+    var generator = SplitMix64(seed: 8)
+    let t = (0..<n).map { Double($0) / Double(n - 1) }
+    let y = t.map { sin(2 * .pi * $0) + 0.1 * standardNormal(using: &generator) }
+    let penalty = try _SplinePenalty(knots: t, weights: nil)
+    let data = Matrix(column: y)
+    let before = _SplinePenalty.stateSpaceReruns
+    let chained = try #require(
+      penalty.fitByStateSpace(data: data, lambda: 1e-6, chains: 16, threads: 2))
+    #expect(_SplinePenalty.stateSpaceReruns == before)
+    let one = try #require(penalty.fitByStateSpace(data: data, lambda: 1e-6, chains: 1))
+    #expect(Self.maxDifference(chained.values.storage, one.values.storage) <= 1e-14)
   }
 
   /// A burn-in far too short (two decay lengths) leaves the joins off by about 10⁻³: the check
@@ -115,6 +133,7 @@ struct SplineStateSpaceTests {
     let one = try #require(penalty.fitByStateSpace(data: data, lambda: lambda, chains: 1))
     let short = try #require(
       penalty.fitByStateSpace(data: data, lambda: lambda, chains: 8, burnFactor: 2))
+    #expect(_SplinePenalty.stateSpaceReruns > 0)
     #expect(short.values.storage == one.values.storage)
     #expect(short.second.storage == one.second.storage)
   }

@@ -1,5 +1,6 @@
 internal import CKernels
 import Foundation
+import Synchronization
 
 /// The smoothing spline by its state-space form: a Kalman filter forwards and a costate
 /// recursion backwards, in chains that run side by side in the lanes of a vector and on two
@@ -55,8 +56,15 @@ extension _SplinePenalty {
   static let stateSpaceMinimumCount = 1 << 14
   /// From this many knots on, the chains run on two threads (within ``codingThreadCount``).
   static let stateSpaceParallelThreshold = 1 << 15
-  /// Burn-in length in decay lengths.
-  static let stateSpaceBurnFactor = 45.0
+  /// Burn-in lengths in decay lengths, forward and backward. Measured at n = 10⁶ (sin 2πt plus
+  /// noise; λ = 10⁻⁹, 10⁻⁶, 10⁻³; even and uneven knots; eight chains): after 28 decay lengths
+  /// the filter's joins agree within 2.7·10⁻¹⁵ and after 30 within 3·10⁻¹⁶; the costate's within
+  /// 1.2·10⁻¹³ after 30 (above the tolerance) and 1.3·10⁻¹⁵ after 34. A join beyond the
+  /// tolerance costs a rerun as one chain (``stateSpaceReruns``), never accuracy.
+  static let stateSpaceForwardBurn = 30.0
+  static let stateSpaceBackwardBurn = 34.0
+  /// Fits rerun as one chain because a join disagreed (for tests and diagnostics).
+  static var stateSpaceReruns: Int { _stateSpaceReruns.load(ordering: .relaxed) }
   /// A join's states must agree within this fraction of their scale.
   static let stateSpaceJoinTolerance = 0x1p-44
 
@@ -67,20 +75,30 @@ extension _SplinePenalty {
     return 2.0.squareRoot() * pow(kappa / 9, 0.25) + 1
   }
 
-  /// The chunking for `n` knots: `chains` chunks of `steps` rows per chain (burn-in included),
-  /// `burn` rows of burn-in. One chain (no burn-in) when the rows are too few to share.
-  static func stateSpacePlan(knots n: Int, burn: Int, maximumChains: Int) -> (
-    chains: Int, steps: Int, burn: Int
-  ) {
+  /// The chunking for `n` knots: `chains` chunks; each forward chain runs `forwardSteps` rows
+  /// of which the first `forwardBurn` (except the first chain's) are burn-in, and likewise
+  /// backwards. The chain count with the fewest steps (forward plus backward), every chunk
+  /// keeping real rows; one chain (no burn-in) when the rows are too few to share.
+  static func stateSpacePlan(
+    knots n: Int, forwardBurn: Int, backwardBurn: Int, maximumChains: Int
+  ) -> _StateSpacePlan {
     let rows = n - 2
-    var best = (chains: 1, steps: rows, burn: 0)
-    var p = 2
-    while p <= maximumChains {
+    var best = _StateSpacePlan(
+      chains: 1, forwardSteps: rows, forwardBurn: 0, backwardSteps: rows, backwardBurn: 0)
+    func steps(_ p: Int, _ burn: Int) -> Int? {
       let steps = (rows + (p - 1) * burn + p - 1) / p
       // Every chunk after the first needs real rows, and the last one at least one.
       let lastRows = rows - steps - (p - 2) * (steps - burn)
-      if steps - burn >= 1, lastRows >= 1, steps < best.steps {
-        best = (p, steps, burn)
+      return steps - burn >= 1 && lastRows >= 1 ? steps : nil
+    }
+    var p = 2
+    while p <= maximumChains {
+      if let f = steps(p, forwardBurn), let b = steps(p, backwardBurn),
+        f + b < best.forwardSteps + best.backwardSteps
+      {
+        best = _StateSpacePlan(
+          chains: p, forwardSteps: f, forwardBurn: forwardBurn, backwardSteps: b,
+          backwardBurn: backwardBurn)
       }
       p *= 2
     }
@@ -102,14 +120,14 @@ extension _SplinePenalty {
     let threadCount = min(
       2, max(1, threads ?? (n >= Self.stateSpaceParallelThreshold ? codingThreadCount : 1)))
     let decay = stateSpaceDecayRows(lambda: lambda)
-    let burnRows = decay * (burnFactor ?? Self.stateSpaceBurnFactor)
-    let burn = burnRows < Double(n) ? Int(burnRows) + 1 : n
-    var plan = Self.stateSpacePlan(
-      knots: n, burn: burn, maximumChains: chains ?? Int(CC_SS_LANES) * threadCount)
-    if let chains, chains > 1, plan.chains != chains {
-      // A test asking for more chains than the burn-in allows gets the largest that fits.
-      plan = Self.stateSpacePlan(knots: n, burn: burn, maximumChains: chains)
+    func burn(_ factor: Double) -> Int {
+      let rows = decay * (burnFactor ?? factor)
+      return rows < Double(n) ? Int(rows) + 1 : n
     }
+    let plan = Self.stateSpacePlan(
+      knots: n, forwardBurn: burn(Self.stateSpaceForwardBurn),
+      backwardBurn: burn(Self.stateSpaceBackwardBurn),
+      maximumChains: chains ?? Int(CC_SS_LANES) * threadCount)
     func uninitialised(_ count: Int) -> [Double] {
       [Double](unsafeUninitializedCapacity: count) { _, initialised in initialised = count }
     }
@@ -130,9 +148,13 @@ extension _SplinePenalty {
                   second: sv.baseAddress! + c * n)
                 var done = _stateSpaceRun(&problem, plan: plan, threads: threadCount)
                 if done == nil && plan.chains > 1 {
+                  _stateSpaceReruns.add(1, ordering: .relaxed)
                   // A join that did not agree: one chain, exact by construction.
                   done = _stateSpaceRun(
-                    &problem, plan: (1, n - 2, 0), threads: 1)
+                    &problem,
+                    plan: _StateSpacePlan(
+                      chains: 1, forwardSteps: n - 2, forwardBurn: 0, backwardSteps: n - 2,
+                      backwardBurn: 0), threads: 1)
                 }
                 if done != true { return false }
               }
@@ -148,6 +170,17 @@ extension _SplinePenalty {
       Matrix(rows: n, columns: columns, columnMajor: second)
     )
   }
+}
+
+private let _stateSpaceReruns = Atomic<Int>(0)
+
+/// The chunking of one fit (``_SplinePenalty/stateSpacePlan(knots:forwardBurn:backwardBurn:maximumChains:)``).
+struct _StateSpacePlan: Equatable {
+  let chains: Int
+  let forwardSteps: Int
+  let forwardBurn: Int
+  let backwardSteps: Int
+  let backwardBurn: Int
 }
 
 /// The chains' inputs and results of one pass.
@@ -187,16 +220,16 @@ private func _eachThread(
 /// Both passes of one column with `plan`. True when done, nil when a join disagreed, false when
 /// a value is not finite.
 private func _stateSpaceRun(
-  _ problem: inout cc_ss_problem, plan: (chains: Int, steps: Int, burn: Int), threads: Int
+  _ problem: inout cc_ss_problem, plan: _StateSpacePlan, threads: Int
 ) -> Bool? {
   let p = plan.chains
-  let s = plan.steps
-  let b = plan.burn
   let n = problem.n
   // Forward chunks: the first starts at row 2 without burn-in and has s rows; the middle ones
   // s − b rows after b of burn-in; the last one the rest, with a longer burn-in.
   var forward = _StateSpaceLanes(chains: p)
   var chunkStart = 2
+  var s = plan.forwardSteps
+  var b = plan.forwardBurn
   for j in 0..<p {
     let burn = j == 0 ? 0 : (j == p - 1 ? s - (n - chunkStart) : b)
     forward.rows[j] = chunkStart - burn
@@ -206,6 +239,8 @@ private func _stateSpaceRun(
   // Backward chunks, mirrored: the last has s rows from the top without burn-in.
   var backward = _StateSpaceLanes(chains: p)
   var chunkEnd = n  // one past the chunk's highest row
+  s = plan.backwardSteps
+  b = plan.backwardBurn
   for j in stride(from: p - 1, through: 0, by: -1) {
     let burn = j == p - 1 ? 0 : (j == 0 ? s - (chunkEnd - 2) : b)
     backward.rows[j] = chunkEnd + burn - 1
@@ -231,7 +266,8 @@ private func _stateSpaceRun(
                 let group = min(lanes, count - offset)
                 let i = first + offset
                 cc_ss_forward(
-                  shared.pointer, Int32(group), r.pointer + i, s, f.pointer + i, jn.pointer + i,
+                  shared.pointer, Int32(group), r.pointer + i, plan.forwardSteps, f.pointer + i,
+                  jn.pointer + i,
                   ls.pointer + i, sc.pointer + i)
                 offset += group
               }
@@ -273,7 +309,8 @@ private func _stateSpaceRun(
                 let group = min(lanes, count - offset)
                 let i = first + offset
                 cc_ss_backward(
-                  shared.pointer, Int32(group), r.pointer + i, s, f.pointer + i, jn.pointer + i,
+                  shared.pointer, Int32(group), r.pointer + i, plan.backwardSteps, f.pointer + i,
+                  jn.pointer + i,
                   ls.pointer + i, sc.pointer + i)
                 offset += group
               }
