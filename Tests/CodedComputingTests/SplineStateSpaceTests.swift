@@ -57,11 +57,7 @@ struct SplineStateSpaceTests {
   /// condition estimates 7·10¹³ … 7·10¹⁹), where the Givens routes are within 1.1e-10.
   @Test("extreme λ = 1e12, 1e15, 1e18: within 1e-13 of a 60-digit solve")
   func extremeLambda() throws {
-    let n = 4001
-    let t = (0..<n).map { Double($0) + 0.4 * sin(Double($0)) }
-    let w = (0..<n).map { 1 + 0.5 * cos(3 * Double($0)) }
-    let y = (0..<n).map { sin(Double($0) / 300) + ($0 > 2000 ? 1.0 : 0.0) }
-    let penalty = try _SplinePenalty(knots: t, weights: w)
+    let (penalty, y) = try SplineTwistedQRTests.extremeProblem()
     for (lambda, exact) in SplineTwistedQRTests.extremeFits {
       let fit = try #require(penalty.fitByStateSpace(data: Matrix(column: y), lambda: lambda))
       let ours = SplineTwistedQRTests.extremeKnots.map { fit.values.storage[$0] }

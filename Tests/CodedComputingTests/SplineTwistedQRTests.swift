@@ -52,6 +52,16 @@ struct SplineTwistedQRTests {
   /// Fitted values at λ = 10¹², 10¹⁵, 10¹⁸ on the closed-form problem of `traceProblem` at
   /// n = 4 001 with yᵢ = sin(i/300) + (1 if i > 2000), at 12 knots (the ends, around the jump, the
   /// middle): 60-digit mpmath (scripts/spline_mpmath_reference.py).
+  /// The closed-form problem of ``extremeFits`` (`scripts/spline_mpmath_reference.py`): 4 001
+  /// uneven weighted knots and a step in the data.
+  static func extremeProblem() throws -> (_SplinePenalty, [Double]) {
+    let n = 4001
+    let t = (0..<n).map { Double($0) + 0.4 * sin(Double($0)) }
+    let w = (0..<n).map { 1 + 0.5 * cos(3 * Double($0)) }
+    let y = (0..<n).map { sin(Double($0) / 300) + ($0 > 2000 ? 1.0 : 0.0) }
+    return (try _SplinePenalty(knots: t, weights: w), y)
+  }
+
   static let extremeKnots = [0, 1, 2, 1000, 1999, 2000, 2001, 2002, 3000, 3998, 3999, 4000]
   static let extremeFits: [(lambda: Double, values: [Double])] = [
     (
@@ -85,11 +95,7 @@ struct SplineTwistedQRTests {
   /// 1.0e-10, 8.0e-11, 4.2e-11 (relative to max |g|).
   @Test("extreme λ: both routes match a 60-digit solve")
   func extremeLambda() throws {
-    let n = 4001
-    let t = (0..<n).map { Double($0) + 0.4 * sin(Double($0)) }
-    let w = (0..<n).map { 1 + 0.5 * cos(3 * Double($0)) }
-    let y = (0..<n).map { sin(Double($0) / 300) + ($0 > 2000 ? 1.0 : 0.0) }
-    let penalty = try _SplinePenalty(knots: t, weights: w)
+    let (penalty, y) = try Self.extremeProblem()
     for (lambda, exact) in Self.extremeFits {
       for twisted in [true, false] {
         let fit = penalty.fitByQR(data: Matrix(column: y), lambda: lambda, twisted: twisted)

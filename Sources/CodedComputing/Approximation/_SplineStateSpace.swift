@@ -199,6 +199,52 @@ private struct _StateSpaceLanes {
     last = join
     scale = join
   }
+
+  /// The signature shared by `cc_ss_forward` and `cc_ss_backward`.
+  typealias Kernel =
+    @convention(c) (
+      UnsafePointer<cc_ss_problem>?, Int32, UnsafePointer<Int>?, Int, UnsafePointer<Int>?,
+      UnsafeMutablePointer<cc_ss_state>?, UnsafeMutablePointer<cc_ss_state>?,
+      UnsafeMutablePointer<cc_ss_state>?
+    ) -> Void
+
+  /// Runs `kernel` for every chain, `steps` steps each: groups of up to `CC_SS_LANES` chains,
+  /// the groups shared between `threads` threads.
+  mutating func run(
+    _ problem: inout cc_ss_problem, kernel: Kernel, steps: Int, threads: Int
+  ) {
+    let chains = rows.count
+    let lanes = Int(CC_SS_LANES)
+    withUnsafeMutablePointer(to: &problem) { problem in
+      rows.withUnsafeBufferPointer { rows in
+        storeFrom.withUnsafeBufferPointer { from in
+          join.withUnsafeMutableBufferPointer { join in
+            last.withUnsafeMutableBufferPointer { last in
+              scale.withUnsafeMutableBufferPointer { scale in
+                let shared = _SendablePointer(
+                  (
+                    UnsafePointer(problem), rows.baseAddress!, from.baseAddress!,
+                    join.baseAddress!, last.baseAddress!, scale.baseAddress!
+                  ))
+                _eachThread(chains: chains, threads: threads) { first, count in
+                  let (problem, rows, from, join, last, scale) = shared.pointer
+                  var offset = 0
+                  while offset < count {
+                    let group = min(lanes, count - offset)
+                    let i = first + offset
+                    kernel(
+                      problem, Int32(group), rows + i, steps, from + i, join + i, last + i,
+                      scale + i)
+                    offset += group
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 }
 
 /// Runs `body(first, count)` for the chains of each thread: `threads` contiguous groups.
@@ -247,36 +293,7 @@ private func _stateSpaceRun(
     backward.storeFrom[j] = burn
     chunkEnd -= s - burn
   }
-  let lanes = Int(CC_SS_LANES)
-  let pointer = withUnsafePointer(to: &problem) { $0 }
-  forward.rows.withUnsafeBufferPointer { rows in
-    forward.storeFrom.withUnsafeBufferPointer { from in
-      forward.join.withUnsafeMutableBufferPointer { join in
-        forward.last.withUnsafeMutableBufferPointer { last in
-          forward.scale.withUnsafeMutableBufferPointer { scale in
-            let shared = _SendablePointer(pointer)
-            let r = _SendablePointer(rows.baseAddress!)
-            let f = _SendablePointer(from.baseAddress!)
-            let jn = _SendablePointer(join.baseAddress!)
-            let ls = _SendablePointer(last.baseAddress!)
-            let sc = _SendablePointer(scale.baseAddress!)
-            _eachThread(chains: p, threads: threads) { first, count in
-              var offset = 0
-              while offset < count {
-                let group = min(lanes, count - offset)
-                let i = first + offset
-                cc_ss_forward(
-                  shared.pointer, Int32(group), r.pointer + i, plan.forwardSteps, f.pointer + i,
-                  jn.pointer + i,
-                  ls.pointer + i, sc.pointer + i)
-                offset += group
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  forward.run(&problem, kernel: cc_ss_forward, steps: plan.forwardSteps, threads: threads)
   let tolerance = _SplinePenalty.stateSpaceJoinTolerance
   @inline(__always) func close(_ a: Double, _ b: Double, _ scale: Double) -> Bool {
     abs(a - b) <= tolerance * scale
@@ -292,34 +309,7 @@ private func _stateSpaceRun(
       && close(a.b, z.b, valueScale * (a.e / a.c).squareRoot())
     if !agree { return nil }
   }
-  backward.rows.withUnsafeBufferPointer { rows in
-    backward.storeFrom.withUnsafeBufferPointer { from in
-      backward.join.withUnsafeMutableBufferPointer { join in
-        backward.last.withUnsafeMutableBufferPointer { last in
-          backward.scale.withUnsafeMutableBufferPointer { scale in
-            let shared = _SendablePointer(pointer)
-            let r = _SendablePointer(rows.baseAddress!)
-            let f = _SendablePointer(from.baseAddress!)
-            let jn = _SendablePointer(join.baseAddress!)
-            let ls = _SendablePointer(last.baseAddress!)
-            let sc = _SendablePointer(scale.baseAddress!)
-            _eachThread(chains: p, threads: threads) { first, count in
-              var offset = 0
-              while offset < count {
-                let group = min(lanes, count - offset)
-                let i = first + offset
-                cc_ss_backward(
-                  shared.pointer, Int32(group), r.pointer + i, plan.backwardSteps, f.pointer + i,
-                  jn.pointer + i,
-                  ls.pointer + i, sc.pointer + i)
-                offset += group
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  backward.run(&problem, kernel: cc_ss_backward, steps: plan.backwardSteps, threads: threads)
   for j in 0..<p where !backward.scale[j].d.isFinite { return false }
   for j in 0..<(p - 1) {
     let a = backward.last[j + 1]
