@@ -12,13 +12,14 @@
 // from the previous one's, a chain of dependent loads and compares (≈ 15 cycles a point) that
 // the processor cannot overlap, plus a scalar division per point. The AVX-512 path takes eight
 // points at once: when they all lie in [t[base], t[base + 16]), with base the interval of the
-// point before them, each one's interval is base + #{k ∈ 1…15 : t[base + k] ≤ z} (fifteen
-// compares against broadcast knots, no gather), the knot data come from two windows of eight by
-// a permutation, and the formula runs in the lanes with one vector division. Two such chains
-// (the two halves of the range) run interleaved so that one's search overlaps the other's
-// arithmetic. Blocks that fail the window test (unsorted points, knots much denser than points,
-// points outside the knots, NaN) go through the scalar loop, which is the Swift one. Lanes are
-// IEEE operations each and contraction to FMA is off, so the paths agree bit for bit.
+// point before them, each one's interval is base + #{k ∈ 1…15 : t[base + k] ≤ z}, found by a
+// branch-free binary search in the sixteen knots after base (four probes by permutation, no
+// gather); the knot data come from windows of sixteen by the same permutation, and the formula
+// runs in the lanes with one vector division. Two such chains (the two halves of the range) run
+// interleaved, so that one's search overlaps the other's arithmetic. Blocks that fail the window
+// test (unsorted points, knots much denser than points, points outside the knots, NaN) go
+// through the scalar loop, which is the Swift one. Lanes are IEEE operations each and
+// contraction to FMA is off, so the paths agree bit for bit.
 
 #pragma clang fp contract(off)
 
@@ -108,61 +109,56 @@ static inline double cc_se_value(const double *t, long n, const double *g, const
   return v;
 }
 
-// The scalar loop over `count` points, searching from *hint and leaving the last interval there.
-static void cc_se_scalar(const double *t, long n, const double *g, const double *s,
-                         const double *z, long count, double *o, long *hint) {
-  long i = *hint;
+// The scalar loop over `count` points, searching from `hint`; returns the last interval.
+static long cc_se_scalar(const double *t, long n, const double *g, const double *s,
+                         const double *z, long count, double *o, long hint) {
+  long i = hint;
   for (long q = 0; q < count; q++) {
     i = cc_se_locate(t, n, z[q], i);
     o[q] = cc_se_value(t, n, g, s, i, z[q]);
   }
-  *hint = i;
+  return i;
 }
 
 #if defined(__x86_64__) && defined(__clang__)
 #include <immintrin.h>
 
-// Knots after `base` counted per point: the window is t[base … base + 16].
-#define CC_SE_WINDOW 15
-
-// The eight points z[0…7] when t[*base] ≤ z[j] < t[*base + 16] for all j: their values go to
-// o[0…7], *base moves to the interval of z[7], and the result is 1. Otherwise nothing is written
-// and the result is 0.
+// The eight points z[0…7] when t[base] ≤ z[j] < t[base + 16] for all j: their values go to
+// o[0…7] and the result is the interval of z[7]. Otherwise nothing is written and the result
+// is −1.
 __attribute__((target("avx512f"), always_inline))
-static inline int cc_se_block8(const double *t, long n, const double *g, const double *s,
-                               const double *z, double *o, long *basep) {
-  long base = *basep;
-  if (base + CC_SE_WINDOW + 1 > n - 1) return 0;
+static inline long cc_se_block8(const double *t, long n, const double *g, const double *s,
+                                const double *z, double *o, long base) {
+  if (base + 16 > n - 1) return -1;
+  const double *tb = t + base;
   __m512d x = _mm512_loadu_pd(z);
   // Ordered compares: a NaN point fails the test.
-  __mmask8 from = _mm512_cmp_pd_mask(x, _mm512_set1_pd(t[base]), _CMP_GE_OQ);
-  __mmask8 below = _mm512_cmp_pd_mask(x, _mm512_set1_pd(t[base + CC_SE_WINDOW + 1]), _CMP_LT_OQ);
-  if ((__mmask8)(from & below) != 0xFF) return 0;
-  const double *tb = t + base;
-  const double *gb = g + base;
-  const double *sb = s + base;
-  // Three counters, so the fifteen masked increments are not one dependent chain.
-  __m512i c0 = _mm512_setzero_si512();
-  __m512i c1 = _mm512_setzero_si512();
-  __m512i c2 = _mm512_setzero_si512();
-  const __m512i ones = _mm512_set1_epi64(1);
-#define CC_SE_COUNT(k, c) \
-  c = _mm512_mask_add_epi64(c, _mm512_cmp_pd_mask(_mm512_set1_pd(tb[k]), x, _CMP_LE_OQ), c, ones)
-  CC_SE_COUNT(1, c0); CC_SE_COUNT(2, c1); CC_SE_COUNT(3, c2);
-  CC_SE_COUNT(4, c0); CC_SE_COUNT(5, c1); CC_SE_COUNT(6, c2);
-  CC_SE_COUNT(7, c0); CC_SE_COUNT(8, c1); CC_SE_COUNT(9, c2);
-  CC_SE_COUNT(10, c0); CC_SE_COUNT(11, c1); CC_SE_COUNT(12, c2);
-  CC_SE_COUNT(13, c0); CC_SE_COUNT(14, c1); CC_SE_COUNT(15, c2);
-#undef CC_SE_COUNT
-  // r = i − base ∈ [0, 15]: element r of the 16 doubles at p is p[r], of those at p + 1, p[r + 1].
-  __m512i r = _mm512_add_epi64(_mm512_add_epi64(c0, c1), c2);
+  __mmask8 from = _mm512_cmp_pd_mask(x, _mm512_set1_pd(tb[0]), _CMP_GE_OQ);
+  __mmask8 below = _mm512_cmp_pd_mask(x, _mm512_set1_pd(tb[16]), _CMP_LT_OQ);
+  if ((__mmask8)(from & below) != 0xFF) return -1;
+  // r = #{k ∈ 1…15 : t[base + k] ≤ x} = i − base ∈ [0, 15], by binary search in
+  // w[0…15] = t[base + 1 … base + 16] (sorted, w[15] > x): probe w[7], then w[r + 3], w[r + 1],
+  // w[r], adding 8, 4, 2, 1 where the probe is ≤ x.
+  __m512d wlo = _mm512_loadu_pd(tb + 1);
+  __m512d whi = _mm512_loadu_pd(tb + 9);
+  __mmask8 le = _mm512_cmp_pd_mask(_mm512_set1_pd(tb[8]), x, _CMP_LE_OQ);
+  __m512i r = _mm512_maskz_mov_epi64(le, _mm512_set1_epi64(8));
+  __m512i probe = _mm512_add_epi64(r, _mm512_set1_epi64(3));
+  le = _mm512_cmp_pd_mask(_mm512_permutex2var_pd(wlo, probe, whi), x, _CMP_LE_OQ);
+  r = _mm512_mask_add_epi64(r, le, r, _mm512_set1_epi64(4));
+  probe = _mm512_add_epi64(r, _mm512_set1_epi64(1));
+  le = _mm512_cmp_pd_mask(_mm512_permutex2var_pd(wlo, probe, whi), x, _CMP_LE_OQ);
+  r = _mm512_mask_add_epi64(r, le, r, _mm512_set1_epi64(2));
+  le = _mm512_cmp_pd_mask(_mm512_permutex2var_pd(wlo, r, whi), x, _CMP_LE_OQ);
+  r = _mm512_mask_add_epi64(r, le, r, _mm512_set1_epi64(1));
+  // Element r of the sixteen doubles at p is p[r]; of those at p + 1, p[r + 1].
 #define CC_SE_PICK(p) _mm512_permutex2var_pd(_mm512_loadu_pd(p), r, _mm512_loadu_pd((p) + 8))
   __m512d t0 = CC_SE_PICK(tb);
   __m512d t1 = CC_SE_PICK(tb + 1);
-  __m512d g0 = CC_SE_PICK(gb);
-  __m512d g1 = CC_SE_PICK(gb + 1);
-  __m512d s0 = CC_SE_PICK(sb);
-  __m512d s1 = CC_SE_PICK(sb + 1);
+  __m512d g0 = CC_SE_PICK(g + base);
+  __m512d g1 = CC_SE_PICK(g + base + 1);
+  __m512d s0 = CC_SE_PICK(s + base);
+  __m512d s1 = CC_SE_PICK(s + base + 1);
 #undef CC_SE_PICK
   __m512d h = _mm512_sub_pd(t1, t0);
   __m512d a = _mm512_div_pd(_mm512_sub_pd(t1, x), h);
@@ -174,28 +170,39 @@ static inline int cc_se_block8(const double *t, long n, const double *g, const d
   v = _mm512_add_pd(v, _mm512_mul_pd(w2, s0));
   v = _mm512_add_pd(v, _mm512_mul_pd(w3, s1));
   _mm512_storeu_pd(o, v);
-  *basep = base + _mm256_extract_epi64(_mm512_extracti64x4_epi64(r, 1), 3);
-  return 1;
+  // The next block's base, z[7]'s interval, counted directly (a shorter dependency than taking
+  // r's last lane): the knots t[base + 1 … base + 16] ≤ z[7], of which t[base + 16] is not.
+  __m512d last = _mm512_set1_pd(z[7]);
+  unsigned low = _mm512_cmp_pd_mask(wlo, last, _CMP_LE_OQ);
+  unsigned high = _mm512_cmp_pd_mask(whi, last, _CMP_LE_OQ);
+  return base + __builtin_popcount(low | high << 8);
 }
 
-// Two chains over the two halves of [0, count), eight points per step each, then the rest.
+// The block at z + q of one chain, by cc_se_block8 or else the scalar loop; returns the interval.
+__attribute__((target("avx512f"), always_inline))
+static inline long cc_se_step(const double *t, long n, const double *g, const double *s,
+                              const double *z, double *o, long base) {
+  long next = cc_se_block8(t, n, g, s, z, o, base);
+  return next >= 0 ? next : cc_se_scalar(t, n, g, s, z, 8, o, base);
+}
+
+// Two chains over the two halves of the first 16⌊count/16⌋ points, eight points per step each,
+// then the rest by the scalar loop.
 __attribute__((target("avx512f")))
 static void cc_se_avx512(const double *t, long n, const double *g, const double *s,
                          const double *z, long count, double *o) {
   long half = count / 16 * 8;
-  long base[2] = {0, 0};
-  if (half > 0) {
-    base[0] = cc_se_locate(t, n, z[0], 0);
-    base[1] = cc_se_locate(t, n, z[half], 0);
+  if (half == 0) {
+    cc_se_scalar(t, n, g, s, z, count, o, 0);
+    return;
   }
+  long first = cc_se_locate(t, n, z[0], 0);
+  long second = cc_se_locate(t, n, z[half], 0);
   for (long q = 0; q < half; q += 8) {
-    if (!cc_se_block8(t, n, g, s, z + q, o + q, &base[0]))
-      cc_se_scalar(t, n, g, s, z + q, 8, o + q, &base[0]);
-    long q1 = half + q;
-    if (!cc_se_block8(t, n, g, s, z + q1, o + q1, &base[1]))
-      cc_se_scalar(t, n, g, s, z + q1, 8, o + q1, &base[1]);
+    first = cc_se_step(t, n, g, s, z + q, o + q, first);
+    second = cc_se_step(t, n, g, s, z + half + q, o + half + q, second);
   }
-  cc_se_scalar(t, n, g, s, z + 2 * half, count - 2 * half, o + 2 * half, &base[1]);
+  cc_se_scalar(t, n, g, s, z + 2 * half, count - 2 * half, o + 2 * half, second);
 }
 #endif
 
@@ -207,6 +214,5 @@ void cc_spline_evaluate(const double *t, long n, const double *g, const double *
     return;
   }
 #endif
-  long hint = 0;
-  cc_se_scalar(t, n, g, s, z, count, o, &hint);
+  cc_se_scalar(t, n, g, s, z, count, o, 0);
 }
