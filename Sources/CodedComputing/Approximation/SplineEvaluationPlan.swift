@@ -246,8 +246,8 @@ func _evaluateSplines(
 }
 
 /// ``_evaluateSplines(knots:points:values:secondDerivatives:)`` for one column, in one pass
-/// (the same arithmetic), each point's interval found from the previous one (``_locate``).
-/// From 2¹⁵ points on the points are shared between two threads (within
+/// (the same arithmetic, in C: `cc_spline_evaluate`), each point's interval found from the
+/// previous one's. From 2¹⁵ points on the points are shared between two threads (within
 /// ``setCodingThreadCount(_:)``), each half searched from the first knot on: a point's interval
 /// does not depend on where the search starts, so the values are the same bits.
 /// `threads` (tests) overrides that choice.
