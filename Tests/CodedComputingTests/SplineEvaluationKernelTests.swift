@@ -37,7 +37,9 @@ struct SplineEvaluationKernelTests {
     case 1: return (0..<n).map { Double($0 * $0) }
     default:
       var t = [0.0]
-      for _ in 1..<n { t.append(t[t.count - 1] + 1e-4 + Double.random(in: 0..<1, using: &generator)) }
+      for _ in 1..<n {
+        t.append(t[t.count - 1] + 1e-4 + Double.random(in: 0..<1, using: &generator))
+      }
       return t
     }
   }
@@ -52,8 +54,10 @@ struct SplineEvaluationKernelTests {
       let g = (0..<n).map { _ in Double.random(in: -1...1, using: &generator) }
       let s = (0..<n).map { _ in Double.random(in: -1e3...1e3, using: &generator) }
       let span = t[n - 1] - t[0]
-      // p around the block (8), the two chains (16) and the two-thread threshold (2¹⁵).
-      for p in [0, 1, 7, 8, 15, 16, 17, 31, 33, 250, 1 << 15 - 1, 1 << 15 + 5] {
+      // p around the block (8), the two chains (16) and, for two knot counts, the two-thread
+      // threshold (2¹⁵).
+      let large = n == 18 || n == 1000 ? [1 << 15 - 1, 1 << 15 + 5] : []
+      for p in [0, 1, 7, 8, 15, 16, 17, 31, 33, 250] + large {
         // Sorted, 10 % beyond each end, with knots themselves and repeated points mixed in.
         var sorted = (0..<p).map { _ in
           t[0] - 0.1 * span + 1.2 * span * Double.random(in: 0..<1, using: &generator)
@@ -67,8 +71,10 @@ struct SplineEvaluationKernelTests {
         shuffled.shuffle(using: &generator)
         var far = sorted
         if p >= 8 { far[0] = -1e300; far[p - 1] = 1e300; far[p / 2] = .nan }
-        for (name, z) in [("sorted", sorted), ("sparse", sparse), ("shuffled", shuffled),
-                          ("far", far)] {
+        for (name, z) in [
+          ("sorted", sorted), ("sparse", sparse), ("shuffled", shuffled),
+          ("far", far),
+        ] {
           let expected = Self.reference(knots: t, g: g, s: s, points: z)
           let values = Matrix(column: g)
           let second = Matrix(column: s)

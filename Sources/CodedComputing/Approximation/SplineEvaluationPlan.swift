@@ -1,5 +1,5 @@
-import Foundation
 internal import CKernels
+import Foundation
 
 /// Where a set of evaluation points falls among the knots of a natural cubic spline.
 ///
