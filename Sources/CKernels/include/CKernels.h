@@ -50,4 +50,10 @@ void cc_ss_backward(const cc_ss_problem *p, int lanes, const long *top, long ste
                     const long *store_from, cc_ss_state *join, cc_ss_state *last,
                     cc_ss_state *scale);
 
+/// The natural cubic spline with knots t (n ≥ 2, strictly increasing), knot values g and second
+/// derivatives s at the points z[0 … count), into o: the arithmetic of the Swift
+/// `_evaluateSpline`, bit for bit, and linear beyond the knots; see spline_evaluate.c.
+void cc_spline_evaluate(const double *t, long n, const double *g, const double *s,
+                        const double *z, long count, double *o);
+
 #endif

@@ -1,3 +1,4 @@
+internal import CKernels
 import Foundation
 
 /// Where a set of evaluation points falls among the knots of a natural cubic spline.
@@ -245,8 +246,8 @@ func _evaluateSplines(
 }
 
 /// ``_evaluateSplines(knots:points:values:secondDerivatives:)`` for one column, in one pass
-/// (the same arithmetic), each point's interval found from the previous one (``_locate``).
-/// From 2¹⁵ points on the points are shared between two threads (within
+/// (the same arithmetic, in C: `cc_spline_evaluate`), each point's interval found from the
+/// previous one's. From 2¹⁵ points on the points are shared between two threads (within
 /// ``setCodingThreadCount(_:)``), each half searched from the first knot on: a point's interval
 /// does not depend on where the search starts, so the values are the same bits.
 /// `threads` (tests) overrides that choice.
@@ -280,27 +281,18 @@ func _evaluateSpline(
 }
 
 /// The values of one spline (knot values `g`, second derivatives `s`) at the points `range` of
-/// `z`, into the same positions of `o`.
+/// `z`, into the same positions of `o`: `cc_spline_evaluate` (CKernels/spline_evaluate.c), the
+/// loop of ``_locate``, ``_evaluationWeights`` and ``_extrapolate`` in C, operation for operation,
+/// with an AVX-512 path that takes eight sorted points per step (the same bits; tested against the
+/// Swift arithmetic of ``_evaluateSplines(knots:points:values:secondDerivatives:)``).
 @inline(__always)
 func _evaluateSpline(
   _ t: UnsafeBufferPointer<Double>, _ z: UnsafeBufferPointer<Double>, _ g: UnsafePointer<Double>,
   _ s: UnsafePointer<Double>, _ o: UnsafeMutablePointer<Double>, _ range: Range<Int>
 ) {
-  let n = t.count
-  let low = t[0]
-  let high = t[n - 1]
-  var i = 0
-  for q in range {
-    let x = z[q]
-    i = _locate(t, x, hint: i)
-    let w = _evaluationWeights(t, i, x)
-    var value = w.0 * g[i] + w.1 * g[i + 1] + w.2 * s[i]
-    value += w.3 * s[i + 1]
-    if !value.isFinite && (x < low || x > high) {
-      value = _extrapolate(t, g, s, x)
-    }
-    o[q] = value
-  }
+  guard !range.isEmpty, let knots = t.baseAddress, let points = z.baseAddress else { return }
+  cc_spline_evaluate(
+    knots, t.count, g, s, points + range.lowerBound, range.count, o + range.lowerBound)
 }
 
 /// The natural spline's straight continuation at z beyond the knots, as g_end + (z − t_end)·slope
