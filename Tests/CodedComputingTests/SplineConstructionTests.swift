@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import CodedComputing
@@ -75,6 +76,24 @@ struct SplineConstructionTests {
       #expect(penalty._spacing.isComputed)
       #expect(penalty.q1.count == t.count - 2)
     }
+  }
+
+  @Test("A lazy value read by 8 threads at once is computed once, and all see it")
+  func lazyIsComputedOnce() {
+    let calls = Atomic<Int>(0)
+    let lazy = _Lazy<[Double]> {
+      calls.add(1, ordering: .relaxed)
+      usleep(2000)  // keep the first computation running while the others arrive
+      return [1, 2, 3]
+    }
+    let seen = Mutex<[[Double]]>([])
+    DispatchQueue.concurrentPerform(iterations: 8) { _ in
+      let value = lazy.value
+      seen.withLock { $0.append(value) }
+    }
+    #expect(calls.load(ordering: .relaxed) == 1)
+    #expect(seen.withLock { $0 } == Array(repeating: [1, 2, 3], count: 8))
+    #expect(_Lazy(computed: 5).isComputed && _Lazy(computed: 5).value == 5)
   }
 
   @Test("Absent weights read as ones; given weights as given; the public weights unchanged")
@@ -183,7 +202,7 @@ struct SplineConstructionTests {
       }
     }
     #expect(try _validatedDataExponent([], what: "data") == 0)
-    for scale in [0.0, 1e-310, 1e-100, 0x1p-257, 0x1p-256, 1, 0x1p256, 0x1p257, 1e300, -1.7e308] {
+    for scale in [0.0, 0x1p-1030, 1e-100, 0x1p-257, 0x1p-256, 1, 0x1p256, 0x1p257, 1e300, -1.7e308] {
       let y = [0.5, -0.25, 0.125, 0, 0, 0, 0, 0, 1, 0.75].map { $0 * scale }
       #expect(try _validatedDataExponent(y, what: "data") == _dataExponent(y), "\(scale)")
     }
