@@ -64,14 +64,7 @@ public struct SplineSmoother: Sendable {
     guard lambda.isFinite, lambda >= 0 else { throw .invalidLambda(lambda) }
     try _validateNodes(knots, minimum: 2, what: "knots")
     let scaling = _SplineScaling(knots: knots, weights: weights)
-    let scaledKnots = scaling.scaledKnots(knots)
-    let scaledWeights = try _scaledWeights(weights, scaling)
-    // Unscaled knots were checked just above. Scaled ones are checked again: a power of two
-    // keeps them increasing, unless some underflow together.
-    let penalty =
-      scaling.knotExponent == 0
-      ? try _SplinePenalty(validatedKnots: scaledKnots, weights: scaledWeights)
-      : try _SplinePenalty(knots: scaledKnots, weights: scaledWeights)
+    let penalty = try _scaledPenalty(validatedKnots: knots, weights: weights, scaling)
     try self.init(
       knots: knots, scaling: scaling, penalty: penalty, scaledLambda: scaling.scaledLambda(lambda),
       lambda: lambda)
@@ -211,6 +204,19 @@ public struct SplineSmoother: Sendable {
     try _validateFinite(points, what: "evaluation points")
     return _fitUnchecked(Matrix.identity(knots.count)).evaluate(at: points)
   }
+}
+
+/// Reinsch's system on `knots` (already checked by `_validateNodes`) and `weights`, both brought
+/// to `scaling`'s units. The knots are checked again only when scaled: a power of two keeps them
+/// increasing, unless some underflow together.
+func _scaledPenalty(
+  validatedKnots knots: [Double], weights: [Double]?, _ scaling: _SplineScaling
+) throws(ApproximationError) -> _SplinePenalty {
+  let scaledKnots = scaling.scaledKnots(knots)
+  let scaledWeights = try _scaledWeights(weights, scaling)
+  return scaling.knotExponent == 0
+    ? try _SplinePenalty(validatedKnots: scaledKnots, weights: scaledWeights)
+    : try _SplinePenalty(knots: scaledKnots, weights: scaledWeights)
 }
 
 /// `weights` scaled by `scaling`, refusing weights whose ratio to the largest one underflows.
