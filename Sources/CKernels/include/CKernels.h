@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "cc_scan.h"
+
 /// x[i] ← tanh(x[i]) for i < count, within 2 ulp of glibc's tanh (tested in
 /// ActivationKernelTests). NaN stays NaN; ±∞ → ±1.
 void cc_tanh_inplace(double *x, size_t count);

@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// A problem with the data handed to a spline or interpolant: something a user or the numbers can
 /// cause, reported with the offending index and value rather than producing a wrong fit.
 public enum ApproximationError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -49,14 +51,13 @@ func _validateNodes(_ nodes: [Double], minimum: Int, what: String = "nodes")
 {
   guard nodes.count >= minimum else { throw .tooFewPoints(count: nodes.count, minimum: minimum) }
   // Fast check: finite ends and every step increasing (a NaN fails the comparison) imply every
-  // node is finite; only a failure needs the loops below, which name the first bad node.
+  // node is finite; only a failure needs the loops below, which name the first bad node. The
+  // steps are compared in C (vectorised).
   let valid = nodes.withUnsafeBufferPointer { p -> Bool in
     guard let first = p.first, let last = p.last, first.isFinite, last.isFinite else {
       return p.isEmpty
     }
-    var failures = 0
-    for i in 1..<max(1, p.count) { failures |= p[i] > p[i - 1] ? 0 : 1 }
-    return failures == 0
+    return cc_strictly_increasing(p.baseAddress, p.count) != 0
   }
   if valid { return }
   for (i, t) in nodes.enumerated() where !t.isFinite { throw .nonFinite(what: what, index: i) }
@@ -68,20 +69,10 @@ func _validateNodes(_ nodes: [Double], minimum: Int, what: String = "nodes")
 /// Checks that every value is finite.
 @usableFromInline
 func _validateFinite(_ values: [Double], what: String) throws(ApproximationError) {
-  // Fast check: x − x is 0 for a finite x and NaN for ±∞ and NaN, so the sum of them is 0
-  // exactly when all are finite (four lanes, no branches); only a failure looks for the index.
-  let finite = values.withUnsafeBufferPointer { v -> Bool in
-    var lanes = SIMD4<Double>.zero
-    let count4 = v.count & ~3
-    var i = 0
-    while i < count4 {
-      let x = SIMD4(v[i], v[i + 1], v[i + 2], v[i + 3])
-      lanes += x - x
-      i += 4
-    }
-    var tail = 0.0
-    for j in count4..<v.count { tail += v[j] - v[j] }
-    return (lanes.sum() + tail) == 0
+  // Fast check: the largest |x| as a bit pattern (C, vectorised) is below +∞'s pattern exactly
+  // when every value is finite; only a failure looks for the index.
+  let finite = values.withUnsafeBufferPointer { v in
+    cc_max_magnitude_bits(v.baseAddress, v.count) < Double.infinity.bitPattern
   }
   if finite { return }
   if let i = values.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: what, index: i) }

@@ -24,6 +24,7 @@ extension _SplinePenalty {
   /// - Complexity: O(n·c).
   func leastSquaresLine(_ y: Matrix) -> Matrix {
     let n = count
+    let weights = self.weights
     var totalWeight = 0.0
     var meanT = 0.0
     for i in 0..<n { totalWeight += weights[i]; meanT += weights[i] * knots[i] }

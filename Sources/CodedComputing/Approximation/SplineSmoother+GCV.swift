@@ -101,11 +101,10 @@ extension SplineSmoother {
     guard data.rows == knots.count else {
       throw .lengthMismatch(what: "data rows", expected: knots.count, actual: data.rows)
     }
-    try _validateFinite(data.storage, what: "data")
+    let exponent = try _validatedDataExponent(data.storage, what: "data")
     let scaling = _SplineScaling(knots: knots, weights: weights)
-    let penalty = try _SplinePenalty(
-      knots: scaling.scaledKnots(knots), weights: try _scaledWeights(weights, scaling))
-    return (scaling, penalty, _scaledBack(data, by: -_dataExponent(data.storage)))
+    let penalty = try _scaledPenalty(validatedKnots: knots, weights: weights, scaling)
+    return (scaling, penalty, _scaledBack(data, by: -exponent))
   }
 }
 

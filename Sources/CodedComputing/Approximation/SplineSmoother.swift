@@ -41,7 +41,12 @@ public struct SplineSmoother: Sendable {
   @usableFromInline let _penalty: _SplinePenalty
   @usableFromInline let _scaledLambda: Double
   let _scaling: _SplineScaling
-  @usableFromInline let _factor: BandCholesky?
+  /// The Cholesky factor of R + λM on that route (nil on the others and for two knots).
+  @usableFromInline var _factor: BandCholesky? { _factorState.value }
+  /// Formed in init, except where the state-space route will fit (from
+  /// ``_SplinePenalty/stateSpaceMinimumCount`` knots, λ > 0): there only a fallback and the
+  /// operator path (``apply(_:at:)``) use it, and it is formed on their first use.
+  let _factorState: _Lazy<BandCholesky?>
 
   /// True when λ is so large that the spline is the weighted least-squares line to rounding
   /// (see ``lineLambda``); the fit is then computed as that line, in closed form.
@@ -59,8 +64,7 @@ public struct SplineSmoother: Sendable {
     guard lambda.isFinite, lambda >= 0 else { throw .invalidLambda(lambda) }
     try _validateNodes(knots, minimum: 2, what: "knots")
     let scaling = _SplineScaling(knots: knots, weights: weights)
-    let penalty = try _SplinePenalty(
-      knots: scaling.scaledKnots(knots), weights: try _scaledWeights(weights, scaling))
+    let penalty = try _scaledPenalty(validatedKnots: knots, weights: weights, scaling)
     try self.init(
       knots: knots, scaling: scaling, penalty: penalty, scaledLambda: scaling.scaledLambda(lambda),
       lambda: lambda)
@@ -92,9 +96,21 @@ public struct SplineSmoother: Sendable {
     _usesQR =
       !_isLine && penalty.interiorCount > 0 && scaledLambda > 0
       && penalty.conditionEstimate(lambda: scaledLambda) > _SplinePenalty.conditionLimit
-    _factor =
-      penalty.interiorCount > 0 && !_usesQR && !_isLine
-      ? try penalty.factorized(lambda: scaledLambda) : nil
+    let needsFactor = penalty.interiorCount > 0 && !_usesQR && !_isLine
+    if needsFactor && Self._defersFactor(knots: penalty.count, scaledLambda: scaledLambda) {
+      // A failure (R + λM not positive definite in floating point) leaves nil: the fit then
+      // takes the Givens route instead (see _fitScaled).
+      _factorState = _Lazy { try? penalty.factorized(lambda: scaledLambda) }
+    } else {
+      let factor = needsFactor ? try penalty.factorized(lambda: scaledLambda) : nil
+      _factorState = _Lazy(computed: factor)
+    }
+  }
+
+  /// True when the fit takes the state-space route, so the Cholesky factor (if the condition
+  /// estimate calls for one) is formed only when something asks for it.
+  static func _defersFactor(knots n: Int, scaledLambda: Double) -> Bool {
+    n >= _SplinePenalty.stateSpaceMinimumCount && scaledLambda > 0
   }
 
   /// Fits one spline per column of `data` (n × c, one row per knot).
@@ -103,8 +119,9 @@ public struct SplineSmoother: Sendable {
     guard data.rows == knots.count else {
       throw .lengthMismatch(what: "data rows", expected: knots.count, actual: data.rows)
     }
-    try _validateFinite(data.storage, what: "data")
-    return _fitUnchecked(data)
+    // One pass: the finiteness check and the data's scale (_dataExponent) together.
+    let exponent = try _validatedDataExponent(data.storage, what: "data")
+    return _fitUnchecked(data, exponent: exponent)
   }
 
   /// Fits one spline to one column of data.
@@ -116,7 +133,11 @@ public struct SplineSmoother: Sendable {
   /// brought to [1, 2) first (exactly, by a power of two) and the spline remembers the factor.
   @usableFromInline
   func _fitUnchecked(_ data: Matrix) -> SmoothingSpline {
-    let exponent = _dataExponent(data.storage)
+    _fitUnchecked(data, exponent: _dataExponent(data.storage))
+  }
+
+  /// ``_fitUnchecked(_:)`` with `exponent` = `_dataExponent(data.storage)` known.
+  func _fitUnchecked(_ data: Matrix, exponent: Int) -> SmoothingSpline {
     let scaled = _scaledBack(data, by: -exponent)
     let (values, second) = _fitScaled(scaled)
     return SmoothingSpline(
@@ -148,8 +169,13 @@ public struct SplineSmoother: Sendable {
       let (values, second) = _penalty.fitByQR(data: data, lambda: _scaledLambda)
       return (values, second)
     }
-    // Two knots: the fit is the line through both points, whatever λ.
-    guard let factor = _factor else { return (data, zero()) }
+    guard let factor = _factor else {
+      // Two knots: the fit is the line through both points, whatever λ.
+      if _penalty.interiorCount == 0 { return (data, zero()) }
+      // A factorisation deferred from init (_defersFactor) that failed, after the state-space
+      // route declined: the Givens route, accurate at any condition.
+      return _penalty.fitByQR(data: data, lambda: _scaledLambda)
+    }
     return _penalty.fit(data: data, factor: factor, lambda: _scaledLambda)
   }
   /// The fitted splines of every column of `data`, evaluated at `plan`'s points: p × c.
@@ -178,6 +204,19 @@ public struct SplineSmoother: Sendable {
     try _validateFinite(points, what: "evaluation points")
     return _fitUnchecked(Matrix.identity(knots.count)).evaluate(at: points)
   }
+}
+
+/// Reinsch's system on `knots` (already checked by `_validateNodes`) and `weights`, both brought
+/// to `scaling`'s units. The knots are checked again only when scaled: a power of two keeps them
+/// increasing, unless some underflow together.
+func _scaledPenalty(
+  validatedKnots knots: [Double], weights: [Double]?, _ scaling: _SplineScaling
+) throws(ApproximationError) -> _SplinePenalty {
+  let scaledKnots = scaling.scaledKnots(knots)
+  let scaledWeights = try _scaledWeights(weights, scaling)
+  return scaling.knotExponent == 0
+    ? try _SplinePenalty(validatedKnots: scaledKnots, weights: scaledWeights)
+    : try _SplinePenalty(knots: scaledKnots, weights: scaledWeights)
 }
 
 /// `weights` scaled by `scaling`, refusing weights whose ratio to the largest one underflows.

@@ -44,6 +44,7 @@ struct _FusedSplineKernel: Sendable {
     knotCount = n
     pointCount = plan.points.count
     let ih = penalty.inverseSpacing
+    let knotWeights = penalty.weights
     // Upper band storage, ld = 3: U(i, i) at 2 + 3i, U(i − 1, i) at 1 + 3i, U(i − 2, i) at 3i.
     let u = factor.factor
     func diagonal(_ i: Int) -> Double { u[2 + 3 * i] }
@@ -76,7 +77,7 @@ struct _FusedSplineKernel: Sendable {
       var w = SIMD8<Double>(pw.0, pw.1, 0, pw.2, pw.3, 0, 0, 0)
       if lambda != 0 {
         for (j, a) in [(i, pw.0), (i + 1, pw.1)] {
-          let scale = -a * lambda / penalty.weights[j]
+          let scale = -a * lambda / knotWeights[j]
           if j < m { w[j + 1 - i + 3] += scale * ih[j] }  // q0[j]γ_j, S row j + 1
           if j >= 1 && j - 1 < m { w[j - i + 3] += scale * (-ih[j - 1] - ih[j]) }  // q1[j−1]γ_{j−1}
           if j >= 2 && j - 2 < m { w[j - 1 - i + 3] += scale * ih[j - 1] }  // q2[j−2]γ_{j−2}

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The pieces of Reinsch's smoothing-spline system that do not depend on λ.
 ///
 /// For knots t₀ < … < tₙ₋₁ with spacings hᵢ = tᵢ₊₁ − tᵢ (Green & Silverman 1994, §2.1):
@@ -14,24 +16,42 @@
 @usableFromInline
 struct _SplinePenalty: Sendable {
   let knots: [Double]
-  let weights: [Double]
+  /// The weights as given (their scaled values), nil for unit weights.
+  let givenWeights: [Double]?
   /// True when every weight is 1 (W⁻¹ is skipped; x / 1 == x, so the numbers are unchanged).
   let unitWeights: Bool
-  /// 1/hᵢ for i in 0..<n−1.
-  let inverseSpacing: [Double]
-  /// max 1/hᵢ (for analysis) and the 90th percentile of 1/hᵢ and min wᵢ, for
-  /// ``conditionEstimate(lambda:)``.
-  let maxInverseSpacing: Double
+  /// The 90th percentile of 1/hᵢ and min wᵢ, for ``conditionEstimate(lambda:)``.
   let typicalInverseSpacing: Double
   let minWeight: Double
+  /// 1/hᵢ and their maximum, computed on first use: the state-space route, which fits large
+  /// problems, never reads them, so a smoother for 10⁶ knots does not write 8 MB it may not need.
+  let _spacing: _Lazy<(inverse: [Double], largest: Double)>
+  /// The ones that stand for absent weights, fetched on first use (``_unitWeights(count:)``).
+  let _ones: _Lazy<[Double]>
 
   var count: Int { knots.count }
   var interiorCount: Int { max(0, knots.count - 2) }
+
+  /// The weights (all ones when none were given, formed on first use: most routes skip W⁻¹ for
+  /// unit weights). Read it once outside loops: each read takes a lock when the weights are ones.
+  var weights: [Double] { givenWeights ?? _ones.value }
+  /// 1/hᵢ for i in 0..<n−1 (computed on first use, then kept). Read it once outside loops.
+  var inverseSpacing: [Double] { _spacing.value.inverse }
+  /// max 1/hᵢ (for analysis).
+  var maxInverseSpacing: Double { _spacing.value.largest }
 
   /// Validates and builds; `weights` nil means all ones.
   /// - Complexity: O(n), one pass over the knots (plus one over the weights if given).
   init(knots: [Double], weights: [Double]?) throws(ApproximationError) {
     try _validateNodes(knots, minimum: 2, what: "knots")
+    try self.init(validatedKnots: knots, weights: weights)
+  }
+
+  /// Builds on knots the caller has checked with `_validateNodes` (at least two, finite,
+  /// strictly increasing); validates `weights` (nil means all ones).
+  /// - Complexity: O(1) beyond one pass over the weights if given (a sample of 4 096 spacings
+  ///   for the condition estimate; 1/hᵢ are formed on first use).
+  init(validatedKnots knots: [Double], weights: [Double]?) throws(ApproximationError) {
     let n = knots.count
     var unit = true
     if let weights {
@@ -42,38 +62,13 @@ struct _SplinePenalty: Sendable {
         guard value > 0 && value.isFinite else { throw .nonPositiveWeight(index: i, value: value) }
         if value != 1 { unit = false }
       }
-      self.weights = weights
-    } else {
-      self.weights = [Double](repeating: 1, count: n)
     }
     self.knots = knots
+    givenWeights = weights
     unitWeights = unit
-    var largest = 0.0
-    inverseSpacing = [Double](unsafeUninitializedCapacity: n - 1) { buffer, initialised in
-      knots.withUnsafeBufferPointer { t in
-        // Two spacings at a time (the divisions dominate), the maxima kept per lane.
-        var lanes = SIMD2<Double>.zero
-        var i = 0
-        while i + 2 < n {
-          let left = SIMD2(t[i], t[i + 1])
-          let right = SIMD2(t[i + 1], t[i + 2])
-          let value = 1 / (right - left)
-          buffer[i] = value[0]
-          buffer[i + 1] = value[1]
-          lanes = lanes.replacing(with: value, where: value .> lanes)
-          i += 2
-        }
-        largest = max(lanes[0], lanes[1])
-        if i < n - 1 {
-          let value = 1 / (t[i + 1] - t[i])
-          buffer[i] = value
-          largest = max(largest, value)
-        }
-      }
-      initialised = n - 1
-    }
-    maxInverseSpacing = largest
-    typicalInverseSpacing = _upperDecile(inverseSpacing)
+    _spacing = _Lazy { _inverseSpacings(knots) }
+    _ones = _Lazy { _unitWeights(count: n) }
+    typicalInverseSpacing = _upperDecileOfInverseSpacings(knots)
     minWeight = unit ? 1 : (weights?.min() ?? 1)
   }
 
@@ -95,9 +90,18 @@ struct _SplinePenalty: Sendable {
   }
 
   /// Q's coefficients (for tests and analysis; the hot paths read ``inverseSpacing``).
-  var q0: [Double] { (0..<interiorCount).map { inverseSpacing[$0] } }
-  var q1: [Double] { (0..<interiorCount).map { -inverseSpacing[$0] - inverseSpacing[$0 + 1] } }
-  var q2: [Double] { (0..<interiorCount).map { inverseSpacing[$0 + 1] } }
+  var q0: [Double] {
+    let ih = inverseSpacing
+    return (0..<interiorCount).map { ih[$0] }
+  }
+  var q1: [Double] {
+    let ih = inverseSpacing
+    return (0..<interiorCount).map { -ih[$0] - ih[$0 + 1] }
+  }
+  var q2: [Double] {
+    let ih = inverseSpacing
+    return (0..<interiorCount).map { ih[$0 + 1] }
+  }
   /// R in upper band storage with bandwidth 2.
   var r: SymmetricBandMatrix { bands().r }
   /// M = QᵀW⁻¹Q in upper band storage with bandwidth 2.
@@ -311,12 +315,134 @@ struct _SplinePenalty: Sendable {
   }
 }
 
+/// 1/hᵢ = 1/(tᵢ₊₁ − tᵢ) for i in 0..<n−1 and their maximum (n ≥ 2).
+func _inverseSpacings(_ knots: [Double]) -> (inverse: [Double], largest: Double) {
+  let n = knots.count
+  var largest = 0.0
+  let inverse = [Double](unsafeUninitializedCapacity: n - 1) { buffer, initialised in
+    knots.withUnsafeBufferPointer { t in
+      // Two spacings at a time (the divisions dominate), the maxima kept per lane.
+      var lanes = SIMD2<Double>.zero
+      var i = 0
+      while i + 2 < n {
+        let left = SIMD2(t[i], t[i + 1])
+        let right = SIMD2(t[i + 1], t[i + 2])
+        let value = 1 / (right - left)
+        buffer[i] = value[0]
+        buffer[i + 1] = value[1]
+        lanes = lanes.replacing(with: value, where: value .> lanes)
+        i += 2
+      }
+      largest = max(lanes[0], lanes[1])
+      if i < n - 1 {
+        let value = 1 / (t[i + 1] - t[i])
+        buffer[i] = value
+        largest = max(largest, value)
+      }
+    }
+    initialised = n - 1
+  }
+  return (inverse, largest)
+}
+
 /// The 90th percentile of `values` (the 10th percentile of the spacings they invert), from a
 /// strided sample of at most 4 096 of them, so it costs O(1) beyond the sample's sort.
 func _upperDecile(_ values: [Double]) -> Double {
-  guard !values.isEmpty else { return 0 }
-  let stride = max(1, values.count / 4096)
-  var sample = Swift.stride(from: 0, to: values.count, by: stride).map { values[$0] }
-  sample.sort()
-  return sample[min(sample.count - 1, (sample.count * 9) / 10)]
+  _upperDecile(count: values.count) { values[$0] }
+}
+
+/// ``_upperDecile(_:)`` of 1/hᵢ (i in 0..<n−1) read straight off the knots: the same sample,
+/// each 1/(tᵢ₊₁ − tᵢ) rounded as ``_inverseSpacings(_:)`` rounds it, so the same number without
+/// forming the n − 1 reciprocals.
+func _upperDecileOfInverseSpacings(_ knots: [Double]) -> Double {
+  knots.withUnsafeBufferPointer { t in
+    _upperDecile(count: max(0, t.count - 1)) { 1 / (t[$0 + 1] - t[$0]) }
+  }
+}
+
+/// The 90th percentile of `value(i)` for i in 0..<count, from the strided sample of at most
+/// 4 096 indices that ``_upperDecile(_:)`` documents: the element of rank ⌊9m/10⌋ (0-based,
+/// capped at m − 1) among the m sampled values, found by selection rather than a full sort
+/// (the same number: a rank's value does not depend on how it is found). No value may be NaN.
+@inline(__always)
+func _upperDecile(count: Int, _ value: (Int) -> Double) -> Double {
+  guard count > 0 else { return 0 }
+  let stride = max(1, count / 4096)
+  var sample = Swift.stride(from: 0, to: count, by: stride).map(value)
+  return _select(&sample, rank: min(sample.count - 1, (sample.count * 9) / 10))
+}
+
+/// The value of rank `rank` (0-based) in ascending order of `values` (not empty, no NaN),
+/// by Hoare's FIND: partition around the middle element, keep the side that holds the rank.
+/// Reorders `values`. Expected O(m); runs of equal values split evenly (both scans stop on them).
+func _select(_ values: inout [Double], rank k: Int) -> Double {
+  values.withUnsafeMutableBufferPointer { b in
+    var lo = 0
+    var hi = b.count - 1
+    while lo < hi {
+      let pivot = b[lo + (hi - lo) / 2]
+      var i = lo
+      var j = hi
+      while i <= j {
+        while b[i] < pivot { i += 1 }
+        while b[j] > pivot { j -= 1 }
+        if i <= j {
+          b.swapAt(i, j)
+          i += 1
+          j -= 1
+        }
+      }
+      // Now b[lo...j] ≤ pivot ≤ b[i...hi], and anything strictly between j and i equals it.
+      if k <= j {
+        hi = j
+      } else if k >= i {
+        lo = i
+      } else {
+        return b[k]
+      }
+    }
+    return b[k]
+  }
+}
+
+/// `count` ones, shared: the array last asked for is kept (at most one, 8·count bytes) and
+/// handed out again for the same count, so the unit weights of smoothers on the same knots —
+/// one per λ, or one per round of a coded computation — are filled once.
+func _unitWeights(count: Int) -> [Double] {
+  _unitWeightsCache.withLock { cached in
+    if cached.count != count { cached = [Double](repeating: 1, count: count) }
+    return cached
+  }
+}
+
+private let _unitWeightsCache = Mutex<[Double]>([])
+
+/// A value computed on first use and then kept; safe to share between threads (the first
+/// readers wait for one computation).
+final class _Lazy<Value: Sendable>: Sendable {
+  private let state: Mutex<Value?>
+  private let make: @Sendable () -> Value
+
+  init(_ make: @escaping @Sendable () -> Value) {
+    state = Mutex(nil)
+    self.make = make
+  }
+
+  /// A value known already.
+  init(computed value: Value) {
+    state = Mutex(value)
+    make = { value }
+  }
+
+  var value: Value {
+    state.withLock { slot in
+      if let value = slot { return value }
+      let value = make()
+      slot = value
+      return value
+    }
+  }
+
+  /// True once ``value`` has been computed (tests).
+  var isComputed: Bool { state.withLock { $0 != nil } }
 }

@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// Powers of two that bring knots, weights and data into a range where Reinsch's system cannot
 /// overflow or underflow, and the exact map of λ between the two problems.
 ///
@@ -99,6 +101,21 @@ func _dataExponent(_ data: [Double]) -> Int {
   }
   let largest = Swift.max(lanes.max(), tail)
   guard largest > 0, largest.isFinite else { return 0 }
+  let e = Int(largest.exponent)
+  return abs(e) <= 256 ? 0 : e
+}
+
+/// `_validateFinite(values, what:)` and ``_dataExponent(_:)`` in one pass over `values`: throws
+/// the same error at the same index for a NaN or infinity, else returns the same exponent.
+func _validatedDataExponent(_ values: [Double], what: String) throws(ApproximationError) -> Int {
+  // The largest |x| as a bit pattern (C, vectorised): +∞'s pattern or above means a NaN or ±∞.
+  let bits = values.withUnsafeBufferPointer { cc_max_magnitude_bits($0.baseAddress, $0.count) }
+  guard bits < Double.infinity.bitPattern else {
+    let i = values.firstIndex { !$0.isFinite } ?? 0
+    throw .nonFinite(what: what, index: i)
+  }
+  let largest = Double(bitPattern: bits)
+  guard largest > 0 else { return 0 }
   let e = Int(largest.exponent)
   return abs(e) <= 256 ? 0 : e
 }
