@@ -137,7 +137,8 @@ extension _SplinePenalty {
     defer { _ScratchMemory.recycle(scratch) }
     let records = scratch.base.bindMemory(to: Double.self, capacity: 3 * n)
     let ok = knots.withUnsafeBufferPointer { t in
-      weights.withUnsafeBufferPointer { w in
+      // Unit weights: no array at all (the kernels take v = λ), so the ones are never built.
+      (unitWeights ? [] : givenWeights ?? weights).withUnsafeBufferPointer { w in
         y.storage.withUnsafeBufferPointer { yv in
           values.withUnsafeMutableBufferPointer { gv in
             second.withUnsafeMutableBufferPointer { sv in
