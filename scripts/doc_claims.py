@@ -1265,6 +1265,12 @@ def spline_gcv_met():
     return float(spline_rows("coded", "gcv", 10**6, what="compute")[0]["seconds"]) <= 1
 
 
+def spline_first_call_unmet():
+    first = float(spline_rows("coded", "fixed", 10**6, what="first call")[0]["seconds"])
+    bound = float(spline_rows("bound", "fixed", 10**6)[0]["seconds"])
+    return first > 10 * bound
+
+
 def spline_fit_unmet():
     fit = float(spline_rows("coded", "fixed", 10**6, what="compute")[0]["seconds"])
     bound = float(spline_rows("bound", "fixed", 10**6)[0]["seconds"])
@@ -1272,8 +1278,13 @@ def spline_fit_unmet():
 
 
 README += [
-    Claim("GCV under 1 s {is} reached; 10× the one-pass bound is {not} (see the table)",
-          **{"is": holds(spline_gcv_met, "is"), "not": holds(spline_fit_unmet, "not")}),
+    Claim("GCV under 1 s {is} reached; fit + evaluate {within} within 10× of the one-pass bound "
+          "once the process is warm, and a process's first call, which starts the worker threads "
+          "and faults in fresh pages for about 50 MB of results and scratch, is {not} (see the "
+          "table)",
+          **{"is": holds(spline_gcv_met, "is"),
+             "within": holds(lambda: not spline_fit_unmet(), "is"),
+             "not": holds(spline_first_call_unmet, "not")}),
     Claim("so on this metric it {beats} both coded schemes there",
           beats=holds(replication_beats_coded_rmse, "beats")),
     Claim("parity-sum {beats} LeTCC/BACC on the smooth networks but not on the ReLU ones",
