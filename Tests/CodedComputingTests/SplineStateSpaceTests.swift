@@ -134,6 +134,40 @@ struct SplineStateSpaceTests {
     #expect(short.second.storage == one.second.storage)
   }
 
+  enum Hard: String, CaseIterable, CustomTestStringConvertible {
+    case chebyshevKnots, nearInterpolation, extremeWeights
+    var testDescription: String { rawValue }
+  }
+
+  /// Hard inputs through `SplineSmoother` at the route's threshold: Chebyshev knots (spacings
+  /// from 10⁻⁸ to 10⁻⁴ of the span, so the chains' decay estimate is far off at the ends), λ near
+  /// interpolation, weights over twelve orders of magnitude. Within 1e-10 of the Float80 solve;
+  /// measured 3.8e-16, 9.5e-17 and 1.6e-11, where the Givens route is off by 8.9e-14, 9.5e-17
+  /// and 1.0e-7 (the refined LDLᵀ route declines the third).
+  @Test("Hard inputs at n = 2¹⁴ + 1 match the Float80 solve", arguments: Hard.allCases)
+  func hardInputs(_ hard: Hard) throws {
+    let n = _SplinePenalty.stateSpaceMinimumCount + 1
+    var generator = SplitMix64(seed: 9)
+    var t = (0..<n).map { Double($0) / Double(n - 1) }
+    var weights: [Double]? = nil
+    var lambda = 1e-9
+    switch hard {
+    case .chebyshevKnots:
+      t = (0..<n).map { 0.5 - 0.5 * cos(Double.pi * Double($0) / Double(n - 1)) }
+      lambda = 1e-8
+    case .nearInterpolation:
+      lambda = 1e-22
+    case .extremeWeights:
+      weights = (0..<n).map { _ in pow(10, 12 * Double.random(in: 0..<1, using: &generator) - 6) }
+    }
+    let y = t.map { sin(7 * $0) + 0.05 * standardNormal(using: &generator) }
+    let fit = try SplineSmoother(knots: t, weights: weights, lambda: lambda).fit(y)
+    let reference = float80SplineReference(knots: t, weights: weights, data: y, lambda: lambda)
+    let scale = y.map { abs($0) }.max()!
+    let error = Self.maxDifference(fit.values.storage, reference) / scale
+    #expect(error <= 1e-10, "\(hard): \(error)")
+  }
+
   /// Spacings so small that the filter's start (variance over h²) overflows: the route says nil
   /// rather than return a non-finite number.
   @Test("Overflow inside the filter gives nil, not a NaN")
