@@ -40,7 +40,8 @@ struct SplineConstructionTests {
       #expect(_upperDecileOfInverseSpacings(t) == expected, "n = \(t.count)")
       let penalty = try _SplinePenalty(knots: t, weights: nil)
       #expect(penalty.typicalInverseSpacing == expected)
-      #expect(_upperDecile(penalty.inverseSpacing) == expected)
+      let inverse = penalty.inverseSpacing
+      #expect(_upperDecile(count: inverse.count) { inverse[$0] } == expected)
     }
   }
 
@@ -172,8 +173,9 @@ struct SplineConstructionTests {
         #expect(expected.description.contains("is repeated after"))
         var swapped = good
         swapped.swapAt(i - 1, i)
-        #expect(throws: ApproximationError.nodesNotIncreasing(
-          index: i, previous: Double(i), value: Double(i - 1))
+        #expect(
+          throws: ApproximationError.nodesNotIncreasing(
+            index: i, previous: Double(i), value: Double(i - 1))
         ) { try SplineSmoother(knots: swapped, lambda: 1) }
       }
     }
@@ -202,9 +204,14 @@ struct SplineConstructionTests {
       }
     }
     #expect(try _validatedDataExponent([], what: "data") == 0)
-    for scale in [0.0, 0x1p-1030, 1e-100, 0x1p-257, 0x1p-256, 1, 0x1p256, 0x1p257, 1e300, -1.7e308] {
+    let scales = [0.0, 0x1p-1030, 1e-100, 0x1p-257, 0x1p-256, 1, 0x1p256, 0x1p257, 1e300, -1.7e308]
+    // The exponent of max |y| = |scale|, or 0 within 2^±256 (log₂ 1e-100 ≈ −332.2, log₂ 1e300 ≈
+    // 996.6, log₂ 1.7e308 ≈ 1023.9).
+    let exponents = [0, -1030, -333, -257, 0, 0, 0, 257, 996, 1023]
+    for (scale, exponent) in zip(scales, exponents) {
       let y = [0.5, -0.25, 0.125, 0, 0, 0, 0, 0, 1, 0.75].map { $0 * scale }
       #expect(try _validatedDataExponent(y, what: "data") == _dataExponent(y), "\(scale)")
+      #expect(_dataExponent(y) == exponent, "\(scale)")
     }
     let t = (0..<20).map { Double($0) }
     var y = Matrix(rows: 20, columns: 2)

@@ -97,7 +97,7 @@ public struct SplineSmoother: Sendable {
       !_isLine && penalty.interiorCount > 0 && scaledLambda > 0
       && penalty.conditionEstimate(lambda: scaledLambda) > _SplinePenalty.conditionLimit
     let needsFactor = penalty.interiorCount > 0 && !_usesQR && !_isLine
-    if needsFactor && Self._defersFactor(knots: penalty.count, scaledLambda: scaledLambda) {
+    if needsFactor && Self._takesStateSpaceRoute(knots: penalty.count, scaledLambda: scaledLambda) {
       // A failure (R + λM not positive definite in floating point) leaves nil: the fit then
       // takes the Givens route instead (see _fitScaled).
       _factorState = _Lazy { try? penalty.factorized(lambda: scaledLambda) }
@@ -107,9 +107,9 @@ public struct SplineSmoother: Sendable {
     }
   }
 
-  /// True when the fit takes the state-space route, so the Cholesky factor (if the condition
-  /// estimate calls for one) is formed only when something asks for it.
-  static func _defersFactor(knots n: Int, scaledLambda: Double) -> Bool {
+  /// True when the fit takes the state-space route (``_fitScaled(_:)``), so the Cholesky factor
+  /// (if the condition estimate calls for one) is formed only when something asks for it.
+  static func _takesStateSpaceRoute(knots n: Int, scaledLambda: Double) -> Bool {
     n >= _SplinePenalty.stateSpaceMinimumCount && scaledLambda > 0
   }
 
@@ -151,7 +151,7 @@ public struct SplineSmoother: Sendable {
     if _isLine { return (_penalty.leastSquaresLine(data), zero()) }
     // Large problems: the state-space route (accurate at any condition, two passes, chains on
     // two threads); nil only when a value is not finite, then the routes below decide.
-    if _penalty.count >= _SplinePenalty.stateSpaceMinimumCount, _scaledLambda > 0,
+    if Self._takesStateSpaceRoute(knots: _penalty.count, scaledLambda: _scaledLambda),
       let fit = _penalty.fitByStateSpace(data: data, lambda: _scaledLambda)
     {
       return fit
@@ -172,8 +172,8 @@ public struct SplineSmoother: Sendable {
     guard let factor = _factor else {
       // Two knots: the fit is the line through both points, whatever λ.
       if _penalty.interiorCount == 0 { return (data, zero()) }
-      // A factorisation deferred from init (_defersFactor) that failed, after the state-space
-      // route declined: the Givens route, accurate at any condition.
+      // A factorisation deferred from init (_takesStateSpaceRoute) that failed, after the
+      // state-space route declined: the Givens route, accurate at any condition.
       return _penalty.fitByQR(data: data, lambda: _scaledLambda)
     }
     return _penalty.fit(data: data, factor: factor, lambda: _scaledLambda)

@@ -345,25 +345,20 @@ func _inverseSpacings(_ knots: [Double]) -> (inverse: [Double], largest: Double)
   return (inverse, largest)
 }
 
-/// The 90th percentile of `values` (the 10th percentile of the spacings they invert), from a
-/// strided sample of at most 4 096 of them, so it costs O(1) beyond the sample's sort.
-func _upperDecile(_ values: [Double]) -> Double {
-  _upperDecile(count: values.count) { values[$0] }
-}
-
-/// ``_upperDecile(_:)`` of 1/hᵢ (i in 0..<n−1) read straight off the knots: the same sample,
-/// each 1/(tᵢ₊₁ − tᵢ) rounded as ``_inverseSpacings(_:)`` rounds it, so the same number without
-/// forming the n − 1 reciprocals.
+/// ``_upperDecile(count:_:)`` of 1/hᵢ (i in 0..<n−1) read straight off the knots, each
+/// 1/(tᵢ₊₁ − tᵢ) rounded as ``_inverseSpacings(_:)`` rounds it: the number the formed
+/// reciprocals would give, without forming the n − 1 of them.
 func _upperDecileOfInverseSpacings(_ knots: [Double]) -> Double {
   knots.withUnsafeBufferPointer { t in
     _upperDecile(count: max(0, t.count - 1)) { 1 / (t[$0 + 1] - t[$0]) }
   }
 }
 
-/// The 90th percentile of `value(i)` for i in 0..<count, from the strided sample of at most
-/// 4 096 indices that ``_upperDecile(_:)`` documents: the element of rank ⌊9m/10⌋ (0-based,
-/// capped at m − 1) among the m sampled values, found by selection rather than a full sort
-/// (the same number: a rank's value does not depend on how it is found). No value may be NaN.
+/// The 90th percentile of `value(i)` for i in 0..<count (for 1/hᵢ: the 10th percentile of the
+/// spacings), from a strided sample of at most 4 096 indices, so it costs O(1) beyond the
+/// sample: the element of rank ⌊9m/10⌋ (0-based, capped at m − 1) among the m sampled values,
+/// found by selection rather than a full sort (the same number: a rank's value does not depend
+/// on how it is found). No value may be NaN.
 @inline(__always)
 func _upperDecile(count: Int, _ value: (Int) -> Double) -> Double {
   guard count > 0 else { return 0 }

@@ -35,7 +35,9 @@ struct _SplineScaling: Sendable, Equatable {
   init(knots: [Double], weights: [Double]?) {
     // The span's exponent (halved first when ±1.7e308 knots overflow it); scaled span in [2, 8).
     let span = knots[knots.count - 1] - knots[0]
-    let exponent = span.isFinite ? Int(span.exponent) - 1 : Int((knots[knots.count - 1] / 2 - knots[0] / 2).exponent)
+    let exponent =
+      span.isFinite
+      ? Int(span.exponent) - 1 : Int((knots[knots.count - 1] / 2 - knots[0] / 2).exponent)
     knotExponent = abs(exponent) <= Self.moderate ? 0 : Self.even(exponent)
     if let weights, let largest = weights.max(), largest.isFinite, largest > 0 {
       let e = Int(largest.exponent)
@@ -83,24 +85,20 @@ struct _SplineScaling: Sendable, Equatable {
 
 /// The power-of-two exponent that brings the largest |value| of `data` to [1, 2), or 0 when it is
 /// already within 2^±256 (or all values are zero): scaling then changes nothing, and products
-/// with the knots' 1/h² cannot overflow.
+/// with the knots' 1/h² cannot overflow. Every caller has checked that the values are finite
+/// (a NaN or an infinity gives 0).
 func _dataExponent(_ data: [Double]) -> Int {
-  // Four running maxima written as selects, so the loop vectorises.
-  var lanes = SIMD4<Double>.zero
-  var tail = 0.0
-  data.withUnsafeBufferPointer { d in
-    let count4 = d.count & ~3
-    var i = 0
-    while i < count4 {
-      let x = SIMD4<Double>(d[i], d[i + 1], d[i + 2], d[i + 3])
-      let v = x.replacing(with: -x, where: x .< 0)
-      lanes = lanes.replacing(with: v, where: v .> lanes)
-      i += 4
-    }
-    for j in count4..<d.count where abs(d[j]) > tail { tail = abs(d[j]) }
-  }
-  let largest = Swift.max(lanes.max(), tail)
-  guard largest > 0, largest.isFinite else { return 0 }
+  _dataExponent(
+    largestBits: data.withUnsafeBufferPointer {
+      cc_max_magnitude_bits($0.baseAddress, $0.count)
+    })
+}
+
+/// ``_dataExponent(_:)`` from `cc_max_magnitude_bits` of the data: 0 for a NaN or ±∞.
+private func _dataExponent(largestBits bits: UInt64) -> Int {
+  guard bits < Double.infinity.bitPattern else { return 0 }
+  let largest = Double(bitPattern: bits)
+  guard largest > 0 else { return 0 }
   let e = Int(largest.exponent)
   return abs(e) <= 256 ? 0 : e
 }
@@ -114,8 +112,5 @@ func _validatedDataExponent(_ values: [Double], what: String) throws(Approximati
     let i = values.firstIndex { !$0.isFinite } ?? 0
     throw .nonFinite(what: what, index: i)
   }
-  let largest = Double(bitPattern: bits)
-  guard largest > 0 else { return 0 }
-  let e = Int(largest.exponent)
-  return abs(e) <= 256 ? 0 : e
+  return _dataExponent(largestBits: bits)
 }

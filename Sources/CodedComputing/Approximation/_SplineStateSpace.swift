@@ -25,9 +25,9 @@ import Synchronization
 ///
 /// **Accuracy.** Every quantity is formed at its own scale — the covariances shrink by
 /// products, g by a correction of the size of the residual — so nothing cancels by the factor
-/// h² that costs Reinsch's system its ε·κ (κ ≈ 9λ/h³): measured against a 40- to 60-digit
-/// solution, the fitted values are within 10⁻¹⁴ of it from κ ≈ 1 up to κ ≈ 10¹⁹ (tests in
-/// `SplineStateSpaceTests`). No refinement, no fallback between routes.
+/// h² that costs Reinsch's system its ε·κ (κ ≈ 9λ/h³): the fitted values are within 10⁻¹² of a
+/// Float80 solve up to κ ≈ 5·10¹⁷ and within 10⁻¹³ of 60-digit fits up to κ ≈ 7·10¹⁹ (tests in
+/// `SplineStateSpaceTests`). No refinement, no acceptance test.
 ///
 /// **Chains.** Both recursions forget where they start: a perturbation of the state decays by a
 /// factor e over about √2·(κ/9)^{1/4} rows (the equivalent kernel's bandwidth). So the rows are
@@ -38,8 +38,8 @@ import Synchronization
 /// *checked*: every component of the two states must agree within 2⁻⁴⁴ of its scale (the filter
 /// covariances relative to themselves, P₀₁ to √(P₀₀P₁₁), g to the chunk's largest |g|, g′ to
 /// that times √(P₁₁/P₀₀), the costate to its largest values). A join that does not agree makes
-/// the fit run again as one chain, which is exact by construction. With B = 45 decay lengths
-/// (e⁻⁴⁵ ≈ 3·10⁻²⁰) the joins agree to a few ulps.
+/// the fit run again as one chain, which is exact by construction. With B = 30 decay lengths
+/// forwards and 34 backwards (``stateSpaceForwardBurn``) the joins agree to about 10⁻¹⁵.
 ///
 /// Up to `CC_SS_LANES` (8) chains run in lock step in one vector (the recursions are chains of
 /// dependent operations, so eight of them cost about as much time as one), and from
@@ -108,8 +108,8 @@ extension _SplinePenalty {
   /// The fits of every column of `y` by the state-space route; λ > 0, n ≥ 4.
   /// Nil when a value is not finite (λ or the spacings beyond what the filter can represent):
   /// the caller then takes another route.
-  /// `chains`, `threads` and `burnFactor` (tests) override the plan, the thread count and
-  /// ``stateSpaceBurnFactor``.
+  /// `chains`, `threads` and `burnFactor` (tests) override the chain limit, the thread count
+  /// and both burn-in lengths (``stateSpaceForwardBurn``, ``stateSpaceBackwardBurn``).
   func fitByStateSpace(
     data y: Matrix, lambda: Double, chains: Int? = nil, threads: Int? = nil,
     burnFactor: Double? = nil
@@ -138,7 +138,7 @@ extension _SplinePenalty {
     let records = scratch.base.bindMemory(to: Double.self, capacity: 3 * n)
     let ok = knots.withUnsafeBufferPointer { t in
       // Unit weights: no array at all (the kernels take v = λ), so the ones are never built.
-      (unitWeights ? [] : givenWeights ?? weights).withUnsafeBufferPointer { w in
+      (unitWeights ? [] : givenWeights ?? []).withUnsafeBufferPointer { w in
         y.storage.withUnsafeBufferPointer { yv in
           values.withUnsafeMutableBufferPointer { gv in
             second.withUnsafeMutableBufferPointer { sv in
@@ -175,8 +175,9 @@ extension _SplinePenalty {
 
 private let _stateSpaceReruns = Atomic<Int>(0)
 
-/// The chunking of one fit (``_SplinePenalty/stateSpacePlan(knots:forwardBurn:backwardBurn:maximumChains:)``).
-struct _StateSpacePlan: Equatable {
+/// The chunking of one fit (``_SplinePenalty/stateSpacePlan(knots:forwardBurn:backwardBurn:
+/// maximumChains:)``).
+struct _StateSpacePlan {
   let chains: Int
   let forwardSteps: Int
   let forwardBurn: Int
