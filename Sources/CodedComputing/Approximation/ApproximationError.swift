@@ -69,11 +69,6 @@ func _validateNodes(_ nodes: [Double], minimum: Int, what: String = "nodes")
 /// Checks that every value is finite.
 @usableFromInline
 func _validateFinite(_ values: [Double], what: String) throws(ApproximationError) {
-  // Fast check: the largest |x| as a bit pattern (C, vectorised) is below +∞'s pattern exactly
-  // when every value is finite; only a failure looks for the index.
-  let finite = values.withUnsafeBufferPointer { v in
-    cc_max_magnitude_bits(v.baseAddress, v.count) < Double.infinity.bitPattern
-  }
-  if finite { return }
-  if let i = values.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: what, index: i) }
+  // The same one-pass check as the data's (the scale it also finds costs nothing more).
+  _ = try _validatedDataExponent(values, what: what)
 }

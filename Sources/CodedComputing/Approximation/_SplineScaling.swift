@@ -103,8 +103,9 @@ private func _dataExponent(largestBits bits: UInt64) -> Int {
   return abs(e) <= 256 ? 0 : e
 }
 
-/// `_validateFinite(values, what:)` and ``_dataExponent(_:)`` in one pass over `values`: throws
-/// the same error at the same index for a NaN or infinity, else returns the same exponent.
+/// Checks that every value is finite and returns ``_dataExponent(_:)``, in one pass over
+/// `values` (`cc_max_magnitude_bits`); a NaN or infinity throws `.nonFinite` at its first index.
+/// ``_validateFinite(_:what:)`` is this check.
 func _validatedDataExponent(_ values: [Double], what: String) throws(ApproximationError) -> Int {
   // The largest |x| as a bit pattern (C, vectorised): +∞'s pattern or above means a NaN or ±∞.
   let bits = values.withUnsafeBufferPointer { cc_max_magnitude_bits($0.baseAddress, $0.count) }
